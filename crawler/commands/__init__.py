@@ -1,0 +1,12 @@
+"""newsarchive's Scrapy commands: ``crawl`` (checked before it starts),
+``export`` and ``demo``."""
+
+from __future__ import annotations
+
+import sys
+
+
+def fail(message: str) -> int:
+    """Print a one-line error for the user; return the exit code to use."""
+    print(f"newsarchive: error: {message}", file=sys.stderr)
+    return 2

@@ -1,0 +1,166 @@
+"""What every portal family knows: which links on a list page are articles,
+the canonical form of an article URL, and where an article page keeps its
+title, reporter, date and body (one :class:`ArticleLayout` per skin version,
+newest first)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import ClassVar
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+from lxml.cssselect import CSSSelector
+from lxml.html import HtmlElement
+
+from crawler.families.dates import published_in
+
+_SPACES = re.compile(r"\s+")
+
+
+def clean_text(element: HtmlElement) -> str:
+    """The visible text of ``element`` on one line."""
+    return _SPACES.sub(" ", element.text_content()).strip()
+
+
+@dataclass(frozen=True)
+class ArticleFields:
+    """What a family reads off an article page; None where it found nothing."""
+
+    title: str | None = None
+    author: str | None = None
+    published: datetime | None = None
+    body: HtmlElement | None = None  # the element holding the article body
+
+
+@dataclass(frozen=True)
+class ArticleLayout:
+    """Where one skin (one version of a family's markup) keeps an article's parts.
+
+    Each field is a CSS selector; the layout applies to a page when ``body``
+    matches. Elements matching ``drop`` inside the body are removed first
+    (buttons, share bars, related-article boxes that some skins put there).
+    """
+
+    name: str
+    body: str
+    title: str
+    published: str
+    author: str | None = None
+    drop: str | None = None
+    _compiled: dict[str, CSSSelector] = field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
+
+    def select(self, which: str, tree: HtmlElement) -> list[HtmlElement]:
+        selector = getattr(self, which)
+        if selector is None:
+            return []
+        if which not in self._compiled:
+            self._compiled[which] = CSSSelector(selector)
+        return self._compiled[which](tree)
+
+    def read(self, tree: HtmlElement) -> ArticleFields | None:
+        """The fields of ``tree`` under this layout, or None when it does not apply."""
+        bodies = self.select("body", tree)
+        if not bodies:
+            return None
+        body = bodies[0]
+        for unwanted in self.select("drop", body):
+            unwanted.drop_tree()
+        return ArticleFields(
+            title=self._first_text("title", tree),
+            author=self._first_text("author", tree),
+            published=self._published(tree),
+            body=body,
+        )
+
+    def _first_text(self, which: str, tree: HtmlElement) -> str | None:
+        for element in self.select(which, tree):
+            text = clean_text(element)
+            if text:
+                return text
+        return None
+
+    def _published(self, tree: HtmlElement) -> datetime | None:
+        for element in self.select("published", tree):
+            found = published_in(clean_text(element))
+            if found is not None:
+                return found
+        return None
+
+
+class PortalFamily:
+    """A CMS many portals run on. Subclasses fill in the class attributes."""
+
+    name: ClassVar[str]
+    # absolute article URLs match this (a site's article_pattern overrides it)
+    article_link: ClassVar[re.Pattern[str] | None] = None
+    # query parameters that name an article; the others are dropped from its URL
+    article_params: ClassVar[tuple[str, ...]] = ()
+    # where a list page keeps its article links (links elsewhere are ignored)
+    list_links: ClassVar[str] = "a[href]"
+    layouts: ClassVar[tuple[ArticleLayout, ...]] = ()
+
+    def looks_like(self, tree: HtmlElement) -> bool:
+        """Whether ``tree`` (a list or article page) is served by this family."""
+        raise NotImplementedError
+
+    def article_links(
+        self, tree: HtmlElement, page_url: str, pattern: re.Pattern[str] | None = None
+    ) -> list[str]:
+        """The canonical URLs of the articles a list page links to, in page order."""
+        pattern = pattern or self.article_link
+        links: dict[str, None] = {}
+        for anchor in _selector(self.list_links)(tree):
+            href = (anchor.get("href") or "").strip()
+            if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
+                continue
+            url = urljoin(page_url, href)
+            if urlsplit(url).scheme not in ("http", "https"):
+                continue
+            if pattern is not None and not pattern.search(url):
+                continue
+            if pattern is None and not self.is_article_url(url, page_url):
+                continue
+            links[self.canonical_url(url)] = None
+        return list(links)
+
+    def is_article_url(self, url: str, page_url: str) -> bool:
+        """For families without an ``article_link`` pattern: is ``url`` an article?"""
+        return False
+
+    def canonical_url(self, url: str) -> str:
+        """``url`` without fragment and, where the family knows them, without the
+        query parameters that do not name the article (``page``, ``sca``, ...)."""
+        parts = urlsplit(url)
+        query = parts.query
+        if self.article_params:
+            kept = [(k, v) for k, v in parse_qsl(query) if k in self.article_params]
+            kept.sort(key=lambda kv: self.article_params.index(kv[0]))
+            query = urlencode(kept)
+        return urlunsplit((parts.scheme, parts.netloc.lower(), parts.path, query, ""))
+
+    def read_article(self, tree: HtmlElement) -> ArticleFields:
+        """The fields of the first layout (newest first) that fits ``tree``."""
+        for layout in self.layouts:
+            fields = layout.read(tree)
+            if fields is not None:
+                return fields
+        return ArticleFields()
+
+
+_SELECTORS: dict[str, CSSSelector] = {}
+
+
+def _selector(css: str) -> CSSSelector:
+    if css not in _SELECTORS:
+        _SELECTORS[css] = CSSSelector(css)
+    return _SELECTORS[css]
+
+
+def first_match(tree: HtmlElement, selectors: Iterable[str]) -> bool:
+    """Whether any of ``selectors`` matches in ``tree``."""
+    return any(_selector(css)(tree) for css in selectors)

@@ -1,0 +1,92 @@
+"""Read Korean news dates: ``작성일 17-04-19 11:53``, ``등록 2019-05-08 14:36:38``,
+``입력 2020.11.21 08:08``, ``2024년 3월 29일 14:12`` and ISO 8601, always
+returning timezone-aware Asia/Seoul times."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from storage.types import SEOUL
+
+_DATE_TIME = re.compile(
+    r"(?P<year>\d{4}|\d{2})\s*[-./년]\s*(?P<month>\d{1,2})\s*[-./월]\s*(?P<day>\d{1,2})\s*일?"
+    r"(?:\s*\([월화수목금토일]\))?"
+    r"(?:\s*(?:(?P<ampm>오전|오후)\s*)?(?P<hour>\d{1,2})\s*[:시]\s*(?P<minute>\d{2})"
+    r"(?:\s*[:분]\s*(?P<second>\d{2}))?)?"
+)
+# labels that name the publication time, and those that name a later edit
+PUBLISHED_LABELS = ("작성일", "등록일", "등록", "입력", "승인", "게재", "발행", "기사입력")
+MODIFIED_LABELS = ("수정일", "수정", "업데이트", "최종수정")
+
+
+def parse_korean_datetime(text: str) -> datetime | None:
+    """The first date (with its time, when given) in ``text``, in Asia/Seoul.
+
+    A two-digit year is 20yy (Gnuboard's ``y-m-d``). Returns None when ``text``
+    holds no valid date.
+    """
+    for match in _DATE_TIME.finditer(text):
+        found = _to_datetime(match)
+        if found is not None:
+            return found
+    return None
+
+
+def parse_iso_datetime(text: str) -> datetime | None:
+    """An ISO 8601 time (``2024-03-29T14:12:00+09:00``); naive ones are Asia/Seoul."""
+    try:
+        value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if value.tzinfo is None:
+        return value.replace(tzinfo=SEOUL)
+    return value.astimezone(SEOUL)
+
+
+def published_in(text: str) -> datetime | None:
+    """The publication time in a byline such as ``등록 2017-08-01 13:13:48 수정 ...``.
+
+    A date after a published label (등록, 입력, 작성일, ...) wins; a date that
+    only follows a modified label (수정, ...) is never taken; an unlabelled
+    date is taken when nothing is labelled.
+    """
+    labels = "|".join(sorted(PUBLISHED_LABELS + MODIFIED_LABELS, key=len, reverse=True))
+    pieces = re.split(f"({labels})", text)
+    unlabelled: datetime | None = None
+    current_label: str | None = None
+    for piece in pieces:
+        if piece in PUBLISHED_LABELS or piece in MODIFIED_LABELS:
+            current_label = piece
+            continue
+        found = parse_korean_datetime(piece)
+        if found is None:
+            continue
+        if current_label in PUBLISHED_LABELS:
+            return found
+        if current_label is None and unlabelled is None:
+            unlabelled = found
+    return unlabelled
+
+
+def _to_datetime(match: re.Match[str]) -> datetime | None:
+    year = int(match["year"])
+    if len(match["year"]) == 2:
+        year += 2000
+    hour = int(match["hour"] or 0)
+    if match["ampm"] == "오후" and hour < 12:
+        hour += 12
+    elif match["ampm"] == "오전" and hour == 12:
+        hour = 0
+    try:
+        return datetime(
+            year,
+            int(match["month"]),
+            int(match["day"]),
+            hour,
+            int(match["minute"] or 0),
+            int(match["second"] or 0),
+            tzinfo=SEOUL,
+        )
+    except ValueError:
+        return None

@@ -1,0 +1,33 @@
+"""Gnuboard5 boards used as newspapers: ``bbs/board.php?bo_table=..&wr_id=N``.
+
+List pages are ``#bo_list`` (list skin) or ``#bo_gall`` (gallery skin); the
+article view keeps its body in ``#bo_v_con`` and its date in ``#bo_v_info``
+as ``y-m-d H:i`` (two-digit year). Pinned notices repeat on every list page.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml.html import HtmlElement
+
+from crawler.families.base import ArticleLayout, PortalFamily, first_match
+
+
+class Gnuboard5(PortalFamily):
+    name = "gnuboard5"
+    article_link = re.compile(r"/bbs/board\.php\?(?=.*\bbo_table=)(?=.*\bwr_id=\d+)")
+    article_params = ("bo_table", "wr_id")
+    list_links = "#bo_list a[href], #bo_gall a[href], #bo_webzine a[href]"
+    layouts = (
+        ArticleLayout(
+            name="basic",
+            body="#bo_v_con",
+            title="#bo_v_title .bo_v_tit, #bo_v_title",
+            author="#bo_v_info .sv_member",
+            published="#bo_v_info .if_date, #bo_v_info",
+        ),
+    )
+
+    def looks_like(self, tree: HtmlElement) -> bool:
+        return first_match(tree, ("#bo_list", "#bo_gall", "#bo_v", "a[href*='bbs/board.php']"))

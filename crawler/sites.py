@@ -1,0 +1,163 @@
+"""Site profiles: read and validate ``sites.yaml`` (or ``NEWSARCHIVE_SITES``).
+
+A malformed file is refused whole with one line naming the file, the site and
+the field, before anything is crawled.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import yaml
+from apscheduler.triggers.cron import CronTrigger
+
+from crawler.families import FAMILY_NAMES
+from storage.database import project_root
+from storage.types import SEOUL
+
+DEFAULT_SCHEDULE = "30 6 * * *"  # 06:30 Asia/Seoul, before the archivists' day starts
+_FIELDS = {"name", "list_url", "cms", "article_pattern", "schedule"}
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
+
+# builds the error for one field of the site being read
+FieldError = Callable[[str, str], "SitesConfigError"]
+
+
+class SitesConfigError(ValueError):
+    """``sites.yaml`` is unusable; the message is one line naming file, site and field."""
+
+
+@dataclass(frozen=True)
+class SiteProfile:
+    """One portal as configured: where its list is and what we know of it."""
+
+    name: str
+    list_url: str  # with "{page}" where the page number goes
+    cms: str | None = None  # a family name; None: detect it from the pages
+    article_pattern: re.Pattern[str] | None = None  # regex for article links
+    schedule: str = DEFAULT_SCHEDULE  # cron, Asia/Seoul
+
+    def list_page_url(self, page: int) -> str:
+        return self.list_url.replace("{page}", str(page))
+
+    @property
+    def hosts(self) -> frozenset[str]:
+        """The host names the site lives on (its list host, with and without www.)."""
+        host = urlsplit(self.list_url).hostname or ""
+        bare = host.removeprefix("www.")
+        return frozenset({bare, "www." + bare} if "." in bare else {host})
+
+
+def sites_path() -> Path:
+    """``NEWSARCHIVE_SITES``, or ``sites.yaml`` in the project root."""
+    named = os.environ.get("NEWSARCHIVE_SITES")
+    return Path(named) if named else project_root() / "sites.yaml"
+
+
+def load_sites(path: Path | None = None) -> dict[str, SiteProfile]:
+    """All site profiles of ``path`` (default :func:`sites_path`), by name."""
+    path = path or sites_path()
+    try:
+        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise SitesConfigError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        raise SitesConfigError(f"{path}:{where}: {problem}") from exc
+    entries = document.get("sites") if isinstance(document, dict) else document
+    if not isinstance(entries, list):
+        raise SitesConfigError(f"{path}: expected a list of sites (or 'sites:' with a list)")
+    profiles: dict[str, SiteProfile] = {}
+    for number, entry in enumerate(entries, start=1):
+        profile = _profile(path, number, entry)
+        if profile.name in profiles:
+            raise SitesConfigError(f"{path}: site {profile.name!r}: field 'name': used twice")
+        profiles[profile.name] = profile
+    return profiles
+
+
+def load_site(name: str, path: Path | None = None) -> SiteProfile:
+    """The profile of site ``name``; a clear error when there is none."""
+    path = path or sites_path()
+    profiles = load_sites(path)
+    if name not in profiles:
+        known = ", ".join(sorted(profiles)) or "none"
+        raise SitesConfigError(f"{path}: no site named {name!r} (sites: {known})")
+    return profiles[name]
+
+
+def _profile(path: Path, number: int, entry: Any) -> SiteProfile:
+    if not isinstance(entry, dict):
+        raise SitesConfigError(f"{path}: site #{number}: expected a mapping of fields")
+    name = entry.get("name")
+    label = f"site {name!r}" if isinstance(name, str) and name else f"site #{number}"
+
+    def fail(field: str, problem: str) -> SitesConfigError:
+        return SitesConfigError(f"{path}: {label}: field '{field}': {problem}")
+
+    unknown = sorted(set(entry) - _FIELDS)
+    if unknown:
+        raise fail(str(unknown[0]), f"unknown field (known: {', '.join(sorted(_FIELDS))})")
+    if not isinstance(name, str) or not name:
+        raise fail("name", "missing")
+    if not _NAME.match(name):
+        raise fail("name", "use letters, digits, '.', '_' or '-' only")
+    return SiteProfile(
+        name=name,
+        list_url=_list_url(entry.get("list_url"), fail),
+        cms=_cms(entry.get("cms"), fail),
+        article_pattern=_pattern(entry.get("article_pattern"), fail),
+        schedule=_schedule(entry.get("schedule"), fail),
+    )
+
+
+def _list_url(value: Any, fail: FieldError) -> str:
+    if value is None or value == "":
+        raise fail("list_url", "missing")
+    if not isinstance(value, str):
+        raise fail("list_url", "must be a URL string")
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise fail("list_url", f"{value!r} is not an http(s) URL")
+    if "{page}" not in value:
+        raise fail("list_url", "must contain {page} where the page number goes")
+    return value
+
+
+def _cms(value: Any, fail: FieldError) -> str | None:
+    if value is None:
+        return None
+    if value not in FAMILY_NAMES:
+        raise fail("cms", f"unknown cms {value!r} (known: {', '.join(FAMILY_NAMES)})")
+    return str(value)
+
+
+def _pattern(value: Any, fail: FieldError) -> re.Pattern[str] | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise fail("article_pattern", "must be a regular expression string")
+    try:
+        return re.compile(value)
+    except re.error as exc:
+        raise fail("article_pattern", f"bad regular expression: {exc}") from exc
+
+
+def _schedule(value: Any, fail: FieldError) -> str:
+    if value is None:
+        return DEFAULT_SCHEDULE
+    if not isinstance(value, str):
+        raise fail("schedule", "must be a cron expression string like '30 6 * * *'")
+    try:
+        CronTrigger.from_crontab(value, timezone=SEOUL)
+    except ValueError as exc:
+        raise fail("schedule", f"bad cron expression {value!r}: {exc}") from exc
+    return value

@@ -1,0 +1,1 @@
+"""The project's spiders (one: ``portal``, driven by a site profile)."""

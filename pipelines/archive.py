@@ -1,0 +1,133 @@
+"""ArchivePipeline: stores each capture, and its article when it is a new one
+inside the crawl's window, in one transaction; keeps the crawl run's record.
+
+Writes go through one writer thread, so the reactor never waits on the
+database and SQLite sees a single writer. A write that fails stops the crawl
+with a clear message rather than dropping pages silently.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import zlib
+from concurrent.futures import ThreadPoolExecutor
+
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.utils.defer import deferred_from_coro
+from sqlalchemy.exc import SQLAlchemyError
+
+from crawler.items import CaptureItem
+from crawler.job import CrawlJob
+from storage.archive import Archive, RunCounts
+from storage.models import Article, Capture
+
+logger = logging.getLogger(__name__)
+
+
+class ArchivePipeline:
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.counts = RunCounts()
+        self.writer = ThreadPoolExecutor(1, thread_name_prefix="archive")
+        self.archive: Archive | None = None
+        self.run_id: int | None = None
+        self.site_id: int | None = None
+        self.write_failed: str | None = None
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ArchivePipeline:
+        return cls(crawler)
+
+    @property
+    def job(self) -> CrawlJob:
+        return self.crawler.spider.job  # type: ignore[union-attr]
+
+    def open_spider(self) -> None:
+        self.archive = Archive.open(self.crawler.settings.get("DATABASE_URL"))
+        profile, window = self.job.profile, self.job.window
+        self.site_id = self.archive.site_id(profile.name, profile.cms, profile.list_url)
+        self.run_id = self.archive.start_run(
+            self.site_id,
+            self.job.mode,
+            window.since if window else None,
+            window.until if window else None,
+        )
+
+    async def process_item(self, item: CaptureItem) -> CaptureItem:
+        loop = asyncio.get_running_loop()
+        try:
+            item.outcome = await loop.run_in_executor(self.writer, self._save, item)
+        except SQLAlchemyError as exc:
+            self._stop(f"cannot write to the archive: {str(exc.orig or exc).splitlines()[0]}")
+            raise
+        self.counts.count(item.outcome)
+        return item
+
+    def _save(self, item: CaptureItem) -> str:
+        """In the writer thread: build the rows and store them in one transaction."""
+        assert self.archive is not None
+        article = item.article
+        outcome = "article"
+        if item.error is not None:
+            outcome = "not_article" if item.error.startswith("not an article") else "failed"
+            article = None
+        elif (
+            article is not None
+            and self.job.window is not None
+            and not (article.published is not None and self.job.window.contains(article.published))
+        ):
+            outcome, article = "outside_window", None
+        capture = Capture(
+            site_id=self.site_id,
+            run_id=self.run_id,
+            url=item.url,
+            final_url=item.final_url,
+            status=item.status,
+            headers=item.headers,
+            body_zlib=zlib.compress(item.body),
+            fetched_at=item.fetched_at,
+            outcome=outcome,
+            error=item.error,
+        )
+        row = None
+        if article is not None:
+            row = Article(
+                site_id=self.site_id,
+                url=item.url,
+                title=article.title,
+                author=article.author,
+                published=article.published,
+                body=article.body,
+                content_hash=article.content_hash,
+                extractor_version=article.extractor_version,
+            )
+        return self.archive.save_page(capture, row)
+
+    def _stop(self, reason: str) -> None:
+        if self.write_failed is None:
+            self.write_failed = reason
+            logger.error("%s: stopping the crawl", reason)
+            engine = self.crawler.engine
+            deferred_from_coro(engine.close_spider_async(reason="archive_write_failed"))
+
+    def close_spider(self) -> None:
+        self.writer.shutdown(wait=True)
+
+    def spider_closed(self, reason: str) -> None:
+        if self.archive is None or self.run_id is None:
+            return
+        status = "finished" if reason == "finished" else reason
+        self.archive.finish_run(self.run_id, status, self.counts)
+        self.archive.close()
+        logger.info(
+            "run %d %s: %d pages, %d new, %d duplicate, %d failed",
+            self.run_id,
+            status,
+            self.counts.pages,
+            self.counts.new,
+            self.counts.duplicate,
+            self.counts.failed,
+        )

@@ -1,0 +1,72 @@
+"""ExtractPipeline: turns each fetched article page into an ``ExtractedArticle``.
+
+Extraction is CPU work; it runs in a pool of worker processes
+(``EXTRACT_WORKERS``, 0 to run it in a thread) so that Scrapy's reactor keeps
+fetching while pages are parsed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import os
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+
+from scrapy.crawler import Crawler
+
+from crawler.items import CaptureItem
+from pipelines.extraction import ExtractedArticle, NotAnArticle, extract_article
+
+
+def _extract_or_reason(
+    body: bytes, content_type: str | None, url: str, family: str
+) -> ExtractedArticle | str:
+    """Run in a worker: the article, or why the page is not one."""
+    try:
+        return extract_article(body, content_type, url, family)
+    except NotAnArticle as exc:
+        return f"not an article: {exc}"
+
+
+def default_workers() -> int:
+    return max(1, min(4, (os.cpu_count() or 1)))
+
+
+class ExtractPipeline:
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self.pool: Executor | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ExtractPipeline:
+        return cls(crawler.settings.getint("EXTRACT_WORKERS", default_workers()))
+
+    def open_spider(self) -> None:
+        if self.workers > 0:
+            # spawn: a fork of a process running the reactor is not safe
+            context = multiprocessing.get_context("spawn")
+            self.pool = ProcessPoolExecutor(self.workers, mp_context=context)
+        else:
+            self.pool = ThreadPoolExecutor(1, thread_name_prefix="extract")
+
+    def close_spider(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+    async def process_item(self, item: CaptureItem) -> CaptureItem:
+        if item.error is not None:
+            return item
+        loop = asyncio.get_running_loop()
+        result = await loop.run_in_executor(
+            self.pool,
+            _extract_or_reason,
+            item.body,
+            item.headers.get("Content-Type"),
+            item.url,
+            item.family,
+        )
+        if isinstance(result, str):
+            item.error = result
+        else:
+            item.article = result
+        return item

@@ -1,0 +1,105 @@
+"""The archive database from one URL: engine settings per backend and migrations.
+
+``DATABASE_URL`` names the database; without it the archive is an SQLite file
+``newsarchive.db`` in the project root (the folder holding ``scrapy.cfg``).
+Opening an archive brings its schema up to date with Alembic, so a fresh file
+and an old archive both work after an upgrade.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+SQLITE_FILE_NAME = "newsarchive.db"
+
+
+class ArchiveUnavailable(RuntimeError):
+    """The archive database cannot be opened; the message says which and why."""
+
+
+def project_root(start: Path | None = None) -> Path:
+    """The closest folder holding ``scrapy.cfg`` from ``start`` (the cwd) upwards."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "scrapy.cfg").is_file():
+            return folder
+    return here
+
+
+def database_url() -> str:
+    """``DATABASE_URL``, or the default SQLite file in the project root."""
+    return os.environ.get("DATABASE_URL") or f"sqlite:///{project_root() / SQLITE_FILE_NAME}"
+
+
+def _with_driver(url: str) -> str:
+    """Use psycopg 3 for plain ``postgresql://`` / ``postgres://`` URLs."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _tune_sqlite(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def create_archive_engine(url: str) -> Engine:
+    """An engine for ``url`` with the settings the archive relies on."""
+    try:
+        engine = create_engine(_with_driver(url), pool_pre_ping=True)
+    except (ArgumentError, ImportError, ValueError) as exc:
+        raise ArchiveUnavailable(f"DATABASE_URL {_safe(url)!r} is not usable: {exc}") from exc
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _tune_sqlite)
+    return engine
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema of ``engine``'s database to the newest migration."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+def open_database(url: str | None = None) -> Engine:
+    """Connect to the archive at ``url`` (default: :func:`database_url`) and migrate it.
+
+    Raises :class:`ArchiveUnavailable` with a one-line reason when the database
+    cannot be reached or written.
+    """
+    url = url or database_url()
+    engine = create_archive_engine(url)
+    if engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:"):
+        folder = Path(engine.url.database).resolve().parent
+        if not folder.is_dir():
+            raise ArchiveUnavailable(f"DATABASE_URL {_safe(url)!r}: folder {folder} does not exist")
+    try:
+        migrate(engine)
+    except (SQLAlchemyError, OSError) as exc:
+        engine.dispose()
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        raise ArchiveUnavailable(f"cannot open archive {_safe(url)!r}: {reason}") from exc
+    return engine
+
+
+def _safe(url: str) -> str:
+    """``url`` with any password hidden, for messages."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url

@@ -1,0 +1,115 @@
+"""Export archived articles as JSON Lines or CSV, one record per article.
+
+The fields are the archive's public contract: ``url``, ``site``, ``title``,
+``author``, ``published`` (ISO 8601, +09:00), ``body`` (paragraphs separated
+by one blank line), ``fetched_at`` and ``duplicate_of`` (URL or null).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any, TextIO
+
+from sqlalchemy import Engine, Select, select
+from sqlalchemy.orm import Session, aliased
+
+from storage.models import Article, Capture, Site
+from storage.types import SEOUL
+
+FIELDS = ("url", "site", "title", "author", "published", "body", "fetched_at", "duplicate_of")
+FORMATS = ("jsonl", "csv")
+
+
+@dataclass(frozen=True)
+class ExportFilter:
+    """Which articles to export: one site, and a publication date window (inclusive)."""
+
+    site: str | None = None
+    since: date | None = None
+    until: date | None = None
+
+
+def format_of(path: Path) -> str:
+    """The export format named by ``path``'s extension (``.jsonl`` or ``.csv``)."""
+    suffix = path.suffix.lower().lstrip(".")
+    fmt = {"jsonl": "jsonl", "ndjson": "jsonl", "csv": "csv"}.get(suffix)
+    if fmt is None:
+        raise ValueError(f"cannot export to {path.name!r}: use a .jsonl or .csv file name")
+    return fmt
+
+
+def _query(wanted: ExportFilter) -> Select[Any]:
+    original = aliased(Article)
+    query = (
+        select(Article, Site.name, Capture.fetched_at, original.url)
+        .join(Site, Article.site_id == Site.id)
+        .join(Capture, Article.capture_id == Capture.id)
+        .outerjoin(original, Article.duplicate_of_id == original.id)
+        .order_by(Article.published, Article.id)
+    )
+    if wanted.site:
+        query = query.where(Site.name == wanted.site)
+    if wanted.since:
+        query = query.where(Article.published >= datetime.combine(wanted.since, time(), SEOUL))
+    if wanted.until:
+        end = datetime.combine(wanted.until + timedelta(days=1), time(), SEOUL)
+        query = query.where(Article.published < end)
+    return query
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.astimezone(SEOUL).isoformat() if value else None
+
+
+def records(engine: Engine, wanted: ExportFilter) -> Iterator[dict[str, str | None]]:
+    """The export records of the archive, oldest publication first."""
+    with Session(engine) as session:
+        rows = session.execute(_query(wanted).execution_options(yield_per=500))
+        for article, site, fetched_at, duplicate_of in rows:
+            yield {
+                "url": article.url,
+                "site": site,
+                "title": article.title,
+                "author": article.author,
+                "published": _iso(article.published),
+                "body": article.body,
+                "fetched_at": _iso(fetched_at),
+                "duplicate_of": duplicate_of,
+            }
+
+
+def _write_jsonl(rows: Iterator[dict[str, str | None]], out: TextIO) -> int:
+    count = 0
+    for row in rows:
+        out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        count += 1
+    return count
+
+
+def _write_csv(rows: Iterator[dict[str, str | None]], out: TextIO) -> int:
+    writer = csv.DictWriter(out, fieldnames=FIELDS)
+    writer.writeheader()
+    count = 0
+    for row in rows:
+        writer.writerow(row)
+        count += 1
+    return count
+
+
+def export(engine: Engine, path: Path, wanted: ExportFilter) -> int:
+    """Write the matching articles to ``path`` (format by extension); return how many.
+
+    The file is written beside ``path`` and renamed into place when complete,
+    so a crash never leaves a truncated export under the final name.
+    """
+    writer = {"jsonl": _write_jsonl, "csv": _write_csv}[format_of(path)]
+    partial = path.with_name(path.name + ".partial")
+    with partial.open("w", encoding="utf-8", newline="") as out:
+        count = writer(records(engine, wanted), out)
+    partial.replace(path)
+    return count

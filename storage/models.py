@@ -1,0 +1,93 @@
+"""The archive's tables as SQLAlchemy 2.0 typed models.
+
+A *site* is a configured portal; a *crawl run* is one daily or backfill run of
+a site; a *capture* is one fetched article page, raw bytes kept (compressed)
+whatever came of it; an *article* is the clean record extracted from a
+capture, stored once per canonical URL.
+"""
+
+from __future__ import annotations
+
+import zlib
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Date, ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from storage.types import AwareDateTime, now_seoul
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {datetime: AwareDateTime, date: Date, str: Text}
+
+
+class Site(Base):
+    __tablename__ = "sites"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    cms: Mapped[str | None]
+    list_url: Mapped[str]
+    created_at: Mapped[datetime] = mapped_column(default=now_seoul)
+
+
+class CrawlRun(Base):
+    __tablename__ = "crawl_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), index=True)
+    mode: Mapped[str] = mapped_column(String(16))  # "daily" or "backfill"
+    since: Mapped[date | None]
+    until: Mapped[date | None]
+    started_at: Mapped[datetime] = mapped_column(default=now_seoul)
+    finished_at: Mapped[datetime | None]
+    status: Mapped[str] = mapped_column(String(32), default="running")
+    pages: Mapped[int] = mapped_column(Integer, default=0)
+    new: Mapped[int] = mapped_column(Integer, default=0)
+    duplicate: Mapped[int] = mapped_column(Integer, default=0)
+    failed: Mapped[int] = mapped_column(Integer, default=0)
+
+    site: Mapped[Site] = relationship()
+
+
+class Capture(Base):
+    __tablename__ = "captures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), index=True)
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"), index=True)
+    url: Mapped[str] = mapped_column(index=True)
+    final_url: Mapped[str]
+    status: Mapped[int | None]  # HTTP status; None when no response came
+    headers: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    body_zlib: Mapped[bytes] = mapped_column(LargeBinary)
+    fetched_at: Mapped[datetime]
+    # what came of it: article, duplicate, outside_window, not_article, failed
+    outcome: Mapped[str] = mapped_column(String(32))
+    error: Mapped[str | None]
+
+    @property
+    def body(self) -> bytes:
+        """The raw response body as fetched."""
+        return zlib.decompress(self.body_zlib)
+
+
+class Article(Base):
+    __tablename__ = "articles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), index=True)
+    url: Mapped[str] = mapped_column(unique=True)  # canonical URL
+    title: Mapped[str]
+    author: Mapped[str | None]
+    published: Mapped[datetime | None] = mapped_column(index=True)
+    body: Mapped[str]  # paragraphs separated by one blank line
+    content_hash: Mapped[str] = mapped_column(String(64), index=True)
+    extractor_version: Mapped[str] = mapped_column(String(32))
+    capture_id: Mapped[int] = mapped_column(ForeignKey("captures.id"))
+    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id"))
+    archived_at: Mapped[datetime] = mapped_column(default=now_seoul)
+
+    site: Mapped[Site] = relationship()
+    capture: Mapped[Capture] = relationship()
+    duplicate_of: Mapped[Article | None] = relationship(remote_side=[id])

@@ -1,0 +1,1 @@
+"""newsarchive's tests, and the sample portal they (and ``scrapy demo``) serve."""

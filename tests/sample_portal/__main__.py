@@ -1,0 +1,41 @@
+"""CLI: `python -m tests.sample_portal --articles 2000 --per-page 20 --port 0 [--seed 1]`."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+
+from .server import SITES, SamplePortal, serve
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Serve the sample portal until SIGINT/SIGTERM; print `READY <base url>` once listening."""
+    parser = argparse.ArgumentParser(
+        prog="python -m tests.sample_portal",
+        description="Serve fake Korean news portals on 127.0.0.1.",
+    )
+    parser.add_argument("--articles", type=int, default=65, help="articles per site")
+    parser.add_argument("--per-page", type=int, default=15, help="list rows per page")
+    parser.add_argument("--port", type=int, default=0, help="TCP port (0: any free port)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--sites", default=",".join(SITES), help=f"comma-separated subset of {','.join(SITES)}"
+    )
+    args = parser.parse_args(argv)
+    sites = [name.strip() for name in args.sites.split(",") if name.strip()]
+    if not sites or set(sites) - set(SITES):
+        parser.error(f"--sites must name some of {', '.join(SITES)}")
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+    portal = SamplePortal(args.articles, args.per_page, args.seed, sites=sites)
+    with serve(portal, port=args.port) as base_url:
+        print(f"READY {base_url}", flush=True)
+        stop.wait()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,381 @@
+"""The sample portal: the three sites' state, request routing, page cache, hit counting, server."""
+
+from __future__ import annotations
+
+import random
+import re
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+from . import generic, gnuboard5, newscms
+from .content import SEOUL, Article, Newsroom, Story, schedule
+
+SITES = ("gnuboard", "newscms", "generic")
+_FAMILIES = {"gnuboard": gnuboard5, "newscms": newscms, "generic": generic}
+_HTML = "text/html; charset=utf-8"
+_TEXT = "text/plain; charset=utf-8"
+_ROBOTS = (
+    "User-agent: *\nDisallow: /bbs/login.php\nDisallow: /bbs/register.php\nDisallow: /admin/\n"
+)
+_NOT_FOUND = (
+    '<!doctype html>\n<html lang="ko"><head><meta charset="utf-8"><title>404 Not Found'
+    "</title></head><body><h1>Not Found</h1><p>요청하신 페이지를 찾을 수 없습니다.</p>"
+    "</body></html>\n"
+).encode()
+_HOST = re.compile(r"[A-Za-z0-9.\-]+(:\d+)?|\[[0-9A-Fa-f:.]+\](:\d+)?")
+_POPULAR = {"gnuboard": 10, "newscms": 7}
+_LATEST = 5
+
+Page = tuple[int, str, bytes]
+
+
+@dataclass
+class _Edition:
+    """One site's articles at one moment; `publish` swaps in a new edition (and so a new cache)."""
+
+    articles: tuple[Article, ...]
+    next_number: int
+    regular: tuple[Article, ...] = ()
+    notices: tuple[Article, ...] = ()
+    by_path: dict[str, Article] = field(default_factory=dict)
+    position: dict[str, int] = field(default_factory=dict)
+    cache: dict[tuple[str, ...], Page] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.regular = tuple(a for a in self.articles if not a.notice)
+        self.notices = tuple(a for a in self.articles if a.notice)
+        self.by_path = {a.path: a for a in self.articles}
+        self.position = {a.path: i for i, a in enumerate(self.regular)}
+
+    def neighbours(self, article: Article) -> tuple[Article | None, Article | None]:
+        """The next newer and next older regular article."""
+        i = self.position.get(article.path)
+        if i is None:
+            return None, None
+        newer = self.regular[i - 1] if i > 0 else None
+        older = self.regular[i + 1] if i + 1 < len(self.regular) else None
+        return newer, older
+
+
+def _int(query: dict[str, list[str]], name: str) -> int | None:
+    value = query.get(name, [""])[0]
+    return int(value) if value.isdigit() else None
+
+
+class SamplePortal:
+    """Three fake Korean news sites with deterministic content; render pages with `render`."""
+
+    def __init__(
+        self,
+        articles_per_site: int = 65,
+        per_page: int = 15,
+        seed: int = 1,
+        sites: Iterable[str] | None = None,
+    ) -> None:
+        wanted = set(sites) if sites is not None else set(SITES)
+        if not wanted or wanted - set(SITES):
+            raise ValueError(f"sites must be a non-empty subset of {SITES}")
+        self.sites = [site for site in SITES if site in wanted]
+        self.per_page = per_page
+        self.seed = seed
+        self.hits: Counter[str] = Counter()
+        self._hits_lock = threading.Lock()
+        self._lock = threading.Lock()
+        self._newsroom = Newsroom(seed)
+        self._editions = {site: self._archive(site, articles_per_site) for site in SITES}
+
+    # --- content ---------------------------------------------------------------
+
+    def _archive(self, site: str, count: int) -> _Edition:
+        times = schedule(self._newsroom.rng(site), count, seconds=site == "newscms")
+        stories = [self._newsroom.story(site, when) for when in times]
+        first = 1
+        notices: list[Article] = []
+        if site == "gnuboard":
+            first = 3
+            year = min(times[-1].year - 1, 2023) if times else 2023
+            pinned = self._newsroom.notices(gnuboard5.PAPER)
+            notices = [
+                self._article(
+                    site,
+                    number,
+                    datetime(year, 1, number + 1, 9 + number, 0, tzinfo=SEOUL),
+                    story,
+                    notice=True,
+                )
+                for number, story in ((2, pinned[1]), (1, pinned[0]))
+            ]
+        regular = [
+            self._article(site, first + count - 1 - i, when, story)
+            for i, (when, story) in enumerate(zip(times, stories, strict=True))
+        ]
+        return _Edition((*regular, *notices), first + count)
+
+    @staticmethod
+    def _article(
+        site: str, number: int, when: datetime, story: Story, notice: bool = False
+    ) -> Article:
+        if site == "generic":
+            path = generic.article_path(number, when, story.slug)
+        else:
+            path = _FAMILIES[site].article_path(number)
+        return Article(site, path, story.title, story.author, when, story.paragraphs, notice)
+
+    def articles(self, site: str) -> list[Article]:
+        """Everything `site` publishes, newest first (Gnuboard's pinned notices are oldest)."""
+        return list(self._editions[site].articles)
+
+    def publish(self, site: str, n: int = 1) -> list[Article]:
+        """Add `n` articles dated now (Asia/Seoul, to the minute) on top; newest first."""
+        with self._lock:
+            edition = self._editions[site]
+            now = datetime.now(SEOUL).replace(second=0, microsecond=0)
+            fresh = [
+                self._article(site, edition.next_number + i, now, self._newsroom.story(site, now))
+                for i in range(n)
+            ]
+            fresh.reverse()
+            self._editions[site] = _Edition((*fresh, *edition.articles), edition.next_number + n)
+        return fresh
+
+    def sites_yaml(self, base_url: str) -> str:
+        """A sites.yaml listing the served sites' list URLs under `base_url`."""
+        lines = ["sites:"]
+        for site in self.sites:
+            family = _FAMILIES[site]
+            lines += [
+                f"  - name: {site}",
+                f'    list_url: "{base_url.rstrip("/")}{family.LIST_PATH}"',
+                f"    cms: {family.CMS}",
+            ]
+        return "\n".join(lines) + "\n"
+
+    def record_hit(self, path: str) -> None:
+        """Count one request for `path` (path with query, as requested)."""
+        with self._hits_lock:
+            self.hits[path] += 1
+
+    # --- rendering -------------------------------------------------------------
+
+    def render(self, path: str, host: str = "127.0.0.1") -> tuple[int, dict[str, str], bytes]:
+        """Status, headers and body for a GET of `path` (with query) sent to `host`."""
+        status, content_type, body = self._route(path, host)
+        return status, {"Content-Type": content_type, "Content-Length": str(len(body))}, body
+
+    def _route(self, path: str, host: str) -> Page:
+        split = urlsplit(path)
+        route, query = split.path, parse_qs(split.query)
+        if route == "/robots.txt":
+            return 200, _TEXT, _ROBOTS.encode()
+        if route == "/":
+            return 200, _HTML, self._home()
+        if route == "/bbs/board.php" and "gnuboard" in self.sites:
+            return self._gnuboard(query, host)
+        if route == "/news/section_list_all.html" and "newscms" in self.sites:
+            return self._list("newscms", _int(query, "page") or 1, host)
+        if route == "/news/article.html" and "newscms" in self.sites:
+            no = _int(query, "no")
+            return self._view("newscms", newscms.article_path(no) if no else "", host)
+        if route in ("/blog/", "/blog/index.html") and "generic" in self.sites:
+            return self._list("generic", _int(query, "page") or 1, host)
+        if route.startswith("/blog/") and "generic" in self.sites:
+            return self._view("generic", route, host)
+        return 404, _HTML, _NOT_FOUND
+
+    def _home(self) -> bytes:
+        links = "\n".join(
+            f'<li><a href="{_FAMILIES[site].LIST_PATH.format(page=1)}">{site}</a></li>'
+            for site in self.sites
+        )
+        return (
+            f'<!doctype html>\n<html lang="ko"><head><meta charset="utf-8">'
+            f"<title>Sample portal</title></head><body><h1>Sample portal</h1>\n<ul>\n{links}\n"
+            "</ul></body></html>\n"
+        ).encode()
+
+    def _cached(
+        self, edition: _Edition, key: tuple[str, ...], build: Callable[[datetime], str]
+    ) -> Page:
+        now = datetime.now(SEOUL)
+        full_key = (*key, now.date().isoformat())
+        page = edition.cache.get(full_key)
+        if page is None:
+            page = edition.cache[full_key] = (200, _HTML, build(now).encode())
+        return page
+
+    def _popular(
+        self, edition: _Edition, key: str, exclude: Article | None, count: int
+    ) -> list[Article]:
+        """A stable pseudo-random pick of other articles for a "most read" box."""
+        pool = edition.regular
+        picks = random.Random(f"{self.seed}|{key}").sample(
+            range(len(pool)), min(count + 1, len(pool))
+        )
+        return [pool[i] for i in picks if pool[i] is not exclude][:count]
+
+    @staticmethod
+    def _latest(edition: _Edition, exclude: Article | None) -> list[Article]:
+        return [a for a in edition.regular[: _LATEST + 1] if a is not exclude][:_LATEST]
+
+    def _slice(self, edition: _Edition, page: int) -> tuple[Sequence[Article], int]:
+        total_pages = max(1, -(-len(edition.regular) // self.per_page))
+        start = (page - 1) * self.per_page
+        return edition.regular[start : start + self.per_page], total_pages
+
+    def _gnuboard(self, query: dict[str, list[str]], host: str) -> Page:
+        edition = self._editions["gnuboard"]
+        bo_table = query.get("bo_table", [""])[0]
+        if bo_table not in gnuboard5.BOARDS:
+            return 200, _HTML, gnuboard5.alert_page(gnuboard5.NO_BOARD).encode()
+        if "wr_id" in query:
+            number = _int(query, "wr_id")
+            found = number is not None and bo_table == gnuboard5.BOARD
+            path = gnuboard5.article_path(number) if found else ""
+            if path not in edition.by_path:
+                return 200, _HTML, gnuboard5.alert_page(gnuboard5.NOT_FOUND).encode()
+            return self._view("gnuboard", path, host)
+        page = _int(query, "page") or 1
+        if bo_table == gnuboard5.BOARD:
+            return self._list("gnuboard", page, host)
+        return self._cached(
+            edition,
+            (host, "board", bo_table, str(page)),
+            lambda now: gnuboard5.list_page(
+                host=host,
+                bo_table=bo_table,
+                page=page,
+                rows=(),
+                notices=(),
+                first_number=0,
+                total=0,
+                total_pages=1,
+                popular=self._popular(edition, bo_table, None, 10),
+                latest=self._latest(edition, None),
+                now=now,
+            ),
+        )
+
+    def _list(self, site: str, page: int, host: str) -> Page:
+        edition = self._editions[site]
+        rows, total_pages = self._slice(edition, page)
+
+        def build(now: datetime) -> str:
+            if site == "gnuboard":
+                return gnuboard5.list_page(
+                    host=host,
+                    bo_table=gnuboard5.BOARD,
+                    page=page,
+                    rows=rows,
+                    notices=edition.notices,
+                    first_number=len(edition.regular) - (page - 1) * self.per_page,
+                    total=len(edition.articles),
+                    total_pages=total_pages,
+                    popular=self._popular(edition, f"list{page}", None, _POPULAR[site]),
+                    latest=self._latest(edition, None),
+                    now=now,
+                )
+            if site == "newscms":
+                return newscms.list_page(
+                    page=page,
+                    rows=rows,
+                    total_pages=total_pages,
+                    popular=self._popular(edition, f"list{page}", None, _POPULAR[site]),
+                    now=now,
+                )
+            return generic.list_page(page=page, rows=rows, total_pages=total_pages)
+
+        return self._cached(edition, (host, "list", str(page)), build)
+
+    def _view(self, site: str, path: str, host: str) -> Page:
+        edition = self._editions[site]
+        article = edition.by_path.get(path)
+        if article is None:
+            return 404, _HTML, _NOT_FOUND
+        newer, older = edition.neighbours(article)
+
+        def build(now: datetime) -> str:
+            if site == "gnuboard":
+                return gnuboard5.article_page(
+                    host=host,
+                    article=article,
+                    newer=newer,
+                    older=older,
+                    popular=self._popular(edition, path, article, _POPULAR[site]),
+                    latest=self._latest(edition, article),
+                    now=now,
+                )
+            if site == "newscms":
+                return newscms.article_page(
+                    article=article,
+                    newer=newer,
+                    older=older,
+                    popular=self._popular(edition, path, article, _POPULAR[site]),
+                    now=now,
+                )
+            return generic.article_page(article=article, latest=self._latest(edition, article))
+
+        return self._cached(edition, (host, "view", path), build)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True
+    timeout = 60
+    server: _Server
+
+    def do_GET(self) -> None:
+        self._answer(with_body=True)
+
+    def do_HEAD(self) -> None:
+        self._answer(with_body=False)
+
+    def _answer(self, with_body: bool) -> None:
+        portal = self.server.portal
+        portal.record_hit(self.path)
+        host = self.headers.get("Host", "")
+        if not _HOST.fullmatch(host):
+            host = f"127.0.0.1:{self.server.server_address[1]}"
+        status, headers, body = portal.render(self.path, host)
+        self.send_response(status)
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        if with_body:
+            self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Silence per-request logging."""
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 128
+
+    def __init__(self, portal: SamplePortal, port: int) -> None:
+        self.portal = portal
+        super().__init__(("127.0.0.1", port), _Handler)
+
+
+@contextmanager
+def serve(portal: SamplePortal, port: int = 0) -> Iterator[str]:
+    """Serve `portal` on 127.0.0.1 in a daemon thread; yields the base URL."""
+    server = _Server(portal, port)
+    thread = threading.Thread(
+        target=server.serve_forever,
+        kwargs={"poll_interval": 0.1},
+        name="sample-portal",
+        daemon=True,
+    )
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()

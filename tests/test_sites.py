@@ -1,0 +1,136 @@
+"""sites.yaml: valid profiles load; each malformed field is refused with one
+line naming the file, the site and the field, and nothing is crawled."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from crawler.sites import DEFAULT_SCHEDULE, SitesConfigError, load_sites
+from tests.conftest import scrapy
+
+GOOD = """
+sites:
+  - name: gyeongil
+    list_url: "https://www.kiinews.example/bbs/board.php?bo_table=gs&page={page}"
+    cms: gnuboard5
+  - name: daejeon
+    list_url: "https://news.example/news/section_list_all.html?page={page}"
+    article_pattern: 'article\\.html\\?no=\\d+'
+    schedule: "0 7 * * *"
+"""
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "sites.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_valid_profiles_load(tmp_path: Path) -> None:
+    sites = load_sites(write(tmp_path, GOOD))
+    assert list(sites) == ["gyeongil", "daejeon"]
+    gyeongil, daejeon = sites["gyeongil"], sites["daejeon"]
+    assert gyeongil.cms == "gnuboard5" and gyeongil.schedule == DEFAULT_SCHEDULE
+    assert gyeongil.list_page_url(3).endswith("bo_table=gs&page=3")
+    assert gyeongil.hosts == {"kiinews.example", "www.kiinews.example"}
+    assert daejeon.cms is None  # detected from the pages
+    assert daejeon.article_pattern is not None and daejeon.schedule == "0 7 * * *"
+
+
+def test_a_plain_list_is_accepted(tmp_path: Path) -> None:
+    sites = load_sites(write(tmp_path, "- name: a\n  list_url: 'http://a.example/?p={page}'\n"))
+    assert list(sites) == ["a"]
+
+
+@pytest.mark.parametrize(
+    ("entry", "field", "problem"),
+    [
+        ("name: x", "list_url", "missing"),
+        ("name: x\n    list_url: 'http://x.example/list'", "list_url", "{page}"),
+        ("name: x\n    list_url: 'ftp://x.example/{page}'", "list_url", "not an http(s) URL"),
+        ("name: x\n    list_url: 'http://x.example/{page}'\n    cms: wordpress", "cms", "unknown"),
+        (
+            "name: x\n    list_url: 'http://x.example/{page}'\n    article_pattern: '(unclosed'",
+            "article_pattern",
+            "bad regular expression",
+        ),
+        (
+            "name: x\n    list_url: 'http://x.example/{page}'\n    schedule: 'every day'",
+            "schedule",
+            "bad cron",
+        ),
+        ("name: x\n    list_url: 'http://x.example/{page}'\n    listurl: y", "listurl", "unknown"),
+        ("name: 'bad name!'\n    list_url: 'http://x.example/{page}'", "name", "letters"),
+    ],
+)
+def test_each_bad_field_is_named(tmp_path: Path, entry: str, field: str, problem: str) -> None:
+    path = write(tmp_path, f"sites:\n  - {entry}\n")
+    with pytest.raises(SitesConfigError) as raised:
+        load_sites(path)
+    message = str(raised.value)
+    assert "\n" not in message
+    assert str(path) in message and f"field '{field}'" in message and problem in message
+
+
+def test_a_site_without_name_is_named_by_position(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "sites:\n  - name: a\n    list_url: 'http://a.example/{page}'\n"
+        "  - list_url: 'http://b.example/{page}'\n",
+    )
+    with pytest.raises(SitesConfigError, match=r"site #2: field 'name': missing"):
+        load_sites(path)
+
+
+def test_duplicate_names_and_broken_yaml(tmp_path: Path) -> None:
+    twice = "sites:\n" + "  - name: a\n    list_url: 'http://a.example/{page}'\n" * 2
+    with pytest.raises(SitesConfigError, match="used twice"):
+        load_sites(write(tmp_path, twice))
+    with pytest.raises(SitesConfigError, match=r"line \d+"):
+        load_sites(write(tmp_path, "sites:\n  - name: [unclosed\n"))
+    with pytest.raises(SitesConfigError, match="cannot read"):
+        load_sites(tmp_path / "missing.yaml")
+
+
+def test_crawl_with_a_bad_profile_fetches_nothing(portal, tmp_path: Path) -> None:
+    bad = write(
+        tmp_path,
+        f"sites:\n  - name: broken\n    list_url: '{portal.base_url}/bbs/board.php?page={{page}}'\n"
+        "    article_pattern: '[unclosed'\n",
+    )
+    result = scrapy(
+        "crawl",
+        "portal",
+        "-a",
+        "site=broken",
+        database_url=f"sqlite:///{tmp_path / 'a.db'}",
+        sites_file=bad,
+    )
+    assert result.returncode == 2
+    error_lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(error_lines) == 1, result.stderr
+    assert error_lines[0].startswith(f"newsarchive: error: {bad}: site 'broken': ")
+    assert "field 'article_pattern': bad regular expression" in error_lines[0]
+    assert sum(portal.portal.hits.values()) == 0
+
+
+def test_crawl_of_an_unknown_site_or_bad_window_is_refused(portal, tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'a.db'}"
+    unknown = scrapy(
+        "crawl", "portal", "-a", "site=nope", database_url=db, sites_file=portal.sites_file
+    )
+    assert unknown.returncode == 2 and "no site named 'nope'" in unknown.stderr
+    window = scrapy(
+        "crawl",
+        "portal",
+        "-a",
+        "site=gnuboard",
+        "-a",
+        "since=2024-13-01",
+        database_url=db,
+        sites_file=portal.sites_file,
+    )
+    assert window.returncode == 2 and "expected a date YYYY-MM-DD" in window.stderr
+    assert sum(portal.portal.hits.values()) == 0

@@ -1,0 +1,152 @@
+"""Storage on SQLite and on a real PostgreSQL server: migrations, aware
+timestamps, one transaction per page, duplicate URLs, run records."""
+
+from __future__ import annotations
+
+import zlib
+from datetime import UTC, date, datetime
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import func, select
+
+from storage.archive import Archive, RunCounts
+from storage.database import ArchiveUnavailable, open_database
+from storage.models import Article, Base, Capture, CrawlRun
+from storage.types import SEOUL
+
+PUBLISHED = datetime(2017, 4, 19, 11, 53, tzinfo=SEOUL)
+
+
+def capture(site_id: int, run_id: int, url: str, outcome: str = "article") -> Capture:
+    return Capture(
+        site_id=site_id,
+        run_id=run_id,
+        url=url,
+        final_url=url,
+        status=200,
+        headers={"Content-Type": "text/html; charset=utf-8"},
+        body_zlib=zlib.compress("<html>경산발전 10대 전략</html>".encode()),
+        fetched_at=datetime.now(SEOUL),
+        outcome=outcome,
+    )
+
+
+def article(site_id: int, url: str, title: str | None = "경산발전 10대 전략 추진") -> Article:
+    return Article(
+        site_id=site_id,
+        url=url,
+        title=title,
+        author="서인교",
+        published=PUBLISHED,
+        body="첫 문단.\n\n둘째 문단.",
+        content_hash="0" * 64,
+        extractor_version="1",
+    )
+
+
+@pytest.fixture
+def archive(database_url: str):
+    opened = Archive.open(database_url)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def run(archive: Archive) -> tuple[int, int]:
+    site_id = archive.site_id("gyeongil", "gnuboard5", "http://x.example/?page={page}")
+    return site_id, archive.start_run(site_id, "daily", None, None)
+
+
+def test_migrations_match_the_models(archive: Archive) -> None:
+    with archive.engine.connect() as connection:
+        diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    assert diff == []
+
+
+def test_opening_twice_is_harmless(database_url: str) -> None:
+    for _ in range(2):
+        open_database(database_url).dispose()
+
+
+def test_times_come_back_aware_in_seoul(archive: Archive, run: tuple[int, int]) -> None:
+    site_id, run_id = run
+    archive.save_page(capture(site_id, run_id, "http://x.example/1"), article(site_id, "u1"))
+    with archive.sessions() as session:
+        stored = session.scalars(select(Article)).one()
+        raw = stored.capture
+    assert stored.published == PUBLISHED
+    assert stored.published.utcoffset().total_seconds() == 9 * 3600
+    assert raw.fetched_at.tzinfo is not None
+    assert raw.body == "<html>경산발전 10대 전략</html>".encode()
+
+
+def test_naive_times_are_refused(archive: Archive, run: tuple[int, int]) -> None:
+    site_id, run_id = run
+    naive = article(site_id, "u1")
+    naive.published = datetime(2017, 4, 19, 11, 53)
+    with pytest.raises(Exception, match="naive datetime"):
+        archive.save_page(capture(site_id, run_id, "u1"), naive)
+    assert count(archive, Capture) == 0
+
+
+def test_same_url_is_stored_once(archive: Archive, run: tuple[int, int]) -> None:
+    site_id, run_id = run
+    first = archive.save_page(capture(site_id, run_id, "u1"), article(site_id, "u1"))
+    second = archive.save_page(capture(site_id, run_id, "u1"), article(site_id, "u1"))
+    assert (first, second) == ("article", "duplicate")
+    assert count(archive, Article) == 1 and count(archive, Capture) == 2
+
+
+def test_a_failed_write_leaves_neither_capture_nor_article(
+    archive: Archive, run: tuple[int, int]
+) -> None:
+    site_id, run_id = run
+    with pytest.raises(Exception):  # noqa: B017 - the database's own error type
+        archive.save_page(capture(site_id, run_id, "u1"), article(site_id, "u1", title=None))
+    assert count(archive, Capture) == 0 and count(archive, Article) == 0
+
+
+def test_archived_dates_and_counts(archive: Archive, run: tuple[int, int]) -> None:
+    site_id, run_id = run
+    urls = [f"http://x.example/{n}" for n in range(1200)]  # more than one IN (...) chunk
+    archive.save_page(capture(site_id, run_id, urls[7]), article(site_id, urls[7]))
+    archive.save_page(capture(site_id, run_id, urls[1100]), article(site_id, urls[1100]))
+    assert archive.archived_dates(urls) == {urls[7]: PUBLISHED, urls[1100]: PUBLISHED}
+    assert archive.article_counts() == {"gyeongil": 2}
+
+
+def test_run_record(archive: Archive) -> None:
+    site_id = archive.site_id("gyeongil", None, "http://x.example/?page={page}")
+    assert archive.site_id("gyeongil", "gnuboard5", "http://x.example/?p={page}") == site_id
+    run_id = archive.start_run(site_id, "backfill", date(2024, 1, 1), date(2024, 1, 31))
+    counts = RunCounts()
+    for outcome in ("article", "article", "duplicate", "failed", "outside_window"):
+        counts.count(outcome)
+    archive.finish_run(run_id, "finished", counts)
+    with archive.sessions() as session:
+        stored = session.get_one(CrawlRun, run_id)
+    assert (stored.mode, stored.since, stored.until, stored.status) == (
+        "backfill",
+        date(2024, 1, 1),
+        date(2024, 1, 31),
+        "finished",
+    )
+    assert (stored.pages, stored.new, stored.duplicate, stored.failed) == (5, 2, 1, 1)
+    assert stored.finished_at is not None and stored.finished_at >= stored.started_at
+    assert stored.started_at.astimezone(UTC).tzinfo is not None
+
+
+def test_unreachable_database_is_one_clear_error(tmp_path) -> None:
+    with pytest.raises(ArchiveUnavailable, match="does not exist"):
+        open_database(f"sqlite:///{tmp_path / 'no' / 'such' / 'dir' / 'a.db'}")
+    with pytest.raises(ArchiveUnavailable, match="cannot open archive"):
+        open_database("postgresql://nobody:secret@127.0.0.1:1/none")
+    with pytest.raises(ArchiveUnavailable, match="not usable"):
+        open_database("nosuchdb://x")
+
+
+def count(archive: Archive, model: type[Base]) -> int:
+    with archive.sessions() as session:
+        return session.scalar(select(func.count()).select_from(model)) or 0
