@@ -90,3 +90,32 @@ def _to_datetime(match: re.Match[str]) -> datetime | None:
         )
     except ValueError:
         return None
+
+
+_LABELS = re.compile(
+    "|".join(sorted(PUBLISHED_LABELS + MODIFIED_LABELS + ("일시", "날짜"), key=len, reverse=True))
+)
+_DATE_LINE_REST = re.compile(r"[^\s:|·/()\[\],.\-]")
+# a publication label right before its date: 입력 2020.11.21 08:08, 등록일 : 2019-05-08
+_LABELLED = re.compile(
+    "(?:" + "|".join(sorted(PUBLISHED_LABELS, key=len, reverse=True)) + r")\s*[:：]?\s*"
+    + _DATE_TIME.pattern
+)
+
+
+def labelled_published(text: str) -> datetime | None:
+    """The first date in ``text`` that a publication label (입력, 등록, ...)
+    stands right before; unlabelled and modified dates are never taken."""
+    for match in _LABELLED.finditer(text):
+        found = _to_datetime(match)
+        if found is not None:
+            return found
+    return None
+
+
+def is_date_line(text: str) -> bool:
+    """Whether ``text`` holds only dates and their labels (``입력 2024.03.29 14:12``)."""
+    rest = _DATE_TIME.sub(" ", text)
+    if rest == text:
+        return False
+    return not _DATE_LINE_REST.search(_LABELS.sub(" ", rest))
