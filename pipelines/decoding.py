@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import islice
 
 from charset_normalizer import from_bytes
 from w3lib.encoding import (
@@ -70,19 +71,15 @@ def looks_like_mojibake(text: str) -> bool:
     Latin code page: ``ê²½ì‚°`` or ``°æ»ê½Ã``."""
     if not _ANY_HIGH_BYTE.search(text):
         return False
-    spots = 0
-    for _ in _MOJIBAKE.finditer(text):
-        spots += 1
-        if spots >= MOJIBAKE_SPOTS:
-            return True
-    return False
+    spots = _MOJIBAKE.finditer(text)
+    return len(list(islice(spots, MOJIBAKE_SPOTS))) == MOJIBAKE_SPOTS
 
 
 def decode_html(body: bytes, content_type: str | None) -> Decoded:
     """The text of an HTML page; raises :class:`Undecodable` when it has none."""
     bom_encoding, bom = read_bom(body)
     if bom_encoding:
-        return _checked(body[len(bom):], codec_name(bom_encoding) or "utf-8", bom_encoding)
+        return _checked(body[len(bom) :], codec_name(bom_encoding) or "utf-8", bom_encoding)
     declared = codec_name(http_content_type_encoding(content_type) if content_type else None)
     in_page = codec_name(html_body_declared_encoding(body))
     declared = declared or in_page

@@ -98,7 +98,9 @@ _LABELS = re.compile(
 _DATE_LINE_REST = re.compile(r"[^\s:|·/()\[\],.\-]")
 # a publication label right before its date: 입력 2020.11.21 08:08, 등록일 : 2019-05-08
 _LABELLED = re.compile(
-    "(?:" + "|".join(sorted(PUBLISHED_LABELS, key=len, reverse=True)) + r")\s*[:：]?\s*"
+    "(?:"
+    + "|".join(sorted(PUBLISHED_LABELS, key=len, reverse=True))
+    + r")\s*[:：]?\s*"
     + _DATE_TIME.pattern
 )
 
