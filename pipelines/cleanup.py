@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from crawler.families.dates import is_date_line
+from crawler.families.dates import is_date_line, without_stamps
 
 _NAME = r"[가-힣]{2,4}"
 _NAMES = rf"{_NAME}(?:\s*[,·]\s*{_NAME})*"
@@ -199,7 +199,8 @@ def strip_bylines(paragraph: str) -> tuple[str, list[str]]:
         named = lead["names"] or lead["paper"] or lead["wire"]
         names += [name for name in split_names(named) if not _PRESS.search(name)]
         paragraph = paragraph[lead.end() :].strip()
-    line = _BYLINE_LINE.match(paragraph)
+    # a byline alone, or with its stamps: 홍길동 기자 | 입력 2024.03.29 14:12
+    line = _BYLINE_LINE.match(without_stamps(paragraph).strip(" |·/:"))
     if line:
         return "", names + split_names(line["names"])
     credit = _CREDIT_LINE.match(paragraph)

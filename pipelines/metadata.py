@@ -31,6 +31,13 @@ _ASIDE_NAMES = re.compile(
     re.IGNORECASE,
 )
 _TITLE_SEPARATORS = re.compile(r"\s+(?:[-|:<>»·]|::|–|—)\s+")
+# elements that name an article's writer on pages no family knows
+_BYLINE_XPATH = (
+    "//*[@itemprop='author'] | //a[@rel='author'] | //*[contains(@class, 'author')]//*"
+    "[contains(concat(' ', @class, ' '), ' fn ')] | //*[contains(@class, 'byline')]"
+    " | //*[contains(@class, 'writer')] | //*[contains(@class, 'reporter')]"
+)
+_BYLINE_MAX = 40
 
 
 def _meta(tree: HtmlElement, *names: str) -> str | None:
@@ -61,32 +68,39 @@ def _json_ld(tree: HtmlElement) -> Iterator[dict[str, Any]]:
 
 
 def title(tree: HtmlElement) -> str | None:
-    """The headline: page metadata, else the page's own heading or ``<title>``,
-    without the site's name."""
+    """The headline: page metadata, else the page's own headline, without the
+    site's name."""
     found = _meta(tree, "og:title", "twitter:title")
     if not found:
         found = next(
             (n["headline"].strip() for n in _json_ld(tree) if isinstance(n.get("headline"), str)),
             None,
         )
-    if not found:
-        heading = tree.xpath("string((//article//h1 | //main//h1 | //h1)[1])").strip()
-        found = heading or tree.xpath("string(//title)").strip()
-    return _without_site_name(" ".join(found.split()), tree) if found else None
+    if found:
+        return _without_site_name(" ".join(found.split()), tree)
+    return _page_headline(tree)
 
 
 def _without_site_name(headline: str, tree: HtmlElement) -> str:
-    """``경산발전 10대 전략 추진 - 경일신문`` -> ``경산발전 10대 전략 추진``."""
+    """``경산발전 10대 전략 추진 - 경일신문`` -> ``경산발전 10대 전략 추진`` when
+    ``경일신문`` is the site's name."""
     site = _meta(tree, "og:site_name", "application-name")
     parts = _TITLE_SEPARATORS.split(headline)
-    if len(parts) < 2:
-        return headline
-    if site and parts[-1].strip() == site.strip():
-        return _TITLE_SEPARATORS.join(parts[:-1]) if len(parts) > 2 else parts[0]
-    page_title = tree.xpath("string(//title)").strip()
-    if headline == page_title and len(parts) == 2 and len(parts[0]) > len(parts[1]):
-        return parts[0]
+    if site and len(parts) > 1 and parts[-1].strip() == site.strip():
+        return headline[: headline.rindex(parts[-1])].rstrip(" -|:<>»·–—")
     return headline
+
+
+def _page_headline(tree: HtmlElement) -> str | None:
+    """The longest heading that the ``<title>`` repeats (a site's logo is a
+    heading too, but shorter), else the longest part of the ``<title>``."""
+    page_title = " ".join(tree.xpath("string(//title)").split())
+    headings = (" ".join(h.text_content().split()) for h in tree.xpath("//h1 | //h2 | //h3"))
+    repeated = [h for h in headings if len(h) > 1 and h in page_title]
+    if repeated:
+        return max(repeated, key=len)
+    parts = [part for part in _TITLE_SEPARATORS.split(page_title) if part.strip()]
+    return max(parts, key=len).strip() if parts else None
 
 
 def published(tree: HtmlElement, url: str | None = None) -> datetime | None:
@@ -143,6 +157,8 @@ def _outside_asides(element: HtmlElement) -> bool:
 
 
 def author(tree: HtmlElement) -> str | None:
+    """Who wrote it: JSON-LD, author metadata, else a byline element of the
+    page (``.byline``, ``.author``, ``rel=author``) outside sidebars."""
     for node in _json_ld(tree):
         authors = node.get("author")
         authors = authors if isinstance(authors, list) else [authors]
@@ -150,4 +166,11 @@ def author(tree: HtmlElement) -> str | None:
         names = [n.strip() for n in names if isinstance(n, str) and n.strip()]
         if names:
             return ", ".join(names)
-    return _meta(tree, "article:author", "author", "dable:author")
+    found = _meta(tree, "article:author", "dable:author")
+    if found:
+        return found
+    for element in tree.xpath(_BYLINE_XPATH):
+        text = " ".join(element.text_content().split())
+        if 1 < len(text) <= _BYLINE_MAX and _outside_asides(element):
+            return text
+    return _meta(tree, "author")

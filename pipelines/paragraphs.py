@@ -36,6 +36,10 @@ class BodySettings:
         return _config(self.min_size)
 
 
+# a list or table with this many links, holding mostly link text, lists other pages
+_LINK_LIST_SIZE = 3
+_LINK_SHARE = 0.6
+
 # the family's container is the article: keep short bodies, favour nothing
 CONTAINER = BodySettings(fast=True, min_size=1)
 # a whole page of a portal no family knows
@@ -55,9 +59,12 @@ def _config(min_size: int | None) -> ConfigParser:
 def body_paragraphs(element: HtmlElement, url: str, settings: BodySettings) -> list[str]:
     """The paragraphs trafilatura finds in ``element`` (a page, or a body
     container, which is moved out of its page)."""
+    drop_link_lists(element)
     if element.tag != "html":
         # trafilatura looks for an article in a document: give it one that
-        # holds only the container, so nothing outside it can leak in
+        # holds only the container, so nothing outside it can leak in (as a
+        # <div>: trafilatura loses the leading text of a nested <article>)
+        element.tag = "div"
         element = builder.HTML(builder.BODY(builder.ARTICLE(element)))
     document = trafilatura.bare_extraction(
         element,
@@ -77,6 +84,19 @@ def body_paragraphs(element: HtmlElement, url: str, settings: BodySettings) -> l
         return []
     lines = (" ".join(line.split()) for line in _lines(body))
     return [line for line in lines if line]
+
+
+def drop_link_lists(element: HtmlElement) -> None:
+    """Remove the lists and tables that are mostly links to other pages (other
+    articles, related articles, board listings) from ``element``."""
+    for listing in element.xpath(".//table | .//ul | .//ol"):
+        links = listing.xpath(".//a[@href]")
+        if len(links) < _LINK_LIST_SIZE:
+            continue
+        text = len("".join(listing.itertext()).strip())
+        linked = sum(len("".join(link.itertext()).strip()) for link in links)
+        if text and linked >= _LINK_SHARE * text and listing.getparent() is not None:
+            listing.drop_tree()
 
 
 def _lines(body: _Element) -> Iterator[str]:

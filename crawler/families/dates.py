@@ -115,9 +115,16 @@ def labelled_published(text: str) -> datetime | None:
     return None
 
 
-def is_date_line(text: str) -> bool:
-    """Whether ``text`` holds only dates and their labels (``입력 2024.03.29 14:12``)."""
+def without_stamps(text: str) -> str:
+    """``text`` without its dates and their labels (``홍길동 기자 | 입력 2024.03.29
+    14:12`` -> ``홍길동 기자 |``); ``text`` itself when it holds no date."""
     rest = _DATE_TIME.sub(" ", text)
     if rest == text:
-        return False
-    return not _DATE_LINE_REST.search(_LABELS.sub(" ", rest))
+        return text
+    return " ".join(_LABELS.sub(" ", rest).split())
+
+
+def is_date_line(text: str) -> bool:
+    """Whether ``text`` holds only dates and their labels (``입력 2024.03.29 14:12``)."""
+    rest = without_stamps(text)
+    return rest != text and not _DATE_LINE_REST.search(rest)
