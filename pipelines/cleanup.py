@@ -73,7 +73,7 @@ _COPYRIGHT = re.compile(
     re.IGNORECASE,
 )
 _CAPTION_MARK = re.compile(r"^[▲△▷►]\s*")
-_CAPTION_WORDS = re.compile(r"사진|제공|촬영|캡처|그래픽|출처|자료")
+_CAPTION_WORDS = re.compile(r"사진|제공|촬영|캡처|그래픽|출처|자료|(?:모습|전경|장면)\.?$")
 _CREDIT = re.compile(
     r"^[\[(<]?\s*(?:사진|그래픽|자료사진|사진\s*제공|영상|출처)\s*[=:/]"
     r"|[\[(<]\s*(?:사진|그래픽|자료)\s*(?:제공)?\s*[=:][^\])>]{0,40}[\])>]\s*$"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from copy import deepcopy
 from datetime import datetime
 from typing import Any
 
@@ -127,8 +128,19 @@ def published(tree: HtmlElement, url: str | None = None) -> datetime | None:
     found = labelled_published(main_text(tree))
     if found is not None:
         return found
-    day = htmldate.find_date(tree, extensive_search=False, original_date=True, url=url)
+    day = htmldate.find_date(
+        _without_asides(tree), extensive_search=False, original_date=True, url=url
+    )
     return datetime.fromisoformat(day).replace(tzinfo=SEOUL) if day else None
+
+
+def _without_asides(tree: HtmlElement) -> HtmlElement:
+    """A copy of the page without its sidebars, rankings, menus and footer."""
+    copy = deepcopy(tree)
+    for element in copy.xpath("//*[@id or @class] | //aside | //nav | //footer"):
+        if is_aside(element) and element.getparent() is not None:
+            element.drop_tree()
+    return copy
 
 
 def main_text(tree: HtmlElement) -> str:
