@@ -159,6 +159,9 @@ _ROLE_AND_AFTER = re.compile(rf"\s*{_ROLE}(?:\s.*)?$")
 _SENTENCE_END = re.compile(r"[다요죠까]\s*[.!?]?[\"'”’)]*$")
 # a caption or copyright line is short; a paragraph of text may mention these words
 _SHORT = 150
+# a repeated run is a body printed twice when its paragraphs are prose: this
+# many characters each on average
+REPEATED_PROSE = 40
 
 
 @dataclass(frozen=True)
@@ -170,22 +173,47 @@ class Cleaned:
 
 
 def clean(paragraphs: Iterable[str], title: str | None = None) -> Cleaned:
-    """The article's own paragraphs, in order, once each; see the module doc."""
+    """The article's own paragraphs, in order, a repeated run once; see the
+    module doc."""
     reporters: dict[str, None] = {}
     kept: list[str] = []
-    seen: set[str] = set()
     title_key = _key(title) if title else None
     for raw in paragraphs:
-        paragraph = " ".join(raw.split())
-        paragraph, names = strip_bylines(paragraph)
+        paragraph, names = strip_bylines(" ".join(raw.split()))
         reporters.update(dict.fromkeys(names))
-        if not paragraph or is_noise(paragraph) or _key(paragraph) == title_key:
-            continue
-        if paragraph in seen:  # the body, or part of it, printed again
-            continue
-        seen.add(paragraph)
+        if paragraph and not is_noise(paragraph) and _key(paragraph) != title_key:
+            kept.append(paragraph)
+    return Cleaned(tuple(once(kept)), tuple(reporters))
+
+
+def once(paragraphs: list[str]) -> list[str]:
+    """``paragraphs`` without a run of prose printed twice in a row (the whole
+    body again, or its last part): the copy goes. A line repeated elsewhere
+    stays (an interview's question), and so does a run of short lines that a
+    list or a plan repeats ("Pre-Workout Meal", "1 tablespoon")."""
+    kept: list[str] = []
+    places: dict[str, list[int]] = {}
+    for paragraph in paragraphs:
         kept.append(paragraph)
-    return Cleaned(tuple(kept), tuple(reporters))
+        end = len(kept)
+        for earlier in reversed(places.get(paragraph, [])):
+            size = end - 1 - earlier
+            copy = kept[end - size :]
+            prose = len("".join(copy)) >= REPEATED_PROSE * size
+            if prose and copy == kept[end - 2 * size : end - size]:
+                del kept[end - size :]
+                places = _places(kept)
+                break
+        else:
+            places.setdefault(paragraph, []).append(end - 1)
+    return kept
+
+
+def _places(paragraphs: list[str]) -> dict[str, list[int]]:
+    places: dict[str, list[int]] = {}
+    for at, paragraph in enumerate(paragraphs):
+        places.setdefault(paragraph, []).append(at)
+    return places
 
 
 def strip_bylines(paragraph: str) -> tuple[str, list[str]]:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from itertools import islice
 
 from charset_normalizer import from_bytes
 from w3lib.encoding import (
@@ -27,9 +26,11 @@ from w3lib.encoding import (
 # share of a page's non-ASCII characters that may be undecodable bytes (a
 # sidebar excerpt cut in the middle of a character) before the page is refused
 TOLERATED_REPLACEMENTS = 0.005
-# a Korean page read in a Latin code page: UTF-8 lead and continuation bytes
-# (ê²½), or runs of EUC-KR byte pairs (°æ»ê); this many such spots is mojibake
+# a Korean page read in a Latin code page shows UTF-8 lead and continuation
+# bytes (ê²½) or runs of EUC-KR byte pairs (°æ»ê): it is mojibake when there
+# are this many such spots and they make up this share of its non-ASCII text
 MOJIBAKE_SPOTS = 3
+MOJIBAKE_SHARE = 0.3
 REPLACEMENT = "\ufffd"
 
 _ALIASES = {"x-windows-949": "cp949", "windows-949": "cp949", "ks_c_5601-1987": "cp949"}
@@ -67,12 +68,19 @@ def codec_name(label: str | None) -> str | None:
 
 
 def looks_like_mojibake(text: str) -> bool:
-    """Whether ``text`` shows the marks of Korean (or any UTF-8) text read in a
-    Latin code page: ``ê²½ì‚°`` or ``°æ»ê½Ã``."""
+    """Whether ``text`` reads as Korean (or any UTF-8) text decoded in a Latin
+    code page: ``ê²½ì‚°`` or ``°æ»ê½Ã`` makes up much of its non-ASCII text.
+
+    A few such spots among well-decoded text (a garbled comment in a script)
+    are not enough.
+    """
     if not _ANY_HIGH_BYTE.search(text):
         return False
-    spots = _MOJIBAKE.finditer(text)
-    return len(list(islice(spots, MOJIBAKE_SPOTS))) == MOJIBAKE_SPOTS
+    spots = [match.end() - match.start() for match in _MOJIBAKE.finditer(text)]
+    if len(spots) < MOJIBAKE_SPOTS:
+        return False
+    non_ascii = len(text) - len(text.encode("ascii", "ignore"))
+    return sum(spots) >= MOJIBAKE_SHARE * non_ascii
 
 
 def decode_html(body: bytes, content_type: str | None) -> Decoded:

@@ -88,15 +88,23 @@ def test_article_text_is_kept(paragraph: str) -> None:
 
 
 def test_a_body_printed_twice_is_kept_once_in_order() -> None:
+    first = "경북도와 구미시가 20일 지역 전자산업의 전환점을 마련하고자 공동선언문을 채택했다."
+    second = "내년에 구성되는 산학연 동맹은 홀로그램 등 7개 분야를 중심으로 이뤄진다."
     body = [
         "↑↑ 다짐식 모습 (사진=경북도 제공)",
-        "[경북신문=서인교, 류희철 기자] 첫 문단이다.",
-        "둘째 문단이다.",
+        f"[경북신문=서인교, 류희철 기자] {first}",
+        second,
         "서인교, 류희철 기자 kua348@naver.com",
     ]
     cleaned = clean([*body, *body[1:]], title="다짐식 열려")
-    assert cleaned.paragraphs == ("첫 문단이다.", "둘째 문단이다.")
+    assert cleaned.paragraphs == (first, second)
     assert cleaned.reporters == ("서인교", "류희철")
+    assert clean([first, second, "끝.", second]).paragraphs == (first, second, "끝.", second)
+
+
+def test_short_lines_repeated_in_a_row_stay() -> None:
+    plan = ["Pre-Workout Meal", "Eat 60–90 minutes before your workout"]
+    assert clean([*plan, *plan]).paragraphs == (*plan, *plan)
 
 
 def test_the_headline_repeated_in_the_body_goes() -> None:
