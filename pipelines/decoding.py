@@ -79,8 +79,7 @@ def looks_like_mojibake(text: str) -> bool:
     spots = [match.end() - match.start() for match in _MOJIBAKE.finditer(text)]
     if len(spots) < MOJIBAKE_SPOTS:
         return False
-    non_ascii = len(text) - len(text.encode("ascii", "ignore"))
-    return sum(spots) >= MOJIBAKE_SHARE * non_ascii
+    return sum(spots) >= MOJIBAKE_SHARE * _non_ascii(text)
 
 
 def decode_html(body: bytes, content_type: str | None) -> Decoded:
@@ -109,13 +108,18 @@ def decode_html(body: bytes, content_type: str | None) -> Decoded:
             # valid UTF-8 that reads as garbage: the text itself was stored
             # double-encoded, and no other encoding mends it
             raise Undecodable("valid UTF-8 whose text is mojibake (double-encoded)")
+    least = _least_damaged(body, tried, declared)
+    if least is not None and _tolerable(least):
+        return least
     detected = _detected(body)
     if detected and detected not in tried:
         tried.append(detected)
-        text = body.decode(detected, errors="replace")
-        if REPLACEMENT not in text and not looks_like_mojibake(text):
+        text, replaced = _decode_counting(body, detected)
+        if not replaced and not looks_like_mojibake(text):
             return Decoded(text, detected, declared)
-    return _least_damaged(body, tried, declared)
+    said = f"declared {declared}" if declared else "no charset declared"
+    damage = f"{least.replaced} undecodable byte sequences in {least.encoding}" if least else ""
+    raise Undecodable(f"{said}; tried {', '.join(tried)}; {damage or 'all mojibake'}")
 
 
 def _checked(body: bytes, encoding: str, declared: str | None) -> Decoded:
@@ -126,9 +130,8 @@ def _checked(body: bytes, encoding: str, declared: str | None) -> Decoded:
     return Decoded(text, encoding, declared)
 
 
-def _least_damaged(body: bytes, tried: list[str], declared: str | None) -> Decoded:
-    """No encoding reads every byte: accept the one that loses fewest, if that
-    is only a few stray bytes (cut characters in page chrome)."""
+def _least_damaged(body: bytes, tried: list[str], declared: str | None) -> Decoded | None:
+    """No encoding read every byte: the one that replaces fewest."""
     best: Decoded | None = None
     for encoding in tried:
         try:
@@ -137,15 +140,17 @@ def _least_damaged(body: bytes, tried: list[str], declared: str | None) -> Decod
             continue
         if best is None or replaced < best.replaced:
             best = Decoded(text, encoding, declared, replaced)
-    if best is not None:
-        non_ascii = sum(1 for char in best.text if ord(char) > 127)
-        if best.replaced <= TOLERATED_REPLACEMENTS * non_ascii and not looks_like_mojibake(
-            best.text
-        ):
-            return best
-    said = f"declared {declared}" if declared else "no charset declared"
-    damage = f"{best.replaced} undecodable byte sequences in {best.encoding}" if best else ""
-    raise Undecodable(f"{said}; tried {', '.join(tried)}; {damage or 'all mojibake'}")
+    return best
+
+
+def _tolerable(decoded: Decoded) -> bool:
+    """Only a few stray bytes lost (characters cut in page chrome), no mojibake."""
+    allowed = TOLERATED_REPLACEMENTS * _non_ascii(decoded.text)
+    return decoded.replaced <= allowed and not looks_like_mojibake(decoded.text)
+
+
+def _non_ascii(text: str) -> int:
+    return len(text) - len(text.encode("ascii", "ignore"))
 
 
 def _decode_counting(body: bytes, encoding: str) -> tuple[str, int]:
