@@ -8,14 +8,13 @@ import zlib
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import select
-
 from pipelines.extraction import EXTRACTOR_VERSION, extract_article
 from storage.archive import Archive
 from storage.models import Article, Capture
 from storage.types import SEOUL
 from tests.conftest import scrapy
 from tests.fixtures import Fixture, all_fixtures
+from tests.test_crawl import archived
 
 OLD_VERSION = "1"
 GONE = "http://x.example/bbs/board.php?bo_table=news&wr_id=1"
@@ -92,15 +91,6 @@ def stale_article(site_id: int, fixture: Fixture) -> Article:
     )
 
 
-def articles(database_url: str) -> dict[str, Article]:
-    archive = Archive.open(database_url)
-    try:
-        with archive.sessions() as session:
-            return {a.url: a for a in session.scalars(select(Article))}
-    finally:
-        archive.close()
-
-
 def reextract(database_url: str, tmp_path: Path, *args: str) -> str:
     result = scrapy(
         "reextract", *args, database_url=database_url, sites_file=tmp_path / "sites.yaml"
@@ -111,7 +101,7 @@ def reextract(database_url: str, tmp_path: Path, *args: str) -> str:
 
 def test_reextract_updates_stale_articles(database_url: str, tmp_path: Path) -> None:
     fixtures = stale_archive(database_url)
-    before = articles(database_url)
+    before = archived(database_url)
 
     out = reextract(database_url, tmp_path, "--site", "gyeongsan", "--workers", "1")
     assert out.startswith(
@@ -119,7 +109,7 @@ def test_reextract_updates_stale_articles(database_url: str, tmp_path: Path) -> 
         "2 changed, 0 unchanged, 1 kept as they were\n"
     )
     assert f"kept {GONE}: not an article: no title" in out
-    after = articles(database_url)
+    after = archived(database_url)
     for url, fixture in fixtures.items():
         stored = after[url]
         if fixture.family == "articleview":  # another site: untouched
@@ -135,7 +125,7 @@ def test_reextract_updates_stale_articles(database_url: str, tmp_path: Path) -> 
 
     out = reextract(database_url, tmp_path, "--workers", "0")
     assert "re-extracted 2 articles" in out and "1 changed, 0 unchanged, 1 kept" in out
-    assert articles(database_url)[next(iter(fixtures))].extractor_version == EXTRACTOR_VERSION
+    assert archived(database_url)[next(iter(fixtures))].extractor_version == EXTRACTOR_VERSION
 
 
 def test_only_stale_articles_unless_all(database_url: str, tmp_path: Path) -> None:
