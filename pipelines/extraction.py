@@ -85,7 +85,8 @@ def extract_article(
     if not title:
         raise NotAnArticle("no title")
     published = fields.published or metadata.published(tree, url)
-    page_author = metadata.author(tree)
+    # read before trafilatura has the page: the byline field may not name a reporter
+    page_author = None if _names_reporter(fields.author) else metadata.author(tree)
     if fields.body is not None:
         raw = body_paragraphs(fields.body, url, body_settings or CONTAINER)
     else:
@@ -108,11 +109,16 @@ def _author(field: str | None, reporters: tuple[str, ...], page: str | None) -> 
     """The reporter: the family's byline field when it names a reporter
     (``홍길동 기자``), else the reporters of the body's bylines, else whoever
     the field or the page metadata name (a Gnuboard poster, a desk)."""
-    if field and _ROLE_MARK.search(field):
+    if _names_reporter(field):
         return cleanup.reporter_name(field)
     if reporters:
         return ", ".join(reporters)
     return cleanup.reporter_name(field) or cleanup.reporter_name(page)
+
+
+def _names_reporter(field: str | None) -> bool:
+    """Whether a byline field names a reporter (``홍길동 기자``), not an account."""
+    return bool(field and _ROLE_MARK.search(field))
 
 
 def _refuse_garbled(article: ExtractedArticle) -> None:

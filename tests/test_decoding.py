@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from pipelines.decoding import Undecodable, decode_html, looks_like_mojibake
+from pipelines.extract import extract_or_reason
 from pipelines.extraction import extract_article
 
 # 똠 and 햏 are CP949 extensions: Python's euc-kr codec refuses them
@@ -102,3 +103,10 @@ def test_an_article_whose_own_text_is_damaged_is_not_archived() -> None:
     long_page = damaged.replace(b"</body>", "<p>꼬리말 문단입니다.</p>".encode() * 400 + b"</body>")
     with pytest.raises(Undecodable, match="article's own text"):
         extract_article(long_page, "text/html; charset=utf-8", "http://x.example/1", "generic")
+
+
+def test_the_crawl_records_an_undecodable_page_as_failed() -> None:
+    garbled = page().encode("utf-8").decode("latin-1").encode("utf-8")
+    reason = extract_or_reason(garbled, "text/html; charset=utf-8", "http://x.example/1", None)
+    assert isinstance(reason, str) and reason.startswith("undecodable: ")
+    assert not reason.startswith("not an article")  # the archive's outcome: failed
