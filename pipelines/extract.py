@@ -15,17 +15,21 @@ from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from scrapy.crawler import Crawler
 
 from crawler.items import CaptureItem
+from pipelines.decoding import Undecodable
 from pipelines.extraction import ExtractedArticle, NotAnArticle, extract_article
 
 
-def _extract_or_reason(
-    body: bytes, content_type: str | None, url: str, family: str
+def extract_or_reason(
+    body: bytes, content_type: str | None, url: str, family: str | None
 ) -> ExtractedArticle | str:
-    """Run in a worker: the article, or why the page is not one."""
+    """Run in a worker: the article, or why the page is not one (``not an
+    article: ...``) or cannot be read (``undecodable: ...``)."""
     try:
         return extract_article(body, content_type, url, family)
     except NotAnArticle as exc:
         return f"not an article: {exc}"
+    except Undecodable as exc:
+        return f"undecodable: {exc}"
 
 
 def default_workers() -> int:
@@ -59,7 +63,7 @@ class ExtractPipeline:
         loop = asyncio.get_running_loop()
         result = await loop.run_in_executor(
             self.pool,
-            _extract_or_reason,
+            extract_or_reason,
             item.body,
             item.headers.get("Content-Type"),
             item.url,

@@ -1,10 +1,14 @@
 """Extraction: one article page's bytes to a clean article, as a pure function
-of (bytes, content type, URL, family, profile) — no network, no database — so
-it is fixture-tested and can be re-run over stored raw pages.
+of (bytes, content type, URL, family) — no network, no database — so it is
+fixture-tested and can be re-run over stored raw pages (``scrapy reextract``).
 
-The family's layout gives title, reporter, date and the body's container;
-page metadata fills what it lacks; trafilatura turns the container (or, for
-portals no family knows, the whole page) into paragraphs.
+The bytes are decoded and checked (:mod:`pipelines.decoding`); the family's
+layout gives title, reporter, date and the body's container (a page whose
+family is not given is detected); page metadata fills what it lacks;
+trafilatura reads the container, or the whole page for portals no family
+knows (:mod:`pipelines.paragraphs`); the Korean news cleanup drops bylines,
+captions, copyright and button text and names the reporters
+(:mod:`pipelines.cleanup`).
 """
 
 from __future__ import annotations
@@ -14,19 +18,18 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-import trafilatura
 from lxml.etree import ParserError
-from lxml.html import HtmlElement, builder, document_fromstring
-from w3lib.encoding import html_to_unicode
+from lxml.html import document_fromstring
 
 from crawler import families
-from pipelines import metadata
+from pipelines import cleanup, metadata
+from pipelines.decoding import REPLACEMENT, Undecodable, decode_html, looks_like_mojibake
+from pipelines.paragraphs import CONTAINER, PAGE, BodySettings, body_paragraphs
 
 # bump when extraction changes what it stores; `scrapy reextract` uses it
-EXTRACTOR_VERSION = "1"
+EXTRACTOR_VERSION = "2"
 
-_REPORTER = re.compile(r"\s*(기자|특파원|통신원|리포터)\b.*$")
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
+_ROLE_MARK = re.compile("|".join(cleanup.ROLES))
 
 
 class NotAnArticle(ValueError):
@@ -56,65 +59,70 @@ class ExtractedArticle:
         return hashlib.sha256(folded.encode("utf-8")).hexdigest()
 
 
-def decode(body: bytes, content_type: str | None) -> str:
-    """The page's text, by HTTP header, then <meta> and BOM, then detection.
-
-    EUC-KR is read as CP949, its superset that real pages use.
-    """
-    _encoding, text = html_to_unicode(content_type, body)
-    return text
-
-
 def extract_article(
-    body: bytes, content_type: str | None, url: str, family: str
+    body: bytes,
+    content_type: str | None,
+    url: str,
+    family: str | None,
+    body_settings: BodySettings | None = None,
 ) -> ExtractedArticle:
-    """The article on a page; raises :class:`NotAnArticle` when there is none."""
-    text = decode(body, content_type)
+    """The article on a page of ``family`` (None: detect it).
+
+    Raises :class:`NotAnArticle` when the page holds none, and
+    :class:`~pipelines.decoding.Undecodable` when its text cannot be read.
+    ``body_settings`` replaces the measured trafilatura settings (benchmarks).
+    """
+    text = decode_html(body, content_type).text
     if not text.strip():
         raise NotAnArticle("empty page")
     try:
         tree = document_fromstring(text)
     except (ParserError, ValueError) as exc:
         raise NotAnArticle(f"unparseable HTML: {exc}") from exc
-    fields = families.get(family).read_article(tree)
+    portal = families.get(family) if family else families.detect(tree)
+    fields = portal.read_article(tree)
     title = fields.title or metadata.title(tree)
-    published = fields.published or metadata.published(tree)
-    author = _reporter(fields.author or metadata.author(tree))
-    paragraphs = _paragraphs(fields.body if fields.body is not None else tree, url)
     if not title:
         raise NotAnArticle("no title")
-    if not paragraphs:
+    published = fields.published or metadata.published(tree, url)
+    # read before trafilatura has the page: the byline field may not name a reporter
+    page_author = None if _names_reporter(fields.author) else metadata.author(tree)
+    if fields.body is not None:
+        raw = body_paragraphs(fields.body, url, body_settings or CONTAINER)
+    else:
+        raw = body_paragraphs(tree, url, body_settings or PAGE)
+    cleaned = cleanup.clean(raw, title)
+    if not cleaned.paragraphs:
         raise NotAnArticle("no article text")
-    return ExtractedArticle(url, title, author, published, paragraphs)
-
-
-def _paragraphs(container: HtmlElement, url: str) -> tuple[str, ...]:
-    """Paragraph texts of ``container``, once each, in order."""
-    if container.tag != "html":
-        # trafilatura looks for the article in a document: give it one that
-        # holds only the container, so nothing outside it can leak in
-        container = builder.HTML(builder.BODY(builder.ARTICLE(container)))
-    text = trafilatura.extract(
-        container,
-        url=url,
-        fast=True,
-        include_comments=False,
-        include_tables=True,
-        deduplicate=False,
+    article = ExtractedArticle(
+        url,
+        title,
+        _author(fields.author, cleaned.reporters, page_author),
+        published,
+        cleaned.paragraphs,
     )
-    seen: set[str] = set()
-    paragraphs: list[str] = []
-    for line in (text or "").splitlines():
-        paragraph = " ".join(line.split())
-        if paragraph and paragraph not in seen:
-            seen.add(paragraph)
-            paragraphs.append(paragraph)
-    return tuple(paragraphs)
+    _refuse_garbled(article)
+    return article
 
 
-def _reporter(raw: str | None) -> str | None:
-    """``홍길동 기자 abc@x.com`` -> ``홍길동``."""
-    if not raw:
-        return None
-    name = _REPORTER.sub("", _EMAIL.sub("", raw)).strip(" ,/·|")
-    return name or None
+def _author(field: str | None, reporters: tuple[str, ...], page: str | None) -> str | None:
+    """The reporter: the family's byline field when it names a reporter
+    (``홍길동 기자``), else the reporters of the body's bylines, else whoever
+    the field or the page metadata name (a Gnuboard poster, a desk)."""
+    if _names_reporter(field):
+        return cleanup.reporter_name(field)
+    if reporters:
+        return ", ".join(reporters)
+    return cleanup.reporter_name(field) or cleanup.reporter_name(page)
+
+
+def _names_reporter(field: str | None) -> bool:
+    """Whether a byline field names a reporter (``홍길동 기자``), not an account."""
+    return bool(field and _ROLE_MARK.search(field))
+
+
+def _refuse_garbled(article: ExtractedArticle) -> None:
+    """Undecodable bytes or mojibake in the article itself are never archived."""
+    text = "\n".join((article.title, *article.paragraphs))
+    if REPLACEMENT in text or looks_like_mojibake(text):
+        raise Undecodable("the article's own text holds undecodable bytes")

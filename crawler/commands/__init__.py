@@ -1,5 +1,5 @@
 """newsarchive's Scrapy commands: ``crawl`` (checked before it starts),
-``export`` and ``demo``."""
+``export``, ``reextract`` and ``demo``."""
 
 from __future__ import annotations
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from lxml.html import HtmlElement
 
+from crawler.families.articleview import ArticleView
 from crawler.families.base import ArticleFields, ArticleLayout, PortalFamily
 from crawler.families.generic import Generic
 from crawler.families.gnuboard5 import Gnuboard5
@@ -11,7 +12,9 @@ from crawler.families.newscms import NewsCms
 
 __all__ = ["FAMILY_NAMES", "ArticleFields", "ArticleLayout", "PortalFamily", "detect", "get"]
 
-_FAMILIES: dict[str, PortalFamily] = {f.name: f for f in (Gnuboard5(), NewsCms(), Generic())}
+_FAMILIES: dict[str, PortalFamily] = {
+    f.name: f for f in (Gnuboard5(), NewsCms(), ArticleView(), Generic())
+}
 FAMILY_NAMES: tuple[str, ...] = tuple(_FAMILIES)
 
 

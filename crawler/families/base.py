@@ -6,7 +6,7 @@ newest first)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import ClassVar
@@ -33,6 +33,7 @@ class ArticleFields:
     author: str | None = None
     published: datetime | None = None
     body: HtmlElement | None = None  # the element holding the article body
+    layout: str | None = None  # the name of the layout that read them
 
 
 @dataclass(frozen=True)
@@ -40,8 +41,10 @@ class ArticleLayout:
     """Where one skin (one version of a family's markup) keeps an article's parts.
 
     Each field is a CSS selector; the layout applies to a page when ``body``
-    matches. Elements matching ``drop`` inside the body are removed first
-    (buttons, share bars, related-article boxes that some skins put there).
+    matches. For title, author and published, the alternatives of a selector
+    group (``a, b``) are tried in the order written. Elements matching
+    ``drop`` inside the body are removed first (buttons, share bars,
+    related-article boxes that some skins put there).
     """
 
     name: str
@@ -55,12 +58,20 @@ class ArticleLayout:
     )
 
     def select(self, which: str, tree: HtmlElement) -> list[HtmlElement]:
+        """The elements ``which`` (a field name) selects, in document order."""
         selector = getattr(self, which)
         if selector is None:
             return []
         if which not in self._compiled:
             self._compiled[which] = CSSSelector(selector)
         return self._compiled[which](tree)
+
+    def candidates(self, which: str, tree: HtmlElement) -> Iterator[HtmlElement]:
+        """The elements ``which`` selects, alternative by alternative."""
+        selector = getattr(self, which)
+        for alternative in (selector or "").split(","):
+            if alternative.strip():
+                yield from _selector(alternative.strip())(tree)
 
     def read(self, tree: HtmlElement) -> ArticleFields | None:
         """The fields of ``tree`` under this layout, or None when it does not apply."""
@@ -75,17 +86,18 @@ class ArticleLayout:
             author=self._first_text("author", tree),
             published=self._published(tree),
             body=body,
+            layout=self.name,
         )
 
     def _first_text(self, which: str, tree: HtmlElement) -> str | None:
-        for element in self.select(which, tree):
+        for element in self.candidates(which, tree):
             text = clean_text(element)
             if text:
                 return text
         return None
 
     def _published(self, tree: HtmlElement) -> datetime | None:
-        for element in self.select("published", tree):
+        for element in self.candidates("published", tree):
             found = published_in(clean_text(element))
             if found is not None:
                 return found

@@ -1,6 +1,7 @@
 """Read Korean news dates: ``작성일 17-04-19 11:53``, ``등록 2019-05-08 14:36:38``,
-``입력 2020.11.21 08:08``, ``2024년 3월 29일 14:12`` and ISO 8601, always
-returning timezone-aware Asia/Seoul times."""
+``입력 2020.11.21 08:08``, ``2024년 3월 29일 14:12``, ``기사입력 2008-10-10 오후
+2:05:00`` and ISO 8601, always returning timezone-aware Asia/Seoul times; tell
+a publication stamp from a modification stamp, and a line of stamps from text."""
 
 from __future__ import annotations
 
@@ -18,6 +19,18 @@ _DATE_TIME = re.compile(
 # labels that name the publication time, and those that name a later edit
 PUBLISHED_LABELS = ("작성일", "등록일", "등록", "입력", "승인", "게재", "발행", "기사입력")
 MODIFIED_LABELS = ("수정일", "수정", "업데이트", "최종수정")
+
+_LABELS = re.compile(
+    "|".join(sorted(PUBLISHED_LABELS + MODIFIED_LABELS + ("일시", "날짜"), key=len, reverse=True))
+)
+_DATE_LINE_REST = re.compile(r"[^\s:|·/()\[\],.\-]")
+# a publication label right before its date: 입력 2020.11.21 08:08, 등록일 : 2019-05-08
+_LABELLED = re.compile(
+    "(?:"
+    + "|".join(sorted(PUBLISHED_LABELS, key=len, reverse=True))
+    + r")\s*[:：]?\s*"
+    + _DATE_TIME.pattern
+)
 
 
 def parse_korean_datetime(text: str) -> datetime | None:
@@ -90,3 +103,28 @@ def _to_datetime(match: re.Match[str]) -> datetime | None:
         )
     except ValueError:
         return None
+
+
+def labelled_published(text: str) -> datetime | None:
+    """The first date in ``text`` that a publication label (입력, 등록, ...)
+    stands right before; unlabelled and modified dates are never taken."""
+    for match in _LABELLED.finditer(text):
+        found = _to_datetime(match)
+        if found is not None:
+            return found
+    return None
+
+
+def without_stamps(text: str) -> str:
+    """``text`` without its dates and their labels (``홍길동 기자 | 입력 2024.03.29
+    14:12`` -> ``홍길동 기자 |``); ``text`` itself when it holds no date."""
+    rest = _DATE_TIME.sub(" ", text)
+    if rest == text:
+        return text
+    return " ".join(_LABELS.sub(" ", rest).split())
+
+
+def is_date_line(text: str) -> bool:
+    """Whether ``text`` holds only dates and their labels (``입력 2024.03.29 14:12``)."""
+    rest = without_stamps(text)
+    return rest != text and not _DATE_LINE_REST.search(rest)

@@ -1,8 +1,11 @@
 """Gnuboard5 boards used as newspapers: ``bbs/board.php?bo_table=..&wr_id=N``.
 
-List pages are ``#bo_list`` (list skin) or ``#bo_gall`` (gallery skin); the
-article view keeps its body in ``#bo_v_con`` and its date in ``#bo_v_info``
-as ``y-m-d H:i`` (two-digit year). Pinned notices repeat on every list page.
+List pages are ``#bo_list`` (list skin) or ``#bo_gall`` (gallery skin). Two
+view skins: Gnuboard's own ``basic`` skin (body ``#bo_v_con``, date in
+``#bo_v_info`` as ``y-m-d H:i``, two-digit year) and the Eyoom builder's
+(body ``.board-view-con``, date ``Y.m.d H:i``). The poster (``.sv_member``) is
+often the newspaper's account; the reporter is named in the body's byline.
+Pinned notices repeat on every list page.
 """
 
 from __future__ import annotations
@@ -24,10 +27,19 @@ class Gnuboard5(PortalFamily):
             name="basic",
             body="#bo_v_con",
             title="#bo_v_title .bo_v_tit, #bo_v_title",
-            author="#bo_v_info .sv_member",
+            author="#bo_v_info .sv_member, #bo_v_info .sv_guest",
             published="#bo_v_info .if_date, #bo_v_info",
+        ),
+        ArticleLayout(
+            name="eyoom",
+            body=".board-view .board-view-con",
+            title=".board-view .headline h5, .board-view .lbvtitle",
+            author=".board-view-info .sv_member, .board-view-info .sv_guest",
+            published=".board-view-info .right, .board-view-info",
         ),
     )
 
     def looks_like(self, tree: HtmlElement) -> bool:
-        return first_match(tree, ("#bo_list", "#bo_gall", "#bo_v", "a[href*='bbs/board.php']"))
+        return first_match(
+            tree, ("#bo_list", "#bo_gall", "#bo_v", ".board-view-con", "a[href*='bbs/board.php']")
+        )

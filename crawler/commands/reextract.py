@@ -1,0 +1,158 @@
+"""``scrapy reextract [--site NAME] [--all] [--workers N]``: re-run extraction
+over the raw captures the archive kept (no network) and update the articles
+made by an older extractor version (``--all``: every article), recording the
+version that made them now. Run it after upgrading newsarchive.
+
+A page the new extractor cannot read as an article keeps its stored article,
+and is listed with the reason.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+from collections.abc import Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from scrapy.commands import ScrapyCommand
+
+from crawler.commands import fail
+from pipelines.extract import default_workers, extract_or_reason
+from pipelines.extraction import EXTRACTOR_VERSION, ExtractedArticle
+from storage.archive import Archive
+from storage.database import ArchiveUnavailable, open_database
+from storage.reextraction import Reextracted, StoredPage, save_reextracted, stored_pages
+
+# failures listed in full; beyond this many, only counted
+SHOWN_FAILURES = 20
+
+
+@dataclass
+class Tally:
+    """What a re-extraction did."""
+
+    changed: int = 0
+    unchanged: int = 0
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (url, reason)
+
+    @property
+    def total(self) -> int:
+        return self.changed + self.unchanged + len(self.failed)
+
+
+class Command(ScrapyCommand):
+    requires_project = True
+    requires_crawler_process = False
+    default_settings = {"LOG_ENABLED": False}
+
+    def syntax(self) -> str:
+        return "[--site NAME] [--all] [--workers N]"
+
+    def short_desc(self) -> str:
+        return "Re-extract archived articles from their stored raw pages (after an upgrade)"
+
+    def add_options(self, parser: argparse.ArgumentParser) -> None:
+        super().add_options(parser)
+        parser.add_argument("--site", help="only this site")
+        parser.add_argument(
+            "--all",
+            action="store_true",
+            help=f"every article, not only those made before extractor version {EXTRACTOR_VERSION}",
+        )
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=default_workers(),
+            help="extraction processes (0: none, extract in this one)",
+        )
+
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        assert self.settings is not None
+        try:
+            engine = open_database(self.settings.get("DATABASE_URL"))
+        except ArchiveUnavailable as exc:
+            self.exitcode = fail(str(exc))
+            return
+        tally = Tally()
+        try:
+            if opts.site and opts.site not in Archive(engine).article_counts():
+                self.exitcode = fail(f"the archive holds no article of site {opts.site!r}")
+                return
+            with _pool(opts.workers) as pool:
+                older_than = None if opts.all else EXTRACTOR_VERSION
+                for batch in stored_pages(engine, opts.site, older_than):
+                    save_reextracted(engine, _reextract(batch, pool, tally))
+        finally:
+            engine.dispose()
+        _report(tally, opts.site)
+
+
+@contextmanager
+def _pool(workers: int) -> Iterator[Executor | None]:
+    if workers <= 0:
+        yield None
+        return
+    # spawn, as the crawl's extraction pool: no forked copies of open connections
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        yield pool
+
+
+def _reextract(batch: list[StoredPage], pool: Executor | None, tally: Tally) -> list[Reextracted]:
+    arguments = (
+        [page.body for page in batch],
+        [page.content_type for page in batch],
+        [page.url for page in batch],
+        [page.cms for page in batch],
+    )
+    results = (
+        pool.map(extract_or_reason, *arguments) if pool else map(extract_or_reason, *arguments)
+    )
+    updates = []
+    for page, result in zip(batch, results, strict=True):
+        if isinstance(result, str):
+            tally.failed.append((page.url, result))
+            continue
+        if _same(page, result):
+            tally.unchanged += 1
+        else:
+            tally.changed += 1
+        updates.append(
+            Reextracted(
+                page.article_id,
+                result.title,
+                result.author,
+                result.published,
+                result.body,
+                result.content_hash,
+                result.extractor_version,
+            )
+        )
+    return updates
+
+
+def _same(page: StoredPage, article: ExtractedArticle) -> bool:
+    return (page.title, page.author, page.published, page.text) == (
+        article.title,
+        article.author,
+        article.published,
+        article.body,
+    )
+
+
+def _report(tally: Tally, site: str | None) -> None:
+    where = f" of site {site}" if site else ""
+    if not tally.total:
+        print(f"nothing to re-extract{where}: every article made by extractor {EXTRACTOR_VERSION}")
+        return
+    print(
+        f"re-extracted {tally.total} articles{where} with extractor version {EXTRACTOR_VERSION}: "
+        f"{tally.changed} changed, {tally.unchanged} unchanged, "
+        f"{len(tally.failed)} kept as they were"
+    )
+    for url, reason in tally.failed[:SHOWN_FAILURES]:
+        print(f"  kept {url}: {reason}")
+    if len(tally.failed) > SHOWN_FAILURES:
+        print(f"  ... and {len(tally.failed) - SHOWN_FAILURES} more")

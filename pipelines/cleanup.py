@@ -1,0 +1,231 @@
+"""Korean news cleanup: what a portal leaves in an article's text that the
+printed article does not have.
+
+Reporter bylines (``[경북신문=서인교, 류희철 기자]`` leading a paragraph,
+``서인교 기자 abc@naver.com`` trailing the article), e-mail lines, copyright
+lines (``저작권자 © ... 무단전재 및 재배포 금지``), photo captions and credits
+(``↑↑ ... (사진=... 제공)``, ``▲ 사진=...``), stray image file names,
+share/print button text, the headline or date repeated in the body, and a body
+printed twice. Paragraph order is kept; the reporters named in the bylines
+are returned, as the byline is often the only place that names them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from crawler.families.dates import is_date_line, without_stamps
+
+_NAME = r"[가-힣]{2,4}"
+_NAMES = rf"{_NAME}(?:\s*[,·]\s*{_NAME})*"
+ROLES = (
+    "기자",
+    "대기자",
+    "선임기자",
+    "수습기자",
+    "인턴기자",
+    "객원기자",
+    "시민기자",
+    "명예기자",
+    "특파원",
+    "통신원",
+    "리포터",
+)
+_ROLE = "(?:" + "|".join(sorted(ROLES, key=len, reverse=True)) + ")"
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_MAIL = EMAIL.pattern
+_OPEN, _CLOSE = r"[\[(【<〔]", r"[\])】>〕]"
+
+# [경북신문=서인교, 류희철 기자] / [추적사건25시 엄대진 대기자] / (대구=연합뉴스) 홍길동 기자 =
+_LEADING_BYLINE = re.compile(
+    rf"^{_OPEN}\s*[^\[\]()【】<>=]{{1,30}}?\s*=\s*(?P<names>{_NAMES})\s*{_ROLE}?\s*{_CLOSE}\s*"
+    rf"|^{_OPEN}\s*[^\[\]()【】<>=]{{1,30}}?\s+(?P<paper>{_NAMES})\s*{_ROLE}\s*{_CLOSE}\s*"
+    rf"|^(?P<wire>{_NAMES})\s*{_ROLE}\s*=\s*"
+)
+# what a dateline names when it names no reporter: (서울=연합뉴스), [경산=경일신문]
+_PRESS = re.compile(
+    r"(?:뉴스|신문|일보|방송|통신|미디어|타임즈|타임스|저널|닷컴|투데이|뉴시스|TV)$"
+)
+# 서인교, 류희철 기자 kua348@naver.com / /홍길동 기자 / (홍길동 기자 abc@x.com)
+_BYLINE_LINE = re.compile(
+    rf"^[/\-–—=\s]*{_OPEN}?\s*(?P<names>{_NAMES})\s*{_ROLE}\s*{_CLOSE}?"
+    rf"\s*{_OPEN}?\s*(?:{_MAIL})?\s*{_CLOSE}?\s*$"
+)
+# 글·사진=홍길동 기자 / 정리=홍길동 / 사진=홍길동 기자
+_CREDIT_LINE = re.compile(
+    rf"^(?P<what>글\s*[·/]\s*사진|글|정리|취재|사진|영상|그래픽)\s*[=:]?\s*"
+    rf"(?P<names>{_NAMES})\s*{_ROLE}?\s*(?:{_MAIL})?$"
+)
+# ...밝혔다. /홍길동 기자 abc@x.com  (kept: the sentence)
+_TRAILING_BYLINE = re.compile(
+    rf"(?<=[.!?\"'”’」』)])\s*/?\s*(?P<names>{_NAMES})\s*{_ROLE}\s*{_OPEN}?\s*{_MAIL}\s*{_CLOSE}?$"
+    rf"|(?<=[.!?\"'”’」』)])\s*/\s*(?P<slashed>{_NAMES})\s*{_ROLE}$"
+)
+_EMAIL_LINE = re.compile(
+    rf"^{_OPEN}?\s*(?:(?:이메일|e-?mail|메일|기사\s*제보|제보|보도자료)\s*[:：]?\s*)?"
+    rf"{_MAIL}(?:\s*[,/]\s*{_MAIL})*\s*{_CLOSE}?$",
+    re.IGNORECASE,
+)
+_COPYRIGHT = re.compile(
+    r"^[<\[(]?\s*(?:저작권자|copyright|ⓒ|©|\(c\))|무단\s*전재.{0,12}금지|all rights reserved",
+    re.IGNORECASE,
+)
+_CAPTION_MARK = re.compile(r"^[▲△▷►]\s*")
+_CAPTION_WORDS = re.compile(r"사진|제공|촬영|캡처|그래픽|출처|자료|(?:모습|전경|장면)\.?$")
+_CREDIT = re.compile(
+    r"^[\[(<]?\s*(?:사진|그래픽|자료사진|사진\s*제공|영상|출처)\s*[=:/]"
+    r"|[\[(<]\s*(?:사진|그래픽|자료)\s*(?:제공)?\s*[=:][^\])>]{0,40}[\])>]\s*$"
+)
+_IMAGE_FILE = re.compile(
+    r"^(?:\S*/)?[\w.()-]+\.(?:jpe?g|png|gif|bmp|webp|tiff?)(?:\?\S*)?"
+    r"(?:\s+(?:\S*/)?[\w.()-]+\.(?:jpe?g|png|gif|bmp|webp|tiff?))*$",
+    re.IGNORECASE,
+)
+# fmt: off
+_BUTTON_WORDS = frozenset((
+    "페이스북", "트위터", "카카오톡", "카카오스토리", "카카오", "밴드", "네이버밴드", "네이버",
+    "라인", "텔레그램", "URL복사", "URL", "링크복사", "주소복사", "복사", "인쇄", "인쇄하기",
+    "프린트", "스크랩", "목록", "목록으로", "기사목록", "메일", "이메일", "메일전송", "메일보내기",
+    "기사보내기", "기사공유", "공유", "공유하기", "SNS", "글씨", "글자", "글자크기", "키우기",
+    "줄이기", "크게", "작게", "확대", "축소", "댓글", "좋아요", "추천", "추천하기", "기사수정",
+    "수정", "삭제", "바로가기", "이전", "다음", "보기", "기사", "모바일", "버전", "전체", "닫기",
+    "구독", "구독하기", "facebook", "twitter", "kakao", "band", "print", "share", "x",
+))
+# fmt: on
+_BUTTON_SPLIT = re.compile(r"[\s·|/,:>~]+")
+_AUTHOR_LABEL = re.compile(r"^(?:기자명|작성자|글쓴이|by)\s*[:：]?\s*", re.IGNORECASE)
+_BRACKETS = re.compile(r"[()<>\[\]【】]")
+_ROLE_AND_AFTER = re.compile(rf"\s*{_ROLE}(?:\s.*)?$")
+_SENTENCE_END = re.compile(r"[다요죠까]\s*[.!?]?[\"'”’)]*$")
+# a caption or copyright line is short; a paragraph of text may mention these words
+_SHORT = 150
+# a repeated run is a body printed twice when its paragraphs are prose: this
+# many characters each on average
+REPEATED_PROSE = 40
+
+
+@dataclass(frozen=True)
+class Cleaned:
+    """An article's paragraphs after cleanup, and the reporters its bylines name."""
+
+    paragraphs: tuple[str, ...]
+    reporters: tuple[str, ...]
+
+
+def clean(paragraphs: Iterable[str], title: str | None = None) -> Cleaned:
+    """The article's own paragraphs, in order, a repeated run once; see the
+    module doc."""
+    reporters: dict[str, None] = {}
+    kept: list[str] = []
+    title_key = _key(title) if title else None
+    for raw in paragraphs:
+        paragraph, names = strip_bylines(" ".join(raw.split()))
+        reporters.update(dict.fromkeys(names))
+        if paragraph and not is_noise(paragraph) and _key(paragraph) != title_key:
+            kept.append(paragraph)
+    return Cleaned(tuple(once(kept)), tuple(reporters))
+
+
+def once(paragraphs: list[str]) -> list[str]:
+    """``paragraphs`` without a run of prose printed twice in a row (the whole
+    body again, or its last part): the copy goes. A line repeated elsewhere
+    stays (an interview's question), and so does a run of short lines that a
+    list or a plan repeats ("Pre-Workout Meal", "1 tablespoon")."""
+    kept: list[str] = []
+    places: dict[str, list[int]] = {}
+    for paragraph in paragraphs:
+        kept.append(paragraph)
+        end = len(kept)
+        for earlier in reversed(places.get(paragraph, [])):
+            size = end - 1 - earlier
+            copy = kept[end - size :]
+            prose = len("".join(copy)) >= REPEATED_PROSE * size
+            if prose and copy == kept[end - 2 * size : end - size]:
+                del kept[end - size :]
+                places = _places(kept)
+                break
+        else:
+            places.setdefault(paragraph, []).append(end - 1)
+    return kept
+
+
+def _places(paragraphs: list[str]) -> dict[str, list[int]]:
+    places: dict[str, list[int]] = {}
+    for at, paragraph in enumerate(paragraphs):
+        places.setdefault(paragraph, []).append(at)
+    return places
+
+
+def strip_bylines(paragraph: str) -> tuple[str, list[str]]:
+    """``paragraph`` without its byline, and the reporters the byline names.
+
+    A paragraph that is only a byline comes back empty.
+    """
+    names: list[str] = []
+    # a wire dateline and its reporter are two bylines in a row
+    while lead := _LEADING_BYLINE.match(paragraph):
+        named = lead["names"] or lead["paper"] or lead["wire"]
+        names += [name for name in split_names(named) if not _PRESS.search(name)]
+        paragraph = paragraph[lead.end() :].strip()
+    # a byline alone, or with its stamps: 홍길동 기자 | 입력 2024.03.29 14:12
+    line = _BYLINE_LINE.match(without_stamps(paragraph).strip(" |·/:"))
+    if line:
+        return "", names + split_names(line["names"])
+    credit = _CREDIT_LINE.match(paragraph)
+    if credit:
+        if "사진" not in credit["what"] or "글" in credit["what"]:
+            names += split_names(credit["names"])
+        return "", names
+    trail = _TRAILING_BYLINE.search(paragraph)
+    if trail:
+        names += split_names(trail["names"] or trail["slashed"])
+        paragraph = paragraph[: trail.start()].strip()
+    return paragraph, names
+
+
+def reporter_name(raw: str | None) -> str | None:
+    """A byline field as the archive keeps it: ``홍길동 기자 abc@x.com`` ->
+    ``홍길동``, ``기자명 서인교·류희철 기자`` -> ``서인교, 류희철``; None when empty."""
+    if not raw:
+        return None
+    name = " ".join(_BRACKETS.sub(" ", EMAIL.sub(" ", raw)).split())
+    name = _ROLE_AND_AFTER.sub("", _AUTHOR_LABEL.sub("", name)).strip(" ,/·|=")
+    if re.fullmatch(_NAMES, name):
+        name = ", ".join(split_names(name))
+    return name or None
+
+
+def split_names(names: str) -> list[str]:
+    """``서인교, 류희철`` -> ``["서인교", "류희철"]``."""
+    return [name for name in re.split(r"\s*[,·]\s*", names.strip()) if name]
+
+
+def is_noise(paragraph: str) -> bool:
+    """Whether a paragraph is portal furniture rather than article text."""
+    if _EMAIL_LINE.match(paragraph) or _IMAGE_FILE.match(paragraph) or is_date_line(paragraph):
+        return True
+    short = len(paragraph) <= _SHORT
+    if short and _COPYRIGHT.search(paragraph) and not _SENTENCE_END.search(paragraph):
+        return True
+    if paragraph.startswith("↑"):
+        return True
+    if short and _CAPTION_MARK.match(paragraph) and _CAPTION_WORDS.search(paragraph):
+        return True
+    if short and _CREDIT.search(paragraph):
+        return True
+    return _is_buttons(paragraph)
+
+
+def _is_buttons(paragraph: str) -> bool:
+    """Share, print and navigation button labels (``페이스북 트위터 URL복사``)."""
+    words = [w for w in _BUTTON_SPLIT.split(paragraph) if w]
+    return bool(words) and all(
+        word in _BUTTON_WORDS or word.lower() in _BUTTON_WORDS or word.isdigit() for word in words
+    )
+
+
+def _key(text: str) -> str:
+    """``text`` for comparing headlines: letters and digits only."""
+    return "".join(char for char in text if char.isalnum())

@@ -1,0 +1,109 @@
+"""What ``scrapy reextract`` reads and writes: archived articles with the raw
+capture each was made from, in batches, and the articles re-made from them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Engine, select, update
+from sqlalchemy.orm import Session
+
+from storage.models import Article, Capture, Site
+
+BATCH = 200
+
+
+@dataclass(frozen=True)
+class StoredPage:
+    """An archived article and the raw page it was extracted from."""
+
+    article_id: int
+    url: str
+    cms: str | None  # the site's configured family; None: detect it from the page
+    content_type: str | None
+    body: bytes
+    title: str
+    author: str | None
+    published: datetime | None
+    text: str  # the stored body
+    extractor_version: str
+
+
+@dataclass(frozen=True)
+class Reextracted:
+    """New fields for an archived article."""
+
+    article_id: int
+    title: str
+    author: str | None
+    published: datetime | None
+    body: str
+    content_hash: str
+    extractor_version: str
+
+
+def stored_pages(
+    engine: Engine, site: str | None, older_than: str | None, batch: int = BATCH
+) -> Iterator[list[StoredPage]]:
+    """The archived articles (of ``site``, made by another extractor version
+    than ``older_than`` unless it is None) with their captures, ``batch`` at a
+    time in id order, so an archive of any size is read in bounded memory."""
+    query = (
+        select(Article, Site.cms, Capture)
+        .join(Site, Article.site_id == Site.id)
+        .join(Capture, Article.capture_id == Capture.id)
+        .order_by(Article.id)
+        .limit(batch)
+    )
+    if site is not None:
+        query = query.where(Site.name == site)
+    if older_than is not None:
+        query = query.where(Article.extractor_version != older_than)
+    last = 0
+    while True:
+        with Session(engine) as session:
+            rows = session.execute(query.where(Article.id > last)).all()
+            pages = [_page(article, cms, capture) for article, cms, capture in rows]
+        if not pages:
+            return
+        yield pages
+        last = pages[-1].article_id
+
+
+def _page(article: Article, cms: str | None, capture: Capture) -> StoredPage:
+    headers = capture.headers or {}
+    content_type = next((v for k, v in headers.items() if k.lower() == "content-type"), None)
+    return StoredPage(
+        article.id,
+        article.url,
+        cms,
+        content_type,
+        capture.body,
+        article.title,
+        article.author,
+        article.published,
+        article.body,
+        article.extractor_version,
+    )
+
+
+def save_reextracted(engine: Engine, articles: list[Reextracted]) -> None:
+    """Write re-extracted articles, one transaction for the lot."""
+    if not articles:
+        return
+    with Session(engine) as session, session.begin():
+        for article in articles:
+            session.execute(
+                update(Article)
+                .where(Article.id == article.article_id)
+                .values(
+                    title=article.title,
+                    author=article.author,
+                    published=article.published,
+                    body=article.body,
+                    content_hash=article.content_hash,
+                    extractor_version=article.extractor_version,
+                )
+            )

@@ -1,0 +1,87 @@
+"""Page metadata for portals no family knows: the article's own date, never a
+sidebar's; the headline without the site's name; the byline."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from lxml.html import document_fromstring
+
+from crawler.families.dates import is_date_line, labelled_published, published_in
+from pipelines import metadata
+from storage.types import SEOUL
+
+RANKING = (
+    '<div class="rank_box"><h3>많이 본 뉴스</h3><ol>'
+    "<li><a href='/1'>다른 기사</a> 등록 2025-01-05 10:00</li></ol></div>"
+)
+
+
+def tree(body: str, head: str = ""):
+    return document_fromstring(f"<html><head>{head}</head><body>{body}</body></html>")
+
+
+def test_a_sidebar_date_is_never_the_articles() -> None:
+    page = tree(
+        f"{RANKING}<aside>입력 2025-02-01 09:00</aside>"
+        "<div class='view'><h2>제목</h2>"
+        "<p>홍길동 기자 | 입력 2024.03.29 14:12 | 수정 2024.03.30 09:00</p>"
+        "<div>본문</div></div><div id='footer'>등록일 : 2010-05-12</div>"
+    )
+    assert metadata.published(page) == datetime(2024, 3, 29, 14, 12, tzinfo=SEOUL)
+
+
+def test_metadata_first_then_time_in_the_article() -> None:
+    head = '<meta property="article:published_time" content="2019-05-08T05:36:38Z">'
+    assert metadata.published(tree("<p>입력 2024.03.29 14:12</p>", head)) == datetime(
+        2019, 5, 8, 14, 36, 38, tzinfo=SEOUL
+    )
+    sidebar_time = (
+        "<aside><article><time datetime='2025-01-01T09:00:00+09:00'>1월 1일</time></article>"
+        "</aside><article><time datetime='2024-03-29T14:12:00+09:00'>3월 29일</time></article>"
+    )
+    assert metadata.published(tree(sidebar_time)) == datetime(2024, 3, 29, 14, 12, tzinfo=SEOUL)
+
+
+def test_no_date_at_all() -> None:
+    assert metadata.published(tree(f"{RANKING}<p>본문만 있는 페이지</p>")) is None
+
+
+def test_korean_date_labels() -> None:
+    assert published_in("작성일 17-04-19 11:53") == datetime(2017, 4, 19, 11, 53, tzinfo=SEOUL)
+    assert published_in("수정 2020.11.22 09:00 입력 2020.11.21 08:08") == datetime(
+        2020, 11, 21, 8, 8, tzinfo=SEOUL
+    )
+    assert labelled_published("기사입력 2008-10-10 오후 02:05:00") == datetime(
+        2008, 10, 10, 14, 5, tzinfo=SEOUL
+    )
+    assert labelled_published("수정 2020.11.22 09:00") is None
+    assert is_date_line("승인 2019.05.08 14:36")
+    assert not is_date_line("행사는 2024년 5월 3일부터 열린다.")
+
+
+def test_headline_without_the_site_name() -> None:
+    head = (
+        '<meta property="og:title" content="광주시, 산업 전략 발표 - 경북일보사">'
+        '<meta property="og:site_name" content="경북일보사">'
+    )
+    assert metadata.title(tree("", head)) == "광주시, 산업 전략 발표"
+    logo_first = tree(
+        "<h1 class='logo'>진주시민신문</h1><h2>진주 남강유등축제 유등 7만개 띄운다</h2>",
+        "<title>진주 남강유등축제 유등 7만개 띄운다 &lt; 지역 &lt; 기사본문 - 진주시민신문</title>",
+    )
+    assert metadata.title(logo_first) == "진주 남강유등축제 유등 7만개 띄운다"
+    title_only = tree("", "<title>거창 사과 수확 체험 관광 인기 | 거창타임즈</title>")
+    assert metadata.title(title_only) == "거창 사과 수확 체험 관광 인기"
+
+
+def test_byline_elements() -> None:
+    wordpress = tree(
+        "<aside class='widget'><span class='byline'>다른 사람</span></aside>"
+        "<span class='byline'> 작성자: <span class='author vcard'><a class='url fn n'>남궁선</a>"
+        "</span></span>"
+    )
+    assert metadata.author(wordpress) == "작성자: 남궁선"
+    record = '{"@type": "NewsArticle", "author": [{"name": "A"}, {"name": "B"}]}'
+    json_ld = f'<script type="application/ld+json">{record}</script>'
+    assert metadata.author(tree("", json_ld)) == "A, B"
