@@ -98,6 +98,7 @@ _BUTTON_SPLIT = re.compile(r"[\s·|/,:>~]+")
 _AUTHOR_LABEL = re.compile(r"^(?:기자명|작성자|글쓴이|by)\s*[:：]?\s*", re.IGNORECASE)
 _BRACKETS = re.compile(r"[()<>\[\]【】]")
 _ROLE_AND_AFTER = re.compile(rf"\s*{_ROLE}(?:\s.*)?$")
+_NOT_ALNUM = re.compile(r"[\W_]+")
 _SENTENCE_END = re.compile(r"[다요죠까]\s*[.!?]?[\"'”’)]*$")
 # a caption or copyright line is short; a paragraph of text may mention these words
 _SHORT = 150
@@ -228,4 +229,4 @@ def _is_buttons(paragraph: str) -> bool:
 
 def _key(text: str) -> str:
     """``text`` for comparing headlines: letters and digits only."""
-    return "".join(char for char in text if char.isalnum())
+    return _NOT_ALNUM.sub("", text)

@@ -42,7 +42,8 @@ _CP1252_HIGH = (
 _CONTINUATION = f"\u0080-\u00bf{_CP1252_HIGH}"  # a UTF-8 continuation byte, read as Latin
 _HIGH_BYTE = f"\u0080-\u00ff{_CP1252_HIGH}"  # any byte 0x80-0xFF, read as Latin
 _MOJIBAKE = re.compile(f"[\u00c2-\u00f4][{_CONTINUATION}]|[{_HIGH_BYTE}]{{4,}}")
-_ANY_HIGH_BYTE = re.compile(f"[{_HIGH_BYTE}]")
+# mojibake of Korean always holds Latin letters (ê, ì, À, Ã...): a quick test first
+_LATIN_LETTER = re.compile("[\u00c0-\u00ff]")
 
 
 class Undecodable(ValueError):
@@ -74,7 +75,7 @@ def looks_like_mojibake(text: str) -> bool:
     A few such spots among well-decoded text (a garbled comment in a script)
     are not enough.
     """
-    if not _ANY_HIGH_BYTE.search(text):
+    if not _LATIN_LETTER.search(text):
         return False
     spots = [match.end() - match.start() for match in _MOJIBAKE.finditer(text)]
     if len(spots) < MOJIBAKE_SPOTS:

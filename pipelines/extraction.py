@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from lxml.etree import ParserError
-from lxml.html import document_fromstring
+from lxml.html import HtmlElement, document_fromstring
 
 from crawler import families
 from pipelines import cleanup, metadata
@@ -85,8 +85,6 @@ def extract_article(
     if not title:
         raise NotAnArticle("no title")
     published = fields.published or metadata.published(tree, url)
-    # read before trafilatura has the page: the byline field may not name a reporter
-    page_author = None if _names_reporter(fields.author) else metadata.author(tree)
     if fields.body is not None:
         raw = body_paragraphs(fields.body, url, body_settings or CONTAINER)
     else:
@@ -95,25 +93,21 @@ def extract_article(
     if not cleaned.paragraphs:
         raise NotAnArticle("no article text")
     article = ExtractedArticle(
-        url,
-        title,
-        _author(fields.author, cleaned.reporters, page_author),
-        published,
-        cleaned.paragraphs,
+        url, title, _author(fields.author, cleaned.reporters, tree), published, cleaned.paragraphs
     )
     _refuse_garbled(article)
     return article
 
 
-def _author(field: str | None, reporters: tuple[str, ...], page: str | None) -> str | None:
+def _author(field: str | None, reporters: tuple[str, ...], tree: HtmlElement) -> str | None:
     """The reporter: the family's byline field when it names a reporter
     (``홍길동 기자``), else the reporters of the body's bylines, else whoever
-    the field or the page metadata name (a Gnuboard poster, a desk)."""
+    the field or the page's metadata name (a Gnuboard poster, a desk)."""
     if _names_reporter(field):
         return cleanup.reporter_name(field)
     if reporters:
         return ", ".join(reporters)
-    return cleanup.reporter_name(field) or cleanup.reporter_name(page)
+    return cleanup.reporter_name(field) or cleanup.reporter_name(metadata.author(tree))
 
 
 def _names_reporter(field: str | None) -> bool:

@@ -10,7 +10,6 @@ the Zyte article benchmark (``benchmarks/extraction.py --sweep``).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from configparser import ConfigParser
 from copy import deepcopy
 from dataclasses import dataclass
 from functools import cache
@@ -18,7 +17,7 @@ from functools import cache
 import trafilatura
 from lxml.etree import _Element
 from lxml.html import HtmlElement, builder
-from trafilatura.settings import DEFAULT_CONFIG
+from trafilatura.settings import DEFAULT_CONFIG, Extractor
 
 
 @dataclass(frozen=True)
@@ -32,8 +31,9 @@ class BodySettings:
     # runs every paragraph together); None: trafilatura's own (250 characters)
     min_size: int | None = None
 
-    def config(self) -> ConfigParser:
-        return _config(self.min_size)
+    def extractor(self) -> Extractor:
+        """trafilatura's options for these settings, built once."""
+        return _extractor(self)
 
 
 # a list or table with this many links, holding mostly link text, lists other pages
@@ -50,13 +50,24 @@ PAGE = BodySettings(fast=False, favor_precision=True)
 
 
 @cache
-def _config(min_size: int | None) -> ConfigParser:
-    if min_size is None:
-        return DEFAULT_CONFIG
-    config = deepcopy(DEFAULT_CONFIG)
-    for key in ("MIN_EXTRACTED_SIZE", "MIN_OUTPUT_SIZE"):
-        config["DEFAULT"][key] = str(min_size)
-    return config
+def _extractor(settings: BodySettings) -> Extractor:
+    config = DEFAULT_CONFIG
+    if settings.min_size is not None:
+        config = deepcopy(DEFAULT_CONFIG)
+        for key in ("MIN_EXTRACTED_SIZE", "MIN_OUTPUT_SIZE"):
+            config["DEFAULT"][key] = str(settings.min_size)
+    return Extractor(
+        config=config,
+        output_format="python",
+        fast=settings.fast,
+        precision=settings.favor_precision,
+        recall=settings.favor_recall,
+        comments=False,
+        tables=True,
+        images=False,
+        links=False,
+        dedup=False,  # a process-wide cache: not deterministic, not for archives
+    )
 
 
 def body_paragraphs(element: HtmlElement, url: str, settings: BodySettings) -> list[str]:
@@ -69,19 +80,7 @@ def body_paragraphs(element: HtmlElement, url: str, settings: BodySettings) -> l
         # <div>: trafilatura loses the leading text of a nested <article>)
         element.tag = "div"
         element = builder.HTML(builder.BODY(builder.ARTICLE(element)))
-    document = trafilatura.bare_extraction(
-        element,
-        url=url,
-        fast=settings.fast,
-        favor_precision=settings.favor_precision,
-        favor_recall=settings.favor_recall,
-        include_comments=False,
-        include_tables=True,
-        include_images=False,
-        include_links=False,
-        deduplicate=False,
-        config=settings.config(),
-    )
+    document = trafilatura.bare_extraction(element, url=url, options=settings.extractor())
     body = getattr(document, "body", None)
     if body is None:
         return []
