@@ -29,7 +29,10 @@ SHINGLE = 5  # characters per shingle
 NUM_PERM = 128  # MinHash permutations; all of them estimate similarity
 BANDS = 32  # LSH bands of ROWS values each (the first 96 values): a pair with
 ROWS = 3  # Jaccard 0.4 becomes a candidate with p=0.88, 0.5 with p=0.986
-THRESHOLD = 0.4  # estimated Jaccard from which a candidate is a copy
+THRESHOLD = 0.4  # Jaccard similarity of shingles from which a body is a copy
+# candidates whose MinHash estimate is this far below THRESHOLD are compared
+# exactly (their bodies' shingles); further below, the estimate refuses them
+MARGIN = 0.15
 SEED = 20240329
 # below this many letters a body says too little to be compared alone: the
 # title joins it (exact hash) and no near-duplicate is looked for
@@ -125,11 +128,21 @@ class Fingerprint:
     content_hash: str  # SHA-256 hex of the normalized text
     signature: bytes | None  # MinHash, little-endian uint32; None: too short to compare
     band_keys: tuple[int, ...]  # LSH keys of the signature; () when it is None
-    threshold: float = THRESHOLD  # similarity from which another body is a copy of this one
+    shingles: frozenset[str] = frozenset()
+    threshold: float = THRESHOLD  # resemblance from which another body is a copy of this one
 
-    def similarity_to(self, stored: bytes) -> float:
-        """Estimated Jaccard similarity of this body to one with signature ``stored``."""
-        return similarity(self.signature, stored) if self.signature is not None else 0.0
+    def may_copy(self, stored: bytes) -> bool:
+        """Whether the body with signature ``stored`` is close enough, by the MinHash
+        estimate, to be compared exactly (:meth:`resemblance`)."""
+        if self.signature is None:
+            return False
+        return similarity(self.signature, stored) >= THRESHOLD - MARGIN
+
+    def resemblance(self, body: str) -> float:
+        """Jaccard similarity of this body's shingles and ``body``'s."""
+        other = shingles(normalized_text(body))
+        union = len(self.shingles | other)
+        return len(self.shingles & other) / union if union else 0.0
 
 
 def fingerprint(title: str, body: str) -> Fingerprint:
@@ -139,9 +152,11 @@ def fingerprint(title: str, body: str) -> Fingerprint:
         text = normalized_text(title) + "|" + text
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
         return Fingerprint(digest, None, ())
-    signature = minhash(shingles(text))
+    grams = shingles(text)
+    signature = minhash(grams)
     return Fingerprint(
         hashlib.sha256(text.encode("utf-8")).hexdigest(),
         signature.astype("<u4").tobytes(),
         band_keys(signature),
+        frozenset(grams),
     )

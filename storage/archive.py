@@ -37,7 +37,9 @@ class Fingerprint(Protocol):
     band_keys: tuple[int, ...]
     threshold: float
 
-    def similarity_to(self, stored: bytes) -> float: ...
+    def may_copy(self, stored: bytes) -> bool: ...
+
+    def resemblance(self, body: str) -> float: ...
 
 
 @dataclass
@@ -278,11 +280,13 @@ def _keep_earliest(session: Session, article_id: int, published: datetime | None
 
 
 def _near_original(session: Session, fingerprint: Fingerprint) -> Article | None:
-    """The first copy of the article whose body is a near copy of ``fingerprint``'s."""
+    """The first copy of the article whose body is a near copy of ``fingerprint``'s:
+    LSH candidates sharing a band key, kept when their MinHash estimate is close
+    and their body's shingles are similar enough."""
     if not fingerprint.band_keys:
         return None
     candidates = session.execute(
-        select(Article.id, Article.minhash, Article.duplicate_of_id)
+        select(Article.id, Article.minhash)
         .where(
             Article.id.in_(
                 select(MinhashBand.article_id).where(MinhashBand.key.in_(fingerprint.band_keys))
@@ -290,9 +294,14 @@ def _near_original(session: Session, fingerprint: Fingerprint) -> Article | None
         )
         .where(Article.minhash.is_not(None))
     ).all()
-    best: tuple[float, int] | None = None
-    for article_id, stored, duplicate_of_id in candidates:
-        similarity = fingerprint.similarity_to(stored)
+    close = [article_id for article_id, stored in candidates if fingerprint.may_copy(stored)]
+    best: tuple[float, Article] | None = None
+    for article_id in close:
+        article = session.get_one(Article, article_id)
+        similarity = fingerprint.resemblance(article.body)
         if similarity >= fingerprint.threshold and (best is None or similarity > best[0]):
-            best = (similarity, duplicate_of_id or article_id)
-    return session.get(Article, best[1]) if best is not None else None
+            best = (similarity, article)
+    if best is None:
+        return None
+    found = best[1]
+    return session.get_one(Article, found.duplicate_of_id) if found.duplicate_of_id else found
