@@ -194,10 +194,7 @@ class Archive:
         original_id = _article_at(session, article.url)
         if original_id is None and fingerprint is not None:
             original_id = session.scalar(
-                select(Article.id)
-                .where(Article.content_hash == fingerprint.content_hash)
-                .order_by(Article.id)
-                .limit(1)
+                select(func.min(Article.id)).where(Article.content_hash == fingerprint.content_hash)
             )
         if original_id is not None:
             capture.outcome = "duplicate"
@@ -230,9 +227,8 @@ def _article_at(session: Session, url: str) -> int | None:
     """The id of the article archived at ``url``, or sighted there."""
     found = session.scalar(select(Article.id).where(Article.url == url))
     if found is None:
-        found = session.scalar(
-            select(Sighting.article_id).where(Sighting.url == url).order_by(Sighting.id).limit(1)
-        )
+        # min(): an ORDER BY .. LIMIT 1 would let SQLite walk the whole table in id order
+        found = session.scalar(select(func.min(Sighting.article_id)).where(Sighting.url == url))
     return found
 
 
