@@ -29,9 +29,11 @@ import sys
 import tempfile
 import time
 import zlib
+from collections import deque
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from itertools import accumulate
+from multiprocessing.pool import AsyncResult
 from pathlib import Path
 
 from sqlalchemy import func, insert, select, text
@@ -203,16 +205,16 @@ def fill(archive: Archive, site_id: int, corpus: Corpus, start: int, stop: int) 
     """Bulk-load articles ``start``..``stop`` as stored articles (generated and
     fingerprinted by two worker processes); returns the seconds spent fingerprinting."""
     spent = 0.0
-    chunks = [(corpus, s, min(s + FILL_CHUNK, stop)) for s in range(start, stop, FILL_CHUNK)]
+    pending: deque[AsyncResult] = deque()
     with multiprocessing.get_context("fork").Pool(2) as pool:
-        for rows, seconds in pool.imap(_fingerprinted, chunks):
-            spent += seconds
-            load(archive, site_id, rows)
+        for first in range(start, stop, FILL_CHUNK):
+            chunk = (corpus, first, min(first + FILL_CHUNK, stop))
+            pending.append(pool.apply_async(fingerprinted, chunk))
+            while len(pending) > 3 or (pending and first + FILL_CHUNK >= stop):
+                rows, seconds = pending.popleft().get()  # a few chunks ahead, not all
+                spent += seconds
+                load(archive, site_id, rows)
     return spent
-
-
-def _fingerprinted(args: tuple[Corpus, int, int]) -> tuple[list, float]:
-    return fingerprinted(*args)
 
 
 def load(archive: Archive, site_id: int, rows: list) -> None:
