@@ -218,60 +218,58 @@ def fill(archive: Archive, site_id: int, corpus: Corpus, start: int, stop: int) 
 
 
 def load(archive: Archive, site_id: int, rows: list) -> None:
-    """Store fingerprinted bodies as articles, with capture, sighting and band keys."""
-    captures, articles = [], []
-    for n, body, content_hash, signature, _keys in rows:
-        url = f"http://fill.example/{n}"
-        when = START + timedelta(minutes=n)
-        captures.append(
+    """Store fingerprinted bodies as articles with their sightings and band keys
+    (one capture stands for the chunk: captures play no part in matching)."""
+    when = START + timedelta(minutes=rows[0][0])
+    with archive.sessions.begin() as session:
+        connection = session.connection()
+        capture_id = connection.execute(
+            insert(Capture.__table__).returning(Capture.__table__.c.id),
             dict(
                 site_id=site_id,
-                url=url,
-                final_url=url,
+                url="http://fill.example/",
+                final_url="http://fill.example/",
                 status=200,
                 headers={},
                 body_zlib=b"",
                 fetched_at=when,
                 outcome="article",
-            )
-        )
-        articles.append(
+            ),
+        ).scalar_one()
+        articles = [
             dict(
                 site_id=site_id,
-                url=url,
-                title=url,
-                published=when,
+                url=f"http://fill.example/{n}",
+                title=f"http://fill.example/{n}",
+                published=START + timedelta(minutes=n),
                 body=body,
                 content_hash=content_hash,
                 minhash=signature,
                 extractor_version="bench",
+                capture_id=capture_id,
                 archived_at=when,
             )
-        )
-    with archive.sessions.begin() as session:
-        ids = session.scalars(
-            insert(Capture).returning(Capture.id, sort_by_parameter_order=True), captures
-        ).all()
-        for values, capture_id in zip(articles, ids, strict=True):
-            values["capture_id"] = capture_id
-        ids = session.scalars(
-            insert(Article).returning(Article.id, sort_by_parameter_order=True), articles
-        ).all()
+            for n, body, content_hash, signature, _keys in rows
+        ]
+        table = Article.__table__
+        ids = connection.execute(
+            insert(table).returning(table.c.id, sort_by_parameter_order=True), articles
+        ).scalars()
         sightings, bands = [], []
         for values, article_id, row in zip(articles, ids, rows, strict=True):
-            when = values["published"]
             sightings.append(
                 dict(
                     article_id=article_id,
                     site_id=site_id,
                     url=values["url"],
+                    published=values["published"],
                     first_seen=when,
                     last_seen=when,
                 )
             )
             bands.extend(dict(key=key, article_id=article_id) for key in row[4])
-        session.execute(insert(Sighting), sightings)
-        session.execute(insert(MinhashBand), bands)
+        connection.execute(insert(Sighting.__table__), sightings)
+        connection.execute(insert(MinhashBand.__table__), bands)
 
 
 def index_bytes(archive: Archive) -> int:
