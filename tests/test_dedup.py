@@ -5,18 +5,21 @@ stories on one topic kept apart; and the labelled pairs' precision and recall.""
 from __future__ import annotations
 
 import json
-import zlib
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import func, insert, select
 
 from pipelines.fingerprint import fingerprint, normalized_text
 from storage.archive import Archive
+from storage.database import MIGRATIONS, create_archive_engine, migrate
 from storage.export import ExportFilter, records
-from storage.models import Article, Capture, Sighting
+from storage.models import Article, Base, Sighting
 from storage.types import SEOUL
+from tests.test_storage import article, capture
 
 PAIRS = [
     json.loads(line)
@@ -47,32 +50,16 @@ def save(
     places: tuple[str, ...] = (),
     fetched_at: datetime | None = None,
 ) -> str:
+    """Save ``body`` as the article at ``url`` of ``site``, fingerprinted as the pipeline does."""
     site_id = archive.site_id(site, None, f"http://{site}.example/?page={{page}}")
     run_id = archive.start_run(site_id, "daily", None, None)
     found = fingerprint("경산발전 10대 전략 추진", body)
-    capture = Capture(
-        site_id=site_id,
-        run_id=run_id,
-        url=url,
-        final_url=url,
-        status=200,
-        headers={},
-        body_zlib=zlib.compress(body.encode()),
-        fetched_at=fetched_at or datetime.now(SEOUL),
-        outcome="article",
-    )
-    article = Article(
-        site_id=site_id,
-        url=url,
-        title="경산발전 10대 전략 추진",
-        author="홍길동",
-        published=published,
-        body=body,
-        content_hash=found.content_hash,
-        minhash=found.signature,
-        extractor_version="1",
-    )
-    return archive.save_page(capture, article, found, places)
+    page = capture(site_id, run_id, url)
+    page.fetched_at = fetched_at or page.fetched_at
+    row = article(site_id, url)
+    row.body, row.published = body, published
+    row.content_hash, row.minhash = found.content_hash, found.signature
+    return archive.save_page(page, row, found, places)
 
 
 def articles(archive: Archive) -> dict[str, Article]:
@@ -203,3 +190,50 @@ def test_labelled_pairs_precision_and_recall(archive: Archive) -> None:
     assert len(PAIRS) >= 60 and sum(truth) * 2 == len(PAIRS)
     assert hits / sum(found) >= 0.97  # precision
     assert hits / sum(truth) >= 0.97  # recall
+
+
+def test_upgrading_an_archive_gives_each_article_its_sighting(database_url: str) -> None:
+    engine = create_archive_engine(database_url)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0001")
+    url = "http://gyeongil.example/bbs/board.php?bo_table=news&wr_id=5"
+    with engine.begin() as connection:
+        tables = Base.metadata.tables
+        connection.execute(
+            insert(tables["sites"]).values(id=1, name="g", list_url="x", created_at=PUBLISHED)
+        )
+        connection.execute(
+            insert(tables["captures"]).values(
+                id=1,
+                site_id=1,
+                url=url,
+                final_url=url,
+                headers={},
+                body_zlib=b"",
+                fetched_at=PUBLISHED,
+                outcome="article",
+            )
+        )
+        connection.execute(
+            insert(tables["articles"]).values(
+                id=1,
+                site_id=1,
+                url=url,
+                title="t",
+                published=PUBLISHED,
+                body=ORIGINAL,
+                content_hash="0" * 64,
+                extractor_version="1",
+                capture_id=1,
+                archived_at=PUBLISHED,
+            )
+        )
+    migrate(engine)
+    archive = Archive(engine)
+    (sighting,) = sightings(archive)
+    assert (sighting.article_id, sighting.url, sighting.site_id) == (1, url, 1)
+    assert sighting.first_seen == sighting.last_seen == PUBLISHED
+    archive.close()
