@@ -1,4 +1,5 @@
-"""The item a crawl produces: one fetched article page, raw, as the pipelines receive it."""
+"""The items a crawl produces: one fetched article page, raw, as the pipelines
+receive it; and the archived articles a list page linked to (not fetched again)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from pipelines.extraction import ExtractedArticle
+    from pipelines.fingerprint import Fingerprint
 
 
 @dataclass
@@ -24,6 +26,18 @@ class CaptureItem:
     fetched_at: datetime
     list_page: int  # the list page that linked to it
     error: str | None = None  # why the fetch failed or the page is not an article
+    places: tuple[str, ...] = ()  # the URLs list pages linked it by (crawler.urls.location)
     # filled in by the pipelines
     article: ExtractedArticle | None = None
+    fingerprint: Fingerprint | None = None
     outcome: str | None = None
+
+
+@dataclass
+class SeenLinks:
+    """Articles a list page linked to that the archive already holds: recorded
+    as sightings (seen again now), not fetched."""
+
+    site: str
+    links: dict[str, list[str]]  # canonical URL -> the URLs the page linked it by
+    seen_at: datetime

@@ -36,6 +36,7 @@ REDIRECT_MAX_TIMES = 10
 
 ITEM_PIPELINES = {
     "pipelines.extract.ExtractPipeline": 300,
+    "pipelines.dedup.DedupPipeline": 600,
     "pipelines.archive.ArchivePipeline": 900,
 }
 # None: the DATABASE_URL environment variable, else the SQLite file in the project root

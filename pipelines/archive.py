@@ -1,5 +1,6 @@
 """ArchivePipeline: stores each capture, and its article when it is a new one
 inside the crawl's window, in one transaction; keeps the crawl run's record.
+Links to articles already archived become sightings (last seen now).
 
 Writes go through one writer thread, so the reactor never waits on the
 database and SQLite sees a single writer. A write that fails stops the crawl
@@ -18,7 +19,7 @@ from scrapy.crawler import Crawler
 from scrapy.utils.defer import deferred_from_coro
 from sqlalchemy.exc import SQLAlchemyError
 
-from crawler.items import CaptureItem
+from crawler.items import CaptureItem, SeenLinks
 from crawler.job import CrawlJob
 from storage.archive import Archive, RunCounts
 from storage.models import Article, Capture
@@ -56,9 +57,14 @@ class ArchivePipeline:
             window.until if window else None,
         )
 
-    async def process_item(self, item: CaptureItem) -> CaptureItem:
+    async def process_item(self, item: CaptureItem | SeenLinks) -> CaptureItem | SeenLinks:
         loop = asyncio.get_running_loop()
         try:
+            if isinstance(item, SeenLinks):
+                assert self.archive is not None and self.site_id is not None
+                record, site_id = self.archive.record_sightings, self.site_id
+                await loop.run_in_executor(self.writer, record, site_id, item.links, item.seen_at)
+                return item
             item.outcome = await loop.run_in_executor(self.writer, self._save, item)
         except SQLAlchemyError as exc:
             self._stop(f"cannot write to the archive: {str(exc.orig or exc).splitlines()[0]}")
@@ -93,6 +99,7 @@ class ArchivePipeline:
             error=item.error,
         )
         row = None
+        fingerprint = item.fingerprint
         if article is not None:
             row = Article(
                 site_id=self.site_id,
@@ -101,10 +108,11 @@ class ArchivePipeline:
                 author=article.author,
                 published=article.published,
                 body=article.body,
-                content_hash=article.content_hash,
+                content_hash=fingerprint.content_hash if fingerprint else article.content_hash,
+                minhash=fingerprint.signature if fingerprint else None,
                 extractor_version=article.extractor_version,
             )
-        return self.archive.save_page(capture, row)
+        return self.archive.save_page(capture, row, fingerprint, item.places)
 
     def _stop(self, reason: str) -> None:
         if self.write_failed is None:

@@ -11,6 +11,7 @@ import asyncio
 import multiprocessing
 import os
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from typing import Any
 
 from scrapy.crawler import Crawler
 
@@ -57,8 +58,8 @@ class ExtractPipeline:
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
 
-    async def process_item(self, item: CaptureItem) -> CaptureItem:
-        if item.error is not None:
+    async def process_item(self, item: Any) -> Any:
+        if not isinstance(item, CaptureItem) or item.error is not None:
             return item
         loop = asyncio.get_running_loop()
         result = await loop.run_in_executor(

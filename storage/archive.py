@@ -1,22 +1,45 @@
 """The archive as a crawl uses it: register a run, look up what is already
-archived, save each fetched page in one transaction, close the run."""
+archived, save each fetched page in one transaction, close the run.
+
+Saving an article matches it, in the same transaction, against what the
+archive holds: its URL, then its normalized-body hash (the same story at
+another place becomes a *sighting* of the first article), then the MinHash
+band keys (a lightly edited copy is stored, linked to the first copy by
+``duplicate_of``). The earliest publication wins: an exact copy published
+earlier moves the article's date back, and a near copy published earlier
+becomes the one the others point at.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Protocol
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage.database import open_database
-from storage.models import Article, Capture, CrawlRun, Site
+from storage.models import Article, Capture, CrawlRun, MinhashBand, Sighting, Site
 from storage.types import now_seoul
 
 # SQLite and PostgreSQL both accept this many bound parameters in one IN (...)
 _LOOKUP_CHUNK = 500
+
+
+class Fingerprint(Protocol):
+    """What the archive matches a new article's body by (``pipelines.fingerprint``)."""
+
+    content_hash: str
+    signature: bytes | None
+    band_keys: tuple[int, ...]
+    threshold: float
+
+    def may_copy(self, stored: bytes) -> bool: ...
+
+    def resemblance(self, body: str) -> float: ...
 
 
 @dataclass
@@ -84,7 +107,8 @@ class Archive:
             run.duplicate, run.failed = counts.duplicate, counts.failed
 
     def archived_dates(self, urls: Iterable[str]) -> dict[str, datetime | None]:
-        """For each of ``urls`` already archived as an article: its published time."""
+        """For each of ``urls`` already archived, as an article or a sighting of
+        one: the article's published time."""
         wanted = list(dict.fromkeys(urls))
         found: dict[str, datetime | None] = {}
         with self.sessions() as session:
@@ -94,6 +118,12 @@ class Archive:
                     select(Article.url, Article.published).where(Article.url.in_(chunk))
                 )
                 found.update((url, published) for url, published in rows)
+                rows = session.execute(
+                    select(Sighting.url, Article.published)
+                    .join(Article, Sighting.article_id == Article.id)
+                    .where(Sighting.url.in_(chunk))
+                )
+                found.update((url, published) for url, published in rows if url not in found)
         return found
 
     def article_counts(self) -> dict[str, int]:
@@ -106,32 +136,168 @@ class Archive:
             )
             return {name: count for name, count in rows}
 
-    def save_page(self, capture: Capture, article: Article | None) -> str:
+    def save_page(
+        self,
+        capture: Capture,
+        article: Article | None,
+        fingerprint: Fingerprint | None = None,
+        places: Sequence[str] = (),
+    ) -> str:
         """Store a capture and, when it yielded a new article, the article: in one
         transaction, so a crash never leaves one without the other.
 
-        Returns the capture's outcome; an article whose URL is already archived
-        is not stored again and the capture's outcome becomes ``duplicate``.
+        Returns the capture's outcome. An article whose URL is archived, or
+        (given its ``fingerprint``) whose normalized body is, is not stored
+        again: the capture's outcome becomes ``duplicate`` and the article's
+        URL and ``places`` (other URLs it was linked by) become sightings of
+        the archived one. A near copy is stored with ``duplicate_of`` set.
         """
         try:
             with self.sessions.begin() as session:
-                self._add_page(session, capture, article)
+                self._add_page(session, capture, article, fingerprint, places)
         except IntegrityError:
-            if article is None or not self.archived_dates([article.url]):
+            if article is None:
                 raise
-            # another run archived the same URL between our check and our insert
+            # another run stored the same URL or sighting between our check and our insert
+            capture.id = article.id = article.duplicate_of_id = None
             with self.sessions.begin() as session:
-                capture.outcome, capture.id = "duplicate", None
-                self._add_page(session, capture, None)
+                self._add_page(session, capture, article, fingerprint, places)
         return capture.outcome
 
+    def record_sightings(
+        self, site_id: int, links: Mapping[str, Sequence[str]], seen_at: datetime
+    ) -> int:
+        """Record that a site linked archived articles: ``links`` maps each
+        article's canonical URL to the places it was linked by. Unknown URLs
+        are ignored; returns how many articles were seen."""
+        with self.sessions.begin() as session:
+            seen = 0
+            for url, places in links.items():
+                article_id = _article_at(session, url)
+                if article_id is not None:
+                    _sight(session, article_id, site_id, [url, *places], seen_at, None)
+                    seen += 1
+            return seen
+
     @staticmethod
-    def _add_page(session: Session, capture: Capture, article: Article | None) -> None:
-        if article is not None:
-            known = session.scalar(select(Article.id).where(Article.url == article.url))
-            if known is not None:
-                capture.outcome, article = "duplicate", None
+    def _add_page(
+        session: Session,
+        capture: Capture,
+        article: Article | None,
+        fingerprint: Fingerprint | None,
+        places: Sequence[str],
+    ) -> None:
         session.add(capture)
-        if article is not None:
-            article.capture = capture
-            session.add(article)
+        if article is None:
+            return
+        seen = [article.url, *places]
+        original_id = _article_at(session, article.url)
+        if original_id is None and fingerprint is not None:
+            original_id = session.scalar(
+                select(func.min(Article.id)).where(Article.content_hash == fingerprint.content_hash)
+            )
+        if original_id is not None:
+            capture.outcome = "duplicate"
+            when = capture.fetched_at
+            _sight(session, original_id, capture.site_id, seen, when, article.published)
+            _keep_earliest(session, original_id, article.published)
+            return
+        root = _near_original(session, fingerprint) if fingerprint is not None else None
+        article.capture = capture
+        article.duplicate_of_id = root.id if root is not None else None
+        session.add(article)
+        session.flush()
+        if fingerprint is not None and fingerprint.band_keys:
+            session.execute(
+                insert(MinhashBand),
+                [{"key": key, "article_id": article.id} for key in set(fingerprint.band_keys)],
+            )
+        _sight(session, article.id, capture.site_id, seen, capture.fetched_at, article.published)
+        if root is not None and _earlier(article.published, root.published):
+            # the new copy was published first: the others now point at it
+            session.execute(
+                update(Article)
+                .where((Article.duplicate_of_id == root.id) | (Article.id == root.id))
+                .values(duplicate_of_id=article.id)
+            )
+            article.duplicate_of_id = None
+
+
+def _article_at(session: Session, url: str) -> int | None:
+    """The id of the article archived at ``url``, or sighted there."""
+    found = session.scalar(select(Article.id).where(Article.url == url))
+    if found is None:
+        # min(): an ORDER BY .. LIMIT 1 would let SQLite walk the whole table in id order
+        found = session.scalar(select(func.min(Sighting.article_id)).where(Sighting.url == url))
+    return found
+
+
+def _sight(
+    session: Session,
+    article_id: int,
+    site_id: int,
+    urls: Iterable[str],
+    seen_at: datetime,
+    published: datetime | None,
+) -> None:
+    """Add or refresh the sightings of ``article_id`` at ``urls`` on ``site_id``."""
+    for url in dict.fromkeys(urls):
+        sighting = session.scalar(
+            select(Sighting).where(
+                Sighting.article_id == article_id, Sighting.url == url, Sighting.site_id == site_id
+            )
+        )
+        if sighting is None:
+            session.add(
+                Sighting(
+                    article_id=article_id,
+                    site_id=site_id,
+                    url=url,
+                    published=published,
+                    first_seen=seen_at,
+                    last_seen=seen_at,
+                )
+            )
+        else:
+            sighting.first_seen = min(sighting.first_seen, seen_at)
+            sighting.last_seen = max(sighting.last_seen, seen_at)
+    session.flush()
+
+
+def _earlier(candidate: datetime | None, than: datetime | None) -> bool:
+    return candidate is not None and (than is None or candidate < than)
+
+
+def _keep_earliest(session: Session, article_id: int, published: datetime | None) -> None:
+    """An exact copy published before the article moves the article's date back."""
+    article = session.get_one(Article, article_id)
+    if _earlier(published, article.published):
+        article.published = published
+
+
+def _near_original(session: Session, fingerprint: Fingerprint) -> Article | None:
+    """The first copy of the article whose body is a near copy of ``fingerprint``'s:
+    LSH candidates sharing a band key, kept when their MinHash estimate is close
+    and their body's shingles are similar enough."""
+    if not fingerprint.band_keys:
+        return None
+    candidates = session.execute(
+        select(Article.id, Article.minhash)
+        .where(
+            Article.id.in_(
+                select(MinhashBand.article_id).where(MinhashBand.key.in_(fingerprint.band_keys))
+            )
+        )
+        .where(Article.minhash.is_not(None))
+    ).all()
+    close = [article_id for article_id, stored in candidates if fingerprint.may_copy(stored)]
+    best: tuple[float, Article] | None = None
+    for article_id in close:
+        article = session.get_one(Article, article_id)
+        similarity = fingerprint.resemblance(article.body)
+        if similarity >= fingerprint.threshold and (best is None or similarity > best[0]):
+            best = (similarity, article)
+    if best is None:
+        return None
+    found = best[1]
+    return session.get_one(Article, found.duplicate_of_id) if found.duplicate_of_id else found

@@ -3,7 +3,11 @@
 A *site* is a configured portal; a *crawl run* is one daily or backfill run of
 a site; a *capture* is one fetched article page, raw bytes kept (compressed)
 whatever came of it; an *article* is the clean record extracted from a
-capture, stored once per canonical URL.
+capture, stored once per canonical URL. A *sighting* is one place (URL, on a
+site) where an article was seen, first and last; the same story at another
+URL, or reprinted by another portal, is a sighting of the first article or,
+lightly edited, an article linked to it (``duplicate_of``). *MinHash band
+keys* are the near-duplicate index (LSH) of the articles' bodies.
 """
 
 from __future__ import annotations
@@ -11,7 +15,17 @@ from __future__ import annotations
 import zlib
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Date,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from storage.types import AwareDateTime, now_seoul
@@ -83,6 +97,8 @@ class Article(Base):
     published: Mapped[datetime | None] = mapped_column(index=True)
     body: Mapped[str]  # paragraphs separated by one blank line
     content_hash: Mapped[str] = mapped_column(String(64), index=True)
+    # MinHash signature of the normalized body (uint32 little-endian); None: too short
+    minhash: Mapped[bytes | None] = mapped_column(LargeBinary)
     extractor_version: Mapped[str] = mapped_column(String(32))
     capture_id: Mapped[int] = mapped_column(ForeignKey("captures.id"))
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id"))
@@ -91,3 +107,31 @@ class Article(Base):
     site: Mapped[Site] = relationship()
     capture: Mapped[Capture] = relationship()
     duplicate_of: Mapped[Article | None] = relationship(remote_side=[id])
+
+
+class Sighting(Base):
+    """A place an article was seen at: a URL on a site, first and last seen."""
+
+    __tablename__ = "sightings"
+    __table_args__ = (UniqueConstraint("article_id", "url", "site_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id"), index=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
+    url: Mapped[str] = mapped_column(index=True)
+    published: Mapped[datetime | None]  # the publication time this place showed
+    first_seen: Mapped[datetime]
+    last_seen: Mapped[datetime]
+
+    article: Mapped[Article] = relationship()
+
+
+class MinhashBand(Base):
+    """One LSH band key of an article's MinHash signature: articles sharing a
+    key are near-duplicate candidates."""
+
+    __tablename__ = "minhash_bands"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    key: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id"), primary_key=True)

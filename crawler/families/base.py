@@ -10,11 +10,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import ClassVar
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import urljoin, urlsplit
 
 from lxml.cssselect import CSSSelector
 from lxml.html import HtmlElement
 
+from crawler import urls
 from crawler.families.dates import published_in
 
 _SPACES = re.compile(r"\s+")
@@ -112,6 +113,8 @@ class PortalFamily:
     article_link: ClassVar[re.Pattern[str] | None] = None
     # query parameters that name an article; the others are dropped from its URL
     article_params: ClassVar[tuple[str, ...]] = ()
+    # paths of print and mobile views, each mapped to the article view's path
+    view_paths: ClassVar[dict[str, str]] = {}
     # where a list page keeps its article links (links elsewhere are ignored)
     list_links: ClassVar[str] = "a[href]"
     layouts: ClassVar[tuple[ArticleLayout, ...]] = ()
@@ -124,8 +127,15 @@ class PortalFamily:
         self, tree: HtmlElement, page_url: str, pattern: re.Pattern[str] | None = None
     ) -> list[str]:
         """The canonical URLs of the articles a list page links to, in page order."""
+        return list(self.linked_articles(tree, page_url, pattern))
+
+    def linked_articles(
+        self, tree: HtmlElement, page_url: str, pattern: re.Pattern[str] | None = None
+    ) -> dict[str, list[str]]:
+        """The articles a list page links to, in page order: each canonical URL
+        with the places (:func:`crawler.urls.location`) the page links it by."""
         pattern = pattern or self.article_link
-        links: dict[str, None] = {}
+        links: dict[str, list[str]] = {}
         for anchor in _selector(self.list_links)(tree):
             href = (anchor.get("href") or "").strip()
             if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
@@ -133,27 +143,28 @@ class PortalFamily:
             url = urljoin(page_url, href)
             if urlsplit(url).scheme not in ("http", "https"):
                 continue
-            if pattern is not None and not pattern.search(url):
+            canonical = self.canonical_url(url, home=page_url)
+            if pattern is not None and not pattern.search(canonical):
                 continue
-            if pattern is None and not self.is_article_url(url, page_url):
+            if pattern is None and not self.is_article_url(canonical, page_url):
                 continue
-            links[self.canonical_url(url)] = None
-        return list(links)
+            places = links.setdefault(canonical, [])
+            place = urls.location(url)
+            if place not in places:
+                places.append(place)
+        return links
 
     def is_article_url(self, url: str, page_url: str) -> bool:
         """For families without an ``article_link`` pattern: is ``url`` an article?"""
         return False
 
-    def canonical_url(self, url: str) -> str:
-        """``url`` without fragment and, where the family knows them, without the
-        query parameters that do not name the article (``page``, ``sca``, ...)."""
-        parts = urlsplit(url)
-        query = parts.query
-        if self.article_params:
-            kept = [(k, v) for k, v in parse_qsl(query) if k in self.article_params]
-            kept.sort(key=lambda kv: self.article_params.index(kv[0]))
-            query = urlencode(kept)
-        return urlunsplit((parts.scheme, parts.netloc.lower(), parts.path, query, ""))
+    def canonical_url(self, url: str, home: str | None = None) -> str:
+        """``url`` as :func:`crawler.urls.canonical_url` makes it with what this
+        family knows (article parameters, print and mobile views); ``home`` is a
+        URL of the site, onto whose host ``m.`` hosts are folded."""
+        return urls.canonical_url(
+            url, article_params=self.article_params, view_paths=self.view_paths, home=home
+        )
 
     def read_article(self, tree: HtmlElement) -> ArticleFields:
         """The fields of the first layout (newest first) that fits ``tree``."""

@@ -15,6 +15,10 @@ class NewsCms(PortalFamily):
     name = "newscms"
     article_link = re.compile(r"/news/article\.html\?(?=.*\bno=\d+)")
     article_params = ("no",)
+    view_paths = {
+        "/news/article_print.html": "/news/article.html",
+        "/m/news/article.html": "/news/article.html",
+    }
     list_links = ".art_list_all a[href], .list_wrap a[href]"
     layouts = (
         ArticleLayout(

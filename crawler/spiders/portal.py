@@ -26,7 +26,7 @@ from twisted.python.failure import Failure
 
 from crawler import families
 from crawler.families import PortalFamily
-from crawler.items import CaptureItem
+from crawler.items import CaptureItem, SeenLinks
 from crawler.job import CrawlJob, crawl_job
 from storage.archive import Archive
 from storage.types import now_seoul
@@ -90,12 +90,13 @@ class PortalSpider(scrapy.Spider):
             cb_kwargs={"number": number},
         )
 
-    def parse_list(self, response: Response, number: int) -> Iterator[scrapy.Request]:
+    def parse_list(self, response: Response, number: int) -> Iterator[scrapy.Request | SeenLinks]:
         tree = _tree(response)
         if self.family is None:
             self.family = families.detect(tree)
             logger.info("%s: detected portal family %s", self.profile.name, self.family.name)
-        links = self.family.article_links(tree, response.url, self.profile.article_pattern)
+        linked = self.family.linked_articles(tree, response.url, self.profile.article_pattern)
+        links = list(linked)
         fresh = [url for url in links if url not in self._seen]
         self._seen.update(fresh)
         if not fresh:
@@ -103,8 +104,10 @@ class PortalSpider(scrapy.Spider):
             return
         archived = self.archive.archived_dates(fresh)
         wanted = [url for url in fresh if url not in archived]
+        if archived:
+            yield SeenLinks(self.profile.name, {url: linked[url] for url in archived}, now_seoul())
         for url in wanted:
-            yield self._article_request(url, number)
+            yield self._article_request(url, number, linked[url])
         if self.job.window is None:
             if wanted:
                 yield self._list_request(number + 1)
@@ -116,27 +119,35 @@ class PortalSpider(scrapy.Spider):
         if not wanted:
             yield from self._after_list_page(page)
 
-    def _article_request(self, url: str, number: int) -> scrapy.Request:
+    def _article_request(self, url: str, number: int, places: list[str]) -> scrapy.Request:
         return scrapy.Request(
             url,
             callback=self.parse_article,
             errback=self.article_failed,
             cb_kwargs={"number": number},
+            meta={"places": tuple(places)},
             priority=ARTICLE_PRIORITY,
         )
 
     def parse_article(self, response: Response, number: int) -> Iterator[CaptureItem]:
-        yield self._capture(response.request.url, number, response, error=None)
+        request = response.request
+        yield self._capture(request.url, number, response, None, request.meta.get("places", ()))
 
     def article_failed(self, failure: Failure) -> Iterator[CaptureItem]:
         request = failure.request  # type: ignore[attr-defined]
         response = failure.value.response if failure.check(HttpError) else None
         error = f"HTTP {response.status}" if response is not None else _reason(failure)
         logger.warning("article %s failed: %s", request.url, error)
-        yield self._capture(request.url, request.cb_kwargs["number"], response, error=error)
+        number, places = request.cb_kwargs["number"], request.meta.get("places", ())
+        yield self._capture(request.url, number, response, error, places)
 
     def _capture(
-        self, url: str, number: int, response: Response | None, error: str | None
+        self,
+        url: str,
+        number: int,
+        response: Response | None,
+        error: str | None,
+        places: tuple[str, ...] = (),
     ) -> CaptureItem:
         assert self.family is not None
         return CaptureItem(
@@ -150,6 +161,7 @@ class PortalSpider(scrapy.Spider):
             fetched_at=now_seoul(),
             list_page=number,
             error=error,
+            places=places,
         )
 
     def _article_done(self, item: Any, **_: Any) -> None:

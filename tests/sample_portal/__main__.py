@@ -1,4 +1,5 @@
-"""CLI: `python -m tests.sample_portal --articles 2000 --per-page 20 --port 0 [--seed 1]`."""
+"""CLI: `python -m tests.sample_portal --articles 2000 --per-page 20 --port 0 [--seed 1]
+[--syndicated]`."""
 
 from __future__ import annotations
 
@@ -23,6 +24,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--sites", default=",".join(SITES), help=f"comma-separated subset of {','.join(SITES)}"
     )
+    parser.add_argument(
+        "--syndicated",
+        action="store_true",
+        help="reprint Gnuboard stories on the news CMS and link URL variants (dedup testing)",
+    )
     args = parser.parse_args(argv)
     sites = [name.strip() for name in args.sites.split(",") if name.strip()]
     if not sites or set(sites) - set(SITES):
@@ -30,7 +36,9 @@ def main(argv: list[str] | None = None) -> int:
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
-    portal = SamplePortal(args.articles, args.per_page, args.seed, sites=sites)
+    portal = SamplePortal(
+        args.articles, args.per_page, args.seed, sites=sites, syndicated=args.syndicated
+    )
     with serve(portal, port=args.port) as base_url:
         print(f"READY {base_url}", flush=True)
         stop.wait()

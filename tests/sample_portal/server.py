@@ -13,7 +13,7 @@ from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-from . import generic, gnuboard5, newscms
+from . import generic, gnuboard5, newscms, syndication
 from .content import SEOUL, Article, Newsroom, Story, schedule
 
 SITES = ("gnuboard", "newscms", "generic")
@@ -77,6 +77,7 @@ class SamplePortal:
         per_page: int = 15,
         seed: int = 1,
         sites: Iterable[str] | None = None,
+        syndicated: bool = False,
     ) -> None:
         wanted = set(sites) if sites is not None else set(SITES)
         if not wanted or wanted - set(SITES):
@@ -89,6 +90,15 @@ class SamplePortal:
         self._lock = threading.Lock()
         self._newsroom = Newsroom(seed)
         self._editions = {site: self._archive(site, articles_per_site) for site in SITES}
+        self.syndicated = syndicated
+        # (original, reprint) pairs; see syndication.py
+        self.reprints: list[tuple[Article, Article]] = []
+        if syndicated:
+            edition = self._editions["newscms"]
+            articles, self.reprints = syndication.reprints(
+                self._editions["gnuboard"].regular, edition.articles
+            )
+            self._editions["newscms"] = _Edition(articles, edition.next_number)
 
     # --- content ---------------------------------------------------------------
 
@@ -267,7 +277,7 @@ class SamplePortal:
 
         def build(now: datetime) -> str:
             if site == "gnuboard":
-                return gnuboard5.list_page(
+                html = gnuboard5.list_page(
                     host=host,
                     bo_table=gnuboard5.BOARD,
                     page=page,
@@ -280,6 +290,9 @@ class SamplePortal:
                     latest=self._latest(edition, None),
                     now=now,
                 )
+                if self.syndicated:
+                    html = syndication.with_variant_links(html, rows, page, host)
+                return html
             if site == "newscms":
                 return newscms.list_page(
                     page=page,

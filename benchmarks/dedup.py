@@ -1,0 +1,368 @@
+"""Deduplication: quality on the labelled pairs, cost as the archive grows.
+
+    .venv/bin/python benchmarks/dedup.py                      # quality, then 10k
+    .venv/bin/python benchmarks/dedup.py --articles 1000000   # 10k, 100k, 1M
+
+Quality: for each shingle size, the Jaccard similarity of the copies and of
+the different-article pairs in ``tests/fixtures/dedup/pairs.jsonl``, and the
+precision and recall of each threshold; then the archive's own decision
+(``Archive.save_page`` with the pipeline's fingerprints) on every pair.
+
+Cost: an archive (SQLite by default, or ``--database-url``) is bulk-filled
+with synthetic Korean-like articles (a Zipf vocabulary of generated words, so
+unrelated bodies overlap like real ones; one in 20 a lightly edited copy of an
+earlier one) to each size, then ``--sample`` articles are saved one by one
+through ``Archive.save_page`` (exact hash query, LSH candidates, verification,
+insert of article, band keys and sightings, commit): the printed time per
+article is that insert+query cost at that size. The index is the archive's
+``minhash_bands`` table: its size on disk and the process's memory are
+printed, and so is what rebuilding it from the bodies would cost instead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import random
+import sys
+import tempfile
+import time
+import zlib
+from collections import deque
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from itertools import accumulate
+from multiprocessing.pool import AsyncResult
+from pathlib import Path
+
+from sqlalchemy import func, insert, select, text
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from pipelines.fingerprint import THRESHOLD, Fingerprint, fingerprint, normalized_text, shingles
+from storage.archive import Archive
+from storage.models import Article, Capture, MinhashBand, Sighting
+from storage.types import SEOUL
+
+PAIRS = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "dedup" / "pairs.jsonl"
+START = datetime(2020, 1, 1, 9, 0, tzinfo=SEOUL)
+FILL_CHUNK = 2000
+
+
+# --- quality -----------------------------------------------------------------
+
+
+def load_pairs() -> list[dict[str, str]]:
+    return [json.loads(line) for line in PAIRS.read_text(encoding="utf-8").splitlines()]
+
+
+def jaccard(a: str, b: str, size: int) -> float:
+    x, y = shingles(normalized_text(a), size), shingles(normalized_text(b), size)
+    return len(x & y) / len(x | y) if x | y else 0.0
+
+
+def scores(pairs: list[dict[str, str]], predicted: list[bool]) -> tuple[float, float]:
+    truth = [pair["label"] == "copy" for pair in pairs]
+    hits = sum(p and t for p, t in zip(predicted, truth, strict=True))
+    precision = hits / sum(predicted) if any(predicted) else 1.0
+    return precision, hits / sum(truth)
+
+
+def quality(database_url: str | None) -> None:
+    pairs = load_pairs()
+    copies = sum(pair["label"] == "copy" for pair in pairs)
+    print(f"labelled pairs: {len(pairs)} ({copies} copies, {len(pairs) - copies} different)")
+    print("shingle  copy J min/median  different J median/max  P/R at threshold 0.3 0.4 0.5")
+    for size in range(2, 8):
+        sims = [jaccard(pair["a"], pair["b"], size) for pair in pairs]
+        same = sorted(s for s, p in zip(sims, pairs, strict=True) if p["label"] == "copy")
+        other = sorted(s for s, p in zip(sims, pairs, strict=True) if p["label"] != "copy")
+        cells = []
+        for threshold in (0.3, 0.4, 0.5):
+            precision, recall = scores(pairs, [s >= threshold for s in sims])
+            cells.append(f"{precision:.2f}/{recall:.2f}")
+        print(
+            f"{size:>7}  {same[0]:.2f} / {same[len(same) // 2]:.2f}"
+            f"{'':11}{other[len(other) // 2]:.2f} / {other[-1]:.2f}{'':14}{'  '.join(cells)}"
+        )
+    predicted = archive_decisions(pairs, database_url)
+    precision, recall = scores(pairs, predicted)
+    print(
+        f"archive decision (shingle 5, threshold {THRESHOLD}, LSH 32x3 of 128): "
+        f"precision {precision:.3f}  recall {recall:.3f}"
+    )
+
+
+def archive_decisions(pairs: list[dict[str, str]], database_url: str | None) -> list[bool]:
+    """Save each pair's first article, then its second: is the second a copy of it?"""
+    with tempfile.TemporaryDirectory() as folder:
+        archive = Archive.open(database_url or f"sqlite:///{Path(folder) / 'pairs.db'}")
+        site_id = archive.site_id("pairs", None, "http://pairs.example/?page={page}")
+        run_id = archive.start_run(site_id, "daily", None, None)
+        firsts: dict[str, int] = {}
+        predicted = []
+        for n, pair in enumerate(pairs):
+            topic = pair["id"].split("-")[0]
+            if topic not in firsts:
+                url = f"http://a.example/{topic}"
+                save(archive, site_id, run_id, url, pair["a"], START)
+                firsts[topic] = article_id(archive, url)
+            url = f"http://b.example/{n}"
+            save(archive, site_id, run_id, url, pair["b"], START + timedelta(hours=1))
+            with archive.sessions() as session:
+                sighting = session.scalar(select(Sighting.article_id).where(Sighting.url == url))
+                linked = session.scalar(select(Article.duplicate_of_id).where(Article.url == url))
+            predicted.append(firsts[topic] in (sighting, linked))
+        archive.close()
+    return predicted
+
+
+def article_id(archive: Archive, url: str) -> int:
+    with archive.sessions() as session:
+        return session.scalar(select(Article.id).where(Article.url == url))  # type: ignore[return-value]
+
+
+def save(
+    archive: Archive,
+    site_id: int,
+    run_id: int,
+    url: str,
+    body: str,
+    published: datetime,
+    print_: Fingerprint | None = None,
+) -> str:
+    found = print_ or fingerprint("", body)
+    capture = Capture(
+        site_id=site_id,
+        run_id=run_id,
+        url=url,
+        final_url=url,
+        status=200,
+        headers={},
+        body_zlib=zlib.compress(b""),
+        fetched_at=published,
+        outcome="article",
+    )
+    article = Article(
+        site_id=site_id,
+        url=url,
+        title=url,
+        author=None,
+        published=published,
+        body=body,
+        content_hash=found.content_hash,
+        minhash=found.signature,
+        extractor_version="bench",
+    )
+    return archive.save_page(capture, article, found)
+
+
+# --- synthetic archive -------------------------------------------------------
+
+
+class Corpus:
+    """Deterministic Korean-like articles: article ``n`` is the same on every call."""
+
+    def __init__(self, seed: int = 7, words: int = 20000) -> None:
+        rng = random.Random(seed)
+        syllables = [chr(0xAC00 + rng.randrange(11172)) for _ in range(1200)]
+        self.words = ["".join(rng.choices(syllables, k=rng.randint(2, 4))) for _ in range(words)]
+        self.weights = list(accumulate(1 / (rank + 1) ** 1.05 for rank in range(words)))
+        self.seed = seed
+
+    def sentence(self, rng: random.Random) -> str:
+        return (
+            " ".join(rng.choices(self.words, cum_weights=self.weights, k=rng.randint(8, 16)))
+            + "다."
+        )
+
+    def article(self, n: int) -> str:
+        """Body of article ``n``: one in 20 is an edited copy of an earlier article."""
+        rng = random.Random(self.seed * 1_000_003 + n)
+        if n > 100 and rng.random() < 0.05:
+            body = self.article(rng.randrange(n)).split("\n\n")
+            body[0] = self.sentence(rng)  # a new lead sentence
+            body.insert(rng.randrange(1, len(body)), self.sentence(rng))  # one added
+            return "\n\n".join(body)
+        return "\n\n".join(self.sentence(rng) for _ in range(rng.randint(5, 10)))
+
+
+def fingerprinted(corpus: Corpus, start: int, stop: int) -> tuple[list, float]:
+    """In a worker: bodies ``start``..``stop`` with their fingerprints, and the
+    seconds spent fingerprinting."""
+    rows, spent = [], 0.0
+    for n in range(start, stop):
+        body = corpus.article(n)
+        began = time.perf_counter()
+        found = fingerprint("", body)
+        spent += time.perf_counter() - began
+        rows.append((n, body, found.content_hash, found.signature, set(found.band_keys)))
+    return rows, spent
+
+
+def fill(archive: Archive, site_id: int, corpus: Corpus, start: int, stop: int) -> float:
+    """Bulk-load articles ``start``..``stop`` as stored articles (generated and
+    fingerprinted by two worker processes); returns the seconds spent fingerprinting."""
+    spent = 0.0
+    pending: deque[AsyncResult] = deque()
+    with multiprocessing.get_context("fork").Pool(2) as pool:
+        for first in range(start, stop, FILL_CHUNK):
+            chunk = (corpus, first, min(first + FILL_CHUNK, stop))
+            pending.append(pool.apply_async(fingerprinted, chunk))
+            while len(pending) > 3 or (pending and first + FILL_CHUNK >= stop):
+                rows, seconds = pending.popleft().get()  # a few chunks ahead, not all
+                spent += seconds
+                load(archive, site_id, rows)
+    return spent
+
+
+def load(archive: Archive, site_id: int, rows: list) -> None:
+    """Store fingerprinted bodies as articles with their sightings and band keys
+    (one capture stands for the chunk: captures play no part in matching)."""
+    when = START + timedelta(minutes=rows[0][0])
+    with archive.sessions.begin() as session:
+        connection = session.connection()
+        capture_id = connection.execute(
+            insert(Capture.__table__).returning(Capture.__table__.c.id),
+            dict(
+                site_id=site_id,
+                url="http://fill.example/",
+                final_url="http://fill.example/",
+                status=200,
+                headers={},
+                body_zlib=b"",
+                fetched_at=when,
+                outcome="article",
+            ),
+        ).scalar_one()
+        articles = [
+            dict(
+                site_id=site_id,
+                url=f"http://fill.example/{n}",
+                title=f"http://fill.example/{n}",
+                published=START + timedelta(minutes=n),
+                body=body,
+                content_hash=content_hash,
+                minhash=signature,
+                extractor_version="bench",
+                capture_id=capture_id,
+                archived_at=when,
+            )
+            for n, body, content_hash, signature, _keys in rows
+        ]
+        table = Article.__table__
+        ids = connection.execute(
+            insert(table).returning(table.c.id, sort_by_parameter_order=True), articles
+        ).scalars()
+        sightings, bands = [], []
+        for values, article_id, row in zip(articles, ids, rows, strict=True):
+            sightings.append(
+                dict(
+                    article_id=article_id,
+                    site_id=site_id,
+                    url=values["url"],
+                    published=values["published"],
+                    first_seen=when,
+                    last_seen=when,
+                )
+            )
+            bands.extend(dict(key=key, article_id=article_id) for key in row[4])
+        connection.execute(insert(Sighting.__table__), sightings)
+        connection.execute(insert(MinhashBand.__table__), bands)
+
+
+def index_bytes(archive: Archive) -> int:
+    with archive.engine.connect() as connection:
+        if archive.engine.dialect.name == "sqlite":
+            return connection.scalar(
+                text("SELECT SUM(pgsize) FROM dbstat WHERE name = 'minhash_bands'")
+            )
+        return connection.scalar(text("SELECT pg_total_relation_size('minhash_bands')"))
+
+
+def rss_mib() -> float:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * 4096 / 2**20
+
+
+def sizes(total: int) -> Iterator[int]:
+    size = 10_000
+    while size < total:
+        yield size
+        size *= 10
+    yield total
+
+
+def scale(total: int, sample: int, database_url: str | None) -> None:
+    corpus = Corpus()
+    print(
+        f"\nsynthetic archive up to {total:,} articles; {sample} saved one by one at each size"
+        " (times are wall clock on a shared machine: expect +-20%)"
+    )
+    print(
+        "articles   save_page ms/article                         fingerprint ms/article"
+        "  index on disk  bytes/article  process RSS"
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        archive = Archive.open(database_url or f"sqlite:///{Path(folder) / 'scale.db'}")
+        site_id = archive.site_id("bench", None, "http://fill.example/?page={page}")
+        run_id = archive.start_run(site_id, "daily", None, None)
+        stored, filled, fingerprint_seconds = 0, 0, 0.0  # articles in the archive, bulk-loaded
+        offset = 10 * total  # article numbers of the timed samples, after every filled one
+        for size in sizes(total):
+            more = size - sample - stored
+            fingerprint_seconds += fill(archive, site_id, corpus, filled, filled + more)
+            filled += more
+            bodies = [corpus.article(offset + size + k) for k in range(sample)]
+            # one timed save in 20 is a light edit of a filled article: the query finds work
+            planted = range(0, sample, 20)
+            for k in planted:
+                body = corpus.article(random.Random(k).randrange(filled)).split("\n\n")
+                body.append(corpus.sentence(random.Random(k)))
+                bodies[k] = "\n\n".join(body)
+            prints = [fingerprint("", body) for body in bodies]
+            began = time.perf_counter()
+            for k, (body, found) in enumerate(zip(bodies, prints, strict=True)):
+                url = f"http://sample.example/{size}/{k}"
+                when = START + timedelta(minutes=offset + size + k)
+                save(archive, site_id, run_id, url, body, when, found)
+            per_article = (time.perf_counter() - began) / sample * 1000
+            stored = size
+            with archive.sessions() as session:
+                linked = session.scalar(
+                    select(func.count())
+                    .select_from(Article)
+                    .where(Article.url.in_([f"http://sample.example/{size}/{k}" for k in planted]))
+                    .where(Article.duplicate_of_id.is_not(None))
+                )
+            on_disk = index_bytes(archive)
+            fp_ms = fingerprint_seconds / max(1, filled) * 1000
+            copies = f"({linked}/{len(planted)} edited copies linked)"
+            print(
+                f"{size:>9,}  {per_article:8.2f} {copies:<36}{fp_ms:8.2f}"
+                f"{on_disk / 2**20:12.0f} MiB{on_disk / size:11.0f}{rss_mib():10.0f} MiB"
+            )
+        rebuild = fingerprint_seconds / max(1, filled) * total
+        print(
+            f"restart: the index is stored (minhash_bands, articles.minhash): nothing to load;"
+            f" rebuilding it from {total:,} bodies would take ~{rebuild:.0f} s of fingerprinting"
+        )
+        archive.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles", type=int, default=10_000, help="largest archive size")
+    parser.add_argument("--sample", type=int, default=1000, help="articles timed at each size")
+    parser.add_argument("--database-url", help="archive to fill (default: a temporary SQLite)")
+    parser.add_argument("--skip-quality", action="store_true")
+    args = parser.parse_args(argv)
+    if not args.skip_quality:
+        quality(args.database_url)
+    scale(args.articles, args.sample, args.database_url)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
