@@ -3,7 +3,10 @@ inside the crawl's window, in one transaction; keeps the crawl run's record.
 
 Writes go through one writer thread, so the reactor never waits on the
 database and SQLite sees a single writer. A write that fails stops the crawl
-with a clear message rather than dropping pages silently.
+with a clear message rather than dropping pages silently: the message is
+logged, kept in the crawl's stats (``archive/write_failed``) for the crawl
+command to print, and the run record is closed when the database still
+allows it.
 """
 
 from __future__ import annotations
@@ -110,6 +113,7 @@ class ArchivePipeline:
         if self.write_failed is None:
             self.write_failed = reason
             logger.error("%s: stopping the crawl", reason)
+            self.crawler.stats.set_value("archive/write_failed", reason)  # type: ignore[union-attr]
             engine = self.crawler.engine
             deferred_from_coro(engine.close_spider_async(reason="archive_write_failed"))
 
@@ -120,14 +124,24 @@ class ArchivePipeline:
         if self.archive is None or self.run_id is None:
             return
         status = "finished" if reason == "finished" else reason
-        self.archive.finish_run(self.run_id, status, self.counts)
-        self.archive.close()
+        self.counts.list_failed = self.crawler.stats.get_value("list_pages/failed", 0)  # type: ignore[union-attr]
+        try:
+            self.archive.finish_run(self.run_id, status, self.counts)
+        except SQLAlchemyError as exc:
+            logger.error(
+                "could not record the end of run %d: %s",
+                self.run_id,
+                str(exc.orig or exc).splitlines()[0],
+            )
+        finally:
+            self.archive.close()
         logger.info(
-            "run %d %s: %d pages, %d new, %d duplicate, %d failed",
+            "run %d %s: %d pages, %d new, %d duplicate, %d failed, %d list pages failed",
             self.run_id,
             status,
             self.counts.pages,
             self.counts.new,
             self.counts.duplicate,
             self.counts.failed,
+            self.counts.list_failed,
         )

@@ -20,7 +20,7 @@ from lxml.html import HtmlElement, builder, document_fromstring
 from w3lib.encoding import html_to_unicode
 
 from crawler import families
-from pipelines import metadata
+from pipelines import metadata, pages
 
 # bump when extraction changes what it stores; `scrapy reextract` uses it
 EXTRACTOR_VERSION = "1"
@@ -69,13 +69,17 @@ def extract_article(
     body: bytes, content_type: str | None, url: str, family: str
 ) -> ExtractedArticle:
     """The article on a page; raises :class:`NotAnArticle` when there is none."""
-    text = decode(body, content_type)
+    if refused := pages.refusal(body, content_type):
+        raise NotAnArticle(refused)
+    text = pages.parseable(decode(body, content_type))
     if not text.strip():
         raise NotAnArticle("empty page")
     try:
         tree = document_fromstring(text)
     except (ParserError, ValueError) as exc:
         raise NotAnArticle(f"unparseable HTML: {exc}") from exc
+    if refused := pages.tree_refusal(tree):
+        raise NotAnArticle(refused)
     fields = families.get(family).read_article(tree)
     title = fields.title or metadata.title(tree)
     published = fields.published or metadata.published(tree)

@@ -1,4 +1,5 @@
-"""CLI: `python -m tests.sample_portal --articles 2000 --per-page 20 --port 0 [--seed 1]`."""
+"""CLI: `python -m tests.sample_portal --articles 2000 --per-page 20 --port 0 [--seed 1]
+[--faults all|NAME,...]`."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import signal
 import sys
 import threading
 
+from .faults import ALL_FAULTS, CASES
 from .server import SITES, SamplePortal, serve
 
 
@@ -23,14 +25,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--sites", default=",".join(SITES), help=f"comma-separated subset of {','.join(SITES)}"
     )
+    parser.add_argument(
+        "--faults", default="", help="'all', or comma-separated cases of tests/sample_portal/faults"
+    )
     args = parser.parse_args(argv)
     sites = [name.strip() for name in args.sites.split(",") if name.strip()]
     if not sites or set(sites) - set(SITES):
         parser.error(f"--sites must name some of {', '.join(SITES)}")
+    faults = [name.strip() for name in args.faults.split(",") if name.strip()]
+    if faults == ["all"]:
+        faults = list(ALL_FAULTS)
+    if set(faults) - set(CASES):
+        parser.error(f"--faults must be 'all' or name some of {', '.join(CASES)}")
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
-    portal = SamplePortal(args.articles, args.per_page, args.seed, sites=sites)
+    portal = SamplePortal(args.articles, args.per_page, args.seed, sites=sites, faults=faults)
     with serve(portal, port=args.port) as base_url:
         print(f"READY {base_url}", flush=True)
         stop.wait()
