@@ -17,6 +17,7 @@ and absurdly long ones are never requested.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -43,6 +44,8 @@ logger = logging.getLogger(__name__)
 # articles of a list page go before the next list page, so that memory holds
 # about one list page of pending requests, not the whole site
 ARTICLE_PRIORITY = 1
+# how Scrapy's DownloadFailedError lists the Twisted failures behind it
+_WRAPPED_FAILURE = re.compile(r"<twisted\.python\.failure\.Failure [\w.]+\.(\w+): ([^>]*)>")
 # an HTTP status that says the page is gone for good: not an article, not retried
 GONE = {404: "Not Found", 410: "Gone"}
 
@@ -297,4 +300,10 @@ def _headers(response: Response | None) -> dict[str, str]:
 
 
 def _reason(failure: Failure) -> str:
-    return f"{type(failure.value).__name__}: {failure.getErrorMessage()}"
+    """One line on why a request failed, with the Twisted failures it wraps spelt out."""
+    message = failure.getErrorMessage()
+    wrapped = _WRAPPED_FAILURE.findall(message)
+    if wrapped:
+        message = "; ".join(f"{name}: {text.strip()}" for name, text in wrapped)
+    name = type(failure.value).__name__
+    return f"{name}: {message}"[:300] if message.strip() else name

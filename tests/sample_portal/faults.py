@@ -578,12 +578,15 @@ class Faults:
             return self._page(html[: _text_end(html, article)], headers)
         if name in _SURGERY:
             return self._page(_SURGERY[name](html, site, article), headers)
-        return self._encoded(name, html, site, article)
+        if planted.case.group == "encodings":
+            return self._encoded(name, html, site)
+        return self._page(html, headers)
 
-    def _encoded(self, name: str, html: str, site: str, article: Article) -> _Page:
+    def _encoded(self, name: str, html: str, site: str) -> _Page:
         euckr_meta = html.replace('<meta charset="utf-8">', '<meta charset="euc-kr">', 1)
         if name == "euckr-extended":
-            page = _insert(euckr_meta, _body_start(html, site), f"<p>{EXTENDED_HANGUL}</p>\n")
+            extended = f"<p>{EXTENDED_HANGUL}</p>\n"
+            page = _insert(euckr_meta, _body_start(euckr_meta, site), extended)
             body = page.encode("cp949", "xmlcharrefreplace")
             return _Page(200, {"Content-Type": "text/html; charset=euc-kr"}, body)
         if name == "cp949-under-utf8":
