@@ -36,6 +36,7 @@ from crawler.families import PortalFamily
 from crawler.items import CaptureItem
 from crawler.job import CrawlJob, crawl_job
 from crawler.scope import SiteScope
+from pipelines.pages import refusal
 from storage.archive import Archive
 from storage.types import now_seoul
 
@@ -137,9 +138,11 @@ class PortalSpider(scrapy.Spider):
         yield self._list_request(number)
 
     def parse_list(self, response: Response, number: int) -> Iterator[scrapy.Request]:
-        if not isinstance(response, TextResponse) or not response.body.strip():
-            kind = response.headers.get("Content-Type", b"no Content-Type").decode("latin-1")
-            problem = "empty page" if not response.body.strip() else f"not HTML ({kind})"
+        content_type = response.headers.get("Content-Type", b"").decode("latin-1")
+        problem = refusal(response.body, content_type) if response.body.strip() else "empty page"
+        if problem is None and not isinstance(response, TextResponse):
+            problem = f"not a web page ({content_type or 'no Content-Type'})"
+        if problem is not None:
             yield from self._list_page_failed(number, problem)
             return
         self._list_failures = 0
