@@ -19,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.utils.defer import deferred_from_coro
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from crawler.items import CaptureItem
 from crawler.job import CrawlJob
@@ -62,12 +62,23 @@ class ArchivePipeline:
     async def process_item(self, item: CaptureItem) -> CaptureItem:
         loop = asyncio.get_running_loop()
         try:
-            item.outcome = await loop.run_in_executor(self.writer, self._save, item)
+            item.outcome = await loop.run_in_executor(self.writer, self._save_again_if_cut, item)
         except SQLAlchemyError as exc:
             self._stop(f"cannot write to the archive: {str(exc.orig or exc).splitlines()[0]}")
             raise
         self.counts.count(item.outcome)
         return item
+
+    def _save_again_if_cut(self, item: CaptureItem) -> str:
+        """:meth:`_save`, once more when the connection to the database was lost
+        (the transaction was rolled back with it: nothing is written twice)."""
+        try:
+            return self._save(item)
+        except DBAPIError as exc:
+            if not exc.connection_invalidated:
+                raise
+            logger.warning("lost the connection to the archive (%s): writing again", exc.orig)
+            return self._save(item)
 
     def _save(self, item: CaptureItem) -> str:
         """In the writer thread: build the rows and store them in one transaction."""
