@@ -7,9 +7,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Engine, case, func, select, text
+from sqlalchemy import Engine, func, select, text
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from storage.database import ArchiveUnavailable, open_database
 from storage.models import Article, Capture, CrawlRun, Site
@@ -131,13 +131,16 @@ class Archive:
     def failed_urls(self, site: str, max_failures: int) -> list[str]:
         """URLs of ``site`` whose every capture failed, fewer than ``max_failures``
         times, oldest failure first: the pages the next run should try again."""
-        failed = func.sum(case((Capture.outcome == "failed", 1), else_=0))
+        other = aliased(Capture)
+        came_through = (
+            select(other.id).where(other.url == Capture.url, other.outcome != "failed").exists()
+        )
         query = (
             select(Capture.url)
             .join(Site, Capture.site_id == Site.id)
-            .where(Site.name == site, ~Capture.url.in_(select(Article.url)))
+            .where(Site.name == site, Capture.outcome == "failed", ~came_through)
             .group_by(Capture.url)
-            .having(func.count() == failed, failed < max_failures)
+            .having(func.count() < max_failures)
             .order_by(func.min(Capture.fetched_at))
         )
         with self.sessions() as session:

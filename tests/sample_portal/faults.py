@@ -545,6 +545,10 @@ class Faults:
     def _base_page(self, site: str, host: str) -> str:
         return self._render(self._base(site).path, host)[0]
 
+    def drip_seconds(self, site: str) -> float:
+        """How long the drip takes to send its whole page, in seconds."""
+        return len(self._base_page(site, "127.0.0.1").encode()) * _DRIP_INTERVAL
+
     def _walled(self, site: str, host: str, kind: str) -> _Page:
         html, headers = self._render(self._base(site).path, host)
         wall = _wall(_PAPERS[site], kind)
