@@ -19,9 +19,10 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from storage.archive import Archive, RunCounts
-from storage.database import ArchiveUnavailable, create_archive_engine
+from storage.database import ArchiveUnavailable
 from storage.models import CrawlRun
 from tests.conftest import POSTGRES_ENV, Portal, scrapy
+from tests.test_crawl_interrupted import make_read_only
 from tests.test_storage import article, capture
 
 
@@ -126,12 +127,7 @@ def test_a_read_only_archive_stops_the_crawl_before_it_fetches(
             line = refused_crawl(portal, database_url)
         assert "attempt to write a readonly database" in line
     else:
-        admin = create_archive_engine(database_url).execution_options(isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            name = make_url(database_url).database
-            read_only_db = f'ALTER DATABASE "{name}" SET default_transaction_read_only = on'
-            connection.execute(text(read_only_db))
-        admin.dispose()
+        make_read_only(database_url)
         line = refused_crawl(portal, database_url)
         assert "read-only transaction" in line
     assert line.startswith("newsarchive: error: archive ") and "is not writable" in line
