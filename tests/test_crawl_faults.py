@@ -1,8 +1,8 @@
 """Faults across runs, end to end on SQLite: pages that failed are fetched
 again by the next daily runs (even from deep list pages the run does not
 read), pages that were no article are not; a list page that cannot be read
-is counted in the run and paging goes past it; a run reads at most
-``MAX_LIST_PAGES`` list pages."""
+is counted in the run and paging goes past it, a 404 past the last one ends
+the list; a run reads at most ``MAX_LIST_PAGES`` list pages."""
 
 from __future__ import annotations
 
@@ -127,6 +127,15 @@ def test_a_list_page_that_cannot_be_read_is_counted_and_skipped(
     on_page_2 = set(regular[PER_PAGE : 2 * PER_PAGE])
     assert articles == set(regular) - on_page_2
     assert (runs[0].status, runs[0].list_failed) == ("finished", 1)
+
+
+@pytest.mark.parametrize("faulty", [("list-404-past-end",)], indirect=True)
+def test_a_404_past_the_last_list_page_ends_the_list(faulty: Portal, tmp_path: Path) -> None:
+    database_url = f"sqlite:///{tmp_path / 'archive.db'}"
+    crawl(faulty, database_url)
+    _, articles, runs = stored(database_url)
+    assert articles == {faulty.base_url + a.path for a in faulty.portal.articles("newscms")}
+    assert (runs[0].status, runs[0].list_failed) == ("finished", 0)
 
 
 @pytest.mark.parametrize("faulty", [()], indirect=True)

@@ -65,6 +65,9 @@ class PortalSpider(scrapy.Spider):
     job: CrawlJob
     archive: Archive
     scope: SiteScope
+    max_list_pages: int
+    max_list_failures: int
+    retry_failed_runs: int
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> PortalSpider:
@@ -194,9 +197,13 @@ class PortalSpider(scrapy.Spider):
 
     def list_failed(self, failure: Failure) -> Iterator[scrapy.Request]:
         request = failure.request  # type: ignore[attr-defined]
+        number = request.cb_kwargs["number"]
         response = failure.value.response if failure.check(HttpError) else None
+        if response is not None and response.status in GONE and number > 1:
+            logger.info("list page %d: HTTP %d, the end of the list: done", number, response.status)
+            return
         reason = f"HTTP {response.status}" if response is not None else _reason(failure)
-        yield from self._list_page_failed(request.cb_kwargs["number"], reason)
+        yield from self._list_page_failed(number, reason)
 
     def _list_page_failed(self, number: int, reason: str) -> Iterator[scrapy.Request]:
         """Count the failure in the run and page on past it, unless too many in a row failed."""

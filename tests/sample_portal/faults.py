@@ -148,10 +148,13 @@ CASES: dict[str, Case] = {
         Case("list-503-once", "transient", "list", ARTICLE, "list page 2 answers 503 once"),
         Case("list-not-html", "list pages", "list", FAILED,
              "list page 2 is a PDF (its articles cannot be found)"),
+        Case("list-404-past-end", "list pages", "list", NOT_REQUESTED,
+             "list pages past the end answer 404"),
     )
 }  # fmt: skip
-# every case whose articles can all be reached: a broken list page hides its articles
-ALL_FAULTS = tuple(name for name in CASES if name != "list-not-html")
+# every case at once: but a broken list page hides its articles, and the end of
+# the list is either endless or a 404
+ALL_FAULTS = tuple(name for name in CASES if name not in ("list-not-html", "list-404-past-end"))
 
 
 @dataclass(frozen=True)
@@ -636,6 +639,8 @@ class Faults:
             return _Page(503, {"Content-Type": _HTML}, b"")
         if page == 2 and self.on("list-not-html"):
             return _Page(200, {"Content-Type": "application/pdf"}, _pdf())
+        if page > self._last_page(site) and self.on("list-404-past-end"):
+            return _Page(404, {"Content-Type": _HTML}, _not_found())
         shown = min(page, self._last_page(site)) if self.on("endless-list") else page
         html, headers = self._render(self._list_path(site, shown), host)
         rows = "".join(_row(site, href, title) for href, title in self._links(site, page, host))
