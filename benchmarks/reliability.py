@@ -105,7 +105,11 @@ def main() -> int:
     checks = [
         ("every published article archived", not missing, f"{len(missing)} missing"),
         ("with its own title (no mojibake)", not garbled, f"{len(garbled)} garbled"),
-        ("no hostile page archived", not hostile & set(archived), f"{len(hostile)} planted"),
+        (
+            "no hostile page archived",
+            not hostile & set(archived),
+            f"{len(hostile & set(archived))} of {len(hostile)} archived",
+        ),
         (
             "no request to another host",
             not portal.faults.offsite_hits
