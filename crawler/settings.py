@@ -24,11 +24,29 @@ AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 60.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 
-# News pages are small: bound what one response may cost.
+# News pages are small: bound what one response may cost. The time limit
+# covers the whole response (a server dripping bytes is cut off); the size
+# limit holds for decompressed bodies too (a gzip bomb is refused).
 DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
+# Transient failures (5xx, 408, 429, resets, timeouts) are retried after
+# 2, 4, 8 s (with jitter) or the server's Retry-After; a page still failing
+# is recorded as a failed capture and tried again by the next daily runs.
 RETRY_TIMES = 3
+RETRY_BACKOFF_BASE = 2.0
+RETRY_BACKOFF_MAX = 60.0  # a longer Retry-After is not waited for in this run
+RETRY_FAILED_RUNS = 5  # daily runs that retry a page which never came through
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.SiteScopeMiddleware": 60,
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.BackoffRetryMiddleware": 550,
+}
+# Traps: longer links are not followed; a run reads at most this many list
+# pages, and stops paging after this many list pages in a row failed.
+URLLENGTH_LIMIT = 2083
+MAX_LIST_PAGES = 10000
+MAX_LIST_FAILURES = 3
 # Scrapy starts this many tasks for every response's output; ours yield one
 # capture or one list page of links, and 100 (the default) costs CPU for nothing
 CONCURRENT_ITEMS = 16

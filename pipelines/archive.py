@@ -4,7 +4,10 @@ Links to articles already archived become sightings (last seen now).
 
 Writes go through one writer thread, so the reactor never waits on the
 database and SQLite sees a single writer. A write that fails stops the crawl
-with a clear message rather than dropping pages silently.
+with a clear message rather than dropping pages silently: the message is
+logged, kept in the crawl's stats (``archive/write_failed``) for the crawl
+command to print, and the run record is closed when the database still
+allows it.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.utils.defer import deferred_from_coro
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from crawler.items import CaptureItem, SeenLinks
 from crawler.job import CrawlJob
@@ -65,12 +68,23 @@ class ArchivePipeline:
                 record, site_id = self.archive.record_sightings, self.site_id
                 await loop.run_in_executor(self.writer, record, site_id, item.links, item.seen_at)
                 return item
-            item.outcome = await loop.run_in_executor(self.writer, self._save, item)
+            item.outcome = await loop.run_in_executor(self.writer, self._save_again_if_cut, item)
         except SQLAlchemyError as exc:
             self._stop(f"cannot write to the archive: {str(exc.orig or exc).splitlines()[0]}")
             raise
         self.counts.count(item.outcome)
         return item
+
+    def _save_again_if_cut(self, item: CaptureItem) -> str:
+        """:meth:`_save`, once more when the connection to the database was lost
+        (the transaction was rolled back with it: nothing is written twice)."""
+        try:
+            return self._save(item)
+        except DBAPIError as exc:
+            if not exc.connection_invalidated:
+                raise
+            logger.warning("lost the connection to the archive (%s): writing again", exc.orig)
+            return self._save(item)
 
     def _save(self, item: CaptureItem) -> str:
         """In the writer thread: build the rows and store them in one transaction."""
@@ -118,6 +132,7 @@ class ArchivePipeline:
         if self.write_failed is None:
             self.write_failed = reason
             logger.error("%s: stopping the crawl", reason)
+            self.crawler.stats.set_value("archive/write_failed", reason)  # type: ignore[union-attr]
             engine = self.crawler.engine
             deferred_from_coro(engine.close_spider_async(reason="archive_write_failed"))
 
@@ -128,14 +143,24 @@ class ArchivePipeline:
         if self.archive is None or self.run_id is None:
             return
         status = "finished" if reason == "finished" else reason
-        self.archive.finish_run(self.run_id, status, self.counts)
-        self.archive.close()
+        self.counts.list_failed = self.crawler.stats.get_value("list_pages/failed", 0)  # type: ignore[union-attr]
+        try:
+            self.archive.finish_run(self.run_id, status, self.counts)
+        except SQLAlchemyError as exc:
+            logger.error(
+                "could not record the end of run %d: %s",
+                self.run_id,
+                str(exc.orig or exc).splitlines()[0],
+            )
+        finally:
+            self.archive.close()
         logger.info(
-            "run %d %s: %d pages, %d new, %d duplicate, %d failed",
+            "run %d %s: %d pages, %d new, %d duplicate, %d failed, %d list pages failed",
             self.run_id,
             status,
             self.counts.pages,
             self.counts.new,
             self.counts.duplicate,
             self.counts.failed,
+            self.counts.list_failed,
         )

@@ -2,7 +2,9 @@
 
 Extraction is CPU work; it runs in a pool of worker processes
 (``EXTRACT_WORKERS``, 0 to run it in a thread) so that Scrapy's reactor keeps
-fetching while pages are parsed.
+fetching while pages are parsed. Whatever extraction raises on a hostile
+page (or a worker that died on it) makes that page a failed capture, kept
+raw, and the crawl goes on.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import asyncio
 import multiprocessing
 import os
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from scrapy.crawler import Crawler
@@ -47,12 +50,14 @@ class ExtractPipeline:
         return cls(crawler.settings.getint("EXTRACT_WORKERS", default_workers()))
 
     def open_spider(self) -> None:
+        self.pool = self._new_pool()
+
+    def _new_pool(self) -> Executor:
         if self.workers > 0:
             # spawn: a fork of a process running the reactor is not safe
             context = multiprocessing.get_context("spawn")
-            self.pool = ProcessPoolExecutor(self.workers, mp_context=context)
-        else:
-            self.pool = ThreadPoolExecutor(1, thread_name_prefix="extract")
+            return ProcessPoolExecutor(self.workers, mp_context=context)
+        return ThreadPoolExecutor(1, thread_name_prefix="extract")
 
     def close_spider(self) -> None:
         if self.pool is not None:
@@ -62,14 +67,24 @@ class ExtractPipeline:
         if not isinstance(item, CaptureItem) or item.error is not None:
             return item
         loop = asyncio.get_running_loop()
-        result = await loop.run_in_executor(
-            self.pool,
-            extract_or_reason,
-            item.body,
-            item.headers.get("Content-Type"),
-            item.url,
-            item.family,
-        )
+        pool = self.pool
+        try:
+            result = await loop.run_in_executor(
+                pool,
+                extract_or_reason,
+                item.body,
+                item.headers.get("Content-Type"),
+                item.url,
+                item.family,
+            )
+        except BrokenProcessPool:
+            # a worker died (killed, out of memory): the pages it had fail, the rest go on
+            if self.pool is pool:
+                self.pool = self._new_pool()
+                pool.shutdown(wait=False)
+            result = "extraction failed: the extraction worker died"
+        except Exception as exc:
+            result = f"extraction failed: {type(exc).__name__}: {exc}"
         if isinstance(result, str):
             item.error = result
         else:

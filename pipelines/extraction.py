@@ -22,7 +22,7 @@ from lxml.etree import ParserError
 from lxml.html import HtmlElement, document_fromstring
 
 from crawler import families
-from pipelines import cleanup, metadata
+from pipelines import cleanup, metadata, pages
 from pipelines.decoding import REPLACEMENT, Undecodable, decode_html, looks_like_mojibake
 from pipelines.paragraphs import CONTAINER, PAGE, BodySettings, body_paragraphs
 
@@ -72,13 +72,17 @@ def extract_article(
     :class:`~pipelines.decoding.Undecodable` when its text cannot be read.
     ``body_settings`` replaces the measured trafilatura settings (benchmarks).
     """
-    text = decode_html(body, content_type).text
+    if refused := pages.refusal(body, content_type):
+        raise NotAnArticle(refused)
+    text = pages.parseable(decode_html(body, content_type).text)
     if not text.strip():
         raise NotAnArticle("empty page")
     try:
         tree = document_fromstring(text)
     except (ParserError, ValueError) as exc:
         raise NotAnArticle(f"unparseable HTML: {exc}") from exc
+    if refused := pages.tree_refusal(tree):
+        raise NotAnArticle(refused)
     portal = families.get(family) if family else families.detect(tree)
     fields = portal.read_article(tree)
     title = fields.title or metadata.title(tree)

@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
 
-from sqlalchemy import Engine, func, insert, select, update
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import Engine, func, insert, select, text, update
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.orm import Session, aliased, sessionmaker
 
-from storage.database import open_database
+from storage.database import ArchiveUnavailable, open_database
 from storage.models import Article, Capture, CrawlRun, MinhashBand, Sighting, Site
 from storage.types import now_seoul
 
@@ -50,6 +50,7 @@ class RunCounts:
     new: int = 0
     duplicate: int = 0
     failed: int = 0
+    list_failed: int = 0  # list pages that could not be read
 
     def count(self, outcome: str) -> None:
         """Count one saved capture by its outcome."""
@@ -76,6 +77,19 @@ class Archive:
 
     def close(self) -> None:
         self.engine.dispose()
+
+    def check_writable(self) -> None:
+        """Raise :class:`ArchiveUnavailable` (one line) unless the archive takes writes:
+        a read-only file or database is refused before a crawl fetches anything."""
+        try:
+            with self.engine.connect() as connection:
+                # a write that changes nothing, rolled back
+                connection.execute(text("UPDATE alembic_version SET version_num = version_num"))
+                connection.rollback()
+        except SQLAlchemyError as exc:
+            reason = str(exc.orig or exc).strip().splitlines()[0]
+            url = self.engine.url.render_as_string(hide_password=True)
+            raise ArchiveUnavailable(f"archive {url!r} is not writable: {reason}") from exc
 
     def site_id(self, name: str, cms: str | None, list_url: str) -> int:
         """The id of site ``name``, registering it or updating its settings."""
@@ -105,6 +119,7 @@ class Archive:
             run.finished_at = now_seoul()
             run.pages, run.new = counts.pages, counts.new
             run.duplicate, run.failed = counts.duplicate, counts.failed
+            run.list_failed = counts.list_failed
 
     def archived_dates(self, urls: Iterable[str]) -> dict[str, datetime | None]:
         """For each of ``urls`` already archived, as an article or a sighting of
@@ -125,6 +140,41 @@ class Archive:
                 )
                 found.update((url, published) for url, published in rows if url not in found)
         return found
+
+    def not_articles(self, urls: Iterable[str]) -> set[str]:
+        """Those of ``urls`` a capture showed to hold no article (a 404, an alert
+        page, an attachment, ...): the crawler does not fetch them again."""
+        wanted = list(dict.fromkeys(urls))
+        found: set[str] = set()
+        with self.sessions() as session:
+            for start in range(0, len(wanted), _LOOKUP_CHUNK):
+                chunk = wanted[start : start + _LOOKUP_CHUNK]
+                found.update(
+                    session.scalars(
+                        select(Capture.url)
+                        .where(Capture.url.in_(chunk), Capture.outcome == "not_article")
+                        .distinct()
+                    )
+                )
+        return found
+
+    def failed_urls(self, site: str, max_failures: int) -> list[str]:
+        """URLs of ``site`` whose every capture failed, fewer than ``max_failures``
+        times, oldest failure first: the pages the next run should try again."""
+        other = aliased(Capture)
+        came_through = (
+            select(other.id).where(other.url == Capture.url, other.outcome != "failed").exists()
+        )
+        query = (
+            select(Capture.url)
+            .join(Site, Capture.site_id == Site.id)
+            .where(Site.name == site, Capture.outcome == "failed", ~came_through)
+            .group_by(Capture.url)
+            .having(func.count() < max_failures)
+            .order_by(func.min(Capture.fetched_at))
+        )
+        with self.sessions() as session:
+            return list(session.scalars(query))
 
     def article_counts(self) -> dict[str, int]:
         """How many articles the archive holds, by site name."""

@@ -47,6 +47,14 @@ def _with_driver(url: str) -> str:
     return url
 
 
+def _connect_args(url: str) -> dict[str, int]:
+    """PostgreSQL: give up connecting after 10 s (unless the URL says otherwise),
+    so that a host that never answers is reported instead of waited for."""
+    if url.startswith(("postgresql", "postgres:")) and "connect_timeout=" not in url:
+        return {"connect_timeout": 10}
+    return {}
+
+
 def _tune_sqlite(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -59,7 +67,9 @@ def _tune_sqlite(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-
 def create_archive_engine(url: str) -> Engine:
     """An engine for ``url`` with the settings the archive relies on."""
     try:
-        engine = create_engine(_with_driver(url), pool_pre_ping=True)
+        engine = create_engine(
+            _with_driver(url), pool_pre_ping=True, connect_args=_connect_args(url)
+        )
     except (ArgumentError, ImportError, ValueError) as exc:
         raise ArchiveUnavailable(f"DATABASE_URL {_safe(url)!r} is not usable: {exc}") from exc
     if engine.dialect.name == "sqlite":

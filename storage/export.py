@@ -23,6 +23,9 @@ from storage.types import SEOUL
 
 FIELDS = ("url", "site", "title", "author", "published", "body", "fetched_at", "duplicate_of")
 FORMATS = ("jsonl", "csv")
+# JSON Lines spell <, > and & as \u escapes: the same text for a JSON reader, and
+# no live markup if a line lands in a web page (an article may quote markup)
+_NO_MARKUP = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
 
 
 @dataclass(frozen=True)
@@ -86,7 +89,7 @@ def records(engine: Engine, wanted: ExportFilter) -> Iterator[dict[str, str | No
 def _write_jsonl(rows: Iterator[dict[str, str | None]], out: TextIO) -> int:
     count = 0
     for row in rows:
-        out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        out.write(json.dumps(row, ensure_ascii=False).translate(_NO_MARKUP) + "\n")
         count += 1
     return count
 

@@ -60,6 +60,8 @@ class CrawlRun(Base):
     new: Mapped[int] = mapped_column(Integer, default=0)
     duplicate: Mapped[int] = mapped_column(Integer, default=0)
     failed: Mapped[int] = mapped_column(Integer, default=0)
+    # list pages that could not be read (errors, non-HTML): their articles may be missing
+    list_failed: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     site: Mapped[Site] = relationship()
 

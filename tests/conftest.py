@@ -10,6 +10,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import text
@@ -80,17 +81,34 @@ def scrapy(
     *args: str, database_url: str, sites_file: Path, timeout: float = 120
 ) -> subprocess.CompletedProcess[str]:
     """Run ``scrapy ARGS`` from the project root as a user would, in a child process."""
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "NEWSARCHIVE_SITES": str(sites_file),
-    }
     return subprocess.run(
         [sys.executable, "-m", "scrapy", *args],
         cwd=ROOT,
-        env=env,
+        env=scrapy_env(database_url, sites_file),
         capture_output=True,
         text=True,
         timeout=timeout,
         check=False,
+    )
+
+
+def scrapy_env(database_url: str, sites_file: Path) -> dict[str, str]:
+    """The environment ``scrapy`` runs in: this archive, this sites.yaml."""
+    return {**os.environ, "DATABASE_URL": database_url, "NEWSARCHIVE_SITES": str(sites_file)}
+
+
+def start_scrapy(
+    *args: str, database_url: str, sites_file: Path, **popen: Any
+) -> subprocess.Popen[str]:
+    """Start ``scrapy ARGS`` like :func:`scrapy`, without waiting: in its own
+    process group (to kill it with its workers), output captured."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "scrapy", *args],
+        cwd=ROOT,
+        env=scrapy_env(database_url, sites_file),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        **popen,
     )

@@ -108,7 +108,7 @@ def test_reextract_updates_stale_articles(database_url: str, tmp_path: Path) -> 
         f"re-extracted 3 articles of site gyeongsan with extractor version {EXTRACTOR_VERSION}: "
         "2 changed, 0 unchanged, 1 kept as they were\n"
     )
-    assert f"kept {GONE}: not an article: no title" in out
+    assert f"kept {GONE}: not an article: alert page: 글이 존재하지 않습니다" in out
     after = archived(database_url)
     for url, fixture in fixtures.items():
         stored = after[url]

@@ -6,7 +6,12 @@ from __future__ import annotations
 import sys
 
 
+def say(message: str) -> None:
+    """Print a one-line error for the user."""
+    print(f"newsarchive: error: {message}", file=sys.stderr)
+
+
 def fail(message: str) -> int:
     """Print a one-line error for the user; return the exit code to use."""
-    print(f"newsarchive: error: {message}", file=sys.stderr)
+    say(message)
     return 2

@@ -1,9 +1,10 @@
 """``scrapy crawl portal -a site=NAME [-a since=YYYY-MM-DD -a until=YYYY-MM-DD]``.
 
 Scrapy's own ``crawl``, plus: the site profile, the arguments and the archive
-are checked before Scrapy starts (a bad one ends the command with one line on
-stderr and exit code 2), and a crawl that did not finish normally, or met an error in the spider,
-exits 1.
+are checked before Scrapy starts (a bad one, or an archive that cannot be
+reached or written, ends the command with one line on stderr and exit code 2),
+and a crawl that did not finish normally, or met an error in the spider,
+exits 1 (when the archive stopped taking writes, with one line saying why).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import argparse
 from scrapy.commands.crawl import Command as ScrapyCrawl
 from scrapy.exceptions import UsageError
 
-from crawler.commands import fail
+from crawler.commands import fail, say
 from crawler.job import CrawlArgumentError, crawl_job
 from crawler.spiders.portal import PortalSpider
 from storage.archive import Archive
@@ -28,7 +29,11 @@ class Command(ScrapyCrawl):
         assert self.settings is not None
         try:
             crawl_job(**opts.spargs)
-            Archive.open(self.settings.get("DATABASE_URL")).close()
+            archive = Archive.open(self.settings.get("DATABASE_URL"))
+            try:
+                archive.check_writable()
+            finally:
+                archive.close()
         except TypeError as exc:
             raise SystemExit(fail(f"unknown spider argument ({exc})")) from None
         except (CrawlArgumentError, ArchiveUnavailable) as exc:
@@ -42,6 +47,8 @@ class Command(ScrapyCrawl):
         self.crawler_process.crawl(crawler, **opts.spargs)
         self.crawler_process.start()
         stats = crawler.stats.get_stats() if crawler.stats else {}
+        if "archive/write_failed" in stats:
+            say(f"{stats['archive/write_failed']}: the crawl stopped; run it again when fixed")
         if (
             self.crawler_process.bootstrap_failed
             or stats.get("finish_reason") != "finished"

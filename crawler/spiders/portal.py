@@ -6,12 +6,19 @@ no article the archive lacks. Backfills (``-a since=.. -a until=..``) page
 back until a list page's articles are all older than ``since``; as list pages
 give no year (Gnuboard), article dates come from the extracted articles,
 reported back through Scrapy's item signals.
+
+What goes wrong is recorded and the crawl goes on: an article page that
+cannot be fetched becomes a failed capture (tried again by the next daily
+runs), a 404 a ``not_article`` one (not fetched again); a list page that
+fails is counted in the run and paging goes on past it. Links off the site
+and absurdly long ones are never requested.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Iterator
+import re
+from collections.abc import AsyncIterator, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -20,7 +27,7 @@ import scrapy
 from lxml.html import HtmlElement, document_fromstring
 from scrapy import signals
 from scrapy.crawler import Crawler
-from scrapy.http import Response
+from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
@@ -28,6 +35,8 @@ from crawler import families
 from crawler.families import PortalFamily
 from crawler.items import CaptureItem, SeenLinks
 from crawler.job import CrawlJob, crawl_job
+from crawler.scope import SiteScope
+from pipelines.pages import refusal
 from storage.archive import Archive
 from storage.types import now_seoul
 
@@ -36,6 +45,10 @@ logger = logging.getLogger(__name__)
 # articles of a list page go before the next list page, so that memory holds
 # about one list page of pending requests, not the whole site
 ARTICLE_PRIORITY = 1
+# how Scrapy's DownloadFailedError lists the Twisted failures behind it
+_WRAPPED_FAILURE = re.compile(r"<twisted\.python\.failure\.Failure [\w.]+\.(\w+): ([^>]*)>")
+# an HTTP status that says the page is gone for good: not an article, not retried
+GONE = {404: "Not Found", 410: "Gone"}
 
 
 @dataclass
@@ -51,11 +64,20 @@ class PortalSpider(scrapy.Spider):
     name = "portal"
     job: CrawlJob
     archive: Archive
+    scope: SiteScope
+    max_list_pages: int
+    max_list_failures: int
+    retry_failed_runs: int
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> PortalSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.archive = Archive.open(crawler.settings.get("DATABASE_URL"))
+        settings = crawler.settings
+        spider.scope = SiteScope.of(spider.profile, settings.getint("URLLENGTH_LIMIT"))
+        spider.max_list_pages = settings.getint("MAX_LIST_PAGES")
+        spider.max_list_failures = settings.getint("MAX_LIST_FAILURES")
+        spider.retry_failed_runs = settings.getint("RETRY_FAILED_RUNS")
         for signal in (signals.item_scraped, signals.item_error, signals.item_dropped):
             crawler.signals.connect(spider._article_done, signal=signal)
         crawler.signals.connect(spider._close_archive, signal=signals.spider_closed)
@@ -73,6 +95,8 @@ class PortalSpider(scrapy.Spider):
         )
         self._seen: set[str] = set()
         self._open_pages: dict[int, ListPage] = {}
+        self._list_failures = 0  # list pages in a row that could not be read
+        self._retried = False  # whether the pages earlier runs missed were requested
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         logger.info(
@@ -83,34 +107,77 @@ class PortalSpider(scrapy.Spider):
         )
         yield self._list_request(1)
 
+    def _retry_requests(self, number: int) -> Iterator[scrapy.Request]:
+        """A daily run tries again the pages earlier runs could not fetch (once)."""
+        if self._retried or self.job.window is not None:
+            return
+        self._retried = True
+        failed = [
+            url
+            for url in self.archive.failed_urls(self.profile.name, self.retry_failed_runs)
+            if url not in self._seen and self.scope.refusal(url) is None
+        ]
+        if failed:
+            logger.info("trying again %d pages earlier runs could not fetch", len(failed))
+        self._seen.update(failed)
+        for url in failed:
+            yield self._article_request(url, number)
+
     def _list_request(self, number: int) -> scrapy.Request:
+        # dont_filter: the spider requests each page once itself, and Scrapy's
+        # duplicate filter would silently drop a redirect back to a page seen before
         return scrapy.Request(
             self.profile.list_page_url(number),
             callback=self.parse_list,
+            errback=self.list_failed,
             cb_kwargs={"number": number},
+            dont_filter=True,
         )
 
+    def _next_list_request(self, number: int) -> Iterator[scrapy.Request]:
+        if number > self.max_list_pages:
+            logger.warning("read %d list pages (MAX_LIST_PAGES): done", self.max_list_pages)
+            return
+        yield self._list_request(number)
+
     def parse_list(self, response: Response, number: int) -> Iterator[scrapy.Request | SeenLinks]:
+        content_type = response.headers.get("Content-Type", b"").decode("latin-1")
+        problem = refusal(response.body, content_type) if response.body.strip() else "empty page"
+        if problem is None and not isinstance(response, TextResponse):
+            problem = f"not a web page ({content_type or 'no Content-Type'})"
+        if problem is not None:
+            yield from self._list_page_failed(number, problem)
+            return
+        self._list_failures = 0
         tree = _tree(response)
         if self.family is None:
             self.family = families.detect(tree)
             logger.info("%s: detected portal family %s", self.profile.name, self.family.name)
+        yield from self._retry_requests(number)
         linked = self.family.linked_articles(tree, response.url, self.profile.article_pattern)
-        links = list(linked)
+        links = self._in_scope(list(linked))
+        if number == 1 and not links:
+            logger.warning(
+                "list page 1 (%s) links to no article: check list_url, cms and "
+                "article_pattern of site %s",
+                response.url,
+                self.profile.name,
+            )
         fresh = [url for url in links if url not in self._seen]
         self._seen.update(fresh)
         if not fresh:
             logger.info("list page %d brings no article not seen before: done", number)
             return
         archived = self.archive.archived_dates(fresh)
-        wanted = [url for url in fresh if url not in archived]
+        gone = self.archive.not_articles(url for url in fresh if url not in archived)
+        wanted = [url for url in fresh if url not in archived and url not in gone]
         if archived:
             yield SeenLinks(self.profile.name, {url: linked[url] for url in archived}, now_seoul())
         for url in wanted:
             yield self._article_request(url, number, linked[url])
         if self.job.window is None:
             if wanted:
-                yield self._list_request(number + 1)
+                yield from self._next_list_request(number + 1)
             else:
                 logger.info("list page %d holds nothing new: done", number)
             return
@@ -119,7 +186,43 @@ class PortalSpider(scrapy.Spider):
         if not wanted:
             yield from self._after_list_page(page)
 
-    def _article_request(self, url: str, number: int, places: list[str]) -> scrapy.Request:
+    def _in_scope(self, links: list[str]) -> list[str]:
+        kept = []
+        for url in links:
+            reason = self.scope.refusal(url)
+            if reason is None:
+                kept.append(url)
+            else:
+                self.crawler.stats.inc_value("scope/dropped")
+                logger.info("not following %s: %s", url[:200], reason)
+        return kept
+
+    def list_failed(self, failure: Failure) -> Iterator[scrapy.Request]:
+        request = failure.request  # type: ignore[attr-defined]
+        number = request.cb_kwargs["number"]
+        response = failure.value.response if failure.check(HttpError) else None
+        if response is not None and response.status in GONE and number > 1:
+            logger.info("list page %d: HTTP %d, the end of the list: done", number, response.status)
+            return
+        reason = f"HTTP {response.status}" if response is not None else _reason(failure)
+        yield from self._list_page_failed(number, reason)
+
+    def _list_page_failed(self, number: int, reason: str) -> Iterator[scrapy.Request]:
+        """Count the failure in the run and page on past it, unless too many in a row failed."""
+        self.crawler.stats.inc_value("list_pages/failed")
+        self._list_failures += 1
+        logger.error("list page %d could not be read: %s", number, reason)
+        if self._list_failures >= self.max_list_failures:
+            logger.error("%d list pages in a row could not be read: done", self._list_failures)
+            return
+        if self.job.window is None:
+            yield from self._next_list_request(number + 1)
+            return
+        page = ListPage(number)
+        self._open_pages[number] = page
+        yield from self._after_list_page(page)
+
+    def _article_request(self, url: str, number: int, places: Sequence[str] = ()) -> scrapy.Request:
         return scrapy.Request(
             url,
             callback=self.parse_article,
@@ -127,19 +230,27 @@ class PortalSpider(scrapy.Spider):
             cb_kwargs={"number": number},
             meta={"places": tuple(places)},
             priority=ARTICLE_PRIORITY,
+            dont_filter=True,  # see _list_request
         )
 
     def parse_article(self, response: Response, number: int) -> Iterator[CaptureItem]:
         request = response.request
-        yield self._capture(request.url, number, response, None, request.meta.get("places", ()))
+        places = request.meta.get("places", ())
+        yield self._capture(_asked_url(request), number, response, None, places)
 
     def article_failed(self, failure: Failure) -> Iterator[CaptureItem]:
         request = failure.request  # type: ignore[attr-defined]
         response = failure.value.response if failure.check(HttpError) else None
-        error = f"HTTP {response.status}" if response is not None else _reason(failure)
-        logger.warning("article %s failed: %s", request.url, error)
+        if response is None:
+            error = _reason(failure)
+        elif response.status in GONE:
+            error = f"not an article: HTTP {response.status} {GONE[response.status]}"
+        else:
+            error = f"HTTP {response.status}"
+        url = _asked_url(request)
+        logger.warning("article %s failed: %s", url, error)
         number, places = request.cb_kwargs["number"], request.meta.get("places", ())
-        yield self._capture(request.url, number, response, error, places)
+        yield self._capture(url, number, response, error, places)
 
     def _capture(
         self,
@@ -186,7 +297,7 @@ class PortalSpider(scrapy.Spider):
         if page.dates and all(published.date() < since for published in page.dates):
             logger.info("list page %d: every article is older than %s: done", page.number, since)
             return
-        yield self._list_request(page.number + 1)
+        yield from self._next_list_request(page.number + 1)
 
     def _close_archive(self) -> None:
         self.archive.close()
@@ -194,6 +305,11 @@ class PortalSpider(scrapy.Spider):
 
 def _tree(response: Response) -> HtmlElement:
     return document_fromstring(response.text or "<html></html>")
+
+
+def _asked_url(request: scrapy.Request) -> str:
+    """The URL the spider asked for, before any redirect."""
+    return request.meta.get("redirect_urls", [request.url])[0]
 
 
 def _headers(response: Response | None) -> dict[str, str]:
@@ -206,4 +322,10 @@ def _headers(response: Response | None) -> dict[str, str]:
 
 
 def _reason(failure: Failure) -> str:
-    return f"{type(failure.value).__name__}: {failure.getErrorMessage()}"
+    """One line on why a request failed, with the Twisted failures it wraps spelt out."""
+    message = failure.getErrorMessage()
+    wrapped = _WRAPPED_FAILURE.findall(message)
+    if wrapped:
+        message = "; ".join(f"{name}: {text.strip()}" for name, text in wrapped)
+    name = type(failure.value).__name__
+    return f"{name}: {message}"[:300] if message.strip() else name

@@ -1,5 +1,5 @@
 """CLI: `python -m tests.sample_portal --articles 2000 --per-page 20 --port 0 [--seed 1]
-[--syndicated]`."""
+[--syndicated] [--faults all|NAME,...]`."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import signal
 import sys
 import threading
 
+from .faults import ALL_FAULTS, CASES
 from .server import SITES, SamplePortal, serve
 
 
@@ -29,15 +30,28 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="reprint Gnuboard stories on the news CMS and link URL variants (dedup testing)",
     )
+    parser.add_argument(
+        "--faults", default="", help="'all', or comma-separated cases of tests/sample_portal/faults"
+    )
     args = parser.parse_args(argv)
     sites = [name.strip() for name in args.sites.split(",") if name.strip()]
     if not sites or set(sites) - set(SITES):
         parser.error(f"--sites must name some of {', '.join(SITES)}")
+    faults = [name.strip() for name in args.faults.split(",") if name.strip()]
+    if faults == ["all"]:
+        faults = list(ALL_FAULTS)
+    if set(faults) - set(CASES):
+        parser.error(f"--faults must be 'all' or name some of {', '.join(CASES)}")
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
     portal = SamplePortal(
-        args.articles, args.per_page, args.seed, sites=sites, syndicated=args.syndicated
+        args.articles,
+        args.per_page,
+        args.seed,
+        sites=sites,
+        syndicated=args.syndicated,
+        faults=faults,
     )
     with serve(portal, port=args.port) as base_url:
         print(f"READY {base_url}", flush=True)

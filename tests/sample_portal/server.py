@@ -7,7 +7,7 @@ import re
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -15,6 +15,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from . import generic, gnuboard5, newscms, syndication
 from .content import SEOUL, Article, Newsroom, Story, schedule
+from .faults import Faults
 
 SITES = ("gnuboard", "newscms", "generic")
 _FAMILIES = {"gnuboard": gnuboard5, "newscms": newscms, "generic": generic}
@@ -69,7 +70,11 @@ def _int(query: dict[str, list[str]], name: str) -> int | None:
 
 
 class SamplePortal:
-    """Three fake Korean news sites with deterministic content; render pages with `render`."""
+    """Three fake Korean news sites with deterministic content; render pages with `render`.
+
+    `faults` switches on cases of `faults.CASES` (e.g. `faults.ALL_FAULTS`): error
+    answers, hostile pages and trap links planted on every site; see `self.faults`.
+    """
 
     def __init__(
         self,
@@ -78,6 +83,7 @@ class SamplePortal:
         seed: int = 1,
         sites: Iterable[str] | None = None,
         syndicated: bool = False,
+        faults: Iterable[str] = (),
     ) -> None:
         wanted = set(sites) if sites is not None else set(SITES)
         if not wanted or wanted - set(SITES):
@@ -99,6 +105,7 @@ class SamplePortal:
                 self._editions["gnuboard"].regular, edition.articles
             )
             self._editions["newscms"] = _Edition(articles, edition.next_number)
+        self.faults = Faults(self, faults)
 
     # --- content ---------------------------------------------------------------
 
@@ -354,6 +361,8 @@ class _Handler(BaseHTTPRequestHandler):
         host = self.headers.get("Host", "")
         if not _HOST.fullmatch(host):
             host = f"127.0.0.1:{self.server.server_address[1]}"
+        if with_body and portal.faults.serve(self, host):
+            return
         status, headers, body = portal.render(self.path, host)
         self.send_response(status)
         for name, value in headers.items():
@@ -377,7 +386,10 @@ class _Server(ThreadingHTTPServer):
 
 @contextmanager
 def serve(portal: SamplePortal, port: int = 0) -> Iterator[str]:
-    """Serve `portal` on 127.0.0.1 in a daemon thread; yields the base URL."""
+    """Serve `portal` on 127.0.0.1 in a daemon thread; yields the base URL.
+
+    With faults on, the off-site decoy is served on another port meanwhile.
+    """
     server = _Server(portal, port)
     thread = threading.Thread(
         target=server.serve_forever,
@@ -385,10 +397,13 @@ def serve(portal: SamplePortal, port: int = 0) -> Iterator[str]:
         name="sample-portal",
         daemon=True,
     )
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with ExitStack() as stack:
+        if portal.faults.cases:
+            stack.enter_context(portal.faults.decoy())
+        thread.start()
+        try:
+            yield f"http://127.0.0.1:{server.server_address[1]}"
+        finally:
+            server.shutdown()
+            server.server_close()
+            thread.join()

@@ -1,0 +1,99 @@
+"""What a fetched page is before an article is read from it.
+
+Portals answer an article URL with things that are not articles: attachments
+(PDF, HWP, images), and, with status 200, Gnuboard's alert pages for deleted
+or members-only posts ("글이 존재하지 않습니다", "글을 읽을 권한이 없습니다")
+and password or login walls. Extraction asks :func:`refusal` (raw bytes) and
+:func:`tree_refusal` (parsed page) and gives up with their one-line reason;
+:func:`parseable` removes what no HTML parser should see (NUL and other
+control characters).
+
+Pure functions of the page: no network, no database.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml.html import HtmlElement
+
+_HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
+_MAGIC = (
+    (b"%PDF-", "PDF document"),
+    (b"PK\x03\x04", "ZIP archive (docx, hwpx, ...)"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "Office or HWP document"),
+    (b"HWP Document File", "HWP document"),
+    (b"\x89PNG", "PNG image"),
+    (b"\xff\xd8\xff", "JPEG image"),
+    (b"GIF8", "GIF image"),
+)
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_VISIBLE_TEXT = (
+    "//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript"
+    " or ancestor::template)]"
+)
+_ALERT = re.compile(r"""\balert\(\s*(["'])(.*?)(?<!\\)\1""", re.DOTALL)
+# what a login or password wall says next to its password field
+_WALL_PHRASES = (
+    "비밀글",
+    "회원만",
+    "회원 전용",
+    "회원전용",
+    "로그인 후",
+    "로그인이 필요",
+    "로그인하셔야",
+    "로그인 하셔야",
+    "권한이 없",
+    "구독자 전용",
+    "유료 회원",
+)
+_SPACES = re.compile(r"\s+")
+
+
+def refusal(body: bytes, content_type: str | None) -> str | None:
+    """Why ``body`` is no web page at all (an attachment, an image, another
+    file type), or None. The bytes decide over a wrong ``Content-Type``."""
+    head = body[:1024].lstrip()
+    for bom in _BOMS:
+        head = head.removeprefix(bom)
+    for magic, kind in _MAGIC:
+        if head.startswith(magic):
+            return f"an attachment ({kind})"
+    if head.startswith(b"<"):
+        return None
+    mime = (content_type or "").split(";")[0].strip().lower()
+    if mime and mime not in _HTML_TYPES:
+        return f"not a web page ({mime})"
+    return None
+
+
+def parseable(text: str) -> str:
+    """``text`` without NUL and the other control characters that broken pages
+    carry and that an HTML parser would turn into replacement characters."""
+    return _CONTROL.sub("", text)
+
+
+def tree_refusal(tree: HtmlElement) -> str | None:
+    """Why a parsed page served in place of an article holds none (an alert
+    page, a password or login wall), or None."""
+    visible = _text(tree.xpath(_VISIBLE_TEXT))
+    if not visible:
+        for script in tree.xpath("//script[not(@src)]/text()"):
+            found = _ALERT.search(script)
+            if found:
+                message = found.group(2).replace("\\n", " ").replace('\\"', '"')
+                return f"alert page: {_text([message])}"
+    for field in tree.xpath("//input[translate(@type, 'PASSWORD', 'password') = 'password']"):
+        forms = field.xpath("ancestor::form[1]")
+        holder = (forms[0] if forms else field).getparent()
+        if holder is None:
+            continue
+        said = _text(holder.xpath(".//text()[not(ancestor::script or ancestor::style)]"))
+        if any(phrase in said for phrase in _WALL_PHRASES):
+            return f"login wall: {said[:120]}"
+    return None
+
+
+def _text(parts: list[str]) -> str:
+    return _SPACES.sub(" ", " ".join(parts)).strip()

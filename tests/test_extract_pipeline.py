@@ -1,0 +1,50 @@
+"""ExtractPipeline on hostile input: whatever goes wrong on one page (a worker
+process killed under it) fails that page only; the pages after it are
+extracted by a fresh worker."""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import os
+import signal
+
+from crawler.items import CaptureItem
+from pipelines.extract import ExtractPipeline
+from storage.types import now_seoul
+from tests.sample_portal import SamplePortal
+
+
+def items(count: int) -> list[CaptureItem]:
+    portal = SamplePortal(articles_per_site=count, per_page=5, sites=["newscms"])
+    found = []
+    for article in portal.articles("newscms")[:count]:
+        _status, headers, body = portal.render(article.path)
+        url = "http://127.0.0.1" + article.path
+        found.append(
+            CaptureItem("newscms", "newscms", url, url, 200, headers, body, now_seoul(), 1)
+        )
+    return found
+
+
+def test_a_worker_that_dies_fails_its_page_and_the_next_pages_go_on() -> None:
+    first, second, third = items(3)
+    pipeline = ExtractPipeline(workers=1)
+    pipeline.open_spider()
+    try:
+
+        async def run() -> None:
+            await pipeline.process_item(first)
+            for worker in multiprocessing.active_children():
+                os.kill(worker.pid, signal.SIGKILL)  # type: ignore[arg-type]
+            await pipeline.process_item(second)
+            await pipeline.process_item(third)
+
+        asyncio.run(run())
+    finally:
+        pipeline.close_spider()
+    assert first.article is not None and first.error is None
+    assert (
+        second.article is None and second.error == "extraction failed: the extraction worker died"
+    )
+    assert third.article is not None and third.error is None

@@ -1,0 +1,106 @@
+"""Page-level refusals: what portals serve in place of an article is refused
+with a reason, real article pages of every family are not, and broken bytes
+are made parseable. Pages come from the sample portal, fetched over HTTP."""
+
+from __future__ import annotations
+
+import re
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+
+import pytest
+from lxml.html import document_fromstring
+
+from pipelines.extraction import NotAnArticle, extract_article
+from pipelines.pages import parseable, refusal, tree_refusal
+from tests.sample_portal import SamplePortal, serve
+from tests.sample_portal.faults import CASES, NOT_ARTICLE
+
+FAMILY = {"gnuboard": "gnuboard5", "newscms": "newscms", "generic": "generic"}
+REASONS = {
+    "deleted-post": "alert page: 글이 존재하지 않습니다",
+    "members-only": "alert page: 글을 읽을 권한이 없습니다",
+    "password-wall": "login wall: 비밀글 보기",
+    "login-wall": "회원 전용 기사입니다",
+    "pdf": "an attachment (PDF document)",
+    "hwp": "an attachment (Office or HWP document)",
+    "empty": "empty page",
+}
+_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+def fetch(url: str) -> tuple[bytes, str | None]:
+    with _OPENER.open(url, timeout=10) as response:
+        return response.read(), response.headers.get("Content-Type")
+
+
+@pytest.fixture(scope="module")
+def served() -> Iterator[tuple[SamplePortal, str]]:
+    names = [name for name, case in CASES.items() if case.expect == NOT_ARTICLE]
+    portal = SamplePortal(articles_per_site=6, per_page=5, faults=names)
+    with serve(portal) as base_url:
+        yield portal, base_url
+
+
+@pytest.mark.parametrize("site", ["gnuboard", "newscms", "generic"])
+def test_article_pages_of_every_family_pass(served: tuple[SamplePortal, str], site: str) -> None:
+    portal, base_url = served
+    for article in portal.articles(site)[:3]:
+        body, content_type = fetch(base_url + article.path)
+        assert refusal(body, content_type) is None
+        assert tree_refusal(document_fromstring(body.decode("utf-8"))) is None
+        assert extract_article(body, content_type, base_url + article.path, FAMILY[site]).title
+
+
+@pytest.mark.parametrize("site", ["gnuboard", "newscms", "generic"])
+@pytest.mark.parametrize("case", sorted(REASONS))
+def test_pages_served_instead_of_articles_are_refused(
+    served: tuple[SamplePortal, str], site: str, case: str
+) -> None:
+    portal, base_url = served
+    url = base_url + portal.faults.planted(site)[case].path
+    body, content_type = fetch(url)
+    with pytest.raises(NotAnArticle, match=re.escape(REASONS[case])):
+        extract_article(body, content_type, url, FAMILY[site])
+
+
+def test_a_404_page_is_served_as_such(served: tuple[SamplePortal, str]) -> None:
+    portal, base_url = served
+    with pytest.raises(urllib.error.HTTPError) as raised:
+        fetch(base_url + portal.faults.planted("newscms")["http-404"].path)
+    assert raised.value.code == 404
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "expected"),
+    [
+        (b"%PDF-1.7\n...", "text/html; charset=utf-8", "an attachment (PDF document)"),
+        (b"\xff\xd8\xff\xe0JFIF", None, "an attachment (JPEG image)"),
+        (b"<!doctype html><p>x</p>", "application/octet-stream", None),
+        (b"\xef\xbb\xbf<html><p>x</p></html>", "text/plain", None),
+        (b"just some words", "text/plain; charset=utf-8", "not a web page (text/plain)"),
+        (b"{}", "application/json", "not a web page (application/json)"),
+        (b"words without markup", None, None),
+    ],
+)
+def test_the_bytes_decide_over_the_content_type(
+    body: bytes, content_type: str | None, expected: str | None
+) -> None:
+    assert refusal(body, content_type) == expected
+
+
+def test_control_characters_are_removed_before_parsing() -> None:
+    text = parseable("<p>경산\x00시가\x01 추진\x0b한다.\x7f</p>\n\t<p>둘째</p>")
+    assert text == "<p>경산시가 추진한다.</p>\n\t<p>둘째</p>"
+    assert "\ufffd" not in document_fromstring(text).text_content()
+
+
+def test_an_article_with_a_login_box_in_its_sidebar_passes() -> None:
+    page = (
+        "<html><body><article><h1>경산시 소식</h1><p>본문입니다.</p></article>"
+        '<div id="aside"><form><input type="text" name="mb_id">'
+        '<input type="password" name="mb_password"> 회원로그인 ID/PW 찾기</form></div>'
+        "</body></html>"
+    )
+    assert tree_refusal(document_fromstring(page)) is None
