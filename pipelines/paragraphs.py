@@ -36,6 +36,33 @@ class BodySettings:
         return _extractor(self)
 
 
+# elements that hold paragraphs rather than being one
+_BLOCKS = frozenset(
+    [
+        "div",
+        "p",
+        "table",
+        "ul",
+        "ol",
+        "dl",
+        "li",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "blockquote",
+        "figure",
+        "section",
+        "article",
+        "pre",
+        "header",
+        "footer",
+        "aside",
+        "form",
+    ]
+)
 # a list or table with this many links, holding mostly link text, lists other pages
 _LINK_LIST_SIZE = 3
 _LINK_SHARE = 0.6
@@ -75,6 +102,7 @@ def body_paragraphs(element: HtmlElement, url: str, settings: BodySettings) -> l
     container, which is moved out of its page)."""
     _drop_link_lists(element)
     if element.tag != "html":
+        _divs_as_paragraphs(element)
         # trafilatura looks for an article in a document: give it one that
         # holds only the container, so nothing outside it can leak in (as a
         # <div>: trafilatura loses the leading text of a nested <article>)
@@ -86,6 +114,14 @@ def body_paragraphs(element: HtmlElement, url: str, settings: BodySettings) -> l
         return []
     lines = (" ".join(line.split()) for line in _lines(body))
     return [line for line in lines if line]
+
+
+def _divs_as_paragraphs(container: HtmlElement) -> None:
+    """Editors mix ``<p>`` and ``<div>`` paragraphs in one body, and trafilatura
+    then keeps only the ``<p>`` ones: a ``<div>`` holding no block is a paragraph."""
+    for div in list(container.iterdescendants("div")):
+        if not any(child.tag in _BLOCKS for child in div.iterdescendants()):
+            div.tag = "p"
 
 
 def _drop_link_lists(element: HtmlElement) -> None:

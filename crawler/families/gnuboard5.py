@@ -29,6 +29,12 @@ class Gnuboard5(PortalFamily):
             title="#bo_v_title .bo_v_tit, #bo_v_title",
             author="#bo_v_info .sv_member, #bo_v_info .sv_guest",
             published="#bo_v_info .if_date, #bo_v_info",
+            # what follows the body on the page: an unclosed tag in the post
+            # (common in editor HTML) pulls it all into #bo_v_con
+            drop=(
+                ".bo_v_nb, #bo_v_share, #bo_v_act, #bo_v_bot, .bo_v_com, #bo_vc, #bo_vc_w, "
+                ".cmt_btn, aside, form, nav, footer, #ft"
+            ),
         ),
         ArticleLayout(
             name="eyoom",
