@@ -1,9 +1,11 @@
 """The archive's tables as SQLAlchemy 2.0 typed models.
 
 A *site* is a configured portal; a *crawl run* is one daily or backfill run of
-a site; a *capture* is one fetched article page, raw bytes kept (compressed)
-whatever came of it; an *article* is the clean record extracted from a
-capture, stored once per canonical URL.
+a site (at most one running per site: the row is the site's lock); a *run list
+page* is a list page as a run read it (so an interrupted run can be resumed);
+a *capture* is one fetched article page, raw bytes kept (compressed) whatever
+came of it; an *article* is the clean record extracted from a capture, stored
+once per canonical URL.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import zlib
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, LargeBinary, String, Text, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from storage.types import AwareDateTime, now_seoul
@@ -46,8 +48,36 @@ class CrawlRun(Base):
     new: Mapped[int] = mapped_column(Integer, default=0)
     duplicate: Mapped[int] = mapped_column(Integer, default=0)
     failed: Mapped[int] = mapped_column(Integer, default=0)
+    # the process running it: a running run whose process is gone is interrupted
+    pid: Mapped[int | None]
+    host: Mapped[str | None] = mapped_column(String(255))
+    heartbeat_at: Mapped[datetime | None]  # last sign of life of a running run
+    log_file: Mapped[str | None]
+    exit_code: Mapped[int | None]  # of the crawl process; negative: killed by that signal
 
     site: Mapped[Site] = relationship()
+
+    __table_args__ = (
+        # one running run per site: the database refuses a second one
+        Index(
+            "uq_crawl_runs_running_site",
+            "site_id",
+            unique=True,
+            sqlite_where=text("status = 'running'"),
+            postgresql_where=text("status = 'running'"),
+        ),
+    )
+
+
+class RunListPage(Base):
+    __tablename__ = "run_list_pages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("crawl_runs.id"), index=True)
+    number: Mapped[int]
+    url: Mapped[str]
+    links: Mapped[list[str]] = mapped_column(JSON)  # article links first seen on it, in order
+    read_at: Mapped[datetime] = mapped_column(default=now_seoul)
 
 
 class Capture(Base):
@@ -65,6 +95,7 @@ class Capture(Base):
     # what came of it: article, duplicate, outside_window, not_article, failed
     outcome: Mapped[str] = mapped_column(String(32))
     error: Mapped[str | None]
+    published: Mapped[datetime | None]  # of the article extracted from it, whatever the outcome
 
     @property
     def body(self) -> bytes:
