@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import yaml
+
 from crawler.cron import cron_trigger
 from crawler.families import FAMILY_NAMES
 from storage.database import project_root
