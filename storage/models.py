@@ -76,6 +76,7 @@ class RunListPage(Base):
     run_id: Mapped[int] = mapped_column(ForeignKey("crawl_runs.id"), index=True)
     number: Mapped[int]
     url: Mapped[str]
+    family: Mapped[str] = mapped_column(String(32))  # the portal family that read its links
     links: Mapped[list[str]] = mapped_column(JSON)  # article links first seen on it, in order
     read_at: Mapped[datetime] = mapped_column(default=now_seoul)
 

@@ -84,6 +84,7 @@ class Resume:
     """What interrupted runs of a job left: the last list page read, the furthest one."""
 
     number: int | None = None  # the last list page read; None: nothing to resume
+    family: str | None = None  # the portal family that read it
     links: tuple[str, ...] = ()  # the article links first seen on it
     furthest: int = 0  # the highest list page they reached
 
@@ -172,10 +173,14 @@ class Runs:
             )
             return bool(result.rowcount)
 
-    def record_list_page(self, run_id: int, number: int, url: str, links: list[str]) -> None:
+    def record_list_page(
+        self, run_id: int, number: int, url: str, family: str, links: list[str]
+    ) -> None:
         """Remember that the run read list page ``number`` and the links first seen on it."""
         with self.sessions.begin() as session:
-            session.add(RunListPage(run_id=run_id, number=number, url=url, links=links))
+            session.add(
+                RunListPage(run_id=run_id, number=number, url=url, family=family, links=links)
+            )
 
     def finish(self, run_id: int, status: str, counts: RunCounts) -> None:
         """Record how a run ended and what it did."""
@@ -237,7 +242,20 @@ class Runs:
                 return Resume()
             read = pages.subquery()
             furthest = session.scalar(select(func.max(read.c.number)))
-            return Resume(last.number, tuple(last.links), furthest or last.number)
+            return Resume(last.number, last.family, tuple(last.links), furthest or last.number)
+
+    def unfinished_until(self, site: str, since: date) -> date | None:
+        """The end of the window of the site's latest backfill from ``since``, when
+        that backfill did not finish (so that resuming it keeps its window)."""
+        with self.sessions() as session:
+            latest = session.scalar(
+                select(CrawlRun)
+                .join(Site, Site.id == CrawlRun.site_id)
+                .where(Site.name == site, CrawlRun.mode == "backfill", CrawlRun.since == since)
+                .order_by(CrawlRun.id.desc())
+                .limit(1)
+            )
+        return latest.until if latest is not None and latest.status != "finished" else None
 
     def window_captures(
         self, site: str, since: date, until: date, urls: Iterable[str]

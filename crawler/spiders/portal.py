@@ -2,10 +2,16 @@
 the articles they link to, yielding raw captures.
 
 Daily runs (``-a site=NAME``) stop paging at the first list page that brings
-no article the archive lacks. Backfills (``-a since=.. -a until=..``) page
-back until a list page's articles are all older than ``since``; as list pages
-give no year (Gnuboard), article dates come from the extracted articles,
-reported back through Scrapy's item signals.
+no article the archive lacks and none published in the last ``RECHECK_DAYS``
+(so a story published late, below newer ones, is still found). Backfills
+(``-a since=.. -a until=..``) page back until a list page's articles are all
+older than ``since``; as list pages give no year (Gnuboard), article dates
+come from the extracted articles, reported back through Scrapy's item signals.
+
+Each list page read is announced (``crawler.signals.list_page_read``) and kept
+with the run. A backfill killed at any point resumes at the list page it was
+on, skipping every page the window's runs already captured; a daily run reads
+at least as far as the interrupted daily runs before it had got.
 """
 
 from __future__ import annotations
@@ -13,7 +19,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import scrapy
@@ -25,6 +31,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from crawler import families
+from crawler import signals as portal_signals
 from crawler.families import PortalFamily
 from crawler.items import CaptureItem
 from crawler.job import CrawlJob, crawl_job
@@ -73,14 +80,43 @@ class PortalSpider(scrapy.Spider):
         )
         self._seen: set[str] = set()
         self._open_pages: dict[int, ListPage] = {}
+        self._read_at_least = 0  # daily: the list page interrupted daily runs had reached
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
+        window = self.job.window
         logger.info(
             "crawling %s (%s%s)",
             self.profile.name,
             self.job.mode,
-            f" {self.job.window.since}..{self.job.window.until}" if self.job.window else "",
+            f" {window.since}..{window.until}" if window else "",
         )
+        resume = self.archive.runs.resume_point(
+            self.profile.name,
+            self.job.mode,
+            window.since if window else None,
+            window.until if window else None,
+        )
+        if window is None:
+            self._read_at_least = resume.furthest
+            if resume.furthest:
+                logger.info(
+                    "an interrupted daily run reached list page %d: reading at least that far",
+                    resume.furthest,
+                )
+        elif resume.number is not None:
+            logger.info(
+                "resuming the interrupted backfill at list page %d (%d links)",
+                resume.number,
+                len(resume.links),
+            )
+            if self.family is None and resume.family is not None:
+                self.family = families.get(resume.family)
+            links = list(resume.links)
+            self._seen.update(links)
+            self.crawler.stats.max_value("portal/list_page", resume.number)
+            for request in self._take_links(resume.number, links):
+                yield request
+            return
         yield self._list_request(1)
 
     def _list_request(self, number: int) -> scrapy.Request:
@@ -101,20 +137,47 @@ class PortalSpider(scrapy.Spider):
         if not fresh:
             logger.info("list page %d brings no article not seen before: done", number)
             return
-        archived = self.archive.archived_dates(fresh)
-        wanted = [url for url in fresh if url not in archived]
+        self.crawler.stats.max_value("portal/list_page", number)
+        self.crawler.signals.send_catch_log(
+            portal_signals.list_page_read,
+            number=number,
+            url=response.url,
+            family=self.family.name,
+            links=fresh,
+        )
+        yield from self._take_links(number, fresh)
+
+    def _take_links(self, number: int, links: list[str]) -> Iterator[scrapy.Request]:
+        """Fetch the articles of a list page the archive lacks; go on to the next
+        list page now (daily) or once they are all through the pipelines (backfill)."""
+        window = self.job.window
+        done = self.archive.archived_dates(links)
+        if window is not None:
+            # pages a backfill of this window already captured (outside it, not an article)
+            captured = self.archive.runs.window_captures(
+                self.profile.name, window.since, window.until, links
+            )
+            done = {**captured, **done}
+        wanted = [url for url in links if url not in done]
         for url in wanted:
             yield self._article_request(url, number)
-        if self.job.window is None:
-            if wanted:
+        dates = [published for published in done.values() if published is not None]
+        if window is None:
+            if wanted or number < self._read_at_least or self._recent(dates):
                 yield self._list_request(number + 1)
             else:
-                logger.info("list page %d holds nothing new: done", number)
+                logger.info("list page %d holds nothing new nor recent: done", number)
             return
-        page = ListPage(number, set(wanted), [d for d in archived.values() if d is not None])
+        page = ListPage(number, set(wanted), dates)
         self._open_pages[number] = page
         if not wanted:
             yield from self._after_list_page(page)
+
+    def _recent(self, dates: list[datetime]) -> bool:
+        """Whether any of ``dates`` falls in the daily re-check window."""
+        days = self.settings.getfloat("RECHECK_DAYS")
+        cutoff = now_seoul() - timedelta(days=days)
+        return days > 0 and any(published >= cutoff for published in dates)
 
     def _article_request(self, url: str, number: int) -> scrapy.Request:
         return scrapy.Request(
