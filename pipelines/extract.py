@@ -2,7 +2,8 @@
 
 Extraction is CPU work; it runs in a pool of worker processes
 (``EXTRACT_WORKERS``, 0 to run it in a thread) so that Scrapy's reactor keeps
-fetching while pages are parsed.
+fetching while pages are parsed. A worker ends when the crawl's process is
+gone, so a crawl killed with ``kill -9`` leaves no worker behind.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import os
+import threading
+import time
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 
 from scrapy.crawler import Crawler
@@ -26,6 +29,17 @@ def _extract_or_reason(
         return extract_article(body, content_type, url, family)
     except NotAnArticle as exc:
         return f"not an article: {exc}"
+
+
+def _exit_with_parent(parent: int) -> None:
+    """In a worker: end it as soon as process ``parent`` (the crawl) is gone."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-crawl", daemon=True).start()
 
 
 def default_workers() -> int:
@@ -45,7 +59,12 @@ class ExtractPipeline:
         if self.workers > 0:
             # spawn: a fork of a process running the reactor is not safe
             context = multiprocessing.get_context("spawn")
-            self.pool = ProcessPoolExecutor(self.workers, mp_context=context)
+            self.pool = ProcessPoolExecutor(
+                self.workers,
+                mp_context=context,
+                initializer=_exit_with_parent,
+                initargs=(os.getpid(),),
+            )
         else:
             self.pool = ThreadPoolExecutor(1, thread_name_prefix="extract")
 

@@ -76,21 +76,33 @@ def portal(tmp_path: Path) -> Iterator[Portal]:
         yield Portal(sample, base_url, sites_file)
 
 
+def project_env(database_url: str, sites_file: Path) -> dict[str, str]:
+    """The environment of a command run on this archive and sites.yaml."""
+    return {**os.environ, "DATABASE_URL": database_url, "NEWSARCHIVE_SITES": str(sites_file)}
+
+
 def scrapy(
     *args: str, database_url: str, sites_file: Path, timeout: float = 120
 ) -> subprocess.CompletedProcess[str]:
     """Run ``scrapy ARGS`` from the project root as a user would, in a child process."""
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "NEWSARCHIVE_SITES": str(sites_file),
-    }
     return subprocess.run(
         [sys.executable, "-m", "scrapy", *args],
         cwd=ROOT,
-        env=env,
+        env=project_env(database_url, sites_file),
         capture_output=True,
         text=True,
         timeout=timeout,
         check=False,
+    )
+
+
+def start_scrapy(*args: str, database_url: str, sites_file: Path) -> subprocess.Popen[str]:
+    """Start ``scrapy ARGS`` like :func:`scrapy`, without waiting for it."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "scrapy", *args],
+        cwd=ROOT,
+        env=project_env(database_url, sites_file),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
