@@ -26,7 +26,7 @@ from apscheduler.schedulers.base import BaseScheduler
 
 from crawler.commands import fail
 from crawler.launcher import CrawlLauncher
-from crawler.scheduling import build_scheduler, next_runs, sync_jobs
+from crawler.scheduling import build_scheduler, next_runs, read_jobs, sync_jobs
 from crawler.sites import SiteProfile, SitesConfigError, load_sites
 from storage.archive import Archive
 from storage.database import ArchiveUnavailable, database_url, project_root
@@ -52,12 +52,11 @@ def main(argv: list[str] | None = None) -> int:
             if options.run_now not in profiles:
                 return fail(f"no site named {options.run_now!r} (sites: {', '.join(profiles)})")
             return _run_now(launcher, options.run_now, options.stop_timeout)
+        if options.list:
+            print_plan(read_jobs(url), profiles, archive)
+            return 0
         scheduler = build_scheduler(url, launcher, options.max_crawls)
         scheduler.start(paused=True)
-        if options.list:
-            print_plan(scheduler, profiles, archive)
-            scheduler.shutdown(wait=False)
-            return 0
         _apply(scheduler, profiles)
         scheduler.resume()
         for signum in _signals(signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
@@ -123,7 +122,7 @@ def _apply(scheduler: BaseScheduler, profiles: dict[str, SiteProfile]) -> None:
     for what in ("added", "changed", "removed"):
         if getattr(report, what):
             logger.info("schedules %s: %s", what, ", ".join(getattr(report, what)))
-    for name, when in next_runs(scheduler, profiles).items():
+    for name, when in next_runs(scheduler.get_jobs(), profiles).items():
         logger.info("%s: next run %s", name, when.isoformat(timespec="seconds"))
 
 

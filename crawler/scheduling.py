@@ -19,7 +19,7 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.job import Job
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
-from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.schedulers.base import STATE_STOPPED, BaseScheduler
 
 from crawler.cron import cron_trigger
 from crawler.launcher import CrawlLauncher
@@ -37,6 +37,18 @@ MISFIRE_GRACE = 12 * 3600
 _launcher: CrawlLauncher | None = None
 
 
+class SiteScheduler(BackgroundScheduler):
+    """APScheduler 3.x's background scheduler without one trap: on shutdown its
+    loop wakes once more and takes every due job's run (moving the job to its next
+    time) while its executors are already shut, so a run missed while stopping
+    would be lost instead of made up for at the next start."""
+
+    def _process_jobs(self) -> float | None:
+        if self.state == STATE_STOPPED:
+            return None
+        return super()._process_jobs()
+
+
 def scheduled_crawl(site: str) -> None:
     """The job of every site: crawl it with the installed launcher."""
     if _launcher is None:
@@ -44,15 +56,12 @@ def scheduled_crawl(site: str) -> None:
     _launcher.run(site)
 
 
-def build_scheduler(
-    database_url: str, launcher: CrawlLauncher, max_crawls: int
-) -> BackgroundScheduler:
+def build_scheduler(database_url: str, launcher: CrawlLauncher, max_crawls: int) -> SiteScheduler:
     """A scheduler on the archive database's job store whose jobs run on ``launcher``."""
     global _launcher
     _launcher = launcher
-    store = SQLAlchemyJobStore(engine=create_archive_engine(database_url), tablename=JOB_TABLE)
-    return BackgroundScheduler(
-        jobstores={"default": store},
+    return SiteScheduler(
+        jobstores={"default": job_store(database_url)},
         executors={"default": ThreadPoolExecutor(max_crawls)},
         job_defaults={
             "coalesce": True,
@@ -61,6 +70,20 @@ def build_scheduler(
         },
         timezone=SEOUL,
     )
+
+
+def job_store(database_url: str) -> SQLAlchemyJobStore:
+    return SQLAlchemyJobStore(engine=create_archive_engine(database_url), tablename=JOB_TABLE)
+
+
+def read_jobs(database_url: str) -> list[Job]:
+    """The stored jobs, read without starting a scheduler: nothing runs, nothing changes."""
+    store = job_store(database_url)
+    store.start(BackgroundScheduler(timezone=SEOUL), "default")
+    try:
+        return store.get_all_jobs()
+    finally:
+        store.shutdown()
 
 
 @dataclass
@@ -107,10 +130,10 @@ def _same(job: Job, site: str, trigger: object) -> bool:
     )
 
 
-def next_runs(scheduler: BaseScheduler, profiles: dict[str, SiteProfile]) -> dict[str, datetime]:
-    """Each site's next run: the stored job's when it matches ``sites.yaml``, else
+def next_runs(jobs: list[Job], profiles: dict[str, SiteProfile]) -> dict[str, datetime]:
+    """Each site's next run: its stored job's when that matches ``sites.yaml``, else
     the schedule's next time from now (what the next start will store)."""
-    stored = {job.id: job for job in scheduler.get_jobs()}
+    stored = {job.id: job for job in jobs}
     plan: dict[str, datetime] = {}
     for name, profile in profiles.items():
         trigger = cron_trigger(profile.schedule)

@@ -10,16 +10,25 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
 
 import pytest
+from apscheduler.job import Job
+from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import select, text
 
 from crawler.cron import cron_trigger
 from crawler.launcher import CrawlLauncher
-from crawler.scheduling import JOB_TABLE, build_scheduler, sync_jobs
+from crawler.scheduling import (
+    JOB_TABLE,
+    SyncReport,
+    build_scheduler,
+    job_store,
+    read_jobs,
+    sync_jobs,
+)
 from crawler.sites import SiteProfile
 from storage.archive import Archive
 from storage.models import CrawlRun
@@ -34,36 +43,49 @@ def profile(name: str, schedule: str) -> SiteProfile:
     return SiteProfile(name, f"http://{name}.example/?page={{page}}", schedule=schedule)
 
 
-def stored_jobs(database_url: str, tmp_path: Path, sync: dict[str, SiteProfile] | None = None):  # type: ignore[no-untyped-def]
-    """Start a paused scheduler on the archive's job store (as a new start would),
-    sync it with ``sync`` if given; its jobs by id, and the sync report."""
+def synced(database_url: str, tmp_path: Path, sites: dict[str, SiteProfile]) -> SyncReport:
+    """Start a paused scheduler on the archive's job store and apply ``sites``, as
+    ``python scheduler.py`` does on start; then stop it."""
     archive = Archive.open(database_url)
     scheduler = build_scheduler(database_url, CrawlLauncher(archive, database_url, tmp_path), 1)
     scheduler.start(paused=True)
     try:
-        report = sync_jobs(scheduler, sync) if sync is not None else None
-        return {job.id: job for job in scheduler.get_jobs()}, report, scheduler
+        return sync_jobs(scheduler, sites)
     finally:
+        scheduler.shutdown(wait=False)
         archive.close()
+
+
+def stored(database_url: str) -> dict[str, Job]:
+    return {job.id: job for job in read_jobs(database_url)}
+
+
+def miss(database_url: str, job_id: str, when: datetime) -> None:
+    """Make a stored job due at ``when``, as if the scheduler was down then."""
+    store = job_store(database_url)
+    store.start(BackgroundScheduler(timezone=SEOUL), "default")
+    job = store.lookup_job(job_id)
+    job._modify(next_run_time=when)
+    store.update_job(job)
+    store.shutdown()
 
 
 def test_the_job_store_follows_sites_yaml(database_url: str, tmp_path: Path) -> None:
     sites = {"a": profile("a", "0 7 * * *"), "b": profile("b", "30 6 * * *")}
-    jobs, report, scheduler = stored_jobs(database_url, tmp_path, sites)
+    report = synced(database_url, tmp_path, sites)
     assert (report.added, report.changed, report.removed) == (["a", "b"], [], [])
-    assert jobs["crawl:a"].next_run_time.hour == 7
+    assert stored(database_url)["crawl:a"].next_run_time.hour == 7
     missed = now_seoul() - timedelta(hours=1)
-    jobs["crawl:a"].modify(next_run_time=missed)  # as if the scheduler was down at 07:00
-    scheduler.shutdown(wait=False)
+    miss(database_url, "crawl:a", missed)
 
-    jobs, report, scheduler = stored_jobs(database_url, tmp_path, sites)
+    report = synced(database_url, tmp_path, sites)
     assert report.kept == ["a", "b"] and not (report.added or report.changed or report.removed)
-    assert jobs["crawl:a"].next_run_time == missed  # still due: it runs once on resume
-    scheduler.shutdown(wait=False)
+    assert stored(database_url)["crawl:a"].next_run_time == missed  # still due: runs on start
 
     edited = {"a": profile("a", "15 8 * * 1-5"), "c": profile("c", "0 5 * * *")}
-    jobs, report, scheduler = stored_jobs(database_url, tmp_path, edited)
+    report = synced(database_url, tmp_path, edited)
     assert (report.added, report.changed, report.removed) == (["c"], ["a"], ["b"])
+    jobs = stored(database_url)
     assert set(jobs) == {"crawl:a", "crawl:c"}
     assert repr(jobs["crawl:a"].trigger) == repr(cron_trigger("15 8 * * 1-5"))
     assert jobs["crawl:a"].next_run_time.strftime("%H:%M %a") in {
@@ -72,7 +94,6 @@ def test_the_job_store_follows_sites_yaml(database_url: str, tmp_path: Path) -> 
     assert jobs["crawl:a"].func_ref == "crawler.scheduling:scheduled_crawl"
     assert jobs["crawl:a"].coalesce and jobs["crawl:a"].max_instances == 1
     assert jobs["crawl:a"].misfire_grace_time >= 3600
-    scheduler.shutdown(wait=False)
 
     archive = Archive.open(database_url)
     with archive.engine.connect() as connection:
