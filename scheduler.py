@@ -37,7 +37,8 @@ logger = logging.getLogger("scheduler")
 def main(argv: list[str] | None = None) -> int:
     options = _arguments().parse_args(argv)
     logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s [%(name)s] %(levelname)s: %(message)s"
+        level=logging.WARNING if options.list else logging.INFO,
+        format="%(asctime)s [%(name)s] %(levelname)s: %(message)s",
     )
     url = database_url()
     try:
