@@ -24,7 +24,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
-from throughput import FAST, LIST_PATHS, ROOT, count_rows, serve_portal
+from throughput import FAST, LIST_PATHS, ROOT, count_rows, serve_portal, write_sites
 
 SINCE, UNTIL = "2000-01-01", "2024-12-31"  # every sample article is inside
 TWICE_CAPTURED = "SELECT count(*) FROM (SELECT url FROM captures GROUP BY url HAVING count(*) > 1)"
@@ -103,13 +103,9 @@ def main() -> None:
     options = parser.parse_args()
 
     portal, base_url = serve_portal(options.articles, options.site)
-    list_path, _ = LIST_PATHS[options.site]
     try:
         with tempfile.TemporaryDirectory() as tmp:
-            sites = Path(tmp) / "sites.yaml"
-            sites.write_text(
-                f"- name: {options.site}\n  list_url: '{base_url}{list_path}'\n", encoding="utf-8"
-            )
+            sites = write_sites(Path(tmp), options.site, base_url)
             env = {**os.environ, "NEWSARCHIVE_SITES": str(sites)}
             command = crawl_command(options.site)
             whole_db = f"sqlite:///{tmp}/whole.db"

@@ -213,3 +213,25 @@ def test_an_interrupted_daily_run_is_completed_by_the_next(
         expected = rf"^\s*{run.id}\s+newscms\s+daily\s+{today} [\d:]+\s+{today} [\d:]+\s+"
         assert re.match(rf"{expected}{status}\s+{counts}\s+{exit_code}$", line), line
     assert runs[0].new + runs[1].new == len(portal.portal.articles("newscms"))
+
+
+def test_a_resumed_backfill_keeps_its_window_when_until_is_left_out(
+    portal: Portal, database_url: str
+) -> None:
+    regular = [a for a in portal.portal.articles("newscms") if not a.notice]
+    since, until = regular[40].published.date(), regular[10].published.date()
+    archive = Archive.open(database_url)
+    site_id = archive.site_id("newscms", "newscms", "http://unused.example/{page}")
+    killed = archive.runs.start(site_id, "backfill", since, until)
+    archive.runs.record_exit(killed, -signal.SIGKILL)  # a backfill killed some days ago
+    archive.close()
+
+    resumed = scrapy(
+        *crawl_args("newscms", f"since={since}"),
+        database_url=database_url,
+        sites_file=portal.sites_file,
+    )
+    assert resumed.returncode == 0, resumed.stderr[-3000:]
+    assert f"resuming the interrupted backfill {since}..{until}" in resumed.stderr
+    inside = {portal.base_url + a.path for a in regular if since <= a.published.date() <= until}
+    assert set(archive_of(database_url)) == inside

@@ -5,7 +5,6 @@ codes, resume points, the listing, and the migration of older archives."""
 from __future__ import annotations
 
 import subprocess
-import zlib
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -15,9 +14,10 @@ from sqlalchemy import select, text, update
 
 from storage.archive import Archive, RunCounts
 from storage.database import MIGRATIONS, create_archive_engine
-from storage.models import Capture, CrawlRun
+from storage.models import CrawlRun
 from storage.runs import STALE_AFTER, RunOwner, SiteBusy
 from storage.types import SEOUL, now_seoul
+from tests.test_storage import capture
 
 ELSEWHERE = "other-host.example"
 
@@ -39,23 +39,6 @@ def dead_pid() -> int:
     child = subprocess.Popen(["true"])
     child.wait()
     return child.pid
-
-
-def capture(
-    site_id: int, run_id: int, url: str, outcome: str, published: datetime | None = None
-) -> Capture:
-    return Capture(
-        site_id=site_id,
-        run_id=run_id,
-        url=url,
-        final_url=url,
-        status=200,
-        headers={},
-        body_zlib=zlib.compress(b"<html></html>"),
-        fetched_at=now_seoul(),
-        outcome=outcome,
-        published=published,
-    )
 
 
 def run_row(archive: Archive, run_id: int) -> CrawlRun:
@@ -173,7 +156,9 @@ def test_window_captures_are_those_of_the_same_window(archive: Archive, site_id:
     old = datetime(2023, 12, 30, 9, 0, tzinfo=SEOUL)
     run = archive.runs.start(site_id, "backfill", *window)
     with archive.sessions.begin() as session:
-        session.add(capture(site_id, run, "u-outside", "outside_window", old))
+        outside = capture(site_id, run, "u-outside", "outside_window")
+        outside.published = old
+        session.add(outside)
         session.add(capture(site_id, run, "u-failed", "failed"))
         session.add(capture(site_id, run, "u-notice", "not_article"))
     archive.runs.finish(run, "finished", RunCounts())
