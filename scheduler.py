@@ -1,22 +1,158 @@
-"""The daily runner (``python scheduler.py``): not built yet.
+"""The daily runner: ``python scheduler.py`` crawls each site of ``sites.yaml``
+on its ``schedule`` (cron, Asia/Seoul), each crawl a child process
+``scrapy crawl portal -a site=NAME`` with its own log file, until SIGINT or
+SIGTERM; then it stops the running crawls cleanly (killing those still
+running after ``--stop-timeout`` seconds) and exits. SIGHUP re-reads
+``sites.yaml``; so does every start.
 
-Until it is, run ``scrapy crawl portal -a site=NAME`` for each site from cron.
-It will run each site's ``schedule`` from sites.yaml with APScheduler, each
-crawl in a child process.
+    python scheduler.py                 run the schedules
+    python scheduler.py --list          each site's schedule, next run and last run
+    python scheduler.py --run-now SITE  crawl one site now, in the foreground
+
+Jobs live in the archive database (``DATABASE_URL``), see ``crawler.scheduling``.
 """
 
 from __future__ import annotations
 
+import argparse
+import logging
+import os
+import signal
 import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+from apscheduler.schedulers.base import BaseScheduler
+
+from crawler.commands import fail
+from crawler.launcher import CrawlLauncher
+from crawler.scheduling import build_scheduler, next_runs, read_jobs, sync_jobs
+from crawler.sites import SiteProfile, SitesConfigError, load_sites
+from storage.archive import Archive
+from storage.database import ArchiveUnavailable, database_url, project_root
+
+logger = logging.getLogger("scheduler")
 
 
-def main() -> int:
-    print(
-        "scheduler.py is not implemented yet: run `scrapy crawl portal -a site=NAME` "
-        "for each site from cron meanwhile",
-        file=sys.stderr,
+def main(argv: list[str] | None = None) -> int:
+    options = _arguments().parse_args(argv)
+    logging.basicConfig(
+        level=logging.WARNING if options.list else logging.INFO,
+        format="%(asctime)s [%(name)s] %(levelname)s: %(message)s",
     )
-    return 2
+    url = database_url()
+    try:
+        profiles = load_sites()
+        archive = Archive.open(url)
+    except (SitesConfigError, ArchiveUnavailable) as exc:
+        return fail(str(exc))
+    logs = Path(options.logs) if options.logs else project_root() / "logs"
+    launcher = CrawlLauncher(archive, url, logs.resolve(), options.set)
+    try:
+        if options.run_now:
+            if options.run_now not in profiles:
+                return fail(f"no site named {options.run_now!r} (sites: {', '.join(profiles)})")
+            return _run_now(launcher, options.run_now, options.stop_timeout)
+        if options.list:
+            print_plan(read_jobs(url), profiles, archive)
+            return 0
+        scheduler = build_scheduler(url, launcher, options.max_crawls)
+        scheduler.start(paused=True)
+        _apply(scheduler, profiles)
+        scheduler.resume()
+        for signum in _signals(signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            if signum != signal.SIGHUP:
+                break
+            try:
+                _apply(scheduler, load_sites())
+            except SitesConfigError as exc:
+                logger.error("%s: keeping the schedules as they were", exc)
+        logger.info("stopping: no new crawls; waiting for the running ones")
+        scheduler.pause()
+        launcher.stop_all(options.stop_timeout)
+        scheduler.shutdown(wait=True)
+        return 0
+    finally:
+        archive.close()
+
+
+def _run_now(launcher: CrawlLauncher, site: str, stop_timeout: float) -> int:
+    """Crawl ``site`` in the foreground; SIGINT/SIGTERM stop the crawl cleanly."""
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    try:
+        code = launcher.run(site)
+    except KeyboardInterrupt:
+        logger.info("stopping the crawl of %s", site)
+        launcher.stop_all(stop_timeout)
+        return 130
+    if code is None:
+        return 1
+    return code if code >= 0 else 128 - code  # killed by a signal: 128 + its number
+
+
+def _arguments() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python scheduler.py", description="Crawl each site of sites.yaml on its schedule."
+    )
+    action = parser.add_mutually_exclusive_group()
+    action.add_argument("--list", action="store_true", help="print each site's next run and exit")
+    action.add_argument("--run-now", metavar="SITE", help="crawl SITE now and exit")
+    parser.add_argument("--logs", metavar="DIR", help="folder for crawl logs (logs/)")
+    parser.add_argument(
+        "--max-crawls", type=int, default=2, help="crawls running at once, of different sites (2)"
+    )
+    parser.add_argument(
+        "--stop-timeout",
+        type=float,
+        default=120,
+        help="seconds a crawl gets to stop cleanly on SIGINT/SIGTERM before it is killed (120)",
+    )
+    parser.add_argument(
+        "-s",
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a Scrapy setting for every crawl (repeatable)",
+    )
+    return parser
+
+
+def _apply(scheduler: BaseScheduler, profiles: dict[str, SiteProfile]) -> None:
+    report = sync_jobs(scheduler, profiles)
+    for what in ("added", "changed", "removed"):
+        if getattr(report, what):
+            logger.info("schedules %s: %s", what, ", ".join(getattr(report, what)))
+    for name, when in next_runs(scheduler.get_jobs(), profiles).items():
+        logger.info("%s: next run %s", name, when.isoformat(timespec="seconds"))
+
+
+def print_plan(
+    scheduler: BaseScheduler, profiles: dict[str, SiteProfile], archive: Archive
+) -> None:
+    """Each site's schedule, next run and last run."""
+    plan = next_runs(scheduler, profiles)
+    print(f"{'site':<20} {'schedule':<16} {'next run (Asia/Seoul)':<26} last run")
+    for name, profile in profiles.items():
+        last = archive.runs.listing(name, 1)
+        done = f"{last[0].started_at:%Y-%m-%d %H:%M} {last[0].status}" if last else "never"
+        when = plan[name].isoformat(timespec="seconds")
+        print(f"{name:<20} {profile.schedule:<16} {when:<26} {done}")
+
+
+def _signals(*signums: int) -> Iterator[int]:
+    """The signals received, as they come (the main thread waits for them here)."""
+    read_end, write_end = os.pipe()
+    os.set_blocking(write_end, False)
+    signal.set_wakeup_fd(write_end)
+    for signum in signums:
+        signal.signal(signum, _noted)
+    while True:
+        yield from os.read(read_end, 64)
+
+
+def _noted(_signum: int, _frame: object) -> None:
+    """Signals are read from the wakeup pipe: nothing to do in the handler."""
 
 
 if __name__ == "__main__":

@@ -134,6 +134,14 @@ def serve_portal(articles: int, site: str) -> tuple[subprocess.Popen[str], str]:
     return portal, line.split()[1]
 
 
+def write_sites(folder: Path, site: str, base_url: str) -> Path:
+    """A sites.yaml in ``folder`` naming the served ``site``; its path."""
+    sites = folder / "sites.yaml"
+    list_path, _ = LIST_PATHS[site]
+    sites.write_text(f"- name: {site}\n  list_url: '{base_url}{list_path}'\n", encoding="utf-8")
+    return sites
+
+
 def count_rows(url: str, query: str) -> int:
     engine = create_engine(url)
     with engine.connect() as connection:
@@ -153,10 +161,7 @@ def main() -> None:
     list_path, article_css = LIST_PATHS[options.site]
     try:
         with tempfile.TemporaryDirectory() as tmp:
-            sites = Path(tmp) / "sites.yaml"
-            sites.write_text(
-                f"- name: {options.site}\n  list_url: '{base_url}{list_path}'\n", encoding="utf-8"
-            )
+            sites = write_sites(Path(tmp), options.site, base_url)
             ours_db = f"sqlite:///{tmp}/archive.db"
             settings = dict(FAST)
             if options.workers is not None:

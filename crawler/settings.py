@@ -57,6 +57,11 @@ ITEM_PIPELINES = {
     "pipelines.dedup.DedupPipeline": 600,
     "pipelines.archive.ArchivePipeline": 900,
 }
+EXTENSIONS = {"crawler.progress.ProgressLog": 500}
+# seconds between progress lines in the log (pages, new articles, rate); 0: none
+PROGRESS_INTERVAL = 60
+# daily runs read on while a list page holds an article published in the last this many days
+RECHECK_DAYS = 2
 # None: the DATABASE_URL environment variable, else the SQLite file in the project root
 DATABASE_URL = None
 # worker processes for extraction (0: one thread in the crawl's process); default: cores, max 4

@@ -15,11 +15,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import yaml
-from apscheduler.triggers.cron import CronTrigger
 
+from crawler.cron import cron_trigger
 from crawler.families import FAMILY_NAMES
 from storage.database import project_root
-from storage.types import SEOUL
 
 DEFAULT_SCHEDULE = "30 6 * * *"  # 06:30 Asia/Seoul, before the archivists' day starts
 _FIELDS = {"name", "list_url", "cms", "article_pattern", "schedule"}
@@ -41,7 +40,7 @@ class SiteProfile:
     list_url: str  # with "{page}" where the page number goes
     cms: str | None = None  # a family name; None: detect it from the pages
     article_pattern: re.Pattern[str] | None = None  # regex for article links
-    schedule: str = DEFAULT_SCHEDULE  # cron, Asia/Seoul
+    schedule: str = DEFAULT_SCHEDULE  # cron, Asia/Seoul (see crawler.cron)
 
     def list_page_url(self, page: int) -> str:
         return self.list_url.replace("{page}", str(page))
@@ -157,7 +156,7 @@ def _schedule(value: Any, fail: FieldError) -> str:
     if not isinstance(value, str):
         raise fail("schedule", "must be a cron expression string like '30 6 * * *'")
     try:
-        CronTrigger.from_crontab(value, timezone=SEOUL)
+        cron_trigger(value)
     except ValueError as exc:
         raise fail("schedule", f"bad cron expression {value!r}: {exc}") from exc
     return value

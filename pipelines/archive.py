@@ -2,6 +2,11 @@
 inside the crawl's window, in one transaction; keeps the crawl run's record.
 Links to articles already archived become sightings (last seen now).
 
+The run is the one the ``crawl`` command opened (``CRAWL_RUN_ID``), or one
+opened here. While the crawl goes, the run's counts and a heartbeat are stored
+every ``HEARTBEAT_INTERVAL`` seconds, and each list page the spider reads is
+recorded, so an interrupted run can be resumed.
+
 Writes go through one writer thread, so the reactor never waits on the
 database and SQLite sees a single writer. A write that fails stops the crawl
 with a clear message rather than dropping pages silently: the message is
@@ -13,21 +18,29 @@ allows it.
 from __future__ import annotations
 
 import asyncio
+import copy
 import logging
 import zlib
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
+from typing import TypeVar
 
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.utils.defer import deferred_from_coro
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from twisted.internet.task import LoopingCall
 
+from crawler import signals as portal_signals
 from crawler.items import CaptureItem, SeenLinks
 from crawler.job import CrawlJob
 from storage.archive import Archive, RunCounts
 from storage.models import Article, Capture
+from storage.runs import HEARTBEAT_INTERVAL
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class ArchivePipeline:
@@ -39,7 +52,9 @@ class ArchivePipeline:
         self.run_id: int | None = None
         self.site_id: int | None = None
         self.write_failed: str | None = None
+        self.heartbeat = LoopingCall(self._heartbeat)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(self.list_page_read, signal=portal_signals.list_page_read)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArchivePipeline:
@@ -53,12 +68,53 @@ class ArchivePipeline:
         self.archive = Archive.open(self.crawler.settings.get("DATABASE_URL"))
         profile, window = self.job.profile, self.job.window
         self.site_id = self.archive.site_id(profile.name, profile.cms, profile.list_url)
-        self.run_id = self.archive.start_run(
+        self.run_id = self.crawler.settings.getint("CRAWL_RUN_ID") or self.archive.start_run(
             self.site_id,
             self.job.mode,
             window.since if window else None,
             window.until if window else None,
         )
+        self.heartbeat.start(HEARTBEAT_INTERVAL, now=False)
+
+    def _heartbeat(self) -> None:
+        """Store the run's counts so far, and that it is alive."""
+        assert self.archive is not None
+        self._write(
+            "cannot record the run's progress",
+            partial(self.archive.runs.heartbeat, self.run_id, copy.copy(self.counts)),
+            then=self._still_running,
+        )
+
+    def _still_running(self, running: bool) -> None:
+        if not running:
+            self._stop(
+                f"run {self.run_id} was ended by another process that found it silent for too long"
+            )
+
+    def list_page_read(self, number: int, url: str, family: str, links: list[str]) -> None:
+        """Record a list page the spider read, after the page writes already queued."""
+        assert self.archive is not None
+        self._write(
+            "cannot record a list page",
+            partial(self.archive.runs.record_list_page, self.run_id, number, url, family, links),
+        )
+
+    def _write(
+        self, what: str, write: Callable[[], T], then: Callable[[T], None] | None = None
+    ) -> None:
+        """Queue a run-record write behind the page writes; a failure stops the crawl."""
+        future = asyncio.get_running_loop().run_in_executor(self.writer, write)
+
+        def done(future: asyncio.Future[T]) -> None:
+            error = future.exception()
+            if isinstance(error, SQLAlchemyError):
+                self._stop(f"{what}: {str(error.orig or error).splitlines()[0]}")
+            elif error is not None:
+                self._stop(f"{what}: {error!r}")
+            elif then is not None:
+                then(future.result())
+
+        future.add_done_callback(done)
 
     async def process_item(self, item: CaptureItem | SeenLinks) -> CaptureItem | SeenLinks:
         loop = asyncio.get_running_loop()
@@ -73,6 +129,7 @@ class ArchivePipeline:
             self._stop(f"cannot write to the archive: {str(exc.orig or exc).splitlines()[0]}")
             raise
         self.counts.count(item.outcome)
+        self.crawler.stats.inc_value(f"archive/outcome/{item.outcome}")
         return item
 
     def _save_again_if_cut(self, item: CaptureItem) -> str:
@@ -111,6 +168,7 @@ class ArchivePipeline:
             fetched_at=item.fetched_at,
             outcome=outcome,
             error=item.error,
+            published=item.article.published if item.article is not None else None,
         )
         row = None
         fingerprint = item.fingerprint
@@ -137,6 +195,8 @@ class ArchivePipeline:
             deferred_from_coro(engine.close_spider_async(reason="archive_write_failed"))
 
     def close_spider(self) -> None:
+        if self.heartbeat.running:
+            self.heartbeat.stop()
         self.writer.shutdown(wait=True)
 
     def spider_closed(self, reason: str) -> None:

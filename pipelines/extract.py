@@ -4,7 +4,8 @@ Extraction is CPU work; it runs in a pool of worker processes
 (``EXTRACT_WORKERS``, 0 to run it in a thread) so that Scrapy's reactor keeps
 fetching while pages are parsed. Whatever extraction raises on a hostile
 page (or a worker that died on it) makes that page a failed capture, kept
-raw, and the crawl goes on.
+raw, and the crawl goes on. A worker ends when the crawl's process is gone,
+so a crawl killed with ``kill -9`` leaves no worker behind.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import os
+import threading
+import time
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
@@ -36,6 +39,17 @@ def extract_or_reason(
         return f"undecodable: {exc}"
 
 
+def _exit_with_parent(parent: int) -> None:
+    """In a worker: end it as soon as process ``parent`` (the crawl) is gone."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-crawl", daemon=True).start()
+
+
 def default_workers() -> int:
     return max(1, min(4, (os.cpu_count() or 1)))
 
@@ -56,7 +70,12 @@ class ExtractPipeline:
         if self.workers > 0:
             # spawn: a fork of a process running the reactor is not safe
             context = multiprocessing.get_context("spawn")
-            return ProcessPoolExecutor(self.workers, mp_context=context)
+            return ProcessPoolExecutor(
+                self.workers,
+                mp_context=context,
+                initializer=_exit_with_parent,
+                initargs=(os.getpid(),),
+            )
         return ThreadPoolExecutor(1, thread_name_prefix="extract")
 
     def close_spider(self) -> None:

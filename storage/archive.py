@@ -1,5 +1,6 @@
 """The archive as a crawl uses it: register a run, look up what is already
-archived, save each fetched page in one transaction, close the run.
+archived, save each fetched page in one transaction, close the run (the runs
+themselves, with their lock and resume points, are ``storage.runs``).
 
 Saving an article matches it, in the same transaction, against what the
 archive holds: its URL, then its normalized-body hash (the same story at
@@ -22,8 +23,8 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from storage.database import ArchiveUnavailable, open_database
-from storage.models import Article, Capture, CrawlRun, MinhashBand, Sighting, Site
-from storage.types import now_seoul
+from storage.models import Article, Capture, MinhashBand, Sighting, Site
+from storage.runs import Runs
 
 # SQLite and PostgreSQL both accept this many bound parameters in one IN (...)
 _LOOKUP_CHUNK = 500
@@ -69,6 +70,7 @@ class Archive:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.sessions = sessionmaker(engine, expire_on_commit=False)
+        self.runs = Runs(self.sessions)
 
     @classmethod
     def open(cls, url: str | None = None) -> Archive:
@@ -104,22 +106,13 @@ class Archive:
             return site.id
 
     def start_run(self, site_id: int, mode: str, since: date | None, until: date | None) -> int:
-        """Record the start of a crawl run and return its id."""
-        with self.sessions.begin() as session:
-            run = CrawlRun(site_id=site_id, mode=mode, since=since, until=until)
-            session.add(run)
-            session.flush()
-            return run.id
+        """Record the start of a crawl run by this process and return its id
+        (``storage.runs.SiteBusy`` when another run of the site is alive)."""
+        return self.runs.start(site_id, mode, since, until)
 
     def finish_run(self, run_id: int, status: str, counts: RunCounts) -> None:
         """Record how a crawl run ended and what it did."""
-        with self.sessions.begin() as session:
-            run = session.get_one(CrawlRun, run_id)
-            run.status = status
-            run.finished_at = now_seoul()
-            run.pages, run.new = counts.pages, counts.new
-            run.duplicate, run.failed = counts.duplicate, counts.failed
-            run.list_failed = counts.list_failed
+        self.runs.finish(run_id, status, counts)
 
     def archived_dates(self, urls: Iterable[str]) -> dict[str, datetime | None]:
         """For each of ``urls`` already archived, as an article or a sighting of

@@ -1,13 +1,15 @@
 """The archive's tables as SQLAlchemy 2.0 typed models.
 
 A *site* is a configured portal; a *crawl run* is one daily or backfill run of
-a site; a *capture* is one fetched article page, raw bytes kept (compressed)
-whatever came of it; an *article* is the clean record extracted from a
-capture, stored once per canonical URL. A *sighting* is one place (URL, on a
-site) where an article was seen, first and last; the same story at another
-URL, or reprinted by another portal, is a sighting of the first article or,
-lightly edited, an article linked to it (``duplicate_of``). *MinHash band
-keys* are the near-duplicate index (LSH) of the articles' bodies.
+a site (at most one running per site: the row is the site's lock); a *run list
+page* is a list page as a run read it (so an interrupted run can be resumed);
+a *capture* is one fetched article page, raw bytes kept (compressed) whatever
+came of it; an *article* is the clean record extracted from a capture, stored
+once per canonical URL. A *sighting* is one place (URL, on a site) where an
+article was seen, first and last; the same story at another URL, or reprinted
+by another portal, is a sighting of the first article or, lightly edited, an
+article linked to it (``duplicate_of``). *MinHash band keys* are the
+near-duplicate index (LSH) of the articles' bodies.
 """
 
 from __future__ import annotations
@@ -20,11 +22,13 @@ from sqlalchemy import (
     BigInteger,
     Date,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -62,8 +66,37 @@ class CrawlRun(Base):
     failed: Mapped[int] = mapped_column(Integer, default=0)
     # list pages that could not be read (errors, non-HTML): their articles may be missing
     list_failed: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # the process running it: a running run whose process is gone is interrupted
+    pid: Mapped[int | None]
+    host: Mapped[str | None] = mapped_column(String(255))
+    heartbeat_at: Mapped[datetime | None]  # last sign of life of a running run
+    log_file: Mapped[str | None]
+    exit_code: Mapped[int | None]  # of the crawl process; negative: killed by that signal
 
     site: Mapped[Site] = relationship()
+
+    __table_args__ = (
+        # one running run per site: the database refuses a second one
+        Index(
+            "uq_crawl_runs_running_site",
+            "site_id",
+            unique=True,
+            sqlite_where=text("status = 'running'"),
+            postgresql_where=text("status = 'running'"),
+        ),
+    )
+
+
+class RunListPage(Base):
+    __tablename__ = "run_list_pages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("crawl_runs.id"), index=True)
+    number: Mapped[int]
+    url: Mapped[str]
+    family: Mapped[str] = mapped_column(String(32))  # the portal family that read its links
+    links: Mapped[list[str]] = mapped_column(JSON)  # article links first seen on it, in order
+    read_at: Mapped[datetime] = mapped_column(default=now_seoul)
 
 
 class Capture(Base):
@@ -81,6 +114,7 @@ class Capture(Base):
     # what came of it: article, duplicate, outside_window, not_article, failed
     outcome: Mapped[str] = mapped_column(String(32))
     error: Mapped[str | None]
+    published: Mapped[datetime | None]  # of the article extracted from it, whatever the outcome
 
     @property
     def body(self) -> bytes:

@@ -77,6 +77,11 @@ def portal(tmp_path: Path) -> Iterator[Portal]:
         yield Portal(sample, base_url, sites_file)
 
 
+def project_env(database_url: str, sites_file: Path) -> dict[str, str]:
+    """The environment of a command run on this archive and sites.yaml."""
+    return {**os.environ, "DATABASE_URL": database_url, "NEWSARCHIVE_SITES": str(sites_file)}
+
+
 def scrapy(
     *args: str, database_url: str, sites_file: Path, timeout: float = 120
 ) -> subprocess.CompletedProcess[str]:
@@ -84,17 +89,12 @@ def scrapy(
     return subprocess.run(
         [sys.executable, "-m", "scrapy", *args],
         cwd=ROOT,
-        env=scrapy_env(database_url, sites_file),
+        env=project_env(database_url, sites_file),
         capture_output=True,
         text=True,
         timeout=timeout,
         check=False,
     )
-
-
-def scrapy_env(database_url: str, sites_file: Path) -> dict[str, str]:
-    """The environment ``scrapy`` runs in: this archive, this sites.yaml."""
-    return {**os.environ, "DATABASE_URL": database_url, "NEWSARCHIVE_SITES": str(sites_file)}
 
 
 def start_scrapy(
@@ -105,7 +105,7 @@ def start_scrapy(
     return subprocess.Popen(
         [sys.executable, "-m", "scrapy", *args],
         cwd=ROOT,
-        env=scrapy_env(database_url, sites_file),
+        env=project_env(database_url, sites_file),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

@@ -14,7 +14,7 @@ from alembic.config import Config
 from sqlalchemy import func, insert, select
 
 from pipelines.fingerprint import fingerprint, normalized_text
-from storage.archive import Archive
+from storage.archive import Archive, RunCounts
 from storage.database import MIGRATIONS, create_archive_engine, migrate
 from storage.export import ExportFilter, records
 from storage.models import Article, Base, Sighting
@@ -59,7 +59,9 @@ def save(
     row = article(site_id, url)
     row.body, row.published = body, published
     row.content_hash, row.minhash = found.content_hash, found.signature
-    return archive.save_page(page, row, found, places)
+    outcome = archive.save_page(page, row, found, places)
+    archive.finish_run(run_id, "finished", RunCounts())  # a site has one running run at a time
+    return outcome
 
 
 def articles(archive: Archive) -> dict[str, Article]:

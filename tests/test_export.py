@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from storage.archive import Archive
+from storage.archive import Archive, RunCounts
 from storage.export import FIELDS, ExportFilter, export
 from storage.models import Article, Capture
 from storage.types import SEOUL
@@ -51,6 +51,7 @@ def archive(database_url: str):
                 extractor_version="1",
             ),
         )
+        archive.finish_run(run_id, "finished", RunCounts(pages=1, new=1))
     yield archive
     archive.close()
 

@@ -1,9 +1,12 @@
 """newsarchive's Scrapy commands: ``crawl`` (checked before it starts),
-``export``, ``reextract`` and ``demo``."""
+``export``, ``reextract``, ``runs`` and ``demo``."""
 
 from __future__ import annotations
 
 import sys
+
+EXIT_USAGE = 2  # bad arguments, configuration or archive
+EXIT_BUSY = 3  # the site is being crawled by another run
 
 
 def say(message: str) -> None:
@@ -11,7 +14,7 @@ def say(message: str) -> None:
     print(f"newsarchive: error: {message}", file=sys.stderr)
 
 
-def fail(message: str) -> int:
+def fail(message: str, code: int = EXIT_USAGE) -> int:
     """Print a one-line error for the user; return the exit code to use."""
     say(message)
-    return 2
+    return code

@@ -2,10 +2,16 @@
 the articles they link to, yielding raw captures.
 
 Daily runs (``-a site=NAME``) stop paging at the first list page that brings
-no article the archive lacks. Backfills (``-a since=.. -a until=..``) page
-back until a list page's articles are all older than ``since``; as list pages
-give no year (Gnuboard), article dates come from the extracted articles,
-reported back through Scrapy's item signals.
+no article the archive lacks and none published in the last ``RECHECK_DAYS``
+(so a story published late, below newer ones, is still found). Backfills
+(``-a since=.. -a until=..``) page back until a list page's articles are all
+older than ``since``; as list pages give no year (Gnuboard), article dates
+come from the extracted articles, reported back through Scrapy's item signals.
+
+Each list page read is announced (``crawler.signals.list_page_read``) and kept
+with the run. A backfill killed at any point resumes at the list page it was
+on, skipping every page the window's runs already captured; a daily run reads
+at least as far as the interrupted daily runs before it had got.
 
 What goes wrong is recorded and the crawl goes on: an article page that
 cannot be fetched becomes a failed capture (tried again by the next daily
@@ -18,9 +24,9 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import scrapy
@@ -32,6 +38,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from crawler import families
+from crawler import signals as portal_signals
 from crawler.families import PortalFamily
 from crawler.items import CaptureItem, SeenLinks
 from crawler.job import CrawlJob, crawl_job
@@ -97,14 +104,43 @@ class PortalSpider(scrapy.Spider):
         self._open_pages: dict[int, ListPage] = {}
         self._list_failures = 0  # list pages in a row that could not be read
         self._retried = False  # whether the pages earlier runs missed were requested
+        self._read_at_least = 0  # daily: the list page interrupted daily runs had reached
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
+        window = self.job.window
         logger.info(
             "crawling %s (%s%s)",
             self.profile.name,
             self.job.mode,
-            f" {self.job.window.since}..{self.job.window.until}" if self.job.window else "",
+            f" {window.since}..{window.until}" if window else "",
         )
+        resume = self.archive.runs.resume_point(
+            self.profile.name,
+            self.job.mode,
+            window.since if window else None,
+            window.until if window else None,
+        )
+        if window is None:
+            self._read_at_least = resume.furthest
+            if resume.furthest:
+                logger.info(
+                    "an interrupted daily run reached list page %d: reading at least that far",
+                    resume.furthest,
+                )
+        elif resume.number is not None:
+            logger.info(
+                "resuming the interrupted backfill at list page %d (%d links)",
+                resume.number,
+                len(resume.links),
+            )
+            if self.family is None and resume.family is not None:
+                self.family = families.get(resume.family)
+            links = list(resume.links)
+            self._seen.update(links)
+            self.crawler.stats.max_value("portal/list_page", resume.number)
+            for request in self._take_links(resume.number, links):
+                yield request
+            return
         yield self._list_request(1)
 
     def _retry_requests(self, number: int) -> Iterator[scrapy.Request]:
@@ -168,20 +204,47 @@ class PortalSpider(scrapy.Spider):
         if not fresh:
             logger.info("list page %d brings no article not seen before: done", number)
             return
-        archived = self.archive.archived_dates(fresh)
-        gone = self.archive.not_articles(url for url in fresh if url not in archived)
-        wanted = [url for url in fresh if url not in archived and url not in gone]
-        if archived:
+        self.crawler.stats.max_value("portal/list_page", number)
+        self.crawler.signals.send_catch_log(
+            portal_signals.list_page_read,
+            number=number,
+            url=response.url,
+            family=self.family.name,
+            links=fresh,
+        )
+        yield from self._take_links(number, fresh, linked)
+
+    def _take_links(
+        self, number: int, links: list[str], linked: Mapping[str, Sequence[str]] | None = None
+    ) -> Iterator[scrapy.Request | SeenLinks]:
+        """Fetch the articles of a list page the archive lacks; go on to the next
+        list page now (daily) or once they are all through the pipelines (backfill).
+
+        ``linked`` gives, for each link, the URLs it was found under (variants of
+        one article): those of archived articles are recorded as sightings."""
+        window = self.job.window
+        archived = self.archive.archived_dates(links)
+        done = dict(archived)
+        if window is not None:
+            # pages a backfill of this window already captured (outside it, not an article)
+            captured = self.archive.runs.window_captures(
+                self.profile.name, window.since, window.until, links
+            )
+            done = {**captured, **done}
+        gone = self.archive.not_articles(url for url in links if url not in done)
+        wanted = [url for url in links if url not in done and url not in gone]
+        if archived and linked:
             yield SeenLinks(self.profile.name, {url: linked[url] for url in archived}, now_seoul())
         for url in wanted:
-            yield self._article_request(url, number, linked[url])
-        if self.job.window is None:
-            if wanted:
+            yield self._article_request(url, number, linked[url] if linked else ())
+        dates = [published for published in done.values() if published is not None]
+        if window is None:
+            if wanted or number < self._read_at_least or self._recent(dates):
                 yield from self._next_list_request(number + 1)
             else:
-                logger.info("list page %d holds nothing new: done", number)
+                logger.info("list page %d holds nothing new nor recent: done", number)
             return
-        page = ListPage(number, set(wanted), [d for d in archived.values() if d is not None])
+        page = ListPage(number, set(wanted), dates)
         self._open_pages[number] = page
         if not wanted:
             yield from self._after_list_page(page)
@@ -221,6 +284,12 @@ class PortalSpider(scrapy.Spider):
         page = ListPage(number)
         self._open_pages[number] = page
         yield from self._after_list_page(page)
+
+    def _recent(self, dates: list[datetime]) -> bool:
+        """Whether any of ``dates`` falls in the daily re-check window."""
+        days = self.settings.getfloat("RECHECK_DAYS")
+        cutoff = now_seoul() - timedelta(days=days)
+        return days > 0 and any(published >= cutoff for published in dates)
 
     def _article_request(self, url: str, number: int, places: Sequence[str] = ()) -> scrapy.Request:
         return scrapy.Request(

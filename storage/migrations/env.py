@@ -7,15 +7,22 @@ from alembic import context
 
 from storage.models import Base
 
+# tables in the archive database that the models do not own (APScheduler's job store)
+FOREIGN_TABLES = {"apscheduler_jobs"}
+
+
+def include_name(name: str | None, type_: str, _parent: object) -> bool:
+    return not (type_ == "table" and name in FOREIGN_TABLES)
+
+
+OPTIONS = {"target_metadata": Base.metadata, "render_as_batch": True, "include_name": include_name}
 connection = context.config.attributes.get("connection")
 if connection is None:
     from storage.database import create_archive_engine, database_url
 
     with create_archive_engine(database_url()).begin() as own_connection:
-        context.configure(
-            connection=own_connection, target_metadata=Base.metadata, render_as_batch=True
-        )
+        context.configure(connection=own_connection, **OPTIONS)
         context.run_migrations()
 else:
-    context.configure(connection=connection, target_metadata=Base.metadata, render_as_batch=True)
+    context.configure(connection=connection, **OPTIONS)
     context.run_migrations()

@@ -161,6 +161,19 @@ class SamplePortal:
             self._editions[site] = _Edition((*fresh, *edition.articles), edition.next_number + n)
         return fresh
 
+    def publish_late(self, site: str, when: datetime) -> Article:
+        """Add one article dated `when` where its date puts it in the list (a story
+        published late, below newer ones), not on top."""
+        with self._lock:
+            edition = self._editions[site]
+            number = edition.next_number
+            late = self._article(site, number, when, self._newsroom.story(site, when))
+            regular = list(edition.regular)
+            at = next((i for i, a in enumerate(regular) if a.published < when), len(regular))
+            regular.insert(at, late)
+            self._editions[site] = _Edition((*regular, *edition.notices), number + 1)
+        return late
+
     def sites_yaml(self, base_url: str) -> str:
         """A sites.yaml listing the served sites' list URLs under `base_url`."""
         lines = ["sites:"]

@@ -1,0 +1,117 @@
+"""CrawlLauncher: runs ``scrapy crawl portal -a site=NAME`` in a child process
+(a Twisted reactor cannot be restarted in one process), writes its output to
+a log file of its own, and keeps the log file and the exit code with the run
+the child opened. It can stop every crawl it started: SIGTERM first (Scrapy
+closes the run cleanly), SIGKILL for those still running after a grace time.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from crawler.commands import EXIT_BUSY
+from storage.archive import Archive
+from storage.database import project_root
+from storage.types import now_seoul
+
+logger = logging.getLogger(__name__)
+
+
+class CrawlLauncher:
+    def __init__(
+        self,
+        archive: Archive,
+        database_url: str,
+        logs: Path,
+        settings: Sequence[str] = (),
+    ) -> None:
+        self.archive = archive
+        self.database_url = database_url
+        self.logs = logs
+        self.settings = list(settings)  # NAME=VALUE Scrapy settings for every crawl
+        self._children: dict[int, subprocess.Popen[bytes]] = {}
+        self._lock = threading.Lock()
+        self._stopping = False
+
+    def command(self, site: str, log_file: Path) -> list[str]:
+        """The child's command line."""
+        extra = [arg for setting in self.settings for arg in ("-s", setting)]
+        return [
+            sys.executable,
+            "-m",
+            "scrapy",
+            "crawl",
+            "portal",
+            "-a",
+            f"site={site}",
+            "-s",
+            f"LOG_FILE={log_file}",
+            *extra,
+        ]
+
+    def run(self, site: str) -> int | None:
+        """Crawl ``site`` in a child process and wait for it; its exit code
+        (negative: the signal that ended it), or None when stopping."""
+        started = now_seoul()
+        log_file = self.logs / site / f"{started:%Y-%m-%dT%H%M%S}.log"
+        log_file.parent.mkdir(parents=True, exist_ok=True)
+        with self._lock:
+            if self._stopping:
+                logger.info("not starting a crawl of %s: stopping", site)
+                return None
+            with log_file.open("ab") as output:
+                child = subprocess.Popen(
+                    self.command(site, log_file),
+                    cwd=project_root(),
+                    env={**os.environ, "DATABASE_URL": self.database_url},
+                    stdin=subprocess.DEVNULL,
+                    stdout=output,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,  # a Ctrl-C meant for us is not sent to it too
+                )
+            self._children[child.pid] = child
+        logger.info("crawl of %s started: pid %d, log %s", site, child.pid, log_file)
+        code = child.wait()
+        with self._lock:
+            del self._children[child.pid]
+        self._record(site, child.pid, started, code, log_file)
+        return code
+
+    def _record(self, site: str, pid: int, started: datetime, code: int, log_file: Path) -> None:
+        run_id = self.archive.runs.find(site, pid, started - timedelta(seconds=1))
+        if run_id is None:
+            reason = "the site was busy" if code == EXIT_BUSY else "no run was opened"
+            logger.warning("crawl of %s exited %d: %s (see %s)", site, code, reason, log_file)
+            return
+        self.archive.runs.record_exit(run_id, code, str(log_file))
+        level = logging.INFO if code == 0 else logging.WARNING
+        logger.log(
+            level, "crawl of %s ended: run %d, exit %d, log %s", site, run_id, code, log_file
+        )
+
+    def stop_all(self, grace: float) -> None:
+        """Start no more crawls; ask the running ones to stop, kill them after ``grace`` s."""
+        with self._lock:
+            self._stopping = True
+            children = list(self._children.values())
+        for child in children:
+            logger.info("asking the crawl in pid %d to stop", child.pid)
+            child.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + grace
+        for child in children:
+            try:
+                child.wait(max(deadline - time.monotonic(), 0))
+            except subprocess.TimeoutExpired:
+                logger.warning(
+                    "the crawl in pid %d did not stop in %.0f s: killing it", child.pid, grace
+                )
+                child.send_signal(signal.SIGKILL)

@@ -1,0 +1,73 @@
+"""ProgressLog: a line every ``PROGRESS_INTERVAL`` seconds on how a run goes
+(pages archived, new articles, duplicates, failures, rate, list page), so a
+long backfill can be watched in its log. It reads the crawl's stats, which
+the ArchivePipeline and the spider keep; 0 turns it off."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+from twisted.internet.task import LoopingCall
+
+logger = logging.getLogger(__name__)
+
+OUTCOME = "archive/outcome/"
+
+
+class ProgressLog:
+    def __init__(self, crawler: Crawler, interval: float) -> None:
+        self.crawler = crawler
+        self.interval = interval
+        self.task = LoopingCall(self.log)
+        self.last_pages = 0
+        self.last_time = 0.0
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ProgressLog:
+        interval = crawler.settings.getfloat("PROGRESS_INTERVAL")
+        if interval <= 0:
+            raise NotConfigured
+        extension = cls(crawler, interval)
+        crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        return extension
+
+    def spider_opened(self) -> None:
+        self.last_time = time.monotonic()
+        self.task.start(self.interval, now=False)
+
+    def spider_closed(self) -> None:
+        if self.task.running:
+            self.task.stop()
+
+    def log(self) -> None:
+        job = getattr(self.crawler.spider, "job", None)
+        if job is None or self.crawler.stats is None:
+            return  # not a portal crawl
+        stats = self.crawler.stats.get_stats()
+        outcomes = {
+            key.removeprefix(OUTCOME): value
+            for key, value in stats.items()
+            if key.startswith(OUTCOME)
+        }
+        pages = sum(outcomes.values())
+        now = time.monotonic()
+        rate = (pages - self.last_pages) / max(now - self.last_time, 1e-9)
+        self.last_pages, self.last_time = pages, now
+        window = job.window
+        logger.info(
+            "progress %s %s%s: %d pages (%.1f/s), %d new, %d duplicate, %d failed, list page %d",
+            job.profile.name,
+            job.mode,
+            f" {window.since}..{window.until}" if window else "",
+            pages,
+            rate,
+            outcomes.get("article", 0),
+            outcomes.get("duplicate", 0),
+            outcomes.get("failed", 0),
+            stats.get("portal/list_page", 0),
+        )

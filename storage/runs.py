@@ -1,0 +1,360 @@
+"""Crawl runs as the crawl, the scheduler and ``scrapy runs`` use them.
+
+A site has at most one *running* run (a partial unique index): the run row is
+the site's lock. A second run is refused while the first one's process lives;
+a run whose process is gone (same host: its pid is no longer running; any
+host: no heartbeat for ``STALE_AFTER``) is marked ``interrupted`` and its
+counts are taken from its captures, so a ``kill -9`` never blocks a site.
+
+A run records each list page it reads, with the article links first seen on
+it: the next run of the same job (site, mode, window) picks up where an
+interrupted one stopped.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sqlalchemy import ColumnElement, case, func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from storage.models import Capture, CrawlRun, RunListPage, Site
+from storage.types import now_seoul
+
+if TYPE_CHECKING:
+    from storage.archive import RunCounts
+
+HEARTBEAT_INTERVAL = 60.0  # seconds between a running run's signs of life
+STALE_AFTER = timedelta(minutes=10)  # a running run silent this long is taken for dead
+_LOOKUP_CHUNK = 500
+
+
+class SiteBusy(RuntimeError):
+    """Another live run holds the site; the message says which and what to do."""
+
+
+@dataclass(frozen=True)
+class RunOwner:
+    """The process a run belongs to."""
+
+    pid: int
+    host: str
+
+    @classmethod
+    def this_process(cls) -> RunOwner:
+        return cls(os.getpid(), socket.gethostname())
+
+
+def process_running(pid: int) -> bool:
+    """Whether process ``pid`` of this host is running (a zombie is not)."""
+    stat = Path(f"/proc/{pid}/stat")
+    if Path("/proc/self/stat").exists():
+        try:
+            return stat.read_text().rsplit(")", 1)[1].split()[0] != "Z"
+        except (OSError, IndexError):
+            return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def run_alive(run: CrawlRun, now: datetime | None = None) -> bool:
+    """Whether a run still has a live process behind it (only meaningful while running)."""
+    last_seen = run.heartbeat_at or run.started_at
+    if (now or now_seoul()) - last_seen > STALE_AFTER:
+        return False
+    if run.pid is not None and run.host == socket.gethostname():
+        return process_running(run.pid)
+    return True
+
+
+@dataclass(frozen=True)
+class Resume:
+    """What interrupted runs of a job left: the last list page read, the furthest one."""
+
+    number: int | None = None  # the last list page read; None: nothing to resume
+    family: str | None = None  # the portal family that read it
+    links: tuple[str, ...] = ()  # the article links first seen on it
+    furthest: int = 0  # the highest list page they reached
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    """One crawl run as ``scrapy runs`` shows it."""
+
+    id: int
+    site: str
+    mode: str
+    since: date | None
+    until: date | None
+    started_at: datetime
+    finished_at: datetime | None
+    status: str  # "running", or how it ended ("interrupted" when its process is gone)
+    pages: int
+    new: int
+    duplicate: int
+    failed: int
+    exit_code: int | None
+    log_file: str | None
+
+
+class Runs:
+    """The ``crawl_runs`` and ``run_list_pages`` tables; every write is one short transaction."""
+
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self.sessions = sessions
+
+    def start(
+        self,
+        site_id: int,
+        mode: str,
+        since: date | None,
+        until: date | None,
+        log_file: str | None = None,
+        owner: RunOwner | None = None,
+    ) -> int:
+        """Record a new running run of the site and return its id.
+
+        Raises :class:`SiteBusy` when another run of the site is alive; a
+        running run whose process is gone is marked interrupted first.
+        """
+        owner = owner or RunOwner.this_process()
+        for _attempt in range(3):
+            try:
+                with self.sessions.begin() as session:
+                    run = CrawlRun(
+                        site_id=site_id,
+                        mode=mode,
+                        since=since,
+                        until=until,
+                        pid=owner.pid,
+                        host=owner.host,
+                        heartbeat_at=now_seoul(),
+                        log_file=log_file,
+                    )
+                    session.add(run)
+                    session.flush()
+                    return run.id
+            except IntegrityError:
+                self._settle_holder(site_id)
+        raise SiteBusy(f"site #{site_id}: could not take its run lock; try again")
+
+    def _settle_holder(self, site_id: int) -> None:
+        """The site's running run: refuse if it is alive, else mark it interrupted."""
+        with self.sessions.begin() as session:
+            holder = session.scalar(
+                select(CrawlRun).where(CrawlRun.site_id == site_id, CrawlRun.status == "running")
+            )
+            if holder is None:
+                return  # it ended meanwhile
+            if run_alive(holder):
+                raise SiteBusy(_busy_message(session, holder))
+            _close_dead(session, holder, "interrupted", holder.heartbeat_at or holder.started_at)
+
+    def heartbeat(self, run_id: int, counts: RunCounts) -> bool:
+        """Store a running run's counts and its sign of life; False when it is no
+        longer running (another process found it dead and took the site over)."""
+        with self.sessions.begin() as session:
+            result = session.execute(
+                update(CrawlRun)
+                .where(CrawlRun.id == run_id, CrawlRun.status == "running")
+                .values(heartbeat_at=now_seoul(), **_count_values(counts))
+            )
+            return bool(result.rowcount)
+
+    def record_list_page(
+        self, run_id: int, number: int, url: str, family: str, links: list[str]
+    ) -> None:
+        """Remember that the run read list page ``number`` and the links first seen on it."""
+        with self.sessions.begin() as session:
+            session.add(
+                RunListPage(run_id=run_id, number=number, url=url, family=family, links=links)
+            )
+
+    def finish(self, run_id: int, status: str, counts: RunCounts) -> None:
+        """Record how a run ended and what it did."""
+        with self.sessions.begin() as session:
+            run = session.get_one(CrawlRun, run_id)
+            run.status = status
+            run.finished_at = now_seoul()
+            for name, value in _count_values(counts).items():
+                setattr(run, name, value)
+
+    def record_exit(self, run_id: int, exit_code: int, log_file: str | None = None) -> None:
+        """Record the exit code of the run's process (and its log file, when given).
+
+        A run still marked running had its process die under it: it becomes
+        ``interrupted`` when a signal ended the process (negative code), else ``failed``.
+        """
+        with self.sessions.begin() as session:
+            run = session.get_one(CrawlRun, run_id)
+            run.exit_code = exit_code
+            if log_file is not None:
+                run.log_file = log_file
+            if run.status == "running":
+                status = "interrupted" if exit_code < 0 else "failed"
+                _close_dead(session, run, status, now_seoul())
+
+    def find(self, site: str, pid: int, started_after: datetime) -> int | None:
+        """The run process ``pid`` of this host started for ``site`` after a moment."""
+        with self.sessions() as session:
+            return session.scalar(
+                select(CrawlRun.id)
+                .join(Site, Site.id == CrawlRun.site_id)
+                .where(
+                    Site.name == site,
+                    CrawlRun.pid == pid,
+                    CrawlRun.host == socket.gethostname(),
+                    CrawlRun.started_at >= started_after,
+                )
+                .order_by(CrawlRun.id.desc())
+                .limit(1)
+            )
+
+    def resume_point(self, site: str, mode: str, since: date | None, until: date | None) -> Resume:
+        """What the job's runs since its last finished one left unfinished."""
+        with self.sessions() as session:
+            job = _job(site, mode, since, until)
+            last_finished = session.scalar(
+                select(func.max(CrawlRun.id))
+                .join(Site, Site.id == CrawlRun.site_id)
+                .where(*job, CrawlRun.status == "finished")
+            )
+            pages = (
+                select(RunListPage)
+                .join(CrawlRun, CrawlRun.id == RunListPage.run_id)
+                .join(Site, Site.id == CrawlRun.site_id)
+                .where(*job, CrawlRun.id > (last_finished or 0), CrawlRun.status != "finished")
+            )
+            last = session.scalar(pages.order_by(RunListPage.id.desc()).limit(1))
+            if last is None:
+                return Resume()
+            read = pages.subquery()
+            furthest = session.scalar(select(func.max(read.c.number)))
+            return Resume(last.number, last.family, tuple(last.links), furthest or last.number)
+
+    def unfinished_until(self, site: str, since: date) -> date | None:
+        """The end of the window of the site's latest backfill from ``since``, when
+        that backfill did not finish (so that resuming it keeps its window)."""
+        with self.sessions() as session:
+            latest = session.scalar(
+                select(CrawlRun)
+                .join(Site, Site.id == CrawlRun.site_id)
+                .where(Site.name == site, CrawlRun.mode == "backfill", CrawlRun.since == since)
+                .order_by(CrawlRun.id.desc())
+                .limit(1)
+            )
+        return latest.until if latest is not None and latest.status != "finished" else None
+
+    def window_captures(
+        self, site: str, since: date, until: date, urls: Iterable[str]
+    ) -> dict[str, datetime | None]:
+        """For each of ``urls`` a backfill of this window already captured (and did not
+        fail on): the publication time read from it, if any."""
+        wanted = list(dict.fromkeys(urls))
+        found: dict[str, datetime | None] = {}
+        with self.sessions() as session:
+            for start in range(0, len(wanted), _LOOKUP_CHUNK):
+                rows = session.execute(
+                    select(Capture.url, Capture.published)
+                    .join(CrawlRun, CrawlRun.id == Capture.run_id)
+                    .join(Site, Site.id == CrawlRun.site_id)
+                    .where(
+                        *_job(site, "backfill", since, until),
+                        Capture.outcome != "failed",
+                        Capture.url.in_(wanted[start : start + _LOOKUP_CHUNK]),
+                    )
+                )
+                for url, published in rows:
+                    if found.get(url) is None:
+                        found[url] = published
+        return found
+
+    def listing(self, site: str | None = None, limit: int = 20) -> list[RunSummary]:
+        """The newest runs first, of one site or all."""
+        query = select(CrawlRun, Site.name).join(Site, Site.id == CrawlRun.site_id)
+        if site is not None:
+            query = query.where(Site.name == site)
+        now = now_seoul()
+        with self.sessions() as session:
+            rows = session.execute(query.order_by(CrawlRun.id.desc()).limit(limit)).all()
+        return [
+            RunSummary(
+                id=run.id,
+                site=name,
+                mode=run.mode,
+                since=run.since,
+                until=run.until,
+                started_at=run.started_at,
+                finished_at=run.finished_at,
+                status="interrupted"
+                if run.status == "running" and not run_alive(run, now)
+                else run.status,
+                pages=run.pages,
+                new=run.new,
+                duplicate=run.duplicate,
+                failed=run.failed,
+                exit_code=run.exit_code,
+                log_file=run.log_file,
+            )
+            for run, name in rows
+        ]
+
+
+def _job(site: str, mode: str, since: date | None, until: date | None) -> list[ColumnElement]:
+    """Conditions selecting the runs of one job: the same site, mode and window."""
+    return [
+        Site.name == site,
+        CrawlRun.mode == mode,
+        CrawlRun.since.is_(None) if since is None else CrawlRun.since == since,
+        CrawlRun.until.is_(None) if until is None else CrawlRun.until == until,
+    ]
+
+
+def _count_values(counts: RunCounts) -> dict[str, int]:
+    return {
+        "pages": counts.pages,
+        "new": counts.new,
+        "duplicate": counts.duplicate,
+        "failed": counts.failed,
+        "list_failed": counts.list_failed,
+    }
+
+
+def _close_dead(session: Session, run: CrawlRun, status: str, finished_at: datetime) -> None:
+    """End a run whose process is gone: its counts are what its captures say."""
+    outcome = Capture.outcome
+    pages, new, duplicate, failed = session.execute(
+        select(
+            func.count(Capture.id),
+            func.coalesce(func.sum(case((outcome == "article", 1), else_=0)), 0),
+            func.coalesce(func.sum(case((outcome == "duplicate", 1), else_=0)), 0),
+            func.coalesce(func.sum(case((outcome == "failed", 1), else_=0)), 0),
+        ).where(Capture.run_id == run.id)
+    ).one()
+    run.status = status
+    run.finished_at = finished_at
+    run.pages, run.new, run.duplicate, run.failed = pages, new, duplicate, failed
+
+
+def _busy_message(session: Session, run: CrawlRun) -> str:
+    name = session.scalar(select(Site.name).where(Site.id == run.site_id))
+    window = f" {run.since}..{run.until}" if run.since else ""
+    seen = run.heartbeat_at or run.started_at
+    return (
+        f"site {name!r} is already being crawled: run {run.id} ({run.mode}{window}), "
+        f"process {run.pid} on {run.host}, started {run.started_at:%Y-%m-%d %H:%M:%S}, "
+        f"last seen {seen:%H:%M:%S}; wait for it to end or stop it "
+        f"(see `scrapy runs --site {name}`)"
+    )
