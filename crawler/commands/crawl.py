@@ -21,6 +21,7 @@ from pathlib import Path
 
 from scrapy.commands.crawl import Command as ScrapyCrawl
 from scrapy.exceptions import UsageError
+from sqlalchemy.exc import SQLAlchemyError
 
 from crawler.commands import EXIT_BUSY, fail, say
 from crawler.job import CrawlArgumentError, CrawlJob, crawl_job
@@ -116,5 +117,9 @@ class Command(ScrapyCrawl):
         archive = Archive(create_archive_engine(url))  # migrated when the run was opened
         try:
             archive.runs.record_exit(run_id, self.exitcode)
+        except SQLAlchemyError:
+            # the archive stopped taking writes: the crawl has said so in one line,
+            # and the next run marks this one as ended from its captures
+            pass
         finally:
             archive.close()
