@@ -245,7 +245,7 @@ class Archive:
             _sight(session, original_id, capture.site_id, seen, when, article.published)
             _keep_earliest(session, original_id, article.published)
             return
-        root = _near_original(session, fingerprint) if fingerprint is not None else None
+        root = near_original(session, fingerprint) if fingerprint is not None else None
         article.capture = capture
         article.duplicate_of_id = root.id if root is not None else None
         session.add(article)
@@ -318,10 +318,10 @@ def _keep_earliest(session: Session, article_id: int, published: datetime | None
         article.published = published
 
 
-def _near_original(session: Session, fingerprint: Fingerprint) -> Article | None:
-    """The first copy of the article whose body is a near copy of ``fingerprint``'s:
-    LSH candidates sharing a band key, kept when their MinHash estimate is close
-    and their body's shingles are similar enough."""
+def near_original(session: Session, fingerprint: Fingerprint) -> Article | None:
+    """The near-duplicate index's answer: the first copy of the article whose
+    body is a near copy of ``fingerprint``'s. Candidates share an LSH band key;
+    those whose MinHash estimate is close have their body's shingles compared."""
     if not fingerprint.band_keys:
         return None
     candidates = session.execute(
