@@ -95,6 +95,13 @@ class Archive:
 
     def site_id(self, name: str, cms: str | None, list_url: str) -> int:
         """The id of site ``name``, registering it or updating its settings."""
+        try:
+            return self._register_site(name, cms, list_url)
+        except IntegrityError:
+            # another process registered it between our look-up and our insert
+            return self._register_site(name, cms, list_url)
+
+    def _register_site(self, name: str, cms: str | None, list_url: str) -> int:
         with self.sessions.begin() as session:
             site = session.scalar(select(Site).where(Site.name == name))
             if site is None:
