@@ -54,7 +54,6 @@ REDIRECT_MAX_TIMES = 10
 
 ITEM_PIPELINES = {
     "pipelines.extract.ExtractPipeline": 300,
-    "pipelines.dedup.DedupPipeline": 600,
     "pipelines.archive.ArchivePipeline": 900,
 }
 EXTENSIONS = {"crawler.progress.ProgressLog": 500}

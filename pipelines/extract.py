@@ -1,6 +1,8 @@
-"""ExtractPipeline: turns each fetched article page into an ``ExtractedArticle``.
+"""ExtractPipeline: turns each fetched article page into an ``ExtractedArticle``
+and its fingerprint (``pipelines.fingerprint``), by which the archive matches
+it against every article of every site and run when it stores it.
 
-Extraction is CPU work; it runs in a pool of worker processes
+Extraction and fingerprinting are CPU work; it runs in a pool of worker processes
 (``EXTRACT_WORKERS``, 0 to run it in a thread) so that Scrapy's reactor keeps
 fetching while pages are parsed. Whatever extraction raises on a hostile
 page (or a worker that died on it) makes that page a failed capture, kept
@@ -24,6 +26,7 @@ from scrapy.crawler import Crawler
 from crawler.items import CaptureItem
 from pipelines.decoding import Undecodable
 from pipelines.extraction import ExtractedArticle, NotAnArticle, extract_article
+from pipelines.fingerprint import Fingerprint, fingerprint
 
 
 def extract_or_reason(
@@ -37,6 +40,19 @@ def extract_or_reason(
         return f"not an article: {exc}"
     except Undecodable as exc:
         return f"undecodable: {exc}"
+
+
+def extract_and_fingerprint(
+    body: bytes, content_type: str | None, url: str, family: str | None
+) -> tuple[ExtractedArticle, Fingerprint] | str:
+    """Run in a worker: the article and its fingerprint (the normalized-body
+    hash and MinHash the archive deduplicates by), or why there is none.
+    Fingerprinting is CPU work too: here it runs beside extraction, in the
+    workers, not in the crawl's own process."""
+    result = extract_or_reason(body, content_type, url, family)
+    if isinstance(result, str):
+        return result
+    return result, fingerprint(result.title, result.body)
 
 
 def _exit_with_parent(parent: int) -> None:
@@ -90,7 +106,7 @@ class ExtractPipeline:
         try:
             result = await loop.run_in_executor(
                 pool,
-                extract_or_reason,
+                extract_and_fingerprint,
                 item.body,
                 item.headers.get("Content-Type"),
                 item.url,
@@ -107,5 +123,5 @@ class ExtractPipeline:
         if isinstance(result, str):
             item.error = result
         else:
-            item.article = result
+            item.article, item.fingerprint = result
         return item
