@@ -13,7 +13,6 @@ captions, copyright and button text and names the reporters
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -24,6 +23,7 @@ from lxml.html import HtmlElement, document_fromstring
 from crawler import families
 from pipelines import cleanup, metadata, pages
 from pipelines.decoding import REPLACEMENT, Undecodable, decode_html, looks_like_mojibake
+from pipelines.fingerprint import fingerprint
 from pipelines.paragraphs import CONTAINER, PAGE, BodySettings, body_paragraphs
 
 # bump when extraction changes what it stores; `scrapy reextract` uses it
@@ -54,9 +54,8 @@ class ExtractedArticle:
 
     @property
     def content_hash(self) -> str:
-        """SHA-256 of the body with white space folded."""
-        folded = " ".join(self.body.split())
-        return hashlib.sha256(folded.encode("utf-8")).hexdigest()
+        """The normalized-body hash the archive deduplicates by (``pipelines.fingerprint``)."""
+        return fingerprint(self.title, self.body).content_hash
 
 
 def extract_article(
