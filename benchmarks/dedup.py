@@ -324,9 +324,9 @@ def scale(total: int, sample: int, database_url: str | None) -> None:
                 bodies[k] = "\n\n".join(body)
             prints = [fingerprint("", body) for body in bodies]
             began = time.perf_counter()
-            with archive.sessions() as session:
+            with archive.engine.connect() as connection:
                 for found in prints:
-                    near_original(session, found)
+                    near_original(connection, found)
             query = (time.perf_counter() - began) / sample * 1000
             began = time.perf_counter()
             for k, (body, found) in enumerate(zip(bodies, prints, strict=True)):

@@ -7,8 +7,8 @@ opened here. While the crawl goes, the run's counts and a heartbeat are stored
 every ``HEARTBEAT_INTERVAL`` seconds, and each list page the spider reads is
 recorded, so an interrupted run can be resumed.
 
-Writes go through one writer thread, so the reactor never waits on the
-database and SQLite sees a single writer. A write that fails stops the crawl
+Writes go through one writer process (``pipelines.writer``), in order, so the
+reactor never waits on the database. A write that fails stops the crawl
 with a clear message rather than dropping pages silently: the message is
 logged, kept in the crawl's stats (``archive/write_failed``) for the crawl
 command to print, and the run record is closed when the database still
@@ -20,23 +20,23 @@ from __future__ import annotations
 import asyncio
 import copy
 import logging
-import zlib
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from functools import partial
-from typing import TypeVar
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any, TypeVar
 
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.utils.defer import deferred_from_coro
-from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.exc import SQLAlchemyError
 from twisted.internet.task import LoopingCall
 
 from crawler import signals as portal_signals
 from crawler.items import CaptureItem, SeenLinks
 from crawler.job import CrawlJob
+from pipelines import writer
+from pipelines.processes import process_pool
 from storage.archive import Archive, RunCounts
-from storage.models import Article, Capture
 from storage.runs import HEARTBEAT_INTERVAL
 
 logger = logging.getLogger(__name__)
@@ -47,10 +47,9 @@ class ArchivePipeline:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.counts = RunCounts()
-        self.writer = ThreadPoolExecutor(1, thread_name_prefix="archive")
+        self.writer: ProcessPoolExecutor | None = None
         self.archive: Archive | None = None
         self.run_id: int | None = None
-        self.site_id: int | None = None
         self.write_failed: str | None = None
         self.heartbeat = LoopingCall(self._heartbeat)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
@@ -67,21 +66,28 @@ class ArchivePipeline:
     def open_spider(self) -> None:
         self.archive = Archive.open(self.crawler.settings.get("DATABASE_URL"))
         profile, window = self.job.profile, self.job.window
-        self.site_id = self.archive.site_id(profile.name, profile.cms, profile.list_url)
+        site_id = self.archive.site_id(profile.name, profile.cms, profile.list_url)
         self.run_id = self.crawler.settings.getint("CRAWL_RUN_ID") or self.archive.start_run(
-            self.site_id,
+            site_id,
             self.job.mode,
             window.since if window else None,
             window.until if window else None,
         )
+        database_url = self.archive.engine.url.render_as_string(hide_password=False)
+        target = writer.RunTarget(database_url, site_id, self.run_id, window)
+        self.writer = process_pool(1, writer.start_writer, (target,))
         self.heartbeat.start(HEARTBEAT_INTERVAL, now=False)
+
+    async def _call(self, write: Callable[..., T], *args: Any) -> T:
+        """Run ``write(*args)`` in the writer process, after the writes sent before it."""
+        return await asyncio.get_running_loop().run_in_executor(self.writer, write, *args)
 
     def _heartbeat(self) -> None:
         """Store the run's counts so far, and that it is alive."""
-        assert self.archive is not None
         self._write(
             "cannot record the run's progress",
-            partial(self.archive.runs.heartbeat, self.run_id, copy.copy(self.counts)),
+            writer.heartbeat,
+            copy.copy(self.counts),
             then=self._still_running,
         )
 
@@ -92,99 +98,41 @@ class ArchivePipeline:
             )
 
     def list_page_read(self, number: int, url: str, family: str, links: list[str]) -> None:
-        """Record a list page the spider read, after the page writes already queued."""
-        assert self.archive is not None
-        self._write(
-            "cannot record a list page",
-            partial(self.archive.runs.record_list_page, self.run_id, number, url, family, links),
-        )
+        """Record a list page the spider read, after the page writes already sent."""
+        record = writer.record_list_page
+        self._write("cannot record a list page", record, number, url, family, links)
 
     def _write(
-        self, what: str, write: Callable[[], T], then: Callable[[T], None] | None = None
+        self,
+        what: str,
+        write: Callable[..., T],
+        *args: Any,
+        then: Callable[[T], None] | None = None,
     ) -> None:
-        """Queue a run-record write behind the page writes; a failure stops the crawl."""
-        future = asyncio.get_running_loop().run_in_executor(self.writer, write)
+        """Send a run-record write behind the page writes; a failure stops the crawl."""
+        future = asyncio.get_running_loop().run_in_executor(self.writer, write, *args)
 
         def done(future: asyncio.Future[T]) -> None:
             error = future.exception()
-            if isinstance(error, SQLAlchemyError):
-                self._stop(f"{what}: {str(error.orig or error).splitlines()[0]}")
-            elif error is not None:
-                self._stop(f"{what}: {error!r}")
+            if error is not None:
+                self._stop(f"{what}: {_reason(error)}")
             elif then is not None:
                 then(future.result())
 
         future.add_done_callback(done)
 
     async def process_item(self, item: CaptureItem | SeenLinks) -> CaptureItem | SeenLinks:
-        loop = asyncio.get_running_loop()
         try:
             if isinstance(item, SeenLinks):
-                assert self.archive is not None and self.site_id is not None
-                record, site_id = self.archive.record_sightings, self.site_id
-                await loop.run_in_executor(self.writer, record, site_id, item.links, item.seen_at)
+                await self._call(writer.record_sightings, item.links, item.seen_at)
                 return item
-            item.outcome = await loop.run_in_executor(self.writer, self._save_again_if_cut, item)
-        except SQLAlchemyError as exc:
-            self._stop(f"cannot write to the archive: {str(exc.orig or exc).splitlines()[0]}")
+            item.outcome = await self._call(writer.save_page, item)
+        except (writer.WriteFailed, BrokenProcessPool) as exc:
+            self._stop(f"cannot write to the archive: {_reason(exc)}")
             raise
         self.counts.count(item.outcome)
         self.crawler.stats.inc_value(f"archive/outcome/{item.outcome}")
         return item
-
-    def _save_again_if_cut(self, item: CaptureItem) -> str:
-        """:meth:`_save`, once more when the connection to the database was lost
-        (the transaction was rolled back with it: nothing is written twice)."""
-        try:
-            return self._save(item)
-        except DBAPIError as exc:
-            if not exc.connection_invalidated:
-                raise
-            logger.warning("lost the connection to the archive (%s): writing again", exc.orig)
-            return self._save(item)
-
-    def _save(self, item: CaptureItem) -> str:
-        """In the writer thread: build the rows and store them in one transaction."""
-        assert self.archive is not None
-        article = item.article
-        outcome = "article"
-        if item.error is not None:
-            outcome = "not_article" if item.error.startswith("not an article") else "failed"
-            article = None
-        elif (
-            article is not None
-            and self.job.window is not None
-            and not (article.published is not None and self.job.window.contains(article.published))
-        ):
-            outcome, article = "outside_window", None
-        capture = Capture(
-            site_id=self.site_id,
-            run_id=self.run_id,
-            url=item.url,
-            final_url=item.final_url,
-            status=item.status,
-            headers=item.headers,
-            body_zlib=zlib.compress(item.body),
-            fetched_at=item.fetched_at,
-            outcome=outcome,
-            error=item.error,
-            published=item.article.published if item.article is not None else None,
-        )
-        row = None
-        fingerprint = item.fingerprint
-        if article is not None:
-            row = Article(
-                site_id=self.site_id,
-                url=item.url,
-                title=article.title,
-                author=article.author,
-                published=article.published,
-                body=article.body,
-                content_hash=fingerprint.content_hash if fingerprint else article.content_hash,
-                minhash=fingerprint.signature if fingerprint else None,
-                extractor_version=article.extractor_version,
-            )
-        return self.archive.save_page(capture, row, fingerprint, item.places)
 
     def _stop(self, reason: str) -> None:
         if self.write_failed is None:
@@ -197,7 +145,8 @@ class ArchivePipeline:
     def close_spider(self) -> None:
         if self.heartbeat.running:
             self.heartbeat.stop()
-        self.writer.shutdown(wait=True)
+        if self.writer is not None:
+            self.writer.shutdown(wait=True)
 
     def spider_closed(self, reason: str) -> None:
         if self.archive is None or self.run_id is None:
@@ -224,3 +173,12 @@ class ArchivePipeline:
             self.counts.failed,
             self.counts.list_failed,
         )
+
+
+def _reason(error: BaseException) -> str:
+    """Why a write failed, on one line."""
+    if isinstance(error, writer.WriteFailed):
+        return str(error)
+    if isinstance(error, BrokenProcessPool):
+        return "the archive writer process died"
+    return repr(error)

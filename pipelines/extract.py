@@ -6,18 +6,14 @@ Extraction and fingerprinting are CPU work; it runs in a pool of worker processe
 (``EXTRACT_WORKERS``, 0 to run it in a thread) so that Scrapy's reactor keeps
 fetching while pages are parsed. Whatever extraction raises on a hostile
 page (or a worker that died on it) makes that page a failed capture, kept
-raw, and the crawl goes on. A worker ends when the crawl's process is gone,
-so a crawl killed with ``kill -9`` leaves no worker behind.
+raw, and the crawl goes on. The workers are ``pipelines.processes``'.
 """
 
 from __future__ import annotations
 
 import asyncio
-import multiprocessing
 import os
-import threading
-import time
-from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
@@ -27,6 +23,7 @@ from crawler.items import CaptureItem
 from pipelines.decoding import Undecodable
 from pipelines.extraction import ExtractedArticle, NotAnArticle, extract_article
 from pipelines.fingerprint import Fingerprint, fingerprint
+from pipelines.processes import process_pool
 
 
 def extract_or_reason(
@@ -55,17 +52,6 @@ def extract_and_fingerprint(
     return result, fingerprint(result.title, result.body)
 
 
-def _exit_with_parent(parent: int) -> None:
-    """In a worker: end it as soon as process ``parent`` (the crawl) is gone."""
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(1)
-        os._exit(1)
-
-    threading.Thread(target=watch, name="exit-with-crawl", daemon=True).start()
-
-
 def default_workers() -> int:
     return max(1, min(4, (os.cpu_count() or 1)))
 
@@ -84,14 +70,7 @@ class ExtractPipeline:
 
     def _new_pool(self) -> Executor:
         if self.workers > 0:
-            # spawn: a fork of a process running the reactor is not safe
-            context = multiprocessing.get_context("spawn")
-            return ProcessPoolExecutor(
-                self.workers,
-                mp_context=context,
-                initializer=_exit_with_parent,
-                initargs=(os.getpid(),),
-            )
+            return process_pool(self.workers)
         return ThreadPoolExecutor(1, thread_name_prefix="extract")
 
     def close_spider(self) -> None:

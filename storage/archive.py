@@ -18,12 +18,23 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
 
-from sqlalchemy import Engine, func, insert, select, text, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Row,
+    bindparam,
+    func,
+    insert,
+    inspect,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
-from sqlalchemy.orm import Session, aliased, sessionmaker
+from sqlalchemy.orm import aliased, sessionmaker
 
 from storage.database import ArchiveUnavailable, open_database
-from storage.models import Article, Capture, MinhashBand, Sighting, Site
+from storage.models import Article, Base, Capture, MinhashBand, Sighting, Site
 from storage.runs import Runs
 
 # SQLite and PostgreSQL both accept this many bound parameters in one IN (...)
@@ -201,17 +212,24 @@ class Archive:
         again: the capture's outcome becomes ``duplicate`` and the article's
         URL and ``places`` (other URLs it was linked by) become sightings of
         the archived one. A near copy is stored with ``duplicate_of`` set.
+        ``capture.id`` (and ``article.id`` when stored) are set.
+
+        This is the crawl's hot path: it runs once a page, in the crawl's one
+        writer process (``pipelines.writer``), so it writes with Core
+        statements rather than the ORM's unit of work.
         """
+        outcome = capture.outcome
         try:
-            with self.sessions.begin() as session:
-                self._add_page(session, capture, article, fingerprint, places)
+            with self.engine.begin() as connection:
+                _add_page(connection, capture, article, fingerprint, places)
         except IntegrityError:
             if article is None:
                 raise
             # another run stored the same URL or sighting between our check and our insert
             capture.id = article.id = article.duplicate_of_id = None
-            with self.sessions.begin() as session:
-                self._add_page(session, capture, article, fingerprint, places)
+            capture.outcome = outcome
+            with self.engine.begin() as connection:
+                _add_page(connection, capture, article, fingerprint, places)
         return capture.outcome
 
     def record_sightings(
@@ -220,70 +238,107 @@ class Archive:
         """Record that a site linked archived articles: ``links`` maps each
         article's canonical URL to the places it was linked by. Unknown URLs
         are ignored; returns how many articles were seen."""
-        with self.sessions.begin() as session:
+        with self.engine.begin() as connection:
             seen = 0
             for url, places in links.items():
-                article_id = _article_at(session, url)
+                article_id = connection.execute(_ARTICLE_AT, {"url": url}).scalar()
                 if article_id is not None:
-                    _sight(session, article_id, site_id, [url, *places], seen_at, None)
+                    _sight(connection, article_id, site_id, [url, *places], seen_at, None)
                     seen += 1
             return seen
 
-    @staticmethod
-    def _add_page(
-        session: Session,
-        capture: Capture,
-        article: Article | None,
-        fingerprint: Fingerprint | None,
-        places: Sequence[str],
-    ) -> None:
-        session.add(capture)
-        if article is None:
-            return
-        seen = [article.url, *places]
-        original_id = _article_at(session, article.url)
-        if original_id is None and fingerprint is not None:
-            original_id = session.scalar(
-                select(func.min(Article.id)).where(Article.content_hash == fingerprint.content_hash)
-            )
-        if original_id is not None:
-            capture.outcome = "duplicate"
-            when = capture.fetched_at
-            _sight(session, original_id, capture.site_id, seen, when, article.published)
-            _keep_earliest(session, original_id, article.published)
-            return
-        root = near_original(session, fingerprint) if fingerprint is not None else None
-        article.capture = capture
-        article.duplicate_of_id = root.id if root is not None else None
-        session.add(article)
-        session.flush()
-        if fingerprint is not None and fingerprint.band_keys:
-            session.execute(
-                insert(MinhashBand),
-                [{"key": key, "article_id": article.id} for key in set(fingerprint.band_keys)],
-            )
-        _sight(session, article.id, capture.site_id, seen, capture.fetched_at, article.published)
-        if root is not None and _earlier(article.published, root.published):
-            # the new copy was published first: the others now point at it
-            session.execute(
-                update(Article)
-                .where((Article.duplicate_of_id == root.id) | (Article.id == root.id))
-                .values(duplicate_of_id=article.id)
-            )
-            article.duplicate_of_id = None
+
+def _add_page(
+    connection: Connection,
+    capture: Capture,
+    article: Article | None,
+    fingerprint: Fingerprint | None,
+    places: Sequence[str],
+) -> None:
+    """``save_page``'s writes, inside its transaction."""
+    if article is None:
+        capture.id = _insert(connection, capture)
+        return
+    seen = [article.url, *places]
+    at_url, at_sighting, same_body = connection.execute(
+        _KNOWN_AS,
+        {"url": article.url, "hash": fingerprint.content_hash if fingerprint else None},
+    ).one()
+    original_id = at_url or at_sighting or same_body
+    if original_id is not None:
+        capture.outcome = "duplicate"
+        capture.id = _insert(connection, capture)
+        _sight(
+            connection, original_id, capture.site_id, seen, capture.fetched_at, article.published
+        )
+        _keep_earliest(connection, original_id, article.published)
+        return
+    root = near_original(connection, fingerprint) if fingerprint is not None else None
+    capture.id = _insert(connection, capture)
+    article.capture_id = capture.id
+    # a near copy published before the first copy becomes the first copy
+    first = root is not None and _earlier(article.published, root.published)
+    article.duplicate_of_id = root.id if root is not None and not first else None
+    article.id = _insert(connection, article)
+    if fingerprint is not None and fingerprint.band_keys:
+        connection.execute(
+            insert(MinhashBand),
+            [{"key": key, "article_id": article.id} for key in sorted(set(fingerprint.band_keys))],
+        )
+    connection.execute(
+        insert(Sighting),
+        [
+            {
+                "article_id": article.id,
+                "site_id": capture.site_id,
+                "url": url,
+                "published": article.published,
+                "first_seen": capture.fetched_at,
+                "last_seen": capture.fetched_at,
+            }
+            for url in dict.fromkeys(seen)
+        ],
+    )
+    if root is not None and first:
+        # the others now point at it
+        connection.execute(
+            update(Article)
+            .where((Article.duplicate_of_id == root.id) | (Article.id == root.id))
+            .values(duplicate_of_id=article.id)
+        )
 
 
-def _article_at(session: Session, url: str) -> int | None:
-    """The id of the article archived at ``url``, or sighted there."""
-    found = session.scalar(select(Article.id).where(Article.url == url))
-    if found is None:
-        # min(): an ORDER BY .. LIMIT 1 would let SQLite walk the whole table in id order
-        found = session.scalar(select(func.min(Sighting.article_id)).where(Sighting.url == url))
-    return found
+def _insert(connection: Connection, row: Base) -> int:
+    """Insert a new ``row`` (an unsaved model) with the columns set on it (the
+    columns' defaults fill the others); its id."""
+    given = inspect(row).dict
+    values = {
+        column.key: given[column.key] for column in row.__table__.columns if column.key in given
+    }
+    return connection.execute(insert(type(row)), values).inserted_primary_key[0]
+
+
+# the article archived at a URL, or sighted there; the first with a body hash
+# (min(): an ORDER BY .. LIMIT 1 would let SQLite walk the whole table in id order)
+_AT_URL = select(Article.id).where(Article.url == bindparam("url")).scalar_subquery()
+_SIGHTED_AT = (
+    select(func.min(Sighting.article_id)).where(Sighting.url == bindparam("url")).scalar_subquery()
+)
+_ARTICLE_AT = select(func.coalesce(_AT_URL, _SIGHTED_AT))
+_KNOWN_AS = select(
+    _AT_URL,
+    _SIGHTED_AT,
+    select(func.min(Article.id)).where(Article.content_hash == bindparam("hash")).scalar_subquery(),
+)
+_SIGHTING = select(Sighting.id, Sighting.first_seen, Sighting.last_seen).where(
+    Sighting.article_id == bindparam("article_id"),
+    Sighting.url == bindparam("url"),
+    Sighting.site_id == bindparam("site_id"),
+)
 
 
 def _sight(
-    session: Session,
+    connection: Connection,
     article_id: int,
     site_id: int,
     urls: Iterable[str],
@@ -292,62 +347,66 @@ def _sight(
 ) -> None:
     """Add or refresh the sightings of ``article_id`` at ``urls`` on ``site_id``."""
     for url in dict.fromkeys(urls):
-        sighting = session.scalar(
-            select(Sighting).where(
-                Sighting.article_id == article_id, Sighting.url == url, Sighting.site_id == site_id
-            )
-        )
+        where = {"article_id": article_id, "url": url, "site_id": site_id}
+        sighting = connection.execute(_SIGHTING, where).one_or_none()
         if sighting is None:
-            session.add(
-                Sighting(
-                    article_id=article_id,
-                    site_id=site_id,
-                    url=url,
-                    published=published,
-                    first_seen=seen_at,
-                    last_seen=seen_at,
-                )
+            connection.execute(
+                insert(Sighting),
+                {**where, "published": published, "first_seen": seen_at, "last_seen": seen_at},
             )
         else:
-            sighting.first_seen = min(sighting.first_seen, seen_at)
-            sighting.last_seen = max(sighting.last_seen, seen_at)
-    session.flush()
+            connection.execute(
+                update(Sighting)
+                .where(Sighting.id == sighting.id)
+                .values(
+                    first_seen=min(sighting.first_seen, seen_at),
+                    last_seen=max(sighting.last_seen, seen_at),
+                )
+            )
 
 
 def _earlier(candidate: datetime | None, than: datetime | None) -> bool:
     return candidate is not None and (than is None or candidate < than)
 
 
-def _keep_earliest(session: Session, article_id: int, published: datetime | None) -> None:
+def _keep_earliest(connection: Connection, article_id: int, published: datetime | None) -> None:
     """An exact copy published before the article moves the article's date back."""
-    article = session.get_one(Article, article_id)
-    if _earlier(published, article.published):
-        article.published = published
+    stored = connection.execute(select(Article.published).where(Article.id == article_id)).scalar()
+    if _earlier(published, stored):
+        connection.execute(
+            update(Article).where(Article.id == article_id).values(published=published)
+        )
 
 
-def near_original(session: Session, fingerprint: Fingerprint) -> Article | None:
-    """The near-duplicate index's answer: the first copy of the article whose
-    body is a near copy of ``fingerprint``'s. Candidates share an LSH band key;
-    those whose MinHash estimate is close have their body's shingles compared."""
+def near_original(connection: Connection, fingerprint: Fingerprint) -> Row | None:
+    """The near-duplicate index's answer: the first copy (its ``id`` and
+    ``published``) of the article whose body is a near copy of
+    ``fingerprint``'s. Candidates share an LSH band key; those whose MinHash
+    estimate is close have their body's shingles compared."""
     if not fingerprint.band_keys:
         return None
-    candidates = session.execute(
-        select(Article.id, Article.minhash)
-        .where(
-            Article.id.in_(
-                select(MinhashBand.article_id).where(MinhashBand.key.in_(fingerprint.band_keys))
-            )
-        )
-        .where(Article.minhash.is_not(None))
-    ).all()
+    candidates = connection.execute(_CANDIDATES, {"keys": list(fingerprint.band_keys)}).all()
     close = [article_id for article_id, stored in candidates if fingerprint.may_copy(stored)]
-    best: tuple[float, Article] | None = None
+    best: tuple[float, Row] | None = None
     for article_id in close:
-        article = session.get_one(Article, article_id)
-        similarity = fingerprint.resemblance(article.body)
+        found = connection.execute(_NEAR_COPY, {"id": article_id}).one()
+        similarity = fingerprint.resemblance(found.body)
         if similarity >= fingerprint.threshold and (best is None or similarity > best[0]):
-            best = (similarity, article)
+            best = (similarity, found)
     if best is None:
         return None
     found = best[1]
-    return session.get_one(Article, found.duplicate_of_id) if found.duplicate_of_id else found
+    if found.duplicate_of_id is None:
+        return found
+    return connection.execute(_NEAR_COPY, {"id": found.duplicate_of_id}).one()
+
+
+_CANDIDATES = select(Article.id, Article.minhash).where(
+    Article.id.in_(
+        select(MinhashBand.article_id).where(MinhashBand.key.in_(bindparam("keys", expanding=True)))
+    ),
+    Article.minhash.is_not(None),
+)
+_NEAR_COPY = select(Article.id, Article.body, Article.published, Article.duplicate_of_id).where(
+    Article.id == bindparam("id")
+)

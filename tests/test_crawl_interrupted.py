@@ -113,6 +113,29 @@ def test_sigkill_leaves_no_half_written_page(portal: Portal, database_url: str, 
     complete_run(portal, database_url)
 
 
+def test_a_sigkill_of_the_crawl_alone_ends_its_workers_and_writer(
+    portal: Portal, database_url: str
+) -> None:
+    """Only the crawl's own process is killed (as the OOM killer does): its
+    extraction workers and archive writer end by themselves, mid-page or not,
+    and leave whole pages only."""
+    Archive.open(database_url).close()
+    process = start(portal, database_url, *SLOW)
+    wait_for_captures(database_url, 5, process)
+    os.kill(process.pid, signal.SIGKILL)
+    process.communicate(timeout=30)
+    deadline = time.monotonic() + 15
+    while True:  # the crawl's process group: its spawned workers and writer
+        try:
+            os.killpg(process.pid, 0)
+        except ProcessLookupError:
+            break
+        assert time.monotonic() < deadline, "a worker of the killed crawl is still running"
+        time.sleep(0.1)
+    assert len(assert_whole_pages(database_url)) >= 4
+    complete_run(portal, database_url)
+
+
 def limit_file_size(limit: int) -> None:
     """In the crawl's process: no file may grow past ``limit`` bytes (a full disk)."""
     resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))

@@ -1,0 +1,48 @@
+"""Worker processes of a crawl (extraction workers, the archive writer).
+
+They are spawned, never forked: a fork of a process running the reactor is
+not safe. Each ends as soon as the crawl's process is gone, so a crawl killed
+with ``kill -9`` leaves no worker behind.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any
+
+
+def process_pool(
+    workers: int, initializer: Callable[..., None] | None = None, initargs: tuple[Any, ...] = ()
+) -> ProcessPoolExecutor:
+    """A pool of ``workers`` spawned processes that each run ``initializer(*initargs)``
+    first and end with the crawl's process."""
+    return ProcessPoolExecutor(
+        workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_start_worker,
+        initargs=(os.getpid(), initializer, initargs),
+    )
+
+
+def _start_worker(
+    parent: int, initializer: Callable[..., None] | None, initargs: tuple[Any, ...]
+) -> None:
+    _exit_with_parent(parent)
+    if initializer is not None:
+        initializer(*initargs)
+
+
+def _exit_with_parent(parent: int) -> None:
+    """In a worker: end it as soon as process ``parent`` (the crawl) is gone."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-crawl", daemon=True).start()

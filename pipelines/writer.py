@@ -1,0 +1,153 @@
+"""The archive writer: the one process of a crawl that writes to the archive.
+
+``ArchivePipeline`` starts it (a one-process pool whose initializer is
+:func:`start_writer`) and sends it every write of the crawl, pages and run
+records alike. They are stored one after another, in the order they were
+sent; each page is one transaction (capture and article together,
+``Archive.save_page``). In a process of its own the writer never competes with
+Scrapy's reactor for the GIL, which a writer thread did after every database
+call, and SQLite sees a single writer.
+
+A write the database refuses raises :class:`WriteFailed`, whose message is
+the database's reason on one line, so that it reaches the crawl's process
+intact.
+"""
+
+from __future__ import annotations
+
+import logging
+import zlib
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+
+from crawler.items import CaptureItem
+from crawler.job import Window
+from storage.archive import Archive, RunCounts
+from storage.models import Article, Capture
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RunTarget:
+    """Where and for what the writer writes: the archive, and the run's site,
+    id and window (``None``: a daily run, every article is in)."""
+
+    database_url: str
+    site_id: int
+    run_id: int
+    window: Window | None
+
+
+class WriteFailed(Exception):
+    """The archive refused a write; the message is its reason, on one line."""
+
+
+class PageWriter:
+    """Stores a run's pages in its archive."""
+
+    def __init__(self, archive: Archive, target: RunTarget) -> None:
+        self.archive = archive
+        self.target = target
+
+    def save(self, item: CaptureItem) -> str:
+        """Store ``item`` in one transaction; the capture's outcome. When the
+        connection to the database was lost the transaction was rolled back
+        with it, so the page is written once more: nothing is written twice."""
+        try:
+            return self._save(item)
+        except DBAPIError as exc:
+            if not exc.connection_invalidated:
+                raise
+            logger.warning("lost the connection to the archive (%s): writing again", exc.orig)
+            return self._save(item)
+
+    def _save(self, item: CaptureItem) -> str:
+        window = self.target.window
+        article = item.article
+        outcome = "article"
+        if item.error is not None:
+            outcome = "not_article" if item.error.startswith("not an article") else "failed"
+            article = None
+        elif (
+            article is not None
+            and window is not None
+            and not (article.published is not None and window.contains(article.published))
+        ):
+            outcome, article = "outside_window", None
+        capture = Capture(
+            site_id=self.target.site_id,
+            run_id=self.target.run_id,
+            url=item.url,
+            final_url=item.final_url,
+            status=item.status,
+            headers=item.headers,
+            body_zlib=zlib.compress(item.body),
+            fetched_at=item.fetched_at,
+            outcome=outcome,
+            error=item.error,
+            published=item.article.published if item.article is not None else None,
+        )
+        row = None
+        fingerprint = item.fingerprint
+        if article is not None:
+            row = Article(
+                site_id=self.target.site_id,
+                url=item.url,
+                title=article.title,
+                author=article.author,
+                published=article.published,
+                body=article.body,
+                content_hash=fingerprint.content_hash if fingerprint else article.content_hash,
+                minhash=fingerprint.signature if fingerprint else None,
+                extractor_version=article.extractor_version,
+            )
+        return self.archive.save_page(capture, row, fingerprint, item.places)
+
+
+_writer: PageWriter | None = None
+
+
+def start_writer(target: RunTarget) -> None:
+    """In the writer process, once: open the archive."""
+    global _writer
+    _writer = PageWriter(Archive.open(target.database_url), target)
+
+
+@contextmanager
+def _writing() -> Iterator[PageWriter]:
+    """The process's writer; a database error becomes :class:`WriteFailed`."""
+    if _writer is None:
+        raise WriteFailed("the archive writer was not started")
+    try:
+        yield _writer
+    except SQLAlchemyError as exc:
+        raise WriteFailed(str(exc.orig or exc).strip().splitlines()[0]) from exc
+
+
+def save_page(item: CaptureItem) -> str:
+    """Store a fetched page (and its article, when new); its capture's outcome."""
+    with _writing() as writer:
+        return writer.save(item)
+
+
+def record_sightings(links: Mapping[str, Sequence[str]], seen_at: datetime) -> int:
+    """Record that the run's site linked archived articles (``Archive.record_sightings``)."""
+    with _writing() as writer:
+        return writer.archive.record_sightings(writer.target.site_id, links, seen_at)
+
+
+def heartbeat(counts: RunCounts) -> bool:
+    """Store the run's counts so far and that it is alive; False when it was ended."""
+    with _writing() as writer:
+        return writer.archive.runs.heartbeat(writer.target.run_id, counts)
+
+
+def record_list_page(number: int, url: str, family: str, links: list[str]) -> None:
+    """Remember that the run read list page ``number`` and the links first seen on it."""
+    with _writing() as writer:
+        writer.archive.runs.record_list_page(writer.target.run_id, number, url, family, links)
