@@ -2,7 +2,7 @@
 
 Serves N sample articles on 127.0.0.1 (delays off), crawls them into a fresh
 archive with ``scrapy crawl portal`` (raw captures kept, extraction in worker
-processes, one transaction per page), then with ``plain_spider.py``
+processes, one transaction per page in the archive writer process), then with ``plain_spider.py``
 (``trafilatura.extract`` in the callback, a row inserted per article), and
 prints articles/s, CPU ms per article and peak memory of each side by side.
 

@@ -66,6 +66,10 @@ DATABASE_URL = None
 # worker processes for extraction (0: one thread in the crawl's process); default: cores, max 4
 # EXTRACT_WORKERS = 2
 
+# Scrapy re-reads a generator callback's source on every response to warn of a
+# `return value` in it (its cache is keyed by bound methods, new each time):
+# a tenth of the reactor's time. Ruff's B901 (return-in-generator) checks them instead
+WARN_ON_GENERATOR_RETURN_VALUE = False
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"

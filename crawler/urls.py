@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from courlan import normalize_url
@@ -39,8 +40,13 @@ MOBILE_HOST_PREFIXES = ("m.", "mobile.")
 _PATH_SESSION = re.compile(r";jsessionid=[^/?#]*", re.IGNORECASE)
 
 
+@lru_cache(maxsize=4096)
 def location(url: str) -> str:
-    """``url`` as a place: normalized, without fragment, tracking or session parameters."""
+    """``url`` as a place: normalized, without fragment, tracking or session parameters.
+
+    Cached: a list page's links are each located twice (as a place, and on the
+    way to their canonical URL), and pinned notices and menus recur on every
+    list page."""
     url = _PATH_SESSION.sub("", url.strip())
     parts = urlsplit(canonicalize_url(normalize_url(url, strict=False), keep_fragments=False))
     kept = [
