@@ -29,9 +29,11 @@ _MAGIC = (
     (b"GIF8", "GIF image"),
 )
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_VISIBLE_TEXT = (
-    "//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript"
-    " or ancestor::template)]"
+# the first text of the page's body that is shown: not blank (no-break and
+# ideographic spaces are blank too), not in a script
+_FIRST_VISIBLE_TEXT = (
+    "(//body//text()[normalize-space(translate(., '\u00a0\u3000', '  '))]"
+    "[not(ancestor::script or ancestor::style or ancestor::noscript or ancestor::template)])[1]"
 )
 _ALERT = re.compile(r"""\balert\(\s*(["'])(.*?)(?<!\\)\1""", re.DOTALL)
 # what a login or password wall says next to its password field
@@ -77,8 +79,7 @@ def parseable(text: str) -> str:
 def tree_refusal(tree: HtmlElement) -> str | None:
     """Why a parsed page served in place of an article holds none (an alert
     page, a password or login wall), or None."""
-    visible = _text(tree.xpath(_VISIBLE_TEXT))
-    if not visible:
+    if not tree.xpath(_FIRST_VISIBLE_TEXT):
         for script in tree.xpath("//script[not(@src)]/text()"):
             found = _ALERT.search(script)
             if found:

@@ -104,3 +104,21 @@ def test_an_article_with_a_login_box_in_its_sidebar_passes() -> None:
         "</body></html>"
     )
     assert tree_refusal(document_fromstring(page)) is None
+
+
+@pytest.mark.parametrize(
+    "blank", ["", "&nbsp;", "\u3000", "<div> \n </div><noscript>JS를 켜 주세요</noscript>"]
+)
+def test_an_alert_page_with_only_blank_text_is_refused(blank: str) -> None:
+    page = (
+        f"<html><body>{blank}<script>alert('글이 존재하지 않습니다.\\n목록으로 돌아갑니다');"
+        "history.back();</script></body></html>"
+    )
+    assert tree_refusal(document_fromstring(page)) == (
+        "alert page: 글이 존재하지 않습니다. 목록으로 돌아갑니다"
+    )
+
+
+def test_an_alert_script_on_a_page_with_text_is_no_refusal() -> None:
+    page = "<html><body><p>본문입니다.</p><script>alert('저장했습니다');</script></body></html>"
+    assert tree_refusal(document_fromstring(page)) is None
