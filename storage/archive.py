@@ -33,7 +33,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import aliased, sessionmaker
 
-from storage.database import ArchiveUnavailable, open_database
+from storage.database import MATCHING_LOCK, ArchiveUnavailable, hold_lock, open_database
 from storage.models import Article, Base, Capture, MinhashBand, Sighting, Site
 from storage.runs import Runs
 
@@ -239,6 +239,7 @@ class Archive:
         article's canonical URL to the places it was linked by. Unknown URLs
         are ignored; returns how many articles were seen."""
         with self.engine.begin() as connection:
+            hold_lock(connection, MATCHING_LOCK)
             seen = 0
             for url, places in links.items():
                 article_id = connection.execute(_ARTICLE_AT, {"url": url}).scalar()
@@ -259,6 +260,9 @@ def _add_page(
     if article is None:
         capture.id = _insert(connection, capture)
         return
+    # one article matched at a time in the whole archive: the same story saved by
+    # two crawls at once becomes one article and a sighting, not two originals
+    hold_lock(connection, MATCHING_LOCK)
     seen = [article.url, *places]
     at_url, at_sighting, same_body = connection.execute(
         _KNOWN_AS,

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
@@ -77,11 +77,29 @@ def create_archive_engine(url: str) -> Engine:
     return engine
 
 
+# archive-wide locks (PostgreSQL advisory lock keys): see ``hold_lock``
+MIGRATION_LOCK = 0x6E65_7701
+MATCHING_LOCK = 0x6E65_7702
+
+
+def hold_lock(connection: Connection, key: int) -> None:
+    """Take the archive-wide lock ``key`` until ``connection``'s transaction
+    ends: another process taking it waits. On PostgreSQL an advisory lock; on
+    SQLite the database's write lock, its only lock, taken before the
+    transaction reads anything. It must be the transaction's first statement."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+    elif connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 def migrate(engine: Engine) -> None:
-    """Bring the schema of ``engine``'s database to the newest migration."""
+    """Bring the schema of ``engine``'s database to the newest migration. Two
+    processes opening a new archive at once migrate it one after the other."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as connection:
+        hold_lock(connection, MIGRATION_LOCK)
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
 

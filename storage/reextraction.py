@@ -1,5 +1,6 @@
 """What ``scrapy reextract`` reads and writes: archived articles with the raw
-capture each was made from, in batches, and the articles re-made from them."""
+capture each was made from, in batches, and the articles re-made from them,
+with their new fingerprints in the near-duplicate index (MinHash band keys)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from storage.models import Article, Capture, Site
+from storage.models import Article, Capture, MinhashBand, Site
 
 BATCH = 200
 
@@ -41,6 +42,8 @@ class Reextracted:
     published: datetime | None
     body: str
     content_hash: str
+    minhash: bytes | None  # of the new body; None: too short to be matched as a near copy
+    band_keys: tuple[int, ...]
     extractor_version: str
 
 
@@ -90,12 +93,13 @@ def _page(article: Article, cms: str | None, capture: Capture) -> StoredPage:
 
 
 def save_reextracted(engine: Engine, articles: list[Reextracted]) -> None:
-    """Write re-extracted articles, one transaction for the lot."""
+    """Write re-extracted articles, one transaction for the lot: their fields,
+    and their MinHash band keys in place of the old body's."""
     if not articles:
         return
-    with Session(engine) as session, session.begin():
+    with engine.begin() as connection:
         for article in articles:
-            session.execute(
+            connection.execute(
                 update(Article)
                 .where(Article.id == article.article_id)
                 .values(
@@ -104,6 +108,16 @@ def save_reextracted(engine: Engine, articles: list[Reextracted]) -> None:
                     published=article.published,
                     body=article.body,
                     content_hash=article.content_hash,
+                    minhash=article.minhash,
                     extractor_version=article.extractor_version,
                 )
             )
+        ids = [article.article_id for article in articles]
+        connection.execute(delete(MinhashBand).where(MinhashBand.article_id.in_(ids)))
+        bands = [
+            {"key": key, "article_id": article.article_id}
+            for article in articles
+            for key in sorted(set(article.band_keys))
+        ]
+        if bands:
+            connection.execute(insert(MinhashBand), bands)

@@ -5,6 +5,8 @@ stories on one topic kept apart; and the labelled pairs' precision and recall.""
 from __future__ import annotations
 
 import json
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -17,7 +19,7 @@ from pipelines.fingerprint import fingerprint, normalized_text
 from storage.archive import Archive, RunCounts
 from storage.database import MIGRATIONS, create_archive_engine, migrate
 from storage.export import ExportFilter, records
-from storage.models import Article, Base, Sighting
+from storage.models import Article, Base, Capture, Sighting
 from storage.types import SEOUL
 from tests.test_storage import article, capture
 
@@ -133,6 +135,39 @@ def test_a_reprint_on_another_portal_is_linked_to_the_first_copy(
     assert stored[first].duplicate_of_id is None
     exported = {r["url"]: r["duplicate_of"] for r in records(archive.engine, ExportFilter())}
     assert exported == {first: None, reprint: first}
+
+
+def test_one_story_saved_by_several_crawls_at_once_is_one_article(database_url: str) -> None:
+    """Crawls of four portals (each its own connection, as each its own writer
+    process) save the same press release at the same instant: one article,
+    three sightings of it."""
+    crawls = 4
+    ready = threading.Barrier(crawls)
+    found = fingerprint("경산발전 10대 전략 추진", ORIGINAL)
+    pages = []
+    for number in range(crawls):
+        archive = Archive.open(database_url)
+        site = f"portal{number}"
+        site_id = archive.site_id(site, None, f"http://{site}.example/?page={{page}}")
+        run_id = archive.start_run(site_id, "daily", None, None)
+        url = f"http://{site}.example/news/{number}"
+        row = article(site_id, url)
+        row.body, row.content_hash, row.minhash = ORIGINAL, found.content_hash, found.signature
+        pages.append((archive, capture(site_id, run_id, url), row))
+
+    def save_at_once(archive: Archive, page: Capture, row: Article) -> str:
+        ready.wait()
+        return archive.save_page(page, row, found)
+
+    with ThreadPoolExecutor(crawls) as pool:
+        outcomes = list(pool.map(lambda saved: save_at_once(*saved), pages))
+    for archive, _, _ in pages:
+        archive.close()
+    assert sorted(outcomes) == ["article"] + ["duplicate"] * (crawls - 1)
+    archive = Archive.open(database_url)
+    assert len(articles(archive)) == 1
+    assert len(sightings(archive)) == crawls
+    archive.close()
 
 
 def test_different_articles_on_one_topic_are_not_linked(archive: Archive) -> None:

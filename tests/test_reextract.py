@@ -4,17 +4,18 @@ the new extractor cannot read keep their articles, other sites are left alone.""
 
 from __future__ import annotations
 
-import zlib
-from datetime import datetime
 from pathlib import Path
 
+from sqlalchemy import select
+
 from pipelines.extraction import EXTRACTOR_VERSION, extract_article
+from pipelines.fingerprint import fingerprint
 from storage.archive import Archive
-from storage.models import Article, Capture
-from storage.types import SEOUL
+from storage.models import Article, MinhashBand
 from tests.conftest import scrapy
 from tests.fixtures import Fixture, all_fixtures
 from tests.test_crawl import archived
+from tests.test_storage import capture
 
 OLD_VERSION = "1"
 GONE = "http://x.example/bbs/board.php?bo_table=news&wr_id=1"
@@ -40,13 +41,15 @@ def stale_archive(database_url: str) -> dict[str, Fixture]:
             run_id = runs[site] = site_id, archive.start_run(site_id, "daily", None, None)
             for fixture in fixtures:
                 archive.save_page(
-                    capture(*run_id, fixture.url, fixture.body, fixture.content_type),
+                    capture(
+                        *run_id, fixture.url, body=fixture.body, content_type=fixture.content_type
+                    ),
                     stale_article(site_id, fixture),
                 )
         # a page stored as an article that the new extractor no longer reads as one
         site_id, run_id = runs["gyeongsan"]
         archive.save_page(
-            capture(site_id, run_id, GONE, ALERT, "text/html; charset=utf-8"),
+            capture(site_id, run_id, GONE, body=ALERT),
             Article(
                 site_id=site_id,
                 url=GONE,
@@ -61,20 +64,6 @@ def stale_archive(database_url: str) -> dict[str, Fixture]:
     finally:
         archive.close()
     return {fixture.url: fixture for fixtures in chosen.values() for fixture in fixtures}
-
-
-def capture(site_id: int, run_id: int, url: str, body: bytes, content_type: str | None) -> Capture:
-    return Capture(
-        site_id=site_id,
-        run_id=run_id,
-        url=url,
-        final_url=url,
-        status=200,
-        headers={"Content-Type": content_type} if content_type else {},
-        body_zlib=zlib.compress(body),
-        fetched_at=datetime(2024, 5, 1, 9, 0, tzinfo=SEOUL),
-        outcome="article",
-    )
 
 
 def stale_article(site_id: int, fixture: Fixture) -> Article:
@@ -99,6 +88,16 @@ def reextract(database_url: str, tmp_path: Path, *args: str) -> str:
     return result.stdout
 
 
+def band_keys(database_url: str, article_id: int) -> set[int]:
+    archive = Archive.open(database_url)
+    with archive.engine.connect() as connection:
+        keys = connection.scalars(
+            select(MinhashBand.key).where(MinhashBand.article_id == article_id)
+        ).all()
+    archive.close()
+    return set(keys)
+
+
 def test_reextract_updates_stale_articles(database_url: str, tmp_path: Path) -> None:
     fixtures = stale_archive(database_url)
     before = archived(database_url)
@@ -120,6 +119,10 @@ def test_reextract_updates_stale_articles(database_url: str, tmp_path: Path) -> 
         assert stored.extractor_version == EXTRACTOR_VERSION
         fresh = extract_article(fixture.body, fixture.content_type, url, fixture.family)
         assert stored.content_hash == fresh.content_hash != before[url].content_hash
+        # the near-duplicate index holds the new body's MinHash, not the old one's
+        found = fingerprint(fresh.title, fresh.body)
+        assert stored.minhash == found.signature is not None
+        assert band_keys(database_url, stored.id) == set(found.band_keys)
     gone = after[GONE]
     assert (gone.body, gone.extractor_version) == ("글이 존재하지 않습니다.", OLD_VERSION)
 

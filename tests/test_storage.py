@@ -3,6 +3,9 @@ timestamps, one transaction per page, duplicate URLs, run records."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import zlib
 from datetime import UTC, date, datetime
 
@@ -15,19 +18,29 @@ from storage.archive import Archive, RunCounts
 from storage.database import ArchiveUnavailable, open_database
 from storage.models import Article, Base, Capture, CrawlRun
 from storage.types import SEOUL
+from tests.conftest import ROOT
 
 PUBLISHED = datetime(2017, 4, 19, 11, 53, tzinfo=SEOUL)
 
 
-def capture(site_id: int, run_id: int, url: str, outcome: str = "article") -> Capture:
+def capture(
+    site_id: int,
+    run_id: int,
+    url: str,
+    outcome: str = "article",
+    *,
+    body: bytes = "<html>경산발전 10대 전략</html>".encode(),
+    content_type: str | None = "text/html; charset=utf-8",
+) -> Capture:
+    """A fetched page as the archive pipeline stores it (fetched now)."""
     return Capture(
         site_id=site_id,
         run_id=run_id,
         url=url,
         final_url=url,
         status=200,
-        headers={"Content-Type": "text/html; charset=utf-8"},
-        body_zlib=zlib.compress("<html>경산발전 10대 전략</html>".encode()),
+        headers={"Content-Type": content_type} if content_type else {},
+        body_zlib=zlib.compress(body),
         fetched_at=datetime.now(SEOUL),
         outcome=outcome,
     )
@@ -68,6 +81,25 @@ def test_migrations_match_the_models(archive: Archive) -> None:
 def test_opening_twice_is_harmless(database_url: str) -> None:
     for _ in range(2):
         open_database(database_url).dispose()
+
+
+def test_processes_opening_a_new_archive_at_once_all_succeed(database_url: str) -> None:
+    """A new archive opened by several crawls started together is migrated once."""
+    opening = "from storage.archive import Archive; Archive.open().close()"
+    environment = {**os.environ, "DATABASE_URL": database_url}
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-c", opening], cwd=ROOT, env=environment, stderr=subprocess.PIPE
+        )
+        for _ in range(4)
+    ]
+    for process in processes:
+        _, stderr = process.communicate(timeout=120)
+        assert process.returncode == 0, stderr.decode()[-2000:]
+    archive = Archive.open(database_url)
+    with archive.engine.connect() as connection:
+        assert not compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    archive.close()
 
 
 def test_times_come_back_aware_in_seoul(archive: Archive, run: tuple[int, int]) -> None:

@@ -1,7 +1,9 @@
 """``scrapy reextract [--site NAME] [--all] [--workers N]``: re-run extraction
 over the raw captures the archive kept (no network) and update the articles
 made by an older extractor version (``--all``: every article), recording the
-version that made them now. Run it after upgrading newsarchive.
+version that made them now, and their new fingerprints (body hash, MinHash
+band keys) by which later copies are matched. Run it after upgrading
+newsarchive.
 
 A page the new extractor cannot read as an article keeps its stored article,
 and is listed with the reason.
@@ -10,17 +12,17 @@ and is listed with the reason.
 from __future__ import annotations
 
 import argparse
-import multiprocessing
 from collections.abc import Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from scrapy.commands import ScrapyCommand
 
 from crawler.commands import fail
-from pipelines.extract import default_workers, extract_or_reason
+from pipelines.extract import default_workers, extract_and_fingerprint
 from pipelines.extraction import EXTRACTOR_VERSION, ExtractedArticle
+from pipelines.processes import process_pool
 from storage.archive import Archive
 from storage.database import ArchiveUnavailable, open_database
 from storage.reextraction import Reextracted, StoredPage, save_reextracted, stored_pages
@@ -94,9 +96,7 @@ def _pool(workers: int) -> Iterator[Executor | None]:
     if workers <= 0:
         yield None
         return
-    # spawn, as the crawl's extraction pool: no forked copies of open connections
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+    with process_pool(workers) as pool:
         yield pool
 
 
@@ -107,14 +107,14 @@ def _reextract(batch: list[StoredPage], pool: Executor | None, tally: Tally) -> 
         [page.url for page in batch],
         [page.cms for page in batch],
     )
-    results = (
-        pool.map(extract_or_reason, *arguments) if pool else map(extract_or_reason, *arguments)
-    )
+    extract = extract_and_fingerprint
+    results = pool.map(extract, *arguments) if pool else map(extract, *arguments)
     updates = []
     for page, result in zip(batch, results, strict=True):
         if isinstance(result, str):
             tally.failed.append((page.url, result))
             continue
+        result, fingerprint = result
         if _same(page, result):
             tally.unchanged += 1
         else:
@@ -126,7 +126,9 @@ def _reextract(batch: list[StoredPage], pool: Executor | None, tally: Tally) -> 
                 result.author,
                 result.published,
                 result.body,
-                result.content_hash,
+                fingerprint.content_hash,
+                fingerprint.signature,
+                fingerprint.band_keys,
                 result.extractor_version,
             )
         )
