@@ -22,6 +22,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+from apscheduler.job import Job
 from apscheduler.schedulers.base import BaseScheduler
 
 from crawler.commands import fail
@@ -127,11 +128,9 @@ def _apply(scheduler: BaseScheduler, profiles: dict[str, SiteProfile]) -> None:
         logger.info("%s: next run %s", name, when.isoformat(timespec="seconds"))
 
 
-def print_plan(
-    scheduler: BaseScheduler, profiles: dict[str, SiteProfile], archive: Archive
-) -> None:
-    """Each site's schedule, next run and last run."""
-    plan = next_runs(scheduler, profiles)
+def print_plan(jobs: list[Job], profiles: dict[str, SiteProfile], archive: Archive) -> None:
+    """Each site's schedule, next run (from its stored ``jobs``) and last run."""
+    plan = next_runs(jobs, profiles)
     print(f"{'site':<20} {'schedule':<16} {'next run (Asia/Seoul)':<26} last run")
     for name, profile in profiles.items():
         last = archive.runs.listing(name, 1)

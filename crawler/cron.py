@@ -10,6 +10,7 @@ turned into day names before they reach it.
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 from apscheduler.triggers.cron import CronTrigger
 
@@ -30,7 +31,7 @@ def cron_trigger(expression: str) -> CronTrigger:
             f"got {len(fields)}"
         )
     second, minute, hour, day, month, weekday = fields
-    return CronTrigger(
+    trigger = CronTrigger(
         second=second,
         minute=minute,
         hour=hour,
@@ -39,6 +40,9 @@ def cron_trigger(expression: str) -> CronTrigger:
         day_of_week=_weekday_names(weekday),
         timezone=SEOUL,
     )
+    if trigger.get_next_fire_time(None, datetime.now(SEOUL)) is None:
+        raise ValueError("it never fires (no such date)")
+    return trigger
 
 
 def _weekday_names(field: str) -> str:

@@ -3,7 +3,7 @@ receive it; and the archived articles a list page linked to (not fetched again).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -22,14 +22,14 @@ class CaptureItem:
     final_url: str  # where redirects ended
     status: int | None  # HTTP status; None when no response came
     headers: dict[str, str]
-    body: bytes
+    body: bytes = field(repr=False)  # logged items would carry whole pages
     fetched_at: datetime
     list_page: int  # the list page that linked to it
     error: str | None = None  # why the fetch failed or the page is not an article
     places: tuple[str, ...] = ()  # the URLs list pages linked it by (crawler.urls.location)
     # filled in by the pipelines
     article: ExtractedArticle | None = None
-    fingerprint: Fingerprint | None = None
+    fingerprint: Fingerprint | None = field(default=None, repr=False)
     outcome: str | None = None
 
 

@@ -123,7 +123,11 @@ def _list_url(value: Any, fail: FieldError) -> str:
         raise fail("list_url", "missing")
     if not isinstance(value, str):
         raise fail("list_url", "must be a URL string")
-    parts = urlsplit(value)
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises on a port out of range
+    except ValueError as exc:
+        raise fail("list_url", f"{value!r} is not a usable URL: {exc}") from exc
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise fail("list_url", f"{value!r} is not an http(s) URL")
     if "{page}" not in value:

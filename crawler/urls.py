@@ -83,7 +83,10 @@ def canonical_url(
 
 
 def _desktop_host(netloc: str, home: str | None) -> str:
-    """``m.example.kr`` -> the home host when it is ``example.kr`` or ``www.example.kr``."""
+    """``m.example.kr`` -> the home host when it is ``example.kr`` or ``www.example.kr``;
+    kept when the site itself is on ``m.example.kr``."""
+    if netloc == home:
+        return netloc
     for prefix in MOBILE_HOST_PREFIXES:
         if netloc.startswith(prefix):
             bare = netloc[len(prefix) :]

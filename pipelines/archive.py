@@ -37,6 +37,7 @@ from crawler.job import CrawlJob
 from pipelines import writer
 from pipelines.processes import process_pool
 from storage.archive import Archive, RunCounts
+from storage.database import one_line
 from storage.runs import HEARTBEAT_INTERVAL
 
 logger = logging.getLogger(__name__)
@@ -87,9 +88,16 @@ class ArchivePipeline:
         self._write(
             "cannot record the run's progress",
             writer.heartbeat,
-            copy.copy(self.counts),
+            self._counts_now(),
             then=self._still_running,
         )
+
+    def _counts_now(self) -> RunCounts:
+        """The run's counts so far: pages by outcome, and list pages that failed
+        (kept by the heartbeat too, so a run killed mid-way still shows them)."""
+        counts = copy.copy(self.counts)
+        counts.list_failed = self.crawler.stats.get_value("list_pages/failed", 0)  # type: ignore[union-attr]
+        return counts
 
     def _still_running(self, running: bool) -> None:
         if not running:
@@ -152,14 +160,14 @@ class ArchivePipeline:
         if self.archive is None or self.run_id is None:
             return
         status = "finished" if reason == "finished" else reason
-        self.counts.list_failed = self.crawler.stats.get_value("list_pages/failed", 0)  # type: ignore[union-attr]
+        counts = self._counts_now()
         try:
-            self.archive.finish_run(self.run_id, status, self.counts)
+            self.archive.finish_run(self.run_id, status, counts)
         except SQLAlchemyError as exc:
             logger.error(
                 "could not record the end of run %d: %s",
                 self.run_id,
-                str(exc.orig or exc).splitlines()[0],
+                one_line(exc),
             )
         finally:
             self.archive.close()
@@ -167,11 +175,11 @@ class ArchivePipeline:
             "run %d %s: %d pages, %d new, %d duplicate, %d failed, %d list pages failed",
             self.run_id,
             status,
-            self.counts.pages,
-            self.counts.new,
-            self.counts.duplicate,
-            self.counts.failed,
-            self.counts.list_failed,
+            counts.pages,
+            counts.new,
+            counts.duplicate,
+            counts.failed,
+            counts.list_failed,
         )
 
 

@@ -17,8 +17,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from lxml.etree import ParserError
-from lxml.html import HtmlElement, document_fromstring
+from lxml.html import HtmlElement
 
 from crawler import families
 from pipelines import cleanup, metadata, pages
@@ -73,13 +72,10 @@ def extract_article(
     """
     if refused := pages.refusal(body, content_type):
         raise NotAnArticle(refused)
-    text = pages.parseable(decode_html(body, content_type).text)
-    if not text.strip():
-        raise NotAnArticle("empty page")
     try:
-        tree = document_fromstring(text)
-    except (ParserError, ValueError) as exc:
-        raise NotAnArticle(f"unparseable HTML: {exc}") from exc
+        tree = pages.html_tree(decode_html(body, content_type).text)
+    except pages.Unparseable as exc:
+        raise NotAnArticle(str(exc)) from exc
     if refused := pages.tree_refusal(tree):
         raise NotAnArticle(refused)
     portal = families.get(family) if family else families.detect(tree)

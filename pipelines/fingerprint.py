@@ -94,7 +94,7 @@ def shingles(text: str, size: int = SHINGLE) -> set[str]:
 def minhash(items: set[str], num_perm: int = NUM_PERM) -> np.ndarray:
     """The MinHash signature of ``items``: ``num_perm`` unsigned 32-bit values."""
     sketch = RMinHash(num_perm=num_perm, seed=SEED)
-    sketch.update(sorted(items))
+    sketch.update(list(items))  # MinHash does not depend on order: no need to sort
     return np.asarray(sketch.digest(), dtype=np.uint32)
 
 

@@ -4,9 +4,10 @@ Portals answer an article URL with things that are not articles: attachments
 (PDF, HWP, images), and, with status 200, Gnuboard's alert pages for deleted
 or members-only posts ("글이 존재하지 않습니다", "글을 읽을 권한이 없습니다")
 and password or login walls. Extraction asks :func:`refusal` (raw bytes) and
-:func:`tree_refusal` (parsed page) and gives up with their one-line reason;
-:func:`parseable` removes what no HTML parser should see (NUL and other
-control characters).
+:func:`tree_refusal` (parsed page) and gives up with their one-line reason.
+:func:`html_tree` parses a page's text (list and article pages alike), without
+what no HTML parser should see: NUL and other control characters, and an XML
+declaration naming an encoding the text no longer has.
 
 Pure functions of the page: no network, no database.
 """
@@ -15,7 +16,8 @@ from __future__ import annotations
 
 import re
 
-from lxml.html import HtmlElement
+from lxml.etree import ParserError
+from lxml.html import HtmlElement, document_fromstring
 
 _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
@@ -29,6 +31,8 @@ _MAGIC = (
     (b"GIF8", "GIF image"),
 )
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# lxml refuses a str that declares its encoding (old XHTML portals start so)
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 # the first text of the page's body that is shown: not blank (no-break and
 # ideographic spaces are blank too), not in a script
 _FIRST_VISIBLE_TEXT = (
@@ -68,6 +72,22 @@ def refusal(body: bytes, content_type: str | None) -> str | None:
     if mime and mime not in _HTML_TYPES:
         return f"not a web page ({mime})"
     return None
+
+
+def html_tree(text: str) -> HtmlElement:
+    """The parsed page of ``text``; :class:`Unparseable` with the parser's reason
+    when it holds no document."""
+    text = _XML_DECLARATION.sub("", parseable(text), count=1)
+    if not text.strip():
+        raise Unparseable("empty page")
+    try:
+        return document_fromstring(text)
+    except (ParserError, ValueError) as exc:
+        raise Unparseable(f"unparseable HTML: {exc}") from exc
+
+
+class Unparseable(ValueError):
+    """A page's text holds no HTML document; the message says why, on one line."""
 
 
 def parseable(text: str) -> str:

@@ -99,7 +99,8 @@ def _extractor(settings: BodySettings) -> Extractor:
 
 def body_paragraphs(element: HtmlElement, url: str, settings: BodySettings) -> list[str]:
     """The paragraphs trafilatura finds in ``element`` (a page, or a body
-    container, which is moved out of its page)."""
+    container); ``element`` itself is left as it was, for what is read after."""
+    element = deepcopy(element)
     _drop_link_lists(element)
     if element.tag != "html":
         _divs_as_paragraphs(element)

@@ -2,13 +2,15 @@
 
 They are spawned, never forked: a fork of a process running the reactor is
 not safe. Each ends as soon as the crawl's process is gone, so a crawl killed
-with ``kill -9`` leaves no worker behind.
+with ``kill -9`` leaves no worker behind. They ignore Ctrl-C (the terminal
+sends it to the whole process group): the crawl's process decides how to stop.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import threading
 import time
 from collections.abc import Callable
@@ -32,6 +34,7 @@ def process_pool(
 def _start_worker(
     parent: int, initializer: Callable[..., None] | None, initargs: tuple[Any, ...]
 ) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _exit_with_parent(parent)
     if initializer is not None:
         initializer(*initargs)

@@ -27,6 +27,7 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from crawler.items import CaptureItem
 from crawler.job import Window
 from storage.archive import Archive, RunCounts
+from storage.database import ArchiveUnavailable, create_archive_engine, one_line
 from storage.models import Article, Capture
 
 logger = logging.getLogger(__name__)
@@ -109,24 +110,30 @@ class PageWriter:
         return self.archive.save_page(capture, row, fingerprint, item.places)
 
 
+_target: RunTarget | None = None
 _writer: PageWriter | None = None
 
 
 def start_writer(target: RunTarget) -> None:
-    """In the writer process, once: open the archive."""
-    global _writer
-    _writer = PageWriter(Archive.open(target.database_url), target)
+    """In the writer process, once: remember what to write for. The archive is
+    opened at the first write (the crawl has migrated it), so that a failure
+    to open it is a :class:`WriteFailed` like any other."""
+    global _target
+    _target = target
 
 
 @contextmanager
 def _writing() -> Iterator[PageWriter]:
     """The process's writer; a database error becomes :class:`WriteFailed`."""
-    if _writer is None:
-        raise WriteFailed("the archive writer was not started")
+    global _writer
     try:
+        if _writer is None:
+            if _target is None:
+                raise WriteFailed("the archive writer was not started")
+            _writer = PageWriter(Archive(create_archive_engine(_target.database_url)), _target)
         yield _writer
-    except SQLAlchemyError as exc:
-        raise WriteFailed(str(exc.orig or exc).strip().splitlines()[0]) from exc
+    except (SQLAlchemyError, ArchiveUnavailable) as exc:
+        raise WriteFailed(one_line(exc)) from exc
 
 
 def save_page(item: CaptureItem) -> str:

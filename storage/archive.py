@@ -33,7 +33,14 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import aliased, sessionmaker
 
-from storage.database import MATCHING_LOCK, ArchiveUnavailable, hold_lock, open_database
+from storage.database import (
+    MATCHING_LOCK,
+    ArchiveUnavailable,
+    hold_lock,
+    one_line,
+    open_database,
+    safe_url,
+)
 from storage.models import Article, Base, Capture, MinhashBand, Sighting, Site
 from storage.runs import Runs
 
@@ -100,9 +107,8 @@ class Archive:
                 connection.execute(text("UPDATE alembic_version SET version_num = version_num"))
                 connection.rollback()
         except SQLAlchemyError as exc:
-            reason = str(exc.orig or exc).strip().splitlines()[0]
-            url = self.engine.url.render_as_string(hide_password=True)
-            raise ArchiveUnavailable(f"archive {url!r} is not writable: {reason}") from exc
+            url = safe_url(self.engine.url)
+            raise ArchiveUnavailable(f"archive {url!r} is not writable: {one_line(exc)}") from exc
 
     def site_id(self, name: str, cms: str | None, list_url: str) -> int:
         """The id of site ``name``, registering it or updating its settings."""
@@ -218,18 +224,8 @@ class Archive:
         writer process (``pipelines.writer``), so it writes with Core
         statements rather than the ORM's unit of work.
         """
-        outcome = capture.outcome
-        try:
-            with self.engine.begin() as connection:
-                _add_page(connection, capture, article, fingerprint, places)
-        except IntegrityError:
-            if article is None:
-                raise
-            # another run stored the same URL or sighting between our check and our insert
-            capture.id = article.id = article.duplicate_of_id = None
-            capture.outcome = outcome
-            with self.engine.begin() as connection:
-                _add_page(connection, capture, article, fingerprint, places)
+        with self.engine.begin() as connection:
+            _add_page(connection, capture, article, fingerprint, places)
         return capture.outcome
 
     def record_sightings(
@@ -281,7 +277,7 @@ def _add_page(
     capture.id = _insert(connection, capture)
     article.capture_id = capture.id
     # a near copy published before the first copy becomes the first copy
-    first = root is not None and _earlier(article.published, root.published)
+    first = root is not None and earlier(article.published, root.published)
     article.duplicate_of_id = root.id if root is not None and not first else None
     article.id = _insert(connection, article)
     if fingerprint is not None and fingerprint.band_keys:
@@ -369,14 +365,15 @@ def _sight(
             )
 
 
-def _earlier(candidate: datetime | None, than: datetime | None) -> bool:
+def earlier(candidate: datetime | None, than: datetime | None) -> bool:
+    """Whether ``candidate`` is a publication time before ``than`` (None: unknown)."""
     return candidate is not None and (than is None or candidate < than)
 
 
 def _keep_earliest(connection: Connection, article_id: int, published: datetime | None) -> None:
     """An exact copy published before the article moves the article's date back."""
     stored = connection.execute(select(Article.published).where(Article.id == article_id)).scalar()
-    if _earlier(published, stored):
+    if earlier(published, stored):
         connection.execute(
             update(Article).where(Article.id == article_id).values(published=published)
         )

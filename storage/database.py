@@ -13,8 +13,9 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.util.exc import CommandError
 from sqlalchemy import Connection, Engine, create_engine, event, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -71,7 +72,7 @@ def create_archive_engine(url: str) -> Engine:
             _with_driver(url), pool_pre_ping=True, connect_args=_connect_args(url)
         )
     except (ArgumentError, ImportError, ValueError) as exc:
-        raise ArchiveUnavailable(f"DATABASE_URL {_safe(url)!r} is not usable: {exc}") from exc
+        raise ArchiveUnavailable(f"DATABASE_URL {safe_url(url)!r} is not usable: {exc}") from exc
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _tune_sqlite)
     return engine
@@ -115,18 +116,34 @@ def open_database(url: str | None = None) -> Engine:
     if engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:"):
         folder = Path(engine.url.database).resolve().parent
         if not folder.is_dir():
-            raise ArchiveUnavailable(f"DATABASE_URL {_safe(url)!r}: folder {folder} does not exist")
+            raise ArchiveUnavailable(
+                f"DATABASE_URL {safe_url(url)!r}: folder {folder} does not exist"
+            )
     try:
         migrate(engine)
+    except CommandError as exc:  # a revision this version does not know
+        engine.dispose()
+        raise ArchiveUnavailable(
+            f"archive {safe_url(url)!r} was migrated by a newer newsarchive "
+            f"({one_line(exc)}): upgrade newsarchive to use it"
+        ) from exc
     except (SQLAlchemyError, OSError) as exc:
         engine.dispose()
-        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
-        raise ArchiveUnavailable(f"cannot open archive {_safe(url)!r}: {reason}") from exc
+        raise ArchiveUnavailable(f"cannot open archive {safe_url(url)!r}: {one_line(exc)}") from exc
     return engine
 
 
-def _safe(url: str) -> str:
+def one_line(error: BaseException) -> str:
+    """What the database (or driver) said of ``error``, on one line; its type
+    when it said nothing."""
+    said = str(getattr(error, "orig", None) or error).strip()
+    return said.splitlines()[0] if said else type(error).__name__
+
+
+def safe_url(url: str | URL) -> str:
     """``url`` with any password hidden, for messages."""
+    if isinstance(url, URL):
+        return url.render_as_string(hide_password=True)
     try:
         return make_url(url).render_as_string(hide_password=True)
     except ArgumentError:

@@ -170,4 +170,5 @@ class MinhashBand(Base):
     __table_args__ = {"sqlite_with_rowid": False}
 
     key: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id"), primary_key=True)
+    # indexed on its own too: re-extraction replaces one article's keys
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id"), primary_key=True, index=True)

@@ -8,10 +8,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Engine, delete, insert, select, update
+from sqlalchemy import Engine, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from storage.models import Article, Capture, MinhashBand, Site
+from storage.archive import earlier
+from storage.models import Article, Capture, MinhashBand, Sighting, Site
 
 BATCH = 200
 
@@ -99,13 +100,17 @@ def save_reextracted(engine: Engine, articles: list[Reextracted]) -> None:
         return
     with engine.begin() as connection:
         for article in articles:
+            # the earliest publication still wins: a copy elsewhere published
+            # before this page's own date keeps the article's date back
+            copied = connection.execute(_EARLIEST_COPY, {"id": article.article_id}).scalar()
+            published = copied if earlier(copied, article.published) else article.published
             connection.execute(
                 update(Article)
                 .where(Article.id == article.article_id)
                 .values(
                     title=article.title,
                     author=article.author,
-                    published=article.published,
+                    published=published,
                     body=article.body,
                     content_hash=article.content_hash,
                     minhash=article.minhash,
@@ -121,3 +126,10 @@ def save_reextracted(engine: Engine, articles: list[Reextracted]) -> None:
         ]
         if bands:
             connection.execute(insert(MinhashBand), bands)
+
+
+# when the article was first published at another place (an exact copy's sighting)
+_EARLIEST_COPY = select(func.min(Sighting.published)).where(
+    Sighting.article_id == bindparam("id"),
+    Sighting.url != select(Article.url).where(Article.id == bindparam("id")).scalar_subquery(),
+)

@@ -151,7 +151,8 @@ def silent_server() -> Iterator[int]:
 @pytest.mark.parametrize(
     ("change", "problem"),
     [
-        ({"host": "no-such-host.invalid"}, "no-such-host.invalid"),
+        # a socket folder that does not exist: no host name to look up (no DNS query)
+        ({"host": "/nonexistent-newsarchive"}, "/nonexistent-newsarchive"),
         ({"port": 1, "password": "s3cret"}, "Connection refused"),
         ({"username": "nobody_here"}, 'role "nobody_here" does not exist'),
         ({"database": "no_such_archive"}, 'database "no_such_archive" does not exist'),

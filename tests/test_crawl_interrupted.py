@@ -136,6 +136,24 @@ def test_a_sigkill_of_the_crawl_alone_ends_its_workers_and_writer(
     complete_run(portal, database_url)
 
 
+def test_ctrl_c_stops_the_crawl_and_its_workers(portal: Portal, database_url: str) -> None:
+    """Ctrl-C in a terminal reaches the crawl's whole process group: the crawl
+    shuts down (its workers leave that to it), records the run, keeps whole pages."""
+    Archive.open(database_url).close()
+    process = start(portal, database_url, *SLOW)
+    wait_for_captures(database_url, 5, process)
+    os.killpg(process.pid, signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 1, stderr[-3000:]
+    assert "Traceback" not in stderr, stderr[-3000:]
+    assert len(assert_whole_pages(database_url)) >= 4
+    archive = Archive.open(database_url)
+    with archive.sessions() as session:
+        assert session.scalars(select(CrawlRun.status)).all() == ["shutdown"]
+    archive.close()
+    complete_run(portal, database_url)
+
+
 def test_a_dead_archive_writer_stops_the_crawl_with_one_clear_line(
     portal: Portal, tmp_path: Path
 ) -> None:

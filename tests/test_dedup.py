@@ -20,6 +20,7 @@ from storage.archive import Archive, RunCounts
 from storage.database import MIGRATIONS, create_archive_engine, migrate
 from storage.export import ExportFilter, records
 from storage.models import Article, Base, Capture, Sighting
+from storage.reextraction import Reextracted, save_reextracted
 from storage.types import SEOUL
 from tests.test_storage import article, capture
 
@@ -186,6 +187,27 @@ def test_an_exact_copy_published_earlier_moves_the_publication_back(archive: Arc
     assert article.published == earlier
     by_url = {s.url: s.published for s in sightings(archive)}
     assert by_url == {"http://gyeongil.example/a/1": PUBLISHED, "http://daegu.example/7": earlier}
+
+
+def test_re_extraction_keeps_a_publication_moved_back_by_an_earlier_copy(
+    archive: Archive,
+) -> None:
+    save(archive, "gyeongil", "http://gyeongil.example/a/1", ORIGINAL)
+    copy_published = PUBLISHED - timedelta(days=1)
+    save(archive, "gyeongil", "http://gyeongil.example/a/2", ORIGINAL, copy_published)
+    (article,) = articles(archive).values()
+    found = fingerprint(article.title, article.body)
+
+    def reextracted(published: datetime) -> Reextracted:
+        return Reextracted(
+            article.id, article.title, None, published, article.body,
+            found.content_hash, found.signature, found.band_keys, "9",
+        )  # fmt: skip
+
+    save_reextracted(archive.engine, [reextracted(PUBLISHED)])  # the page's own date
+    assert articles(archive)[article.url].published == copy_published
+    save_reextracted(archive.engine, [reextracted(copy_published - timedelta(hours=1))])
+    assert articles(archive)[article.url].published == copy_published - timedelta(hours=1)
 
 
 def test_a_near_copy_published_earlier_becomes_the_first_copy(archive: Archive) -> None:

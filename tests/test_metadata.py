@@ -9,6 +9,7 @@ from lxml.html import document_fromstring
 
 from crawler.families.dates import is_date_line, labelled_published, published_in
 from pipelines import metadata
+from pipelines.extraction import extract_article
 from storage.types import SEOUL
 
 RANKING = (
@@ -85,3 +86,17 @@ def test_byline_elements() -> None:
     record = '{"@type": "NewsArticle", "author": [{"name": "A"}, {"name": "B"}]}'
     json_ld = f'<script type="application/ld+json">{record}</script>'
     assert metadata.author(tree("", json_ld)) == "A, B"
+
+
+def test_the_author_is_read_from_the_page_as_fetched_not_as_extraction_left_it() -> None:
+    """Extracting the body drops link lists; an author link in one is still read."""
+    page = (
+        "<html><head><title>경산시 소식</title></head><body><article><h1>경산시 소식</h1>"
+        "<ul><li><a rel='author' href='/u/1'>홍길동</a></li>"
+        "<li><a href='/a'>공유</a></li><li><a href='/b'>인쇄</a></li></ul>"
+        "<p>경산시가 올해 10대 전략을 발표했다. 시는 지역 발전을 위해 예산을 늘린다.</p>"
+        "<p>둘째 문단에서는 세부 계획을 설명한다. 주민 의견도 듣기로 했다.</p>"
+        "</article></body></html>"
+    ).encode()
+    article = extract_article(page, "text/html; charset=utf-8", "http://blog.kr/view?id=1", None)
+    assert article.author == "홍길동"

@@ -13,7 +13,7 @@ import pytest
 from lxml.html import document_fromstring
 
 from pipelines.extraction import NotAnArticle, extract_article
-from pipelines.pages import parseable, refusal, tree_refusal
+from pipelines.pages import Unparseable, html_tree, parseable, refusal, tree_refusal
 from tests.sample_portal import SamplePortal, serve
 from tests.sample_portal.faults import CASES, NOT_ARTICLE
 
@@ -122,3 +122,13 @@ def test_an_alert_page_with_only_blank_text_is_refused(blank: str) -> None:
 def test_an_alert_script_on_a_page_with_text_is_no_refusal() -> None:
     page = "<html><body><p>본문입니다.</p><script>alert('저장했습니다');</script></body></html>"
     assert tree_refusal(document_fromstring(page)) is None
+
+
+def test_a_page_declaring_its_encoding_in_an_xml_declaration_is_parsed() -> None:
+    xhtml = (
+        '<?xml version="1.0" encoding="euc-kr"?>\n<!DOCTYPE html>'
+        '<html xmlns="http://www.w3.org/1999/xhtml"><body><p>경산시 소식</p></body></html>'
+    )
+    assert html_tree(xhtml).text_content() == "경산시 소식"
+    with pytest.raises(Unparseable, match="empty page"):
+        html_tree('<?xml version="1.0"?>\n \x00 ')

@@ -61,6 +61,12 @@ def test_a_plain_list_is_accepted(tmp_path: Path) -> None:
             "schedule",
             "bad cron",
         ),
+        (
+            "name: x\n    list_url: 'http://x.example/{page}'\n    schedule: '0 6 30 2 *'",
+            "schedule",
+            "never fires",
+        ),
+        ("name: x\n    list_url: 'http://x.example:99999/{page}'", "list_url", "not a usable URL"),
         ("name: x\n    list_url: 'http://x.example/{page}'\n    listurl: y", "listurl", "unknown"),
         ("name: 'bad name!'\n    list_url: 'http://x.example/{page}'", "name", "letters"),
     ],

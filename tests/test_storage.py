@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from storage.archive import Archive, RunCounts
 from storage.database import ArchiveUnavailable, open_database
@@ -100,6 +100,16 @@ def test_processes_opening_a_new_archive_at_once_all_succeed(database_url: str) 
     with archive.engine.connect() as connection:
         assert not compare_metadata(MigrationContext.configure(connection), Base.metadata)
     archive.close()
+
+
+def test_an_archive_of_a_newer_version_is_one_clear_error(database_url: str) -> None:
+    archive = Archive.open(database_url)
+    with archive.engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = '9999_from_the_future'"))
+    archive.close()
+    with pytest.raises(ArchiveUnavailable, match="migrated by a newer newsarchive") as raised:
+        Archive.open(database_url)
+    assert "\n" not in str(raised.value) and "9999_from_the_future" in str(raised.value)
 
 
 def test_times_come_back_aware_in_seoul(archive: Archive, run: tuple[int, int]) -> None:

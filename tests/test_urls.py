@@ -90,4 +90,21 @@ def test_list_links_keep_the_places_each_article_was_linked_by() -> None:
         ],
         GNUBOARD.replace("wr_id=5", "wr_id=4"): [GNUBOARD.replace("wr_id=5", "wr_id=4")],
     }
-    assert families.get("gnuboard5").article_links(tree, page) == list(linked)
+
+
+def test_malformed_links_on_a_list_page_are_skipped() -> None:
+    page = "http://www.gyeongil.kr/bbs/board.php?bo_table=news&page=1"
+    tree = document_fromstring(
+        """<div id="bo_list">
+        <a href="http://[broken/bbs/board.php?bo_table=news&amp;wr_id=9">IPv6</a>
+        <a href="//www.gyeongil.kr:99999/bbs/board.php?bo_table=news&amp;wr_id=8">포트</a>
+        <a href="./board.php?bo_table=news&amp;wr_id=5">기사</a>
+        </div>"""
+    )
+    assert list(families.get("gnuboard5").linked_articles(tree, page)) == [GNUBOARD]
+
+
+def test_a_site_on_a_mobile_host_keeps_its_host() -> None:
+    home = "https://m.samplenews.kr/news/articleList.html?page=1"
+    url = "https://m.samplenews.kr/news/article.html?no=123"
+    assert families.get("newscms").canonical_url(url, home=home) == url

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar
 from urllib.parse import urljoin, urlsplit
@@ -54,18 +54,13 @@ class ArticleLayout:
     published: str
     author: str | None = None
     drop: str | None = None
-    _compiled: dict[str, CSSSelector] = field(
-        default_factory=dict, init=False, compare=False, repr=False
-    )
 
     def select(self, which: str, tree: HtmlElement) -> list[HtmlElement]:
         """The elements ``which`` (a field name) selects, in document order."""
         selector = getattr(self, which)
         if selector is None:
             return []
-        if which not in self._compiled:
-            self._compiled[which] = CSSSelector(selector)
-        return self._compiled[which](tree)
+        return _selector(selector)(tree)
 
     def candidates(self, which: str, tree: HtmlElement) -> Iterator[HtmlElement]:
         """The elements ``which`` selects, alternative by alternative."""
@@ -123,12 +118,6 @@ class PortalFamily:
         """Whether ``tree`` (a list or article page) is served by this family."""
         raise NotImplementedError
 
-    def article_links(
-        self, tree: HtmlElement, page_url: str, pattern: re.Pattern[str] | None = None
-    ) -> list[str]:
-        """The canonical URLs of the articles a list page links to, in page order."""
-        return list(self.linked_articles(tree, page_url, pattern))
-
     def linked_articles(
         self, tree: HtmlElement, page_url: str, pattern: re.Pattern[str] | None = None
     ) -> dict[str, list[str]]:
@@ -140,16 +129,19 @@ class PortalFamily:
             href = (anchor.get("href") or "").strip()
             if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
                 continue
-            url = urljoin(page_url, href)
-            if urlsplit(url).scheme not in ("http", "https"):
+            try:
+                url = urljoin(page_url, href)
+                if urlsplit(url).scheme not in ("http", "https"):
+                    continue
+                canonical = self.canonical_url(url, home=page_url)
+                place = urls.location(url)
+            except ValueError:  # a malformed link (a port out of range, a broken host)
                 continue
-            canonical = self.canonical_url(url, home=page_url)
             if pattern is not None and not pattern.search(canonical):
                 continue
             if pattern is None and not self.is_article_url(canonical, page_url):
                 continue
             places = links.setdefault(canonical, [])
-            place = urls.location(url)
             if place not in places:
                 places.append(place)
         return links

@@ -23,6 +23,10 @@ MODIFIED_LABELS = ("수정일", "수정", "업데이트", "최종수정")
 _LABELS = re.compile(
     "|".join(sorted(PUBLISHED_LABELS + MODIFIED_LABELS + ("일시", "날짜"), key=len, reverse=True))
 )
+# a published or modified label, kept by split() between the pieces it separates
+_STAMP_LABEL = re.compile(
+    "(" + "|".join(sorted(PUBLISHED_LABELS + MODIFIED_LABELS, key=len, reverse=True)) + ")"
+)
 _DATE_LINE_REST = re.compile(r"[^\s:|·/()\[\],.\-]")
 # a publication label right before its date: 입력 2020.11.21 08:08, 등록일 : 2019-05-08
 _LABELLED = re.compile(
@@ -64,8 +68,7 @@ def published_in(text: str) -> datetime | None:
     only follows a modified label (수정, ...) is never taken; an unlabelled
     date is taken when nothing is labelled.
     """
-    labels = "|".join(sorted(PUBLISHED_LABELS + MODIFIED_LABELS, key=len, reverse=True))
-    pieces = re.split(f"({labels})", text)
+    pieces = _STAMP_LABEL.split(text)
     unlabelled: datetime | None = None
     current_label: str | None = None
     for piece in pieces:

@@ -30,7 +30,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import scrapy
-from lxml.html import HtmlElement, document_fromstring
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.http import Response, TextResponse
@@ -43,7 +42,7 @@ from crawler.families import PortalFamily
 from crawler.items import CaptureItem, SeenLinks
 from crawler.job import CrawlJob, crawl_job
 from crawler.scope import SiteScope
-from pipelines.pages import refusal
+from pipelines.pages import Unparseable, html_tree, refusal
 from storage.archive import Archive
 from storage.types import now_seoul
 
@@ -96,7 +95,6 @@ class PortalSpider(scrapy.Spider):
         super().__init__(**kw)
         self.job = crawl_job(site, since, until)
         self.profile = self.job.profile
-        self.allowed_domains = sorted(self.profile.hosts)
         self.family: PortalFamily | None = (
             families.get(self.profile.cms) if self.profile.cms else None
         )
@@ -184,8 +182,12 @@ class PortalSpider(scrapy.Spider):
         if problem is not None:
             yield from self._list_page_failed(number, problem)
             return
+        try:
+            tree = html_tree(response.text)
+        except Unparseable as exc:
+            yield from self._list_page_failed(number, str(exc))
+            return
         self._list_failures = 0
-        tree = _tree(response)
         if self.family is None:
             self.family = families.detect(tree)
             logger.info("%s: detected portal family %s", self.profile.name, self.family.name)
@@ -370,10 +372,6 @@ class PortalSpider(scrapy.Spider):
 
     def _close_archive(self) -> None:
         self.archive.close()
-
-
-def _tree(response: Response) -> HtmlElement:
-    return document_fromstring(response.text or "<html></html>")
 
 
 def _asked_url(request: scrapy.Request) -> str:

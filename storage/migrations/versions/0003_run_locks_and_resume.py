@@ -3,7 +3,7 @@ exit code, one running run per site, the list pages a run read, and the
 publication date of each capture.
 
 Revision ID: 0003
-Revises: 0001
+Revises: 0002
 Create Date: 2026-11-23
 """
 

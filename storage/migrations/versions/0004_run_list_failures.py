@@ -1,7 +1,7 @@
 """Crawl runs count the list pages they could not read.
 
 Revision ID: 0004
-Revises: 0001
+Revises: 0003
 Create Date: 2026-11-22
 """
 
