@@ -1,7 +1,7 @@
 """Reliability run: crawl the sample portal with every fault and hostile page on.
 
 Serves the three sample sites on 127.0.0.1 with all of
-``tests/sample_portal/faults.ALL_FAULTS`` (errors, resets, a drip, a gzip
+``sample_portal/faults.ALL_FAULTS`` (errors, resets, a drip, a gzip
 bomb, 60 MB pages, redirect loops, alert pages, attachments, broken markup,
 disagreeing encodings, off-site and trap links), crawls each site with
 ``scrapy crawl portal`` into a fresh SQLite archive (project settings, delays
@@ -33,8 +33,8 @@ from throughput import ROOT, run_measured
 
 sys.path.insert(0, str(ROOT))
 
-from tests.sample_portal import SamplePortal, serve
-from tests.sample_portal.faults import ALL_FAULTS
+from sample_portal import SamplePortal, serve
+from sample_portal.faults import ALL_FAULTS
 
 MEMORY_LIMIT_MB = 500
 

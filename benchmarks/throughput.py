@@ -113,7 +113,7 @@ def serve_portal(articles: int, site: str) -> tuple[subprocess.Popen[str], str]:
         [
             sys.executable,
             "-m",
-            "tests.sample_portal",
+            "sample_portal",
             "--articles",
             str(articles),
             "--per-page",

@@ -16,8 +16,8 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
+from sample_portal import SamplePortal, serve
 from storage.database import create_archive_engine
-from tests.sample_portal import SamplePortal, serve
 
 ROOT = Path(__file__).resolve().parent.parent
 POSTGRES_ENV = "NEWSARCHIVE_TEST_POSTGRES_URL"

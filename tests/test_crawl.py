@@ -14,10 +14,10 @@ from lxml.html import document_fromstring
 from sqlalchemy import select
 
 from pipelines.extraction import EXTRACTOR_VERSION
+from sample_portal import Article as SampleArticle
 from storage.archive import Archive
 from storage.models import Article, Capture, CrawlRun
 from tests.conftest import FAST, Portal, scrapy
-from tests.sample_portal import Article as SampleArticle
 
 
 def crawl(

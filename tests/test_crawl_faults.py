@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from sample_portal import SamplePortal, serve
 from storage.archive import Archive
 from storage.models import Article, Capture, CrawlRun
 from tests.conftest import FAST, Portal, scrapy
-from tests.sample_portal import SamplePortal, serve
 
 PER_PAGE = 2
 

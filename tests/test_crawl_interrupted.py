@@ -17,11 +17,11 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.engine import make_url
 
+from sample_portal import SamplePortal, serve
 from storage.archive import Archive
 from storage.database import create_archive_engine
 from storage.models import Article, Capture, CrawlRun
 from tests.conftest import FAST, Portal, start_scrapy
-from tests.sample_portal import SamplePortal, serve
 
 # one request at a time, a little apart: the crawl is still running when it is hit
 SLOW = [*FAST, "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1", "-s", "DOWNLOAD_DELAY=0.05"]

@@ -11,11 +11,11 @@ import pytest
 from sqlalchemy import select
 
 from crawler.urls import location
+from sample_portal import SamplePortal, serve
+from sample_portal.syndication import variant_hrefs
 from storage.archive import Archive
 from storage.models import Article, Sighting
 from tests.conftest import Portal
-from tests.sample_portal import SamplePortal, serve
-from tests.sample_portal.syndication import variant_hrefs
 from tests.test_crawl import article_hits, crawl
 
 

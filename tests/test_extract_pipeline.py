@@ -11,8 +11,8 @@ import signal
 
 from crawler.items import CaptureItem
 from pipelines.extract import ExtractPipeline
+from sample_portal import SamplePortal
 from storage.types import now_seoul
-from tests.sample_portal import SamplePortal
 
 
 def items(count: int) -> list[CaptureItem]:

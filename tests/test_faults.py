@@ -17,11 +17,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from storage.archive import Archive
-from storage.models import Article, Capture, CrawlRun
-from tests.conftest import FAST, scrapy, start_scrapy
-from tests.sample_portal import SamplePortal, serve
-from tests.sample_portal.faults import (
+from sample_portal import SamplePortal, serve
+from sample_portal.faults import (
     ALL_FAULTS,
     CASES,
     EXTENDED_HANGUL,
@@ -33,6 +30,9 @@ from tests.sample_portal.faults import (
     SCRIPT_WRITTEN,
     Planted,
 )
+from storage.archive import Archive
+from storage.models import Article, Capture, CrawlRun
+from tests.conftest import FAST, scrapy, start_scrapy
 
 SITES = ("gnuboard", "newscms", "generic")
 PER_PAGE = 10

@@ -14,8 +14,8 @@ from lxml.html import document_fromstring
 
 from pipelines.extraction import NotAnArticle, extract_article
 from pipelines.pages import Unparseable, html_tree, parseable, refusal, tree_refusal
-from tests.sample_portal import SamplePortal, serve
-from tests.sample_portal.faults import CASES, NOT_ARTICLE
+from sample_portal import SamplePortal, serve
+from sample_portal.faults import CASES, NOT_ARTICLE
 
 FAMILY = {"gnuboard": "gnuboard5", "newscms": "newscms", "generic": "generic"}
 REASONS = {

@@ -17,11 +17,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from sample_portal import SamplePortal, serve
 from storage.archive import Archive
 from storage.models import Article, Capture, CrawlRun, RunListPage
 from storage.types import now_seoul
 from tests.conftest import FAST, Portal, scrapy, start_scrapy
-from tests.sample_portal import SamplePortal, serve
 
 RUNS_HEADS = [
     "run", "site", "mode", "window", "started", "finished", "status",

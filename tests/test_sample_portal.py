@@ -17,7 +17,7 @@ import lxml.html
 import pytest
 import yaml
 
-from tests.sample_portal import Article, SamplePortal, serve
+from sample_portal import Article, SamplePortal, serve
 
 ROOT = Path(__file__).resolve().parent.parent
 SEOUL = "Asia/Seoul"
@@ -298,7 +298,7 @@ def test_cli_serves_until_sigterm() -> None:
         [
             sys.executable,
             "-m",
-            "tests.sample_portal",
+            "sample_portal",
             "--articles",
             "5",
             "--per-page",

@@ -17,10 +17,10 @@ from scrapy.commands import ScrapyCommand
 from scrapy.settings import SETTINGS_PRIORITIES
 
 from crawler.commands import fail
+from sample_portal import SamplePortal, serve
 from storage.archive import Archive
 from storage.database import ArchiveUnavailable, project_root
 from storage.export import ExportFilter, export
-from tests.sample_portal import SamplePortal, serve
 
 # loopback only, so the politeness delays are off
 DEMO_SETTINGS = {

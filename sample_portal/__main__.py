@@ -1,4 +1,4 @@
-"""CLI: `python -m tests.sample_portal --articles 2000 --per-page 20 --port 0 [--seed 1]
+"""CLI: `python -m sample_portal --articles 2000 --per-page 20 --port 0 [--seed 1]
 [--syndicated] [--faults all|NAME,...]`."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from .server import SITES, SamplePortal, serve
 def main(argv: list[str] | None = None) -> int:
     """Serve the sample portal until SIGINT/SIGTERM; print `READY <base url>` once listening."""
     parser = argparse.ArgumentParser(
-        prog="python -m tests.sample_portal",
+        prog="python -m sample_portal",
         description="Serve fake Korean news portals on 127.0.0.1.",
     )
     parser.add_argument("--articles", type=int, default=65, help="articles per site")
@@ -31,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
         help="reprint Gnuboard stories on the news CMS and link URL variants (dedup testing)",
     )
     parser.add_argument(
-        "--faults", default="", help="'all', or comma-separated cases of tests/sample_portal/faults"
+        "--faults", default="", help="'all', or comma-separated cases of sample_portal/faults"
     )
     args = parser.parse_args(argv)
     sites = [name.strip() for name in args.sites.split(",") if name.strip()]
