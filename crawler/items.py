@@ -1,15 +1,44 @@
 """The items a crawl produces: one fetched article page, raw, as the pipelines
-receive it; and the archived articles a list page linked to (not fetched again)."""
+receive it, with why it gave no article when it gave none (:class:`PageError`);
+and the archived articles a list page linked to (not fetched again)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import Enum
 from typing import TYPE_CHECKING
+
+from storage.models import Outcome
 
 if TYPE_CHECKING:
     from pipelines.extraction import ExtractedArticle
     from pipelines.fingerprint import Fingerprint
+
+
+class PageProblem(Enum):
+    """Why a fetched page gave no article; the value begins the stored reason."""
+
+    FETCH = ""  # the request failed: no response, or an HTTP error status
+    NOT_ARTICLE = "not an article"  # a 404, an alert page, an attachment: not fetched again
+    UNDECODABLE = "undecodable"  # its text cannot be decoded
+    EXTRACTION = "extraction failed"  # extraction raised, or its worker died
+
+
+@dataclass(frozen=True)
+class PageError:
+    """A page's problem and its one-line details (``str()``: as the capture keeps it)."""
+
+    problem: PageProblem
+    detail: str
+
+    def __str__(self) -> str:
+        return f"{self.problem.value}: {self.detail}" if self.problem.value else self.detail
+
+    @property
+    def outcome(self) -> Outcome:
+        """What the page's capture is: not an article (for good), or failed (tried again)."""
+        return Outcome.NOT_ARTICLE if self.problem is PageProblem.NOT_ARTICLE else Outcome.FAILED
 
 
 @dataclass
@@ -25,7 +54,7 @@ class CaptureItem:
     body: bytes = field(repr=False)  # logged items would carry whole pages
     fetched_at: datetime
     list_page: int  # the list page that linked to it
-    error: str | None = None  # why the fetch failed or the page is not an article
+    error: PageError | None = None  # why the fetch failed or the page is not an article
     places: tuple[str, ...] = ()  # the URLs list pages linked it by (crawler.urls.location)
     # filled in by the pipelines
     article: ExtractedArticle | None = None

@@ -1,7 +1,8 @@
 """CrawlLauncher: runs ``scrapy crawl portal -a site=NAME`` in a child process
 (a Twisted reactor cannot be restarted in one process), writes its output to
 a log file of its own, and keeps the log file and the exit code with the run
-the child opened. It can stop every crawl it started: SIGTERM first (Scrapy
+the child opened (logging how the run ended, with its one-line reason when
+it was not healthy). It can stop every crawl it started: SIGTERM first (Scrapy
 closes the run cleanly), SIGKILL for those still running after a grace time.
 """
 
@@ -93,9 +94,17 @@ class CrawlLauncher:
             logger.warning("crawl of %s exited %d: %s (see %s)", site, code, reason, log_file)
             return
         self.archive.runs.record_exit(run_id, code, str(log_file))
+        run = self.archive.runs.summary(run_id)
         level = logging.INFO if code == 0 else logging.WARNING
         logger.log(
-            level, "crawl of %s ended: run %d, exit %d, log %s", site, run_id, code, log_file
+            level,
+            "crawl of %s ended: run %d %s, exit %d%s, log %s",
+            site,
+            run_id,
+            run.status,
+            code,
+            f": {run.reason}" if run.reason else "",
+            log_file,
         )
 
     def stop_all(self, grace: float) -> None:

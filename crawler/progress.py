@@ -1,7 +1,8 @@
 """ProgressLog: a line every ``PROGRESS_INTERVAL`` seconds on how a run goes
 (pages archived, new articles, duplicates, failures, rate, list page), so a
-long backfill can be watched in its log. It reads the crawl's stats, which
-the ArchivePipeline and the spider keep; 0 turns it off."""
+long backfill can be watched in its log. It reads the run's counts from the
+run keeper (``crawler.run``) and the list page from the crawl's stats; 0
+turns it off."""
 
 from __future__ import annotations
 
@@ -13,9 +14,9 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from twisted.internet.task import LoopingCall
 
-logger = logging.getLogger(__name__)
+from crawler.run import run_keeper
 
-OUTCOME = "archive/outcome/"
+logger = logging.getLogger(__name__)
 
 
 class ProgressLog:
@@ -45,16 +46,9 @@ class ProgressLog:
             self.task.stop()
 
     def log(self) -> None:
-        job = getattr(self.crawler.spider, "job", None)
-        if job is None or self.crawler.stats is None:
-            return  # not a portal crawl
-        stats = self.crawler.stats.get_stats()
-        outcomes = {
-            key.removeprefix(OUTCOME): value
-            for key, value in stats.items()
-            if key.startswith(OUTCOME)
-        }
-        pages = sum(outcomes.values())
+        run = run_keeper(self.crawler)
+        job, counts = run.job, run.counts
+        pages = counts.pages
         now = time.monotonic()
         rate = (pages - self.last_pages) / max(now - self.last_time, 1e-9)
         self.last_pages, self.last_time = pages, now
@@ -66,8 +60,8 @@ class ProgressLog:
             f" {window.since}..{window.until}" if window else "",
             pages,
             rate,
-            outcomes.get("article", 0),
-            outcomes.get("duplicate", 0),
-            outcomes.get("failed", 0),
-            stats.get("portal/list_page", 0),
+            counts.new,
+            counts.duplicate,
+            counts.failed,
+            self.crawler.stats.get_value("portal/list_page", 0),  # type: ignore[union-attr]
         )

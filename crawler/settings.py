@@ -56,7 +56,8 @@ ITEM_PIPELINES = {
     "pipelines.extract.ExtractPipeline": 300,
     "pipelines.archive.ArchivePipeline": 900,
 }
-EXTENSIONS = {"crawler.progress.ProgressLog": 500}
+# the run keeper owns the crawl's run: heartbeat, list pages, counts, how it ended
+EXTENSIONS = {"crawler.run.RunKeeper": 100, "crawler.progress.ProgressLog": 500}
 # seconds between progress lines in the log (pages, new articles, rate); 0: none
 PROGRESS_INTERVAL = 60
 # daily runs read on while a list page holds an article published in the last this many days

@@ -19,7 +19,7 @@ from typing import Any
 
 from scrapy.crawler import Crawler
 
-from crawler.items import CaptureItem
+from crawler.items import CaptureItem, PageError, PageProblem
 from pipelines.decoding import Undecodable
 from pipelines.extraction import ExtractedArticle, NotAnArticle, extract_article
 from pipelines.fingerprint import Fingerprint, fingerprint
@@ -28,26 +28,25 @@ from pipelines.processes import process_pool
 
 def extract_or_reason(
     body: bytes, content_type: str | None, url: str, family: str | None
-) -> ExtractedArticle | str:
-    """Run in a worker: the article, or why the page is not one (``not an
-    article: ...``) or cannot be read (``undecodable: ...``)."""
+) -> ExtractedArticle | PageError:
+    """Run in a worker: the article, or why the page is not one or cannot be read."""
     try:
         return extract_article(body, content_type, url, family)
     except NotAnArticle as exc:
-        return f"not an article: {exc}"
+        return PageError(PageProblem.NOT_ARTICLE, str(exc))
     except Undecodable as exc:
-        return f"undecodable: {exc}"
+        return PageError(PageProblem.UNDECODABLE, str(exc))
 
 
 def extract_and_fingerprint(
     body: bytes, content_type: str | None, url: str, family: str | None
-) -> tuple[ExtractedArticle, Fingerprint] | str:
+) -> tuple[ExtractedArticle, Fingerprint] | PageError:
     """Run in a worker: the article and its fingerprint (the normalized-body
     hash and MinHash the archive deduplicates by), or why there is none.
     Fingerprinting is CPU work too: here it runs beside extraction, in the
     workers, not in the crawl's own process."""
     result = extract_or_reason(body, content_type, url, family)
-    if isinstance(result, str):
+    if isinstance(result, PageError):
         return result
     return result, fingerprint(result.title, result.body)
 
@@ -96,10 +95,10 @@ class ExtractPipeline:
             if self.pool is pool:
                 self.pool = self._new_pool()
                 pool.shutdown(wait=False)
-            result = "extraction failed: the extraction worker died"
+            result = PageError(PageProblem.EXTRACTION, "the extraction worker died")
         except Exception as exc:
-            result = f"extraction failed: {type(exc).__name__}: {exc}"
-        if isinstance(result, str):
+            result = PageError(PageProblem.EXTRACTION, f"{type(exc).__name__}: {exc}")
+        if isinstance(result, PageError):
             item.error = result
         else:
             item.article, item.fingerprint = result

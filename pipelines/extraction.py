@@ -19,8 +19,8 @@ from datetime import datetime
 
 from lxml.html import HtmlElement
 
-from crawler import families
-from pipelines import cleanup, metadata, pages
+from crawler import families, pages
+from pipelines import cleanup, metadata
 from pipelines.decoding import REPLACEMENT, Undecodable, decode_html, looks_like_mojibake
 from pipelines.fingerprint import fingerprint
 from pipelines.paragraphs import CONTAINER, PAGE, BodySettings, body_paragraphs

@@ -1,12 +1,13 @@
 """The archive writer: the one process of a crawl that writes to the archive.
 
-``ArchivePipeline`` starts it (a one-process pool whose initializer is
-:func:`start_writer`) and sends it every write of the crawl, pages and run
-records alike. They are stored one after another, in the order they were
-sent; each page is one transaction (capture and article together,
-``Archive.save_page``). In a process of its own the writer never competes with
-Scrapy's reactor for the GIL, which a writer thread did after every database
-call, and SQLite sees a single writer.
+The run keeper (``crawler.run``) starts it (a one-process pool whose
+initializer is :func:`start_writer`); the ArchivePipeline and the keeper send
+it every write of the crawl, pages and run records alike. They are stored
+one after another, in the order they were sent; each page is one
+transaction (capture and article together, ``Archive.save_page``). In a
+process of its own the writer never competes with Scrapy's reactor for the
+GIL, which a writer thread did after every database call, and SQLite sees a
+single writer.
 
 A write the database refuses raises :class:`WriteFailed`, whose message is
 the database's reason on one line, so that it reaches the crawl's process
@@ -26,9 +27,10 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from crawler.items import CaptureItem
 from crawler.job import Window
-from storage.archive import Archive, RunCounts
+from storage.archive import Archive
 from storage.database import ArchiveUnavailable, create_archive_engine, one_line
-from storage.models import Article, Capture
+from storage.models import Article, Capture, Outcome
+from storage.runs import RunCounts
 
 logger = logging.getLogger(__name__)
 
@@ -55,7 +57,7 @@ class PageWriter:
         self.archive = archive
         self.target = target
 
-    def save(self, item: CaptureItem) -> str:
+    def save(self, item: CaptureItem) -> Outcome:
         """Store ``item`` in one transaction; the capture's outcome. When the
         connection to the database was lost the transaction was rolled back
         with it, so the page is written once more: nothing is written twice."""
@@ -67,19 +69,18 @@ class PageWriter:
             logger.warning("lost the connection to the archive (%s): writing again", exc.orig)
             return self._save(item)
 
-    def _save(self, item: CaptureItem) -> str:
+    def _save(self, item: CaptureItem) -> Outcome:
         window = self.target.window
         article = item.article
-        outcome = "article"
+        outcome = Outcome.ARTICLE
         if item.error is not None:
-            outcome = "not_article" if item.error.startswith("not an article") else "failed"
-            article = None
+            outcome, article = item.error.outcome, None
         elif (
             article is not None
             and window is not None
             and not (article.published is not None and window.contains(article.published))
         ):
-            outcome, article = "outside_window", None
+            outcome, article = Outcome.OUTSIDE_WINDOW, None
         capture = Capture(
             site_id=self.target.site_id,
             run_id=self.target.run_id,
@@ -90,7 +91,7 @@ class PageWriter:
             body_zlib=zlib.compress(item.body),
             fetched_at=item.fetched_at,
             outcome=outcome,
-            error=item.error,
+            error=None if item.error is None else str(item.error),
             published=item.article.published if item.article is not None else None,
         )
         row = None
@@ -136,7 +137,7 @@ def _writing() -> Iterator[PageWriter]:
         raise WriteFailed(one_line(exc)) from exc
 
 
-def save_page(item: CaptureItem) -> str:
+def save_page(item: CaptureItem) -> Outcome:
     """Store a fetched page (and its article, when new); its capture's outcome."""
     with _writing() as writer:
         return writer.save(item)

@@ -31,14 +31,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from html import escape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from . import generic, gnuboard5, newscms
 from .content import BASE_TIME, Article
-
-if TYPE_CHECKING:
-    from .server import SamplePortal
 
 ARTICLE, FAILED, NOT_ARTICLE, NOT_REQUESTED = "article", "failed", "not_article", "not requested"
 _HTML = "text/html; charset=utf-8"
@@ -404,10 +401,22 @@ def _row(site: str, href: str, title: str) -> str:
 # --- the registry --------------------------------------------------------------------
 
 
-class Faults:
-    """The cases switched on for one :class:`SamplePortal`, planted on its sites."""
+class Portal(Protocol):
+    """What the faults read of the sample portal (``server.SamplePortal``, which
+    imports this module)."""
 
-    def __init__(self, portal: SamplePortal, names: Iterable[str]) -> None:
+    sites: list[str]
+    per_page: int
+
+    def articles(self, site: str) -> list[Article]: ...
+
+    def render(self, path: str, host: str = ...) -> tuple[int, dict[str, str], bytes]: ...
+
+
+class Faults:
+    """The cases switched on for one sample portal, planted on its sites."""
+
+    def __init__(self, portal: Portal, names: Iterable[str]) -> None:
         wanted = list(dict.fromkeys(names))
         unknown = sorted(set(wanted) - set(CASES))
         if unknown:

@@ -14,7 +14,6 @@ becomes the one the others point at.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
 
@@ -41,8 +40,8 @@ from storage.database import (
     open_database,
     safe_url,
 )
-from storage.models import Article, Base, Capture, MinhashBand, Sighting, Site
-from storage.runs import Runs
+from storage.models import Article, Base, Capture, MinhashBand, Outcome, Sighting, Site
+from storage.runs import RunCounts, Runs
 
 # SQLite and PostgreSQL both accept this many bound parameters in one IN (...)
 _LOOKUP_CHUNK = 500
@@ -59,27 +58,6 @@ class Fingerprint(Protocol):
     def may_copy(self, stored: bytes) -> bool: ...
 
     def resemblance(self, body: str) -> float: ...
-
-
-@dataclass
-class RunCounts:
-    """What a crawl run did, as shown to the archivist."""
-
-    pages: int = 0
-    new: int = 0
-    duplicate: int = 0
-    failed: int = 0
-    list_failed: int = 0  # list pages that could not be read
-
-    def count(self, outcome: str) -> None:
-        """Count one saved capture by its outcome."""
-        self.pages += 1
-        if outcome == "article":
-            self.new += 1
-        elif outcome == "duplicate":
-            self.duplicate += 1
-        elif outcome == "failed":
-            self.failed += 1
 
 
 class Archive:
@@ -169,7 +147,7 @@ class Archive:
                 found.update(
                     session.scalars(
                         select(Capture.url)
-                        .where(Capture.url.in_(chunk), Capture.outcome == "not_article")
+                        .where(Capture.url.in_(chunk), Capture.outcome == Outcome.NOT_ARTICLE)
                         .distinct()
                     )
                 )
@@ -180,12 +158,14 @@ class Archive:
         times, oldest failure first: the pages the next run should try again."""
         other = aliased(Capture)
         came_through = (
-            select(other.id).where(other.url == Capture.url, other.outcome != "failed").exists()
+            select(other.id)
+            .where(other.url == Capture.url, other.outcome != Outcome.FAILED)
+            .exists()
         )
         query = (
             select(Capture.url)
             .join(Site, Capture.site_id == Site.id)
-            .where(Site.name == site, Capture.outcome == "failed", ~came_through)
+            .where(Site.name == site, Capture.outcome == Outcome.FAILED, ~came_through)
             .group_by(Capture.url)
             .having(func.count() < max_failures)
             .order_by(func.min(Capture.fetched_at))
@@ -209,7 +189,7 @@ class Archive:
         article: Article | None,
         fingerprint: Fingerprint | None = None,
         places: Sequence[str] = (),
-    ) -> str:
+    ) -> Outcome:
         """Store a capture and, when it yielded a new article, the article: in one
         transaction, so a crash never leaves one without the other.
 
@@ -226,7 +206,7 @@ class Archive:
         """
         with self.engine.begin() as connection:
             _add_page(connection, capture, article, fingerprint, places)
-        return capture.outcome
+        return Outcome(capture.outcome)
 
     def record_sightings(
         self, site_id: int, links: Mapping[str, Sequence[str]], seen_at: datetime
@@ -266,7 +246,7 @@ def _add_page(
     ).one()
     original_id = at_url or at_sighting or same_body
     if original_id is not None:
-        capture.outcome = "duplicate"
+        capture.outcome = Outcome.DUPLICATE
         capture.id = _insert(connection, capture)
         _sight(
             connection, original_id, capture.site_id, seen, capture.fetched_at, article.published

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import zlib
 from datetime import date, datetime
+from enum import StrEnum
 
 from sqlalchemy import (
     JSON,
@@ -72,6 +73,7 @@ class CrawlRun(Base):
     heartbeat_at: Mapped[datetime | None]  # last sign of life of a running run
     log_file: Mapped[str | None]
     exit_code: Mapped[int | None]  # of the crawl process; negative: killed by that signal
+    reason: Mapped[str | None]  # why an unhealthy run ended so, on one line
 
     site: Mapped[Site] = relationship()
 
@@ -99,6 +101,18 @@ class RunListPage(Base):
     read_at: Mapped[datetime] = mapped_column(default=now_seoul)
 
 
+class Outcome(StrEnum):
+    """What came of a capture: a new article, a copy of an archived one, an
+    article outside a backfill's window, a page that holds no article (a 404,
+    an alert page, an attachment: not fetched again), or a failure (tried again)."""
+
+    ARTICLE = "article"
+    DUPLICATE = "duplicate"
+    OUTSIDE_WINDOW = "outside_window"
+    NOT_ARTICLE = "not_article"
+    FAILED = "failed"
+
+
 class Capture(Base):
     __tablename__ = "captures"
 
@@ -111,7 +125,7 @@ class Capture(Base):
     headers: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     body_zlib: Mapped[bytes] = mapped_column(LargeBinary)
     fetched_at: Mapped[datetime]
-    # what came of it: article, duplicate, outside_window, not_article, failed
+    # what came of it: an Outcome's value
     outcome: Mapped[str] = mapped_column(String(32))
     error: Mapped[str | None]
     published: Mapped[datetime | None]  # of the article extracted from it, whatever the outcome

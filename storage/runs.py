@@ -9,6 +9,10 @@ counts are taken from its captures, so a ``kill -9`` never blocks a site.
 A run records each list page it reads, with the article links first seen on
 it: the next run of the same job (site, mode, window) picks up where an
 interrupted one stopped.
+
+A run ends with a :class:`RunStatus` (or the reason Scrapy gave for closing
+early, such as ``shutdown``) and, when it ended unhealthy, a one-line reason:
+``scrapy runs --problems`` lists the sites whose last run was not healthy.
 """
 
 from __future__ import annotations
@@ -18,22 +22,53 @@ import socket
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from sqlalchemy import ColumnElement, case, func, select, update
+from sqlalchemy import ColumnElement, Select, case, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from storage.models import Capture, CrawlRun, RunListPage, Site
+from storage.models import Capture, CrawlRun, Outcome, RunListPage, Site
 from storage.types import now_seoul
-
-if TYPE_CHECKING:
-    from storage.archive import RunCounts
 
 HEARTBEAT_INTERVAL = 60.0  # seconds between a running run's signs of life
 STALE_AFTER = timedelta(minutes=10)  # a running run silent this long is taken for dead
 _LOOKUP_CHUNK = 500
+
+
+class RunStatus(StrEnum):
+    """How a run stands. A run closed early by Scrapy keeps Scrapy's reason
+    instead (``shutdown``, ``closespider_pagecount``, ``archive_write_failed``)."""
+
+    RUNNING = "running"
+    FINISHED = "finished"  # read its list pages, which linked to articles
+    INTERRUPTED = "interrupted"  # its process was killed or vanished
+    FAILED = "failed"  # its process exited without closing the run
+    NO_ARTICLES = "no_articles"  # read list pages that linked to no article
+    LIST_UNREADABLE = "list_unreadable"  # the site answered, but no list page could be read
+    UNREACHABLE = "unreachable"  # no request got an answer (DNS, refused, timeouts)
+
+
+@dataclass
+class RunCounts:
+    """What a crawl run did, as shown to the archivist."""
+
+    pages: int = 0
+    new: int = 0
+    duplicate: int = 0
+    failed: int = 0
+    list_failed: int = 0  # list pages that could not be read
+
+    def count(self, outcome: str) -> None:
+        """Count one saved capture by its outcome."""
+        self.pages += 1
+        if outcome == Outcome.ARTICLE:
+            self.new += 1
+        elif outcome == Outcome.DUPLICATE:
+            self.duplicate += 1
+        elif outcome == Outcome.FAILED:
+            self.failed += 1
 
 
 class SiteBusy(RuntimeError):
@@ -105,8 +140,15 @@ class RunSummary:
     new: int
     duplicate: int
     failed: int
+    list_failed: int
     exit_code: int | None
     log_file: str | None
+    reason: str | None  # why it ended unhealthy, on one line
+
+    @property
+    def healthy(self) -> bool:
+        """Whether it finished as it should, or is still running."""
+        return self.status in (RunStatus.FINISHED, RunStatus.RUNNING)
 
 
 class Runs:
@@ -154,13 +196,17 @@ class Runs:
         """The site's running run: refuse if it is alive, else mark it interrupted."""
         with self.sessions.begin() as session:
             holder = session.scalar(
-                select(CrawlRun).where(CrawlRun.site_id == site_id, CrawlRun.status == "running")
+                select(CrawlRun).where(
+                    CrawlRun.site_id == site_id, CrawlRun.status == RunStatus.RUNNING
+                )
             )
             if holder is None:
                 return  # it ended meanwhile
             if run_alive(holder):
                 raise SiteBusy(_busy_message(session, holder))
-            _close_dead(session, holder, "interrupted", holder.heartbeat_at or holder.started_at)
+            _close_dead(
+                session, holder, RunStatus.INTERRUPTED, holder.heartbeat_at or holder.started_at
+            )
 
     def heartbeat(self, run_id: int, counts: RunCounts) -> bool:
         """Store a running run's counts and its sign of life; False when it is no
@@ -168,7 +214,7 @@ class Runs:
         with self.sessions.begin() as session:
             result = session.execute(
                 update(CrawlRun)
-                .where(CrawlRun.id == run_id, CrawlRun.status == "running")
+                .where(CrawlRun.id == run_id, CrawlRun.status == RunStatus.RUNNING)
                 .values(heartbeat_at=now_seoul(), **_count_values(counts))
             )
             return bool(result.rowcount)
@@ -182,11 +228,14 @@ class Runs:
                 RunListPage(run_id=run_id, number=number, url=url, family=family, links=links)
             )
 
-    def finish(self, run_id: int, status: str, counts: RunCounts) -> None:
-        """Record how a run ended and what it did."""
+    def finish(
+        self, run_id: int, status: str, counts: RunCounts, reason: str | None = None
+    ) -> None:
+        """Record how a run ended, why when it ended unhealthy, and what it did."""
         with self.sessions.begin() as session:
             run = session.get_one(CrawlRun, run_id)
             run.status = status
+            run.reason = reason
             run.finished_at = now_seoul()
             for name, value in _count_values(counts).items():
                 setattr(run, name, value)
@@ -202,8 +251,8 @@ class Runs:
             run.exit_code = exit_code
             if log_file is not None:
                 run.log_file = log_file
-            if run.status == "running":
-                status = "interrupted" if exit_code < 0 else "failed"
+            if run.status == RunStatus.RUNNING:
+                status = RunStatus.INTERRUPTED if exit_code < 0 else RunStatus.FAILED
                 _close_dead(session, run, status, now_seoul())
 
     def find(self, site: str, pid: int, started_after: datetime) -> int | None:
@@ -229,13 +278,15 @@ class Runs:
             last_finished = session.scalar(
                 select(func.max(CrawlRun.id))
                 .join(Site, Site.id == CrawlRun.site_id)
-                .where(*job, CrawlRun.status == "finished")
+                .where(*job, CrawlRun.status == RunStatus.FINISHED)
             )
             pages = (
                 select(RunListPage)
                 .join(CrawlRun, CrawlRun.id == RunListPage.run_id)
                 .join(Site, Site.id == CrawlRun.site_id)
-                .where(*job, CrawlRun.id > (last_finished or 0), CrawlRun.status != "finished")
+                .where(
+                    *job, CrawlRun.id > (last_finished or 0), CrawlRun.status != RunStatus.FINISHED
+                )
             )
             last = session.scalar(pages.order_by(RunListPage.id.desc()).limit(1))
             if last is None:
@@ -255,7 +306,7 @@ class Runs:
                 .order_by(CrawlRun.id.desc())
                 .limit(1)
             )
-        return latest.until if latest is not None and latest.status != "finished" else None
+        return latest.until if latest is not None and latest.status != RunStatus.FINISHED else None
 
     def window_captures(
         self, site: str, since: date, until: date, urls: Iterable[str]
@@ -272,7 +323,7 @@ class Runs:
                     .join(Site, Site.id == CrawlRun.site_id)
                     .where(
                         *_job(site, "backfill", since, until),
-                        Capture.outcome != "failed",
+                        Capture.outcome != Outcome.FAILED,
                         Capture.url.in_(wanted[start : start + _LOOKUP_CHUNK]),
                     )
                 )
@@ -286,9 +337,40 @@ class Runs:
         query = select(CrawlRun, Site.name).join(Site, Site.id == CrawlRun.site_id)
         if site is not None:
             query = query.where(Site.name == site)
+        return self._summaries(query.order_by(CrawlRun.id.desc()).limit(limit))
+
+    def summary(self, run_id: int) -> RunSummary:
+        """Run ``run_id`` as ``scrapy runs`` shows it."""
+        query = select(CrawlRun, Site.name).join(Site, Site.id == CrawlRun.site_id)
+        return self._summaries(query.where(CrawlRun.id == run_id))[0]
+
+    def problems(self) -> list[RunSummary]:
+        """The last run of each site whose last run was not healthy, by site name."""
+        last = select(func.max(CrawlRun.id)).group_by(CrawlRun.site_id)
+        query = (
+            select(CrawlRun, Site.name)
+            .join(Site, Site.id == CrawlRun.site_id)
+            .where(CrawlRun.id.in_(last))
+            .order_by(Site.name)
+        )
+        return [run for run in self._summaries(query) if not run.healthy]
+
+    def last_good(self, site: str) -> RunSummary | None:
+        """The site's latest finished run that archived pages, if any."""
+        query = (
+            select(CrawlRun, Site.name)
+            .join(Site, Site.id == CrawlRun.site_id)
+            .where(Site.name == site, CrawlRun.status == RunStatus.FINISHED, CrawlRun.pages > 0)
+            .order_by(CrawlRun.id.desc())
+            .limit(1)
+        )
+        found = self._summaries(query)
+        return found[0] if found else None
+
+    def _summaries(self, query: Select[tuple[CrawlRun, str]]) -> list[RunSummary]:
         now = now_seoul()
         with self.sessions() as session:
-            rows = session.execute(query.order_by(CrawlRun.id.desc()).limit(limit)).all()
+            rows = session.execute(query).all()
         return [
             RunSummary(
                 id=run.id,
@@ -298,15 +380,17 @@ class Runs:
                 until=run.until,
                 started_at=run.started_at,
                 finished_at=run.finished_at,
-                status="interrupted"
-                if run.status == "running" and not run_alive(run, now)
+                status=RunStatus.INTERRUPTED
+                if run.status == RunStatus.RUNNING and not run_alive(run, now)
                 else run.status,
                 pages=run.pages,
                 new=run.new,
                 duplicate=run.duplicate,
                 failed=run.failed,
+                list_failed=run.list_failed,
                 exit_code=run.exit_code,
                 log_file=run.log_file,
+                reason=run.reason,
             )
             for run, name in rows
         ]
@@ -338,9 +422,9 @@ def _close_dead(session: Session, run: CrawlRun, status: str, finished_at: datet
     pages, new, duplicate, failed = session.execute(
         select(
             func.count(Capture.id),
-            func.coalesce(func.sum(case((outcome == "article", 1), else_=0)), 0),
-            func.coalesce(func.sum(case((outcome == "duplicate", 1), else_=0)), 0),
-            func.coalesce(func.sum(case((outcome == "failed", 1), else_=0)), 0),
+            func.coalesce(func.sum(case((outcome == Outcome.ARTICLE, 1), else_=0)), 0),
+            func.coalesce(func.sum(case((outcome == Outcome.DUPLICATE, 1), else_=0)), 0),
+            func.coalesce(func.sum(case((outcome == Outcome.FAILED, 1), else_=0)), 0),
         ).where(Capture.run_id == run.id)
     ).one()
     run.status = status

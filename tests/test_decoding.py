@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import pytest
 
+from crawler.items import PageError, PageProblem
 from pipelines.decoding import Undecodable, decode_html, looks_like_mojibake
 from pipelines.extract import extract_or_reason
 from pipelines.extraction import extract_article
+from storage.models import Outcome
 
 # 똠 and 햏 are CP949 extensions: Python's euc-kr codec refuses them
 TEXT = "경산시 하양읍 '똠얌꿍하우스' 대표가 장학금을 기탁했다. 햏볕이 드는 가게에서 만났다."
@@ -108,5 +110,5 @@ def test_an_article_whose_own_text_is_damaged_is_not_archived() -> None:
 def test_the_crawl_records_an_undecodable_page_as_failed() -> None:
     garbled = page().encode("utf-8").decode("latin-1").encode("utf-8")
     reason = extract_or_reason(garbled, "text/html; charset=utf-8", "http://x.example/1", None)
-    assert isinstance(reason, str) and reason.startswith("undecodable: ")
-    assert not reason.startswith("not an article")  # the archive's outcome: failed
+    assert isinstance(reason, PageError) and reason.problem is PageProblem.UNDECODABLE
+    assert reason.outcome is Outcome.FAILED  # tried again, not taken for no article

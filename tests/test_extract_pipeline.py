@@ -9,7 +9,7 @@ import multiprocessing
 import os
 import signal
 
-from crawler.items import CaptureItem
+from crawler.items import CaptureItem, PageError, PageProblem
 from pipelines.extract import ExtractPipeline
 from sample_portal import SamplePortal
 from storage.types import now_seoul
@@ -44,7 +44,7 @@ def test_a_worker_that_dies_fails_its_page_and_the_next_pages_go_on() -> None:
     finally:
         pipeline.close_spider()
     assert first.article is not None and first.error is None
-    assert (
-        second.article is None and second.error == "extraction failed: the extraction worker died"
+    assert second.article is None and second.error == PageError(
+        PageProblem.EXTRACTION, "the extraction worker died"
     )
     assert third.article is not None and third.error is None

@@ -25,7 +25,7 @@ from tests.conftest import FAST, Portal, scrapy, start_scrapy
 
 RUNS_HEADS = [
     "run", "site", "mode", "window", "started", "finished", "status",
-    "pages", "new", "dup", "failed", "exit", "log",
+    "pages", "new", "dup", "failed", "list_failed", "exit", "log",
 ]  # fmt: skip
 # slow enough to be caught mid-run, on a loaded machine too
 SLOW = ["DOWNLOAD_DELAY=0.02", "CONCURRENT_REQUESTS_PER_DOMAIN=2"]
@@ -213,7 +213,8 @@ def test_an_interrupted_daily_run_is_completed_by_the_next(
     for line, run, status, exit_code in zip(
         lines[1:], runs, ["finished", "closespider_pagecount"], [0, 1], strict=True
     ):
-        counts = r"\s+".join(str(n) for n in (run.pages, run.new, run.duplicate, run.failed))
+        numbers = (run.pages, run.new, run.duplicate, run.failed, run.list_failed)
+        counts = r"\s+".join(str(n) for n in numbers)
         expected = rf"^\s*{run.id}\s+newscms\s+daily\s+{today} [\d:]+\s+{today} [\d:]+\s+"
         assert re.match(rf"{expected}{status}\s+{counts}\s+{exit_code}$", line), line
     assert runs[0].new + runs[1].new == len(portal.portal.articles("newscms"))

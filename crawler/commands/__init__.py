@@ -1,12 +1,22 @@
 """newsarchive's Scrapy commands: ``crawl`` (checked before it starts),
-``export``, ``reextract``, ``runs`` and ``demo``."""
+``export``, ``reextract``, ``runs``, ``fixture`` and ``demo``; the exit codes
+they share."""
 
 from __future__ import annotations
 
 import sys
 
+from scrapy.commands import ScrapyCommand
+
+from storage.archive import Archive
+from storage.database import ArchiveUnavailable
+
+EXIT_FAILED = 1  # the crawl did not finish normally, or met an error in the spider
 EXIT_USAGE = 2  # bad arguments, configuration or archive
 EXIT_BUSY = 3  # the site is being crawled by another run
+EXIT_NO_ARTICLES = 4  # the list pages read linked to no article
+EXIT_LIST_UNREADABLE = 5  # the site answered, but no list page could be read
+EXIT_UNREACHABLE = 6  # no request got an answer (DNS, connection refused, timeouts)
 
 
 def say(message: str) -> None:
@@ -18,3 +28,14 @@ def fail(message: str, code: int = EXIT_USAGE) -> int:
     """Print a one-line error for the user; return the exit code to use."""
     say(message)
     return code
+
+
+def open_archive(command: ScrapyCommand) -> Archive | None:
+    """The archive of ``command``'s ``DATABASE_URL`` setting; None (exit code 2)
+    having said in one line why it cannot be opened."""
+    assert command.settings is not None
+    try:
+        return Archive.open(command.settings.get("DATABASE_URL"))
+    except ArchiveUnavailable as exc:
+        command.exitcode = fail(str(exc))
+        return None

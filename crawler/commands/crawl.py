@@ -3,11 +3,15 @@
 Scrapy's own ``crawl``, plus: the site profile, the arguments and the archive
 are checked before Scrapy starts (a bad one, or an archive that cannot be
 reached or written, ends the command with one line on stderr and exit code 2);
-the run is opened then, taking the site's run lock (a site another live run is
-crawling ends the command with one line and exit code 3); a crawl that did not
-finish normally, or met an error in the spider, exits 1 (when the archive
-stopped taking writes, with one line saying why). The exit code and the log
-file (``LOG_FILE``) are kept with the run.
+the archive is opened then (migrated: this process's one handle) and the run
+with it, taking the site's run lock (a site another live run is crawling ends
+the command with one line and exit code 3), and handed to the run keeper
+(``crawler.run``), which says how the run ended: exit code 1 when the crawl
+did not finish normally or met an error in the spider (when the archive
+stopped taking writes, with one line saying why); 4, 5 or 6, with one line,
+when it finished without an article link, without a list page read, or
+without any answer from the site. The exit code and the log file
+(``LOG_FILE``) are kept with the run.
 
 A backfill given ``since`` alone continues an interrupted backfill from the
 same day with that one's ``until``, so resuming it on a later day keeps its window.
@@ -21,18 +25,18 @@ from pathlib import Path
 
 from scrapy.commands.crawl import Command as ScrapyCrawl
 from scrapy.exceptions import UsageError
-from sqlalchemy.exc import SQLAlchemyError
 
-from crawler.commands import EXIT_BUSY, fail, say
+from crawler.commands import EXIT_BUSY, EXIT_FAILED, fail, say
 from crawler.job import CrawlArgumentError, CrawlJob, crawl_job
+from crawler.run import OpenRun, RunKeeper, hand_over, open_run
 from crawler.spiders.portal import PortalSpider
 from storage.archive import Archive
-from storage.database import ArchiveUnavailable, create_archive_engine, database_url
+from storage.database import ArchiveUnavailable
 from storage.runs import SiteBusy
 
 
 class Command(ScrapyCrawl):
-    run_id: int | None = None
+    opened: OpenRun | None = None
 
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
         super().process_options(args, opts)
@@ -52,13 +56,14 @@ class Command(ScrapyCrawl):
         if len(args) != 1:
             archive.close()
             return  # run() says what is wrong
+        log_file = self.settings.get("LOG_FILE")
         try:
-            self.run_id = self._open_run(archive, job)
+            self.opened = open_run(
+                archive, job, str(Path(log_file).resolve()) if log_file else None
+            )
         except SiteBusy as exc:
-            raise SystemExit(fail(str(exc), EXIT_BUSY)) from None
-        finally:
             archive.close()
-        self.settings.set("CRAWL_RUN_ID", self.run_id, priority="cmdline")
+            raise SystemExit(fail(str(exc), EXIT_BUSY)) from None
 
     @staticmethod
     def _keep_window(archive: Archive, job: CrawlJob, spargs: dict[str, str]) -> CrawlJob:
@@ -74,52 +79,23 @@ class Command(ScrapyCrawl):
         )
         return crawl_job(**spargs)
 
-    def _open_run(self, archive: Archive, job: CrawlJob) -> int:
-        """Start the run (and take the site's run lock) before Scrapy starts."""
-        assert self.settings is not None
-        profile, window = job.profile, job.window
-        log_file = self.settings.get("LOG_FILE")
-        return archive.runs.start(
-            archive.site_id(profile.name, profile.cms, profile.list_url),
-            job.mode,
-            window.since if window else None,
-            window.until if window else None,
-            log_file=str(Path(log_file).resolve()) if log_file else None,
-        )
-
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if len(args) != 1:
             raise UsageError("name one spider: scrapy crawl portal -a site=NAME")
         assert self.crawler_process is not None
         try:
             crawler = self._create_crawler(args[0])
+            if self.opened is not None:
+                hand_over(crawler, self.opened)
             self.crawler_process.crawl(crawler, **opts.spargs)
             self.crawler_process.start()
-            stats = crawler.stats.get_stats() if crawler.stats else {}
-            if "archive/write_failed" in stats:
-                say(f"{stats['archive/write_failed']}: the crawl stopped; run it again when fixed")
-            if (
-                self.crawler_process.bootstrap_failed
-                or stats.get("finish_reason") != "finished"
-                or stats.get("spider_exceptions/count", 0)
-            ):
-                self.exitcode = 1
+            end = RunKeeper.end_of(crawler)
+            if end.reason is not None:
+                say(end.reason)
+            self.exitcode = EXIT_FAILED if self.crawler_process.bootstrap_failed else end.exit_code
         except BaseException:
-            self.exitcode = 1
+            self.exitcode = EXIT_FAILED
             raise
         finally:
-            if self.run_id is not None:
-                self._record_exit(self.run_id)
-
-    def _record_exit(self, run_id: int) -> None:
-        assert self.settings is not None
-        url = self.settings.get("DATABASE_URL") or database_url()
-        archive = Archive(create_archive_engine(url))  # migrated when the run was opened
-        try:
-            archive.runs.record_exit(run_id, self.exitcode)
-        except SQLAlchemyError:
-            # the archive stopped taking writes: the crawl has said so in one line,
-            # and the next run marks this one as ended from its captures
-            pass
-        finally:
-            archive.close()
+            if self.opened is not None:
+                self.opened.record_exit(self.exitcode)

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from scrapy.commands import ScrapyCommand
 
 from crawler.commands import fail
+from crawler.items import PageError
 from pipelines.extract import default_workers, extract_and_fingerprint
 from pipelines.extraction import EXTRACTOR_VERSION, ExtractedArticle
 from pipelines.processes import process_pool
@@ -111,8 +112,8 @@ def _reextract(batch: list[StoredPage], pool: Executor | None, tally: Tally) -> 
     results = pool.map(extract, *arguments) if pool else map(extract, *arguments)
     updates = []
     for page, result in zip(batch, results, strict=True):
-        if isinstance(result, str):
-            tally.failed.append((page.url, result))
+        if isinstance(result, PageError):
+            tally.failed.append((page.url, str(result)))
             continue
         result, fingerprint = result
         if _same(page, result):

@@ -1,5 +1,7 @@
-"""``scrapy runs [--site NAME] [--limit N]``: the crawl runs, newest first, with
-what each did (pages, new articles, duplicates, failures) and how it ended."""
+"""``scrapy runs [--site NAME] [--limit N] [--problems]``: the crawl runs,
+newest first, with what each did (pages, new articles, duplicates, failed
+pages, list pages that failed) and how it ended; ``--problems``: the sites
+whose last run was not healthy, each with its last run and why."""
 
 from __future__ import annotations
 
@@ -8,9 +10,7 @@ from datetime import datetime
 
 from scrapy.commands import ScrapyCommand
 
-from crawler.commands import fail
-from storage.archive import Archive
-from storage.database import ArchiveUnavailable
+from crawler.commands import open_archive
 from storage.runs import RunSummary
 
 COLUMNS = (
@@ -25,6 +25,7 @@ COLUMNS = (
     ("new", ">"),
     ("dup", ">"),
     ("failed", ">"),
+    ("list_failed", ">"),
     ("exit", ">"),
     ("log", "<"),
 )
@@ -36,7 +37,7 @@ class Command(ScrapyCommand):
     default_settings = {"LOG_ENABLED": False}
 
     def syntax(self) -> str:
-        return "[--site NAME] [--limit N]"
+        return "[--site NAME] [--limit N] [--problems]"
 
     def short_desc(self) -> str:
         return "List crawl runs: mode, window, times, counts, status and exit code"
@@ -47,22 +48,31 @@ class Command(ScrapyCommand):
         parser.add_argument(
             "--limit", type=int, default=20, help="how many runs, newest first (20)"
         )
+        parser.add_argument(
+            "--problems",
+            action="store_true",
+            help="only the sites whose last run was not healthy, with why",
+        )
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
-        assert self.settings is not None
-        try:
-            archive = Archive.open(self.settings.get("DATABASE_URL"))
-        except ArchiveUnavailable as exc:
-            self.exitcode = fail(str(exc))
+        archive = open_archive(self)
+        if archive is None:
             return
         try:
-            runs = archive.runs.listing(opts.site, max(opts.limit, 1))
+            if opts.problems:
+                runs = [run for run in archive.runs.problems() if opts.site in (None, run.site)]
+            else:
+                runs = archive.runs.listing(opts.site, max(opts.limit, 1))
         finally:
             archive.close()
         if not runs:
-            print(f"no runs{f' of {opts.site}' if opts.site else ''} yet")
+            of = f" of {opts.site}" if opts.site else ""
+            print(f"no problem in the last runs{of}" if opts.problems else f"no runs{of} yet")
             return
         print(table([row(run) for run in runs]))
+        for run in runs:
+            if opts.problems or run.reason:
+                print(f"run {run.id} {run.site} {run.status}: {run.reason or _ended(run)}")
 
 
 def row(run: RunSummary) -> tuple[str, ...]:
@@ -79,6 +89,7 @@ def row(run: RunSummary) -> tuple[str, ...]:
         str(run.new),
         str(run.duplicate),
         str(run.failed),
+        str(run.list_failed),
         "" if run.exit_code is None else str(run.exit_code),
         run.log_file or "",
     )
@@ -96,6 +107,13 @@ def table(rows: list[tuple[str, ...]]) -> str:
         for cells in (heads, *rows)
     ]
     return "\n".join(lines)
+
+
+def _ended(run: RunSummary) -> str:
+    """What a run without a stored reason says of its end."""
+    code = "" if run.exit_code is None else f", exit {run.exit_code}"
+    log = f"; see {run.log_file}" if run.log_file else ""
+    return f"it did not finish{code}{log}"
 
 
 def _time(moment: datetime | None) -> str:

@@ -8,10 +8,14 @@ no article the archive lacks and none published in the last ``RECHECK_DAYS``
 older than ``since``; as list pages give no year (Gnuboard), article dates
 come from the extracted articles, reported back through Scrapy's item signals.
 
-Each list page read is announced (``crawler.signals.list_page_read``) and kept
-with the run. A backfill killed at any point resumes at the list page it was
-on, skipping every page the window's runs already captured; a daily run reads
-at least as far as the interrupted daily runs before it had got.
+Each list page read is announced to the run keeper (``crawler.run``), with
+how many article links it holds (``crawler.signals.list_page_links``, by
+which a run whose list pages link to no article ends ``no_articles``) and
+the links first seen on it (``list_page_read``, kept with the run); so is
+each list page that could not be read (``list_page_failed``). A backfill
+killed at any point resumes at the list page it was on, skipping every page
+the window's runs already captured; a daily run reads at least as far as the
+interrupted daily runs before it had got.
 
 What goes wrong is recorded and the crawl goes on: an article page that
 cannot be fetched becomes a failed capture (tried again by the next daily
@@ -39,10 +43,11 @@ from twisted.python.failure import Failure
 from crawler import families
 from crawler import signals as portal_signals
 from crawler.families import PortalFamily
-from crawler.items import CaptureItem, SeenLinks
+from crawler.items import CaptureItem, PageError, PageProblem, SeenLinks
 from crawler.job import CrawlJob, crawl_job
+from crawler.pages import Unparseable, html_tree, refusal
+from crawler.run import run_keeper
 from crawler.scope import SiteScope
-from pipelines.pages import Unparseable, html_tree, refusal
 from storage.archive import Archive
 from storage.types import now_seoul
 
@@ -69,7 +74,6 @@ class ListPage:
 class PortalSpider(scrapy.Spider):
     name = "portal"
     job: CrawlJob
-    archive: Archive
     scope: SiteScope
     max_list_pages: int
     max_list_failures: int
@@ -78,7 +82,6 @@ class PortalSpider(scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> PortalSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
-        spider.archive = Archive.open(crawler.settings.get("DATABASE_URL"))
         settings = crawler.settings
         spider.scope = SiteScope.of(spider.profile, settings.getint("URLLENGTH_LIMIT"))
         spider.max_list_pages = settings.getint("MAX_LIST_PAGES")
@@ -86,8 +89,12 @@ class PortalSpider(scrapy.Spider):
         spider.retry_failed_runs = settings.getint("RETRY_FAILED_RUNS")
         for signal in (signals.item_scraped, signals.item_error, signals.item_dropped):
             crawler.signals.connect(spider._article_done, signal=signal)
-        crawler.signals.connect(spider._close_archive, signal=signals.spider_closed)
         return spider
+
+    @property
+    def archive(self) -> Archive:
+        """The run's archive, which the run keeper holds."""
+        return run_keeper(self.crawler).archive
 
     def __init__(
         self, site: str | None = None, since: str | None = None, until: str | None = None, **kw: Any
@@ -194,6 +201,9 @@ class PortalSpider(scrapy.Spider):
         yield from self._retry_requests(number)
         linked = self.family.linked_articles(tree, response.url, self.profile.article_pattern)
         links = self._in_scope(list(linked))
+        self.crawler.signals.send_catch_log(
+            portal_signals.list_page_links, number=number, url=response.url, links=len(links)
+        )
         if number == 1 and not links:
             logger.warning(
                 "list page 1 (%s) links to no article: check list_url, cms and "
@@ -274,7 +284,9 @@ class PortalSpider(scrapy.Spider):
 
     def _list_page_failed(self, number: int, reason: str) -> Iterator[scrapy.Request]:
         """Count the failure in the run and page on past it, unless too many in a row failed."""
-        self.crawler.stats.inc_value("list_pages/failed")
+        self.crawler.signals.send_catch_log(
+            portal_signals.list_page_failed, number=number, reason=reason
+        )
         self._list_failures += 1
         logger.error("list page %d could not be read: %s", number, reason)
         if self._list_failures >= self.max_list_failures:
@@ -313,11 +325,13 @@ class PortalSpider(scrapy.Spider):
         request = failure.request  # type: ignore[attr-defined]
         response = failure.value.response if failure.check(HttpError) else None
         if response is None:
-            error = _reason(failure)
+            error = PageError(PageProblem.FETCH, _reason(failure))
         elif response.status in GONE:
-            error = f"not an article: HTTP {response.status} {GONE[response.status]}"
+            error = PageError(
+                PageProblem.NOT_ARTICLE, f"HTTP {response.status} {GONE[response.status]}"
+            )
         else:
-            error = f"HTTP {response.status}"
+            error = PageError(PageProblem.FETCH, f"HTTP {response.status}")
         url = _asked_url(request)
         logger.warning("article %s failed: %s", url, error)
         number, places = request.cb_kwargs["number"], request.meta.get("places", ())
@@ -328,7 +342,7 @@ class PortalSpider(scrapy.Spider):
         url: str,
         number: int,
         response: Response | None,
-        error: str | None,
+        error: PageError | None,
         places: tuple[str, ...] = (),
     ) -> CaptureItem:
         assert self.family is not None
@@ -369,9 +383,6 @@ class PortalSpider(scrapy.Spider):
             logger.info("list page %d: every article is older than %s: done", page.number, since)
             return
         yield from self._next_list_request(page.number + 1)
-
-    def _close_archive(self) -> None:
-        self.archive.close()
 
 
 def _asked_url(request: scrapy.Request) -> str:

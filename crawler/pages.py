@@ -9,7 +9,9 @@ and password or login walls. Extraction asks :func:`refusal` (raw bytes) and
 what no HTML parser should see: NUL and other control characters, and an XML
 declaration naming an encoding the text no longer has.
 
-Pure functions of the page: no network, no database.
+Pure functions of the page: no network, no database. They live with the
+crawler, whose spider reads list pages with them; extraction (``pipelines``)
+builds on them.
 """
 
 from __future__ import annotations

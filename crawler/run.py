@@ -1,0 +1,336 @@
+"""The crawl's run, owned from start to end by one Scrapy extension.
+
+The ``crawl`` command opens the archive (the process's one handle, migrated
+there) and the run (:func:`open_run`, taking the site's run lock) before
+Scrapy starts, and hands the :class:`OpenRun` to the crawler
+(:func:`hand_over`). The :class:`RunKeeper` extension holds it from then on:
+it keeps the heartbeat, records the list pages the spider reads, keeps the
+counts, and when the spider closes finishes the run with its status (and a
+one-line reason when the run was not healthy: see :meth:`RunKeeper.ending`);
+the command records the exit code through it. Other components ask it
+(:func:`run_keeper`) for the run's job, archive and writer, not the spider.
+
+Why this module imports ``pipelines.writer``: every write of a crawl, pages
+and run records alike, goes through one writer process, in the order sent,
+so a list page is recorded behind the pages sent before it (a resumed run
+never skips a page that was not written). The keeper owns that process; the
+ArchivePipeline sends the pages to it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import logging
+from collections.abc import Callable
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.utils.defer import deferred_from_coro
+from sqlalchemy.exc import SQLAlchemyError
+from twisted.internet.task import LoopingCall
+
+from crawler import signals as portal_signals
+from crawler.commands import (
+    EXIT_FAILED,
+    EXIT_LIST_UNREADABLE,
+    EXIT_NO_ARTICLES,
+    EXIT_UNREACHABLE,
+)
+from crawler.job import CrawlJob
+from pipelines import writer
+from pipelines.processes import process_pool
+from storage.archive import Archive
+from storage.database import one_line
+from storage.runs import HEARTBEAT_INTERVAL, RunCounts, RunStatus
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+
+# the crawler attribute the crawl command hands the opened run over by
+_HANDED_OVER = "newsarchive_open_run"
+# the exit code of a run that ended with one of these statuses
+EXIT_CODES = {
+    RunStatus.NO_ARTICLES: EXIT_NO_ARTICLES,
+    RunStatus.LIST_UNREADABLE: EXIT_LIST_UNREADABLE,
+    RunStatus.UNREACHABLE: EXIT_UNREACHABLE,
+}
+
+
+@dataclass(frozen=True)
+class OpenRun:
+    """A run opened for a crawl: the archive it is kept in, its job, its site and id."""
+
+    archive: Archive
+    job: CrawlJob
+    site_id: int
+    id: int
+
+    def record_exit(self, exit_code: int) -> None:
+        """Record the exit code of the crawl's process (a run its keeper did not
+        finish ends ``failed``) and close the archive."""
+        try:
+            self.archive.runs.record_exit(self.id, exit_code)
+        except SQLAlchemyError:
+            # the archive stopped taking writes: the crawl has said so in one line,
+            # and the next run marks this one as ended from its captures
+            pass
+        finally:
+            self.archive.close()
+
+
+def open_run(archive: Archive, job: CrawlJob, log_file: str | None = None) -> OpenRun:
+    """Register the job's site and start its run (``storage.runs.SiteBusy`` when
+    another live run holds the site)."""
+    profile, window = job.profile, job.window
+    site_id = archive.site_id(profile.name, profile.cms, profile.list_url)
+    run_id = archive.runs.start(
+        site_id,
+        job.mode,
+        window.since if window else None,
+        window.until if window else None,
+        log_file=log_file,
+    )
+    return OpenRun(archive, job, site_id, run_id)
+
+
+def hand_over(crawler: Crawler, run: OpenRun) -> None:
+    """Give ``crawler`` (before it crawls) the run its :class:`RunKeeper` keeps."""
+    setattr(crawler, _HANDED_OVER, run)
+
+
+def run_keeper(crawler: Crawler) -> RunKeeper:
+    """The keeper of ``crawler``'s run."""
+    keeper = crawler.get_extension(RunKeeper)
+    if keeper is None:
+        raise RuntimeError("crawler.run.RunKeeper is not in EXTENSIONS")
+    return keeper
+
+
+@dataclass(frozen=True)
+class RunEnd:
+    """How a run ended: its status, the exit code it gives the crawl, and the
+    one-line reason when it was not healthy."""
+
+    status: str
+    exit_code: int
+    reason: str | None = None
+
+
+@dataclass
+class ListPages:
+    """What the spider said of the run's list pages."""
+
+    read: int = 0  # list pages read
+    links: int = 0  # article links found on them
+    first: str | None = None  # "list page N (URL)", the first read
+    failure: str | None = None  # "list page N: why", the first that could not be read
+
+
+class RunKeeper:
+    def __init__(self, crawler: Crawler, run: OpenRun) -> None:
+        self.crawler = crawler
+        self.run = run
+        self.counts = RunCounts()
+        self.list_pages = ListPages()
+        self.write_failed: str | None = None
+        self.end: RunEnd | None = None
+        url = run.archive.engine.url.render_as_string(hide_password=False)
+        target = writer.RunTarget(url, run.site_id, run.id, run.job.window)
+        self.writer = process_pool(1, writer.start_writer, (target,))
+        self.heartbeat = LoopingCall(self._heartbeat)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RunKeeper:
+        run = getattr(crawler, _HANDED_OVER, None)
+        if run is None:
+            raise RuntimeError(
+                "no run was opened for this crawl: start it with `scrapy crawl portal -a site=NAME`"
+            )
+        keeper = cls(crawler, run)
+        for handler, signal in (
+            (keeper.spider_opened, signals.spider_opened),
+            (keeper.spider_closed, signals.spider_closed),
+            (keeper.list_page_links, portal_signals.list_page_links),
+            (keeper.list_page_read, portal_signals.list_page_read),
+            (keeper.list_page_failed, portal_signals.list_page_failed),
+        ):
+            crawler.signals.connect(handler, signal=signal)
+        return keeper
+
+    @property
+    def job(self) -> CrawlJob:
+        return self.run.job
+
+    @property
+    def archive(self) -> Archive:
+        return self.run.archive
+
+    def spider_opened(self) -> None:
+        self.heartbeat.start(HEARTBEAT_INTERVAL, now=False)
+
+    async def call(self, write: Callable[..., T], *args: Any) -> T:
+        """Run ``write(*args)`` in the writer process, after the writes sent before it."""
+        return await asyncio.get_running_loop().run_in_executor(self.writer, write, *args)
+
+    def count(self, outcome: str) -> None:
+        """Count one saved capture by its outcome."""
+        self.counts.count(outcome)
+
+    def _heartbeat(self) -> None:
+        """Store the run's counts so far, and that it is alive."""
+        self._write(
+            "cannot record the run's progress",
+            writer.heartbeat,
+            copy.copy(self.counts),
+            then=self._still_running,
+        )
+
+    def _still_running(self, running: bool) -> None:
+        if not running:
+            self.stop(
+                f"run {self.run.id} was ended by another process that found it silent for too long"
+            )
+
+    def list_page_links(self, number: int, url: str, links: int) -> None:
+        """A list page was read, holding ``links`` article links."""
+        pages = self.list_pages
+        pages.read += 1
+        pages.links += links
+        if pages.first is None:
+            pages.first = f"list page {number} ({url})"
+
+    def list_page_read(self, number: int, url: str, family: str, links: list[str]) -> None:
+        """Record a list page the spider read, after the page writes already sent."""
+        record = writer.record_list_page
+        self._write("cannot record a list page", record, number, url, family, links)
+
+    def list_page_failed(self, number: int, reason: str) -> None:
+        """Count a list page that could not be read (kept by the heartbeat too,
+        so a run killed mid-way still shows it)."""
+        self.counts.list_failed += 1
+        if self.list_pages.failure is None:
+            self.list_pages.failure = f"list page {number}: {reason}"
+
+    def _write(
+        self,
+        what: str,
+        write: Callable[..., T],
+        *args: Any,
+        then: Callable[[T], None] | None = None,
+    ) -> None:
+        """Send a run-record write behind the page writes; a failure stops the crawl."""
+        future = asyncio.get_running_loop().run_in_executor(self.writer, write, *args)
+
+        def done(future: asyncio.Future[T]) -> None:
+            error = future.exception()
+            if error is not None:
+                self.stop(f"{what}: {write_failure(error)}")
+            elif then is not None:
+                then(future.result())
+
+        future.add_done_callback(done)
+
+    def stop(self, reason: str) -> None:
+        """The archive stopped taking the run's writes: close the crawl, saying why."""
+        if self.write_failed is None:
+            self.write_failed = reason
+            logger.error("%s: stopping the crawl", reason)
+            engine = self.crawler.engine
+            deferred_from_coro(engine.close_spider_async(reason="archive_write_failed"))
+
+    def spider_closed(self, reason: str) -> None:
+        """The pipelines are closed: let the writer finish, then finish the run."""
+        if self.heartbeat.running:
+            self.heartbeat.stop()
+        self.writer.shutdown(wait=True)
+        counts = self.counts
+        try:
+            self.end = self.ending(reason)
+            self.archive.runs.finish(self.run.id, self.end.status, counts, self.end.reason)
+        except SQLAlchemyError as exc:
+            logger.error("could not record the end of run %d: %s", self.run.id, one_line(exc))
+        if self.end is None:
+            return
+        logger.info(
+            "run %d %s: %d pages, %d new, %d duplicate, %d failed, %d list pages failed",
+            self.run.id,
+            self.end.status,
+            counts.pages,
+            counts.new,
+            counts.duplicate,
+            counts.failed,
+            counts.list_failed,
+        )
+        if self.end.reason is not None:
+            logger.error("%s", self.end.reason)
+
+    def ending(self, reason: str) -> RunEnd:
+        """How the run ends, Scrapy having closed it for ``reason``.
+
+        A run Scrapy closed early (Ctrl-C, a write the archive refused) keeps
+        Scrapy's reason and exits 1. One that finished is ``unreachable`` when
+        no list page could be read and no request got any answer,
+        ``list_unreadable`` when no list page could be read though the site
+        answered, ``no_articles`` when its list pages linked to no article
+        (naming the site's last good run, whose layout may since have
+        changed), else ``finished`` (exit 1 if the spider met an error).
+        """
+        if self.write_failed is not None:
+            said = f"{self.write_failed}: the crawl stopped; run it again when fixed"
+            return RunEnd(reason, EXIT_FAILED, said)
+        if reason != RunStatus.FINISHED:
+            return RunEnd(reason, EXIT_FAILED)
+        site, pages = self.job.profile.name, self.list_pages
+        assert self.crawler.stats is not None
+        stats = self.crawler.stats
+        if not pages.read and self.counts.list_failed:
+            failed = f"{self.counts.list_failed} list pages failed, the first {pages.failure}"
+            if not stats.get_value("downloader/response_count"):
+                status, said = RunStatus.UNREACHABLE, "no request got an answer"
+            else:
+                status, said = RunStatus.LIST_UNREADABLE, "no list page could be read"
+            return self._unhealthy(status, f"site {site}: {said} ({failed})")
+        if pages.read and not pages.links:
+            return self._unhealthy(RunStatus.NO_ARTICLES, self._no_articles())
+        errors = stats.get_value("spider_exceptions/count", 0)
+        return RunEnd(RunStatus.FINISHED, EXIT_FAILED if errors else 0)
+
+    @staticmethod
+    def _unhealthy(status: RunStatus, reason: str) -> RunEnd:
+        return RunEnd(status, EXIT_CODES[status], reason)
+
+    def _no_articles(self) -> str:
+        site = self.job.profile.name
+        said = f"site {site}: {self.list_pages.first} links to no article"
+        check = "check list_url, cms and article_pattern in sites.yaml"
+        good = self.archive.runs.last_good(site)
+        if good is None:
+            return f"{said}: {check}"
+        return (
+            f"{said}, though run {good.id} ({good.started_at:%Y-%m-%d}) archived "
+            f"{good.pages} pages: the site's layout may have changed; {check}"
+        )
+
+    @classmethod
+    def end_of(cls, crawler: Crawler) -> RunEnd:
+        """How ``crawler``'s run ended; failed when it never got to end."""
+        try:
+            keeper = crawler.get_extension(cls)
+        except RuntimeError:  # the crawl failed before its extensions were made
+            keeper = None
+        if keeper is None or keeper.end is None:
+            return RunEnd(RunStatus.FAILED, EXIT_FAILED)
+        return keeper.end
+
+
+def write_failure(error: BaseException) -> str:
+    """Why a write failed, on one line."""
+    if isinstance(error, writer.WriteFailed):
+        return str(error)
+    if isinstance(error, BrokenProcessPool):
+        return "the archive writer process died"
+    return repr(error)

@@ -1,0 +1,132 @@
+"""Runs that archive nothing fail loudly, end to end: a run whose list page
+links to no article, one whose list pages cannot be read, and one against a
+closed port each end with their own status, one line on stderr and their own
+exit code; ``scrapy runs`` shows them and ``scrapy runs --problems`` lists
+their sites. A site that archived before and now links to nothing names its
+last good run."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+from pathlib import Path
+
+from crawler.commands import EXIT_LIST_UNREADABLE, EXIT_NO_ARTICLES, EXIT_UNREACHABLE
+from storage.archive import Archive
+from storage.runs import RunSummary
+from tests.conftest import FAST, Portal, scrapy
+
+ERROR = "newsarchive: error: "
+
+
+def crawl(site: str, database_url: str, sites_file: Path) -> subprocess.CompletedProcess[str]:
+    return scrapy(
+        "crawl", "portal", "-a", f"site={site}", *FAST, "-s", "RETRY_TIMES=0",
+        database_url=database_url, sites_file=sites_file,
+    )  # fmt: skip
+
+
+def said(result: subprocess.CompletedProcess[str]) -> str:
+    """The one line the crawl ended with, without its prefix."""
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith(ERROR), result.stderr[-3000:]
+    return last.removeprefix(ERROR)
+
+
+def runs_of(database_url: str, site: str) -> list[RunSummary]:
+    archive = Archive.open(database_url)
+    try:
+        return archive.runs.listing(site)
+    finally:
+        archive.close()
+
+
+def listed(database_url: str, sites_file: Path, *options: str) -> list[str]:
+    result = scrapy("runs", *options, database_url=database_url, sites_file=sites_file)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.splitlines()
+
+
+def test_a_site_that_now_links_to_no_article_says_so_and_names_its_last_good_run(
+    portal: Portal, database_url: str
+) -> None:
+    good = crawl("newscms", database_url, portal.sites_file)
+    assert good.returncode == 0, good.stderr[-3000:]
+    assert listed(database_url, portal.sites_file, "--problems") == ["no problem in the last runs"]
+    # the site's list now holds no article: past its last page, as after a redesign
+    list_path = "/news/section_list_all.html?page={page}"
+    portal.sites_file.write_text(
+        portal.sites_file.read_text(encoding="utf-8").replace(list_path, list_path + "00"),
+        encoding="utf-8",
+    )
+    empty = crawl("newscms", database_url, portal.sites_file)
+    assert empty.returncode == EXIT_NO_ARTICLES, empty.stderr[-3000:]
+    last, first = runs_of(database_url, "newscms")
+    assert said(empty) == (
+        f"site newscms: list page 1 ({portal.base_url}/news/section_list_all.html?page=100) "
+        f"links to no article, though run {first.id} ({first.started_at:%Y-%m-%d}) archived "
+        f"{first.pages} pages: the site's layout may have changed; "
+        "check list_url, cms and article_pattern in sites.yaml"
+    )
+    assert (last.status, last.exit_code, last.pages) == ("no_articles", EXIT_NO_ARTICLES, 0)
+    assert (first.status, first.exit_code) == ("finished", 0)
+
+    table = listed(database_url, portal.sites_file, "--site", "newscms")
+    assert table[1].split()[7:9] == ["no_articles", "0"]  # status, pages
+    assert table[-1] == f"run {last.id} newscms no_articles: {said(empty)}"
+    problems = listed(database_url, portal.sites_file, "--problems")
+    assert [line.split()[0] for line in problems[1:-1]] == [str(last.id)]
+    assert problems[-1] == f"run {last.id} newscms no_articles: {said(empty)}"
+
+
+def unused_port() -> int:
+    """A port of 127.0.0.1 nothing listens on (bound once, then closed)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_a_site_that_never_answers_is_unreachable(tmp_path: Path) -> None:
+    database_url = f"sqlite:///{tmp_path / 'archive.db'}"
+    sites_file = tmp_path / "sites.yaml"
+    sites_file.write_text(
+        "sites:\n  - name: closed\n"
+        f'    list_url: "http://127.0.0.1:{unused_port()}/news/list.html?page={{page}}"\n',
+        encoding="utf-8",
+    )
+    result = crawl("closed", database_url, sites_file)
+    assert result.returncode == EXIT_UNREACHABLE, result.stderr[-3000:]
+    line = said(result)
+    assert line.startswith("site closed: no request got an answer (3 list pages failed, "), line
+    assert "the first list page 1: " in line and "ConnectionRefusedError" in line, line
+    (run,) = runs_of(database_url, "closed")
+    assert (run.status, run.list_failed, run.pages, run.exit_code) == (
+        "unreachable",
+        3,
+        0,
+        EXIT_UNREACHABLE,
+    )
+    assert run.reason == line
+    row = listed(database_url, sites_file)[1].split()
+    assert row[7:13] == ["unreachable", "0", "0", "0", "0", "3"]  # status .. list_failed
+    assert row[13] == str(EXIT_UNREACHABLE)
+
+
+def test_a_site_whose_list_pages_cannot_be_read_says_so(portal: Portal, tmp_path: Path) -> None:
+    database_url = f"sqlite:///{tmp_path / 'archive.db'}"
+    portal.sites_file.write_text(
+        portal.sites_file.read_text(encoding="utf-8").replace(
+            "/news/section_list_all.html", "/news/moved_away.html"
+        ),
+        encoding="utf-8",
+    )
+    result = crawl("newscms", database_url, portal.sites_file)
+    assert result.returncode == EXIT_LIST_UNREADABLE, result.stderr[-3000:]
+    assert said(result) == (
+        "site newscms: no list page could be read "
+        "(1 list pages failed, the first list page 1: HTTP 404)"
+    )
+    (run,) = runs_of(database_url, "newscms")
+    assert (run.status, run.list_failed, run.exit_code) == ("list_unreadable", 1, 5)
+    problems = listed(database_url, portal.sites_file, "--problems")
+    assert problems[-1] == f"run {run.id} newscms list_unreadable: {run.reason}"
