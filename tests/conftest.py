@@ -34,6 +34,22 @@ FAST = [
 ]
 
 
+# what makes a test end-to-end: it serves the sample portal or runs a Scrapy command
+E2E_FIXTURES = {"portal"}
+E2E_CALLS = {"scrapy", "start_scrapy", "serve"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark ``e2e`` every test that serves the sample portal or runs a Scrapy
+    command in a child process (directly, through a fixture, or through a
+    module helper that does), so ``-m "not e2e"`` runs the unit tests alone."""
+    for item in items:
+        code = getattr(getattr(item, "function", None), "__code__", None)
+        names = set(code.co_names) if code else set()
+        if E2E_FIXTURES & set(getattr(item, "fixturenames", ())) or E2E_CALLS & names:
+            item.add_marker(pytest.mark.e2e)
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A fresh, empty archive database: an SQLite file, or a new PostgreSQL database."""

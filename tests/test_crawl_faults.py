@@ -17,6 +17,8 @@ from storage.archive import Archive
 from storage.models import Article, Capture, CrawlRun
 from tests.conftest import FAST, Portal, scrapy
 
+pytestmark = pytest.mark.e2e  # every test crawls the sample portal
+
 PER_PAGE = 2
 
 

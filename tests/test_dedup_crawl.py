@@ -18,6 +18,8 @@ from storage.models import Article, Sighting
 from tests.conftest import Portal
 from tests.test_crawl import article_hits, crawl
 
+pytestmark = pytest.mark.e2e  # every test crawls the sample portal
+
 
 @pytest.fixture
 def syndicated(tmp_path: Path) -> Iterator[Portal]:

@@ -34,6 +34,8 @@ from storage.archive import Archive
 from storage.models import Article, Capture, CrawlRun
 from tests.conftest import FAST, scrapy, start_scrapy
 
+pytestmark = pytest.mark.e2e  # each test reads what a crawl or a scrapy command made
+
 SITES = ("gnuboard", "newscms", "generic")
 PER_PAGE = 10
 SHORT_WAITS = [*FAST, "-s", "DOWNLOAD_TIMEOUT=3", "-s", "RETRY_BACKOFF_BASE=0.2"]

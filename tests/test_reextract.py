@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from pipelines.extraction import EXTRACTOR_VERSION, extract_article
@@ -16,6 +17,8 @@ from tests.conftest import scrapy
 from tests.fixtures import Fixture, all_fixtures
 from tests.test_crawl import archived
 from tests.test_storage import capture
+
+pytestmark = pytest.mark.e2e  # each test reads what a crawl or a scrapy command made
 
 OLD_VERSION = "1"
 GONE = "http://x.example/bbs/board.php?bo_table=news&wr_id=1"
