@@ -11,10 +11,14 @@ import socket
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from crawler.commands import EXIT_LIST_UNREADABLE, EXIT_NO_ARTICLES, EXIT_UNREACHABLE
 from storage.archive import Archive
 from storage.runs import RunSummary
 from tests.conftest import FAST, Portal, scrapy
+
+pytestmark = pytest.mark.e2e  # every test runs a crawl
 
 ERROR = "newsarchive: error: "
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from storage.archive import Archive
@@ -15,6 +16,8 @@ from storage.models import Capture, Outcome
 from tests import test_fixtures
 from tests.conftest import FAST, Portal, scrapy
 from tests.fixtures import all_fixtures
+
+pytestmark = pytest.mark.e2e  # it crawls the sample portal
 
 
 def test_a_capture_becomes_a_fixture_the_fixture_tests_pass(portal: Portal, tmp_path: Path) -> None:
