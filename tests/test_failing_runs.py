@@ -1,7 +1,7 @@
 """Runs that archive nothing fail loudly, end to end: a run whose list page
 links to no article, one whose list pages cannot be read, and one against a
 closed port each end with their own status, one line on stderr and their own
-exit code; ``scrapy runs`` shows them and ``scrapy runs --problems`` lists
+exit code; ``scrapy runs`` and the scheduler show them and ``scrapy runs --problems`` lists
 their sites. A site that archived before and now links to nothing names its
 last good run."""
 
@@ -17,6 +17,7 @@ from crawler.commands import EXIT_LIST_UNREADABLE, EXIT_NO_ARTICLES, EXIT_UNREAC
 from storage.archive import Archive
 from storage.runs import RunSummary
 from tests.conftest import FAST, Portal, scrapy
+from tests.test_scheduler import run_scheduler
 
 pytestmark = pytest.mark.e2e  # every test runs a crawl
 
@@ -90,14 +91,20 @@ def unused_port() -> int:
         return probe.getsockname()[1]
 
 
-def test_a_site_that_never_answers_is_unreachable(tmp_path: Path) -> None:
-    database_url = f"sqlite:///{tmp_path / 'archive.db'}"
+def closed_site(tmp_path: Path) -> Path:
+    """A sites.yaml of one site, ``closed``, on a port nothing listens on."""
     sites_file = tmp_path / "sites.yaml"
     sites_file.write_text(
         "sites:\n  - name: closed\n"
         f'    list_url: "http://127.0.0.1:{unused_port()}/news/list.html?page={{page}}"\n',
         encoding="utf-8",
     )
+    return sites_file
+
+
+def test_a_site_that_never_answers_is_unreachable(tmp_path: Path) -> None:
+    database_url = f"sqlite:///{tmp_path / 'archive.db'}"
+    sites_file = closed_site(tmp_path)
     result = crawl("closed", database_url, sites_file)
     assert result.returncode == EXIT_UNREACHABLE, result.stderr[-3000:]
     line = said(result)
@@ -114,6 +121,24 @@ def test_a_site_that_never_answers_is_unreachable(tmp_path: Path) -> None:
     row = listed(database_url, sites_file)[1].split()
     assert row[7:13] == ["unreachable", "0", "0", "0", "0", "3"]  # status .. list_failed
     assert row[13] == str(EXIT_UNREACHABLE)
+
+
+def test_the_scheduler_keeps_and_logs_how_an_unhealthy_run_ended(tmp_path: Path) -> None:
+    database_url = f"sqlite:///{tmp_path / 'archive.db'}"
+    logs = tmp_path / "logs"
+    now = run_scheduler(
+        "--run-now", "closed", "--logs", str(logs), *FAST, "-s", "RETRY_TIMES=0",
+        database_url=database_url, sites_file=closed_site(tmp_path),
+    )  # fmt: skip
+    output = now.communicate(timeout=120)[0]
+    assert now.returncode == EXIT_UNREACHABLE, output[-3000:]
+    (run,) = runs_of(database_url, "closed")
+    assert (run.status, run.exit_code) == ("unreachable", EXIT_UNREACHABLE)
+    assert run.log_file is not None and Path(run.log_file).parent == logs / "closed"
+    assert (
+        f"crawl of closed ended: run {run.id} unreachable, exit {EXIT_UNREACHABLE}: "
+        f"{run.reason}, log {run.log_file}"
+    ) in output
 
 
 def test_a_site_whose_list_pages_cannot_be_read_says_so(portal: Portal, tmp_path: Path) -> None:
