@@ -59,7 +59,7 @@ class CaptureItem:
     # filled in by the pipelines
     article: ExtractedArticle | None = None
     fingerprint: Fingerprint | None = field(default=None, repr=False)
-    outcome: str | None = None
+    outcome: Outcome | None = None
 
 
 @dataclass
