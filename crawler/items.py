@@ -1,6 +1,9 @@
 """The items a crawl produces: one fetched article page, raw, as the pipelines
 receive it, with why it gave no article when it gave none (:class:`PageError`);
-and the archived articles a list page linked to (not fetched again)."""
+and the archived articles a list page linked to (not fetched again).
+
+The article and fingerprint types are the pipelines' (imported for type
+checking only): the pipelines fill those fields in."""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
 """newsarchive's Scrapy commands: ``crawl`` (checked before it starts),
 ``export``, ``reextract``, ``runs``, ``fixture`` and ``demo``; the exit codes
-they share."""
+they share. Commands are the project's entry points: they wire the rooms
+together, so they may import ``pipelines`` (extraction) as well as ``storage``."""
 
 from __future__ import annotations
 
