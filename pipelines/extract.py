@@ -2,6 +2,8 @@
 and its fingerprint (``pipelines.fingerprint``), by which the archive matches
 it against every article of every site and run when it stores it.
 
+The site's learned boilerplate (``pipelines.site_boilerplate``) in force when
+the crawl starts is read from the archive and given to extraction as data.
 Extraction and fingerprinting are CPU work; it runs in a pool of worker processes
 (``EXTRACT_WORKERS``, 0 to run it in a thread) so that Scrapy's reactor keeps
 fetching while pages are parsed. Whatever extraction raises on a hostile
@@ -12,27 +14,38 @@ raw, and the crawl goes on. The workers are ``pipelines.processes``'.
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 from concurrent.futures import Executor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from scrapy.crawler import Crawler
+from sqlalchemy.exc import SQLAlchemyError
 
 from crawler.items import CaptureItem
 from pipelines.decoding import Undecodable
 from pipelines.extraction import ExtractedArticle, NotAnArticle, extract_article
 from pipelines.fingerprint import Fingerprint, fingerprint
 from pipelines.processes import process_pool
+from storage.boilerplate import in_force
+from storage.database import create_archive_engine, database_url
+
+logger = logging.getLogger(__name__)
 
 
 def extract_or_reason(
-    body: bytes, content_type: str | None, url: str, family: str | None
+    body: bytes,
+    content_type: str | None,
+    url: str,
+    family: str | None,
+    site_boilerplate: frozenset[str] = frozenset(),
 ) -> ExtractedArticle | str:
-    """Run in a worker: the article, or why the page is not one (``not an
-    article: ...``) or cannot be read (``undecodable: ...``)."""
+    """Run in a worker: the article (without the site's boilerplate lines), or
+    why the page is not one (``not an article: ...``) or cannot be read
+    (``undecodable: ...``)."""
     try:
-        return extract_article(body, content_type, url, family)
+        return extract_article(body, content_type, url, family, site_boilerplate=site_boilerplate)
     except NotAnArticle as exc:
         return f"not an article: {exc}"
     except Undecodable as exc:
@@ -40,13 +53,17 @@ def extract_or_reason(
 
 
 def extract_and_fingerprint(
-    body: bytes, content_type: str | None, url: str, family: str | None
+    body: bytes,
+    content_type: str | None,
+    url: str,
+    family: str | None,
+    site_boilerplate: frozenset[str] = frozenset(),
 ) -> tuple[ExtractedArticle, Fingerprint] | str:
     """Run in a worker: the article and its fingerprint (the normalized-body
     hash and MinHash the archive deduplicates by), or why there is none.
     Fingerprinting is CPU work too: here it runs beside extraction, in the
     workers, not in the crawl's own process."""
-    result = extract_or_reason(body, content_type, url, family)
+    result = extract_or_reason(body, content_type, url, family, site_boilerplate)
     if isinstance(result, str):
         return result
     return result, fingerprint(result.title, result.body)
@@ -57,13 +74,34 @@ def default_workers() -> int:
 
 
 class ExtractPipeline:
-    def __init__(self, workers: int) -> None:
+    def __init__(self, workers: int, archive_url: str | None = None) -> None:
         self.workers = workers
         self.pool: Executor | None = None
+        self.archive_url = archive_url  # where the sites' learned boilerplate is; None: none
+        self.boilerplate: dict[str, frozenset[str]] = {}  # site -> its lines in force
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExtractPipeline:
-        return cls(crawler.settings.getint("EXTRACT_WORKERS", default_workers()))
+        return cls(
+            crawler.settings.getint("EXTRACT_WORKERS", default_workers()),
+            crawler.settings.get("DATABASE_URL") or database_url(),
+        )
+
+    def site_boilerplate(self, site: str) -> frozenset[str]:
+        """The lines of ``site``'s boilerplate in force, read from the archive
+        once a crawl (extraction itself never reads the archive)."""
+        if site not in self.boilerplate:
+            lines: frozenset[str] = frozenset()
+            if self.archive_url is not None:
+                engine = create_archive_engine(self.archive_url)
+                try:
+                    lines = in_force(engine, site).lines
+                except SQLAlchemyError as exc:
+                    logger.warning("%s: boilerplate not read, none taken out: %s", site, exc)
+                finally:
+                    engine.dispose()
+            self.boilerplate[site] = lines
+        return self.boilerplate[site]
 
     def open_spider(self) -> None:
         self.pool = self._new_pool()
@@ -90,6 +128,7 @@ class ExtractPipeline:
                 item.headers.get("Content-Type"),
                 item.url,
                 item.family,
+                self.site_boilerplate(item.site),
             )
         except BrokenProcessPool:
             # a worker died (killed, out of memory): the pages it had fail, the rest go on

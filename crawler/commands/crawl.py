@@ -11,6 +11,10 @@ file (``LOG_FILE``) are kept with the run.
 
 A backfill given ``since`` alone continues an interrupted backfill from the
 same day with that one's ``until``, so resuming it on a later day keeps its window.
+
+At the end of a run the site's boilerplate is learned again from the archive
+and taken out of its stored articles (``pipelines.site_boilerplate``): a new
+site's first articles are cleaned at the end of the run that archived them.
 """
 
 from __future__ import annotations
@@ -26,8 +30,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from crawler.commands import EXIT_BUSY, fail, say
 from crawler.job import CrawlArgumentError, CrawlJob, crawl_job
 from crawler.spiders.portal import PortalSpider
+from pipelines.site_boilerplate import relearn
 from storage.archive import Archive
-from storage.database import ArchiveUnavailable, create_archive_engine, database_url
+from storage.database import ArchiveUnavailable, create_archive_engine, database_url, one_line
 from storage.runs import SiteBusy
 
 
@@ -104,12 +109,32 @@ class Command(ScrapyCrawl):
                 or stats.get("spider_exceptions/count", 0)
             ):
                 self.exitcode = 1
+            if stats.get("archive/outcome/article", 0):
+                self._relearn_boilerplate(opts.spargs["site"])
         except BaseException:
             self.exitcode = 1
             raise
         finally:
             if self.run_id is not None:
                 self._record_exit(self.run_id)
+
+    def _relearn_boilerplate(self, site: str) -> None:
+        """Learn the site's boilerplate again and take it out of its articles."""
+        assert self.settings is not None
+        engine = create_archive_engine(self.settings.get("DATABASE_URL") or database_url())
+        try:
+            relearned = relearn(engine, site)
+        except SQLAlchemyError as exc:
+            say(f"{site}: boilerplate not learned: {one_line(exc)}")
+            return
+        finally:
+            engine.dispose()
+        if relearned.added:
+            print(
+                f"newsarchive: {site}: boilerplate version {relearned.version},"
+                f" {relearned.added} new lines; taken out of {relearned.cleaned} articles",
+                file=sys.stderr,
+            )
 
     def _record_exit(self, run_id: int) -> None:
         assert self.settings is not None
