@@ -12,9 +12,11 @@ them, in two versions:
   year in 90%, a 관련기사 heading in 35%, a corrections notice in 10%) and
   with lines of the articles' own text that recur: a series' standing
   sentences opening and closing one story in 15, a column's standing closing
-  line in one in 7 (14%), a bare city name heading the stories of that city,
-  and a short story re-posted six times in three days with its lead kept
-  (not linked as copies: the rest was rewritten).
+  line in one in 7 (14%), a short series' closing line in every other story
+  four times, an election-day notice ending six stories of one day, a bare
+  city name heading the stories of that city, and a short story re-posted six
+  times in three days with its lead kept (not linked as copies: the rest was
+  rewritten).
 
 For each threshold (the others at their chosen values) it prints how many
 planted boilerplate kinds were learned, how many own-text lines were learned
@@ -46,6 +48,8 @@ CORRECTION = "※ 바로잡습니다: 이 기사는 독자 의견을 반영해 �
 SERIES = "[기획] '우리 동네 숨은 명소'는 매주 지역 곳곳의 명소를 찾아 소개합니다."
 SERIES_END = "'우리 동네 숨은 명소'는 다음 주에도 이어집니다."
 COLUMN_END = "※ 이 칼럼은 필자 개인의 의견으로 본지의 편집 방향과 다를 수 있습니다."
+THREE_PART = "'지방소멸 위기 현장' 연속 보도는 다음 회에 이어집니다."
+ELECTION_DAY = "※ 사전투표는 오늘 오후 6시까지 신분증을 지참하고 가까운 투표소에서 할 수 있습니다."
 
 
 def copyright_line(year: int) -> str:
@@ -72,7 +76,7 @@ def planted(stories: list[StoredStory], seed: int = 5) -> tuple[list[StoredStory
     """``stories`` with boilerplate and recurring own-text lines planted; and the
     keys of every line of the articles' own text (generated or planted)."""
     rng = random.Random(seed)
-    own: set[str] = {line_key(SERIES), line_key(SERIES_END), line_key(COLUMN_END)}
+    own = {line_key(line) for line in (SERIES, SERIES_END, COLUMN_END, THREE_PART, ELECTION_DAY)}
     out = []
     for number, story in enumerate(stories):
         body = list(story.paragraphs)
@@ -85,6 +89,8 @@ def planted(stories: list[StoredStory], seed: int = 5) -> tuple[list[StoredStory
             body = [SERIES, *body, SERIES_END]
         elif number % 7 == 3:
             body.append(COLUMN_END)
+        if number in range(len(stories) // 4, len(stories) // 4 + 8, 2):
+            body.append(THREE_PART)  # a short series: every other story, four times
         if rng.random() < 0.35:
             body.append(RELATED)
         if rng.random() < 0.1:
@@ -94,6 +100,11 @@ def planted(stories: list[StoredStory], seed: int = 5) -> tuple[list[StoredStory
         if rng.random() < 0.9:
             body.append(copyright_line(story.published.year))
         out.append(StoredStory(story.published, tuple(body)))
+    # election day: six stories of one day end with the same notice
+    day = stories[len(stories) // 5].published
+    for n in range(6):
+        text = stories[(len(stories) // 6 + n) % len(stories)].paragraphs
+        out.append(StoredStory(day + timedelta(minutes=20 * n), (*text, ELECTION_DAY)))
     # a short story re-posted six times in three days, its lead kept and the
     # rest rewritten (so not linked as copies): the lead recurs, at the end too
     origin = next(story for story in out[len(out) // 2 :] if len(story.paragraphs) <= 4)

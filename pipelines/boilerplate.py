@@ -99,8 +99,8 @@ def learn(stories: Iterable[StoredStory], thresholds: Thresholds = Thresholds())
 def _recurring(
     stories: Sequence[StoredStory], bodies: Sequence[Sequence[str]], thresholds: Thresholds
 ) -> set[str]:
-    """The lines at the ``bodies``' edges in enough stories, days and coverage."""
-    at_edge: dict[str, list[int]] = defaultdict(list)  # key -> stories (by index) it edges
+    """The lines ending the ``bodies`` in enough stories, days and coverage."""
+    ending: dict[str, list[int]] = defaultdict(list)  # key -> the stories (by index) it ends
     for number, body in enumerate(bodies):
         keys = {
             line_key(body[at])
@@ -108,9 +108,9 @@ def _recurring(
             if len(body[at]) <= MAX_CHARS
         }
         for key in keys:
-            at_edge[key].append(number)
+            ending[key].append(number)
     found = set()
-    for key, numbers in at_edge.items():
+    for key, numbers in ending.items():
         if len(numbers) < thresholds.min_stories:
             continue
         first, last = stories[numbers[0]].published, stories[numbers[-1]].published
