@@ -2,8 +2,9 @@
 never cut (a series' standing sentence, a city's name, a re-posted lead), and
 ten articles of one site ending in the same two promo lines, on SQLite and
 PostgreSQL: the lines leave the stored articles when the site's boilerplate
-is learned (at a crawl's end, or by ``scrapy reextract``), stay out when
-``reextract`` re-reads the earliest pages, and a later page never has them."""
+is learned (at the end of a crawl of the sample portal, or by ``scrapy
+reextract``), stay out when ``reextract`` re-reads the earliest pages, and a
+later page never has them."""
 
 from __future__ import annotations
 
@@ -11,18 +12,20 @@ from datetime import datetime, timedelta
 from html import escape
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from pipelines.boilerplate import StoredStory, learn, line_key, strip
 from pipelines.extract import ExtractPipeline, extract_and_fingerprint
 from pipelines.extraction import EXTRACTOR_VERSION
 from pipelines.site_boilerplate import relearn
+from sample_portal import SamplePortal, serve
 from sample_portal.content import Newsroom
 from storage.archive import Archive, RunCounts
 from storage.boilerplate import in_force
 from storage.models import Article
 from storage.types import SEOUL
-from tests.conftest import scrapy
+from tests.conftest import FAST, scrapy
 from tests.test_storage import capture
 
 SITE = "dkfocus"
@@ -196,3 +199,30 @@ def test_reextract_learns_a_sites_boilerplate_and_cleans_the_earliest_articles(
         assert sum(a.body.endswith(SERIES) for a in stored.values()) == 2
     finally:
         archive.close()
+
+
+@pytest.mark.parametrize("site", ["gnuboard", "generic"])
+def test_a_new_sites_first_crawl_ends_with_its_promo_lines_taken_out(
+    database_url: str, tmp_path: Path, site: str
+) -> None:
+    """Ten articles of a new site, every page ending in the same two promo
+    lines: at the end of its first crawl no archived article has them."""
+    portal = SamplePortal(articles_per_site=10, sites=[site], template_lines=PROMO)
+    with serve(portal) as base_url:
+        sites = tmp_path / "sites.yaml"
+        sites.write_text(portal.sites_yaml(base_url), encoding="utf-8")
+        done = scrapy("crawl", "portal", "-a", f"site={site}", *FAST,
+                      database_url=database_url, sites_file=sites)  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    written = portal.articles(site)
+    assert f"{site}: boilerplate version 1, 2 new lines; taken out of {len(written)}" in done.stderr
+    archive = Archive.open(database_url)
+    try:
+        stored = bodies(archive)
+    finally:
+        archive.close()
+    assert len(stored) == len(written) >= 10
+    assert not any(line in a.body for a in stored.values() for line in PROMO)
+    # each article still ends with its own last paragraph
+    endings = {article.paragraphs[-1] for article in written}
+    assert {a.body.split("\n\n")[-1] for a in stored.values()} == endings
