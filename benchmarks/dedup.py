@@ -120,6 +120,13 @@ def substitution_table(pairs: list[dict[str, str]]) -> None:
         counts = [n for n, pair in zip(places, pairs, strict=True) if pair["label"] == label]
         spread = {n: counts.count(n) for n in sorted(set(counts))}
         print(f"substituted names/numbers per {label} pair (count: pairs): {spread}")
+    unruled = [s for s, n, pair in zip(sims, places, pairs, strict=True)
+               if not n and pair["label"] != "copy"]  # fmt: skip
+    copies = [s for s, pair in zip(sims, pairs, strict=True) if pair["label"] == "copy"]
+    print(
+        f"Jaccard of the different pairs the rule leaves: max {max(unruled):.2f};"
+        f" of the copies: min {min(copies):.2f}"
+    )
     print(f"shingle {SHINGLE}: threshold  Jaccard alone P/R  with substitution rule P/R")
     for threshold in (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5):
         alone = scores(pairs, [s >= threshold for s in sims])
