@@ -30,7 +30,7 @@ from storage.boilerplate import (
 )
 
 # stories learned from at once, consecutive by publication: a site's template
-# changes over the years, and memory stays bounded by what one window holds
+# changes over the years, and a line is judged among the stories of its time
 WINDOW = 3000
 PARAGRAPH_BREAK = "\n\n"  # how a stored body separates its paragraphs
 
