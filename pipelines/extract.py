@@ -2,6 +2,8 @@
 and its fingerprint (``pipelines.fingerprint``), by which the archive matches
 it against every article of every site and run when it stores it.
 
+The site's learned boilerplate (``pipelines.site_boilerplate``) in force when
+the crawl starts is read from the archive and given to extraction as data.
 Extraction and fingerprinting are CPU work; it runs in a pool of worker processes
 (``EXTRACT_WORKERS``, 0 to run it in a thread) so that Scrapy's reactor keeps
 fetching while pages are parsed. Whatever extraction raises on a hostile
@@ -12,26 +14,40 @@ raw, and the crawl goes on. The workers are ``pipelines.processes``'.
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
+from collections.abc import Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from scrapy.crawler import Crawler
+from sqlalchemy.exc import SQLAlchemyError
 
 from crawler.items import CaptureItem, PageError, PageProblem
+from crawler.run import run_keeper
 from pipelines.decoding import Undecodable
 from pipelines.extraction import ExtractedArticle, NotAnArticle, extract_article
 from pipelines.fingerprint import Fingerprint, fingerprint
 from pipelines.processes import process_pool
+from storage.boilerplate import in_force
+
+logger = logging.getLogger(__name__)
+# a site's learned boilerplate lines in force
+LinesOf = Callable[[str], frozenset[str]]
 
 
 def extract_or_reason(
-    body: bytes, content_type: str | None, url: str, family: str | None
+    body: bytes,
+    content_type: str | None,
+    url: str,
+    family: str | None,
+    site_boilerplate: frozenset[str] = frozenset(),
 ) -> ExtractedArticle | PageError:
-    """Run in a worker: the article, or why the page is not one or cannot be read."""
+    """Run in a worker: the article (without the site's boilerplate lines), or
+    why the page is not one or cannot be read."""
     try:
-        return extract_article(body, content_type, url, family)
+        return extract_article(body, content_type, url, family, site_boilerplate=site_boilerplate)
     except NotAnArticle as exc:
         return PageError(PageProblem.NOT_ARTICLE, str(exc))
     except Undecodable as exc:
@@ -39,13 +55,17 @@ def extract_or_reason(
 
 
 def extract_and_fingerprint(
-    body: bytes, content_type: str | None, url: str, family: str | None
+    body: bytes,
+    content_type: str | None,
+    url: str,
+    family: str | None,
+    site_boilerplate: frozenset[str] = frozenset(),
 ) -> tuple[ExtractedArticle, Fingerprint] | PageError:
     """Run in a worker: the article and its fingerprint (the normalized-body
     hash and MinHash the archive deduplicates by), or why there is none.
     Fingerprinting is CPU work too: here it runs beside extraction, in the
     workers, not in the crawl's own process."""
-    result = extract_or_reason(body, content_type, url, family)
+    result = extract_or_reason(body, content_type, url, family, site_boilerplate)
     if isinstance(result, PageError):
         return result
     return result, fingerprint(result.title, result.body)
@@ -56,13 +76,32 @@ def default_workers() -> int:
 
 
 class ExtractPipeline:
-    def __init__(self, workers: int) -> None:
+    def __init__(self, workers: int, lines_of: LinesOf | None = None) -> None:
         self.workers = workers
         self.pool: Executor | None = None
+        self.lines_of = lines_of  # a site's learned boilerplate in force; None: none
+        self.boilerplate: dict[str, frozenset[str]] = {}  # site -> its lines in force
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExtractPipeline:
-        return cls(crawler.settings.getint("EXTRACT_WORKERS", default_workers()))
+        engine = run_keeper(crawler).archive.engine
+        return cls(
+            crawler.settings.getint("EXTRACT_WORKERS", default_workers()),
+            lambda site: in_force(engine, site).lines,
+        )
+
+    def site_boilerplate(self, site: str) -> frozenset[str]:
+        """The lines of ``site``'s boilerplate in force, read from the archive
+        once a crawl (extraction itself never reads the archive)."""
+        if site not in self.boilerplate:
+            lines: frozenset[str] = frozenset()
+            if self.lines_of is not None:
+                try:
+                    lines = self.lines_of(site)
+                except SQLAlchemyError as exc:
+                    logger.warning("%s: boilerplate not read, none taken out: %s", site, exc)
+            self.boilerplate[site] = lines
+        return self.boilerplate[site]
 
     def open_spider(self) -> None:
         self.pool = self._new_pool()
@@ -89,6 +128,7 @@ class ExtractPipeline:
                 item.headers.get("Content-Type"),
                 item.url,
                 item.family,
+                self.site_boilerplate(item.site),
             )
         except BrokenProcessPool:
             # a worker died (killed, out of memory): the pages it had fail, the rest go on

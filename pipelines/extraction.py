@@ -8,7 +8,8 @@ family is not given is detected); page metadata fills what it lacks;
 trafilatura reads the container, or the whole page for portals no family
 knows (:mod:`pipelines.paragraphs`); the Korean news cleanup drops bylines,
 captions, copyright and button text and names the reporters
-(:mod:`pipelines.cleanup`).
+(:mod:`pipelines.cleanup`); the site's learned boilerplate lines, given as
+data, are taken off the body's end (:mod:`pipelines.boilerplate`).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from datetime import datetime
 from lxml.html import HtmlElement
 
 from crawler import families, pages
-from pipelines import cleanup, metadata
+from pipelines import boilerplate, cleanup, metadata
 from pipelines.decoding import REPLACEMENT, Undecodable, decode_html, looks_like_mojibake
 from pipelines.fingerprint import fingerprint
 from pipelines.paragraphs import CONTAINER, PAGE, BodySettings, body_paragraphs
@@ -63,8 +64,10 @@ def extract_article(
     url: str,
     family: str | None,
     body_settings: BodySettings | None = None,
+    site_boilerplate: frozenset[str] = frozenset(),
 ) -> ExtractedArticle:
-    """The article on a page of ``family`` (None: detect it).
+    """The article on a page of ``family`` (None: detect it), without the
+    site's boilerplate lines ``site_boilerplate`` (``pipelines.boilerplate`` keys).
 
     Raises :class:`NotAnArticle` when the page holds none, and
     :class:`~pipelines.decoding.Undecodable` when its text cannot be read.
@@ -91,8 +94,9 @@ def extract_article(
     cleaned = cleanup.clean(raw, title)
     if not cleaned.paragraphs:
         raise NotAnArticle("no article text")
+    paragraphs = boilerplate.strip(cleaned.paragraphs, site_boilerplate)
     article = ExtractedArticle(
-        url, title, _author(fields.author, cleaned.reporters, tree), published, cleaned.paragraphs
+        url, title, _author(fields.author, cleaned.reporters, tree), published, paragraphs
     )
     _refuse_garbled(article)
     return article

@@ -10,9 +10,16 @@ marks do not count. From that text come:
 - a MinHash signature (rensa) over character shingles, which needs no Korean
   word segmentation, and its LSH band keys: a lightly edited copy.
 
-Shingle size, threshold and bands were chosen on the labelled pairs in
-``tests/fixtures/dedup/pairs.jsonl`` (``benchmarks/dedup.py`` prints the
-measurement).
+A body is a near copy of another when their shingles overlap at least
+``THRESHOLD`` and, where their wording lines up, neither puts another name or
+another number in the other's place (:func:`substitutions`): a reprint
+rewrites its lead, adds, drops or re-words sentences, while a release made
+from the same template names another law, city, organisation or sum exactly
+there.
+
+Shingle size, threshold and the substitution rule were chosen on the labelled
+pairs in ``tests/fixtures/dedup/pairs.jsonl`` (``benchmarks/dedup.py`` prints
+the measurement).
 """
 
 from __future__ import annotations
@@ -20,16 +27,23 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 import numpy as np
 from rensa import RMinHash
 
 SHINGLE = 5  # characters per shingle
 NUM_PERM = 128  # MinHash permutations; all of them estimate similarity
-BANDS = 32  # LSH bands of ROWS values each (the first 96 values): a pair with
-ROWS = 3  # Jaccard 0.4 becomes a candidate with p=0.88, 0.5 with p=0.986
-THRESHOLD = 0.4  # Jaccard similarity of shingles from which a body is a copy
+BANDS = 32  # LSH bands of ROWS values each (the first 96 values): a pair with Jaccard
+ROWS = 3  # 0.3 becomes a candidate with p=0.58, 0.4 with p=0.88, 0.5 with p=0.986
+# Jaccard similarity of shingles from which a body may be a copy: on the labelled
+# pairs the different ones the substitution rule leaves reach 0.16, copies start at 0.33
+THRESHOLD = 0.3
+# a name or number put in another's place: a replacement of at most this many
+# words on each side (see substitutions())
+SUBSTITUTION_WORDS = 2
 # candidates whose MinHash estimate is this far below THRESHOLD are compared
 # exactly (their bodies' shingles); further below, the estimate refuses them
 MARGIN = 0.15
@@ -59,6 +73,13 @@ _CAPTION_INLINE = re.compile(r"\(\s*사진\s*[=:][^()]*\)")
 _COPYRIGHT = re.compile(r"저작권자|무단\s*전재|재배포\s*금지|all rights reserved", re.IGNORECASE)
 _BYLINE_MAX = 80  # a paragraph longer than this is text, whatever it starts with
 _NOT_WORD = re.compile(r"[\W_]+")
+_WORD = re.compile(r"[^\W_]+")
+_NUMBER_SEPARATOR = re.compile(r"(?<=\d)[,.](?=\d)")
+_CALENDAR = re.compile(r"\d+(?:년|월|일)")
+_DIGIT = re.compile(r"\d")
+_NOT_DIGIT = re.compile(r"\D")
+# a shared ending that starts like this makes two words one predicate re-worded
+_VERB = re.compile(r"하|했|한|할|해|되|됐|된|될|돼|시키|시켰")
 
 
 def _is_noise(paragraph: str) -> bool:
@@ -71,17 +92,87 @@ def _is_noise(paragraph: str) -> bool:
     return bool(_CAPTION_LINE.match(paragraph))
 
 
-def normalized_text(body: str) -> str:
-    """The letters and digits of ``body`` without bylines, captions and copyright lines."""
-    kept = []
+def _own_paragraphs(body: str) -> Iterator[str]:
+    """The paragraphs of ``body`` (NFKC) without bylines, captions and copyright lines."""
     for raw in body.split("\n"):
         paragraph = unicodedata.normalize("NFKC", raw).strip()
         if not paragraph or _is_noise(paragraph):
             continue
         paragraph = _TRAIL_BYLINE.sub("", _LEAD_BYLINE.sub("", paragraph))
-        paragraph = _CAPTION_INLINE.sub("", _EMAIL.sub("", paragraph))
-        kept.append(paragraph)
-    return _NOT_WORD.sub("", " ".join(kept)).lower()
+        yield _CAPTION_INLINE.sub("", _EMAIL.sub("", paragraph))
+
+
+def normalized_text(body: str) -> str:
+    """The letters and digits of ``body`` without bylines, captions and copyright lines."""
+    return _NOT_WORD.sub("", " ".join(_own_paragraphs(body))).lower()
+
+
+def words(body: str) -> tuple[str, ...]:
+    """The words of ``body`` as :func:`normalized_text` keeps them, a number's
+    separators dropped (``2,250`` -> ``2250``) and calendar dates left out
+    (``14일``, ``3월``: a reprint of the next day may restate them)."""
+    return _words(" ".join(_own_paragraphs(body)))
+
+
+def _words(own_text: str) -> tuple[str, ...]:
+    text = _NUMBER_SEPARATOR.sub("", own_text.lower())
+    return tuple(word for word in _WORD.findall(text) if not _CALENDAR.fullmatch(word))
+
+
+def substitutions(ours: Sequence[str], theirs: Sequence[str]) -> list[tuple[str, str]]:
+    """Where two bodies' words line up, the places where one puts another name
+    or another number than the other: ``국가공무원법`` for ``지방공무원법``,
+    ``포항시는`` for ``경주시는``, ``430억`` for ``429억``.
+
+    A place is a replacement of at most ``SUBSTITUTION_WORDS`` words on each
+    side between runs of words both share (or the body's edge). Re-wording is
+    not a substitution: spacing, a particle (``경산시는``/``경북 경산시가``),
+    one name containing the other (``테크노파크``/``경북테크노파크``), a shared
+    stem (``천안시가``/``천안 지역``), a verb (``정비하고``/``단장하고``,
+    ``말했다``/``강조했다``), a number restated in other units
+    (``12개월간``/``1년간``).
+    """
+    operations = SequenceMatcher(None, ours, theirs, autojunk=False).get_opcodes()
+    found = []
+    for at, (tag, start, end, other_start, other_end) in enumerate(operations):
+        if tag != "replace" or max(end - start, other_end - other_start) > SUBSTITUTION_WORDS:
+            continue
+        before = operations[at - 1][0] if at else "equal"
+        after = operations[at + 1][0] if at + 1 < len(operations) else "equal"
+        if before != "equal" or after != "equal":
+            continue  # part of a rewritten sentence, not a word put in another's place
+        one, other = "".join(ours[start:end]), "".join(theirs[other_start:other_end])
+        if _names_another(one, other):
+            found.append((one, other))
+    return found
+
+
+def _names_another(one: str, other: str) -> bool:
+    """Whether ``other`` (words joined) stands where ``one`` stood for another
+    thing: another number of the same unit, or another name."""
+    if one in other or other in one:
+        return False
+    digits, other_digits = _NOT_DIGIT.sub("", one), _NOT_DIGIT.sub("", other)
+    if digits or other_digits:
+        same_unit = _DIGIT.sub("", one) == _DIGIT.sub("", other)
+        return bool(digits and other_digits and digits != other_digits and same_unit)
+    prefix = _shared_start(one, other)
+    if prefix >= 2:
+        return False  # one stem: 천안시가 / 천안지역
+    suffix = _shared_start(one[::-1], other[::-1])
+    shorter = min(one, other, key=len)
+    longest = SequenceMatcher(None, one, other, autojunk=False).find_longest_match()
+    if len(shorter) - longest.size <= 1:
+        return False  # a particle apart: 경산시는 / 경북경산시가
+    if (suffix and _VERB.match(one[len(one) - suffix :])) or one[-1] == other[-1] == "다":
+        return False  # a predicate re-worded
+    return min(len(one) - prefix - suffix, len(other) - prefix - suffix) >= 2
+
+
+def _shared_start(one: str, other: str) -> int:
+    """How many characters ``one`` and ``other`` start with in common."""
+    differ = (at for at, (a, b) in enumerate(zip(one, other, strict=False)) if a != b)
+    return next(differ, min(len(one), len(other)))
 
 
 def shingles(text: str, size: int = SHINGLE) -> set[str]:
@@ -129,6 +220,7 @@ class Fingerprint:
     signature: bytes | None  # MinHash, little-endian uint32; None: too short to compare
     band_keys: tuple[int, ...]  # LSH keys of the signature; () when it is None
     shingles: frozenset[str] = frozenset()
+    words: tuple[str, ...] = ()  # the body's words (words()), where substitutions are looked for
     threshold: float = THRESHOLD  # resemblance from which another body is a copy of this one
 
     def may_copy(self, stored: bytes) -> bool:
@@ -139,15 +231,25 @@ class Fingerprint:
         return similarity(self.signature, stored) >= THRESHOLD - MARGIN
 
     def resemblance(self, body: str) -> float:
-        """Jaccard similarity of this body's shingles and ``body``'s."""
+        """Jaccard similarity of this body's shingles and ``body``'s; 0 when,
+        however alike, ``body`` :meth:`contradicts` this one."""
         other = shingles(normalized_text(body))
         union = len(self.shingles | other)
-        return len(self.shingles & other) / union if union else 0.0
+        jaccard = len(self.shingles & other) / union if union else 0.0
+        if jaccard >= self.threshold and self.contradicts(body):
+            return 0.0
+        return jaccard
+
+    def contradicts(self, body: str) -> bool:
+        """Whether ``body`` puts another name or number in this body's place
+        (the same template about something else: :func:`substitutions`)."""
+        return bool(substitutions(self.words, words(body)))
 
 
 def fingerprint(title: str, body: str) -> Fingerprint:
     """The fingerprint of an article."""
-    text = normalized_text(body)
+    own_text = " ".join(_own_paragraphs(body))
+    text = _NOT_WORD.sub("", own_text).lower()
     if len(text) < MIN_CHARS:
         text = normalized_text(title) + "|" + text
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -159,4 +261,5 @@ def fingerprint(title: str, body: str) -> Fingerprint:
         signature.astype("<u4").tobytes(),
         band_keys(signature),
         frozenset(grams),
+        _words(own_text),
     )

@@ -8,7 +8,7 @@ import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
@@ -74,6 +74,8 @@ class SamplePortal:
 
     `faults` switches on cases of `faults.CASES` (e.g. `faults.ALL_FAULTS`): error
     answers, hostile pages and trap links planted on every site; see `self.faults`.
+    `template_lines` end every article page's body (a site's promo and tip lines),
+    outside the articles' own `paragraphs`.
     """
 
     def __init__(
@@ -84,6 +86,7 @@ class SamplePortal:
         sites: Iterable[str] | None = None,
         syndicated: bool = False,
         faults: Iterable[str] = (),
+        template_lines: Sequence[str] = (),
     ) -> None:
         wanted = set(sites) if sites is not None else set(SITES)
         if not wanted or wanted - set(SITES):
@@ -106,6 +109,7 @@ class SamplePortal:
             )
             self._editions["newscms"] = _Edition(articles, edition.next_number)
         self.faults = Faults(self, faults)
+        self.template_lines = tuple(template_lines)
 
     # --- content ---------------------------------------------------------------
 
@@ -327,10 +331,11 @@ class SamplePortal:
 
     def _view(self, site: str, path: str, host: str) -> Page:
         edition = self._editions[site]
-        article = edition.by_path.get(path)
-        if article is None:
+        stored = edition.by_path.get(path)
+        if stored is None:
             return 404, _HTML, _NOT_FOUND
-        newer, older = edition.neighbours(article)
+        newer, older = edition.neighbours(stored)
+        article = replace(stored, paragraphs=(*stored.paragraphs, *self.template_lines))
 
         def build(now: datetime) -> str:
             if site == "gnuboard":
@@ -339,8 +344,8 @@ class SamplePortal:
                     article=article,
                     newer=newer,
                     older=older,
-                    popular=self._popular(edition, path, article, _POPULAR[site]),
-                    latest=self._latest(edition, article),
+                    popular=self._popular(edition, path, stored, _POPULAR[site]),
+                    latest=self._latest(edition, stored),
                     now=now,
                 )
             if site == "newscms":
@@ -348,10 +353,10 @@ class SamplePortal:
                     article=article,
                     newer=newer,
                     older=older,
-                    popular=self._popular(edition, path, article, _POPULAR[site]),
+                    popular=self._popular(edition, path, stored, _POPULAR[site]),
                     now=now,
                 )
-            return generic.article_page(article=article, latest=self._latest(edition, article))
+            return generic.article_page(article=article, latest=self._latest(edition, stored))
 
         return self._cached(edition, (host, "view", path), build)
 

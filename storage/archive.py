@@ -59,6 +59,8 @@ class Fingerprint(Protocol):
 
     def resemblance(self, body: str) -> float: ...
 
+    def contradicts(self, body: str) -> bool: ...
+
 
 class Archive:
     """One archive database, opened (and migrated) from a URL."""
@@ -363,7 +365,9 @@ def near_original(connection: Connection, fingerprint: Fingerprint) -> Row | Non
     """The near-duplicate index's answer: the first copy (its ``id`` and
     ``published``) of the article whose body is a near copy of
     ``fingerprint``'s. Candidates share an LSH band key; those whose MinHash
-    estimate is close have their body's shingles compared."""
+    estimate is close have their body's shingles compared. A copy of a copy
+    must not contradict the first copy either (a reprint may have dropped the
+    very sentences where two releases of one template differ)."""
     if not fingerprint.band_keys:
         return None
     candidates = connection.execute(_CANDIDATES, {"keys": list(fingerprint.band_keys)}).all()
@@ -379,7 +383,8 @@ def near_original(connection: Connection, fingerprint: Fingerprint) -> Row | Non
     found = best[1]
     if found.duplicate_of_id is None:
         return found
-    return connection.execute(_NEAR_COPY, {"id": found.duplicate_of_id}).one()
+    first = connection.execute(_NEAR_COPY, {"id": found.duplicate_of_id}).one()
+    return None if fingerprint.contradicts(first.body) else first
 
 
 _CANDIDATES = select(Article.id, Article.minhash).where(

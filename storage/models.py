@@ -186,3 +186,18 @@ class MinhashBand(Base):
     key: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     # indexed on its own too: re-extraction replaces one article's keys
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id"), primary_key=True, index=True)
+
+
+class SiteBoilerplate(Base):
+    """One version of a site's boilerplate lines, learned from its archived
+    articles (``pipelines.boilerplate``); the highest version is in force."""
+
+    __tablename__ = "site_boilerplate"
+    __table_args__ = (UniqueConstraint("site_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), index=True)
+    version: Mapped[int]
+    lines: Mapped[list[str]] = mapped_column(JSON)  # line keys (pipelines.boilerplate.line_key)
+    stories: Mapped[int]  # how many of the site's stories it was learned from
+    learned_at: Mapped[datetime] = mapped_column(default=now_seoul)

@@ -4,11 +4,11 @@ with their new fingerprints in the near-duplicate index (MinHash band keys)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Engine, bindparam, delete, func, insert, select, update
+from sqlalchemy import Connection, Engine, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from storage.archive import earlier
@@ -23,6 +23,7 @@ class StoredPage:
 
     article_id: int
     url: str
+    site: str
     cms: str | None  # the site's configured family; None: detect it from the page
     content_type: str | None
     body: bytes
@@ -55,7 +56,7 @@ def stored_pages(
     than ``older_than`` unless it is None) with their captures, ``batch`` at a
     time in id order, so an archive of any size is read in bounded memory."""
     query = (
-        select(Article, Site.cms, Capture)
+        select(Article, Site.name, Site.cms, Capture)
         .join(Site, Article.site_id == Site.id)
         .join(Capture, Article.capture_id == Capture.id)
         .order_by(Article.id)
@@ -69,19 +70,20 @@ def stored_pages(
     while True:
         with Session(engine) as session:
             rows = session.execute(query.where(Article.id > last)).all()
-            pages = [_page(article, cms, capture) for article, cms, capture in rows]
+            pages = [_page(article, *more) for article, *more in rows]
         if not pages:
             return
         yield pages
         last = pages[-1].article_id
 
 
-def _page(article: Article, cms: str | None, capture: Capture) -> StoredPage:
+def _page(article: Article, site: str, cms: str | None, capture: Capture) -> StoredPage:
     headers = capture.headers or {}
     content_type = next((v for k, v in headers.items() if k.lower() == "content-type"), None)
     return StoredPage(
         article.id,
         article.url,
+        site,
         cms,
         content_type,
         capture.body,
@@ -117,15 +119,22 @@ def save_reextracted(engine: Engine, articles: list[Reextracted]) -> None:
                     extractor_version=article.extractor_version,
                 )
             )
-        ids = [article.article_id for article in articles]
-        connection.execute(delete(MinhashBand).where(MinhashBand.article_id.in_(ids)))
-        bands = [
-            {"key": key, "article_id": article.article_id}
-            for article in articles
-            for key in sorted(set(article.band_keys))
-        ]
-        if bands:
-            connection.execute(insert(MinhashBand), bands)
+        replace_band_keys(
+            connection, {article.article_id: article.band_keys for article in articles}
+        )
+
+
+def replace_band_keys(connection: Connection, keys: Mapping[int, Sequence[int]]) -> None:
+    """Put ``keys`` (article id -> its new MinHash band keys) in place of
+    those articles' keys in the near-duplicate index."""
+    connection.execute(delete(MinhashBand).where(MinhashBand.article_id.in_(list(keys))))
+    bands = [
+        {"key": key, "article_id": article_id}
+        for article_id, article_keys in keys.items()
+        for key in sorted(set(article_keys))
+    ]
+    if bands:
+        connection.execute(insert(MinhashBand), bands)
 
 
 # when the article was first published at another place (an exact copy's sighting)

@@ -15,6 +15,10 @@ without any answer from the site. The exit code and the log file
 
 A backfill given ``since`` alone continues an interrupted backfill from the
 same day with that one's ``until``, so resuming it on a later day keeps its window.
+
+At the end of a run the site's boilerplate is learned again from the archive
+and taken out of its stored articles (``pipelines.site_boilerplate``): a new
+site's first articles are cleaned at the end of the run that archived them.
 """
 
 from __future__ import annotations
@@ -25,13 +29,15 @@ from pathlib import Path
 
 from scrapy.commands.crawl import Command as ScrapyCrawl
 from scrapy.exceptions import UsageError
+from sqlalchemy.exc import SQLAlchemyError
 
 from crawler.commands import EXIT_BUSY, EXIT_FAILED, fail, say
 from crawler.job import CrawlArgumentError, CrawlJob, crawl_job
-from crawler.run import OpenRun, RunKeeper, hand_over, open_run
+from crawler.run import OpenRun, RunKeeper, hand_over, open_run, run_keeper
 from crawler.spiders.portal import PortalSpider
+from pipelines.site_boilerplate import relearn
 from storage.archive import Archive
-from storage.database import ArchiveUnavailable
+from storage.database import ArchiveUnavailable, one_line
 from storage.runs import SiteBusy
 
 
@@ -93,9 +99,27 @@ class Command(ScrapyCrawl):
             if end.reason is not None:
                 say(end.reason)
             self.exitcode = EXIT_FAILED if self.crawler_process.bootstrap_failed else end.exit_code
+            if self.opened is not None and run_keeper(crawler).counts.new:
+                self._relearn_boilerplate(self.opened)
         except BaseException:
             self.exitcode = EXIT_FAILED
             raise
         finally:
             if self.opened is not None:
                 self.opened.record_exit(self.exitcode)
+
+    @staticmethod
+    def _relearn_boilerplate(opened: OpenRun) -> None:
+        """Learn the site's boilerplate again and take it out of its articles."""
+        site = opened.job.profile.name
+        try:
+            relearned = relearn(opened.archive.engine, site)
+        except SQLAlchemyError as exc:
+            say(f"{site}: boilerplate not learned: {one_line(exc)}")
+            return
+        if relearned.added:
+            print(
+                f"newsarchive: {site}: boilerplate version {relearned.version},"
+                f" {relearned.added} new lines; taken out of {relearned.cleaned} articles",
+                file=sys.stderr,
+            )

@@ -5,6 +5,10 @@ version that made them now, and their new fingerprints (body hash, MinHash
 band keys) by which later copies are matched. Run it after upgrading
 newsarchive.
 
+First each site's boilerplate is learned again from the archive and taken out
+of its stored articles (``pipelines.site_boilerplate``); extraction is then
+given each site's lines in force, so older articles lose them too.
+
 A page the new extractor cannot read as an article keeps its stored article,
 and is listed with the reason.
 """
@@ -18,12 +22,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from scrapy.commands import ScrapyCommand
+from sqlalchemy import Engine
 
 from crawler.commands import fail
 from crawler.items import PageError
 from pipelines.extract import default_workers, extract_and_fingerprint
 from pipelines.extraction import EXTRACTOR_VERSION, ExtractedArticle
 from pipelines.processes import process_pool
+from pipelines.site_boilerplate import relearn
 from storage.archive import Archive
 from storage.database import ArchiveUnavailable, open_database
 from storage.reextraction import Reextracted, StoredPage, save_reextracted, stored_pages
@@ -83,10 +89,12 @@ class Command(ScrapyCommand):
             if opts.site and opts.site not in Archive(engine).article_counts():
                 self.exitcode = fail(f"the archive holds no article of site {opts.site!r}")
                 return
+            sites = [opts.site] if opts.site else list(Archive(engine).article_counts())
+            boilerplate = {site: _relearned(engine, site) for site in sites}
             with _pool(opts.workers) as pool:
                 older_than = None if opts.all else EXTRACTOR_VERSION
                 for batch in stored_pages(engine, opts.site, older_than):
-                    save_reextracted(engine, _reextract(batch, pool, tally))
+                    save_reextracted(engine, _reextract(batch, pool, tally, boilerplate))
         finally:
             engine.dispose()
         _report(tally, opts.site)
@@ -101,12 +109,29 @@ def _pool(workers: int) -> Iterator[Executor | None]:
         yield pool
 
 
-def _reextract(batch: list[StoredPage], pool: Executor | None, tally: Tally) -> list[Reextracted]:
+def _relearned(engine: Engine, site: str) -> frozenset[str]:
+    """``site``'s boilerplate lines, learned again; says what changed."""
+    relearned = relearn(engine, site)
+    if relearned.added:
+        print(
+            f"{site}: boilerplate version {relearned.version} learned, {relearned.added} new"
+            f" lines of {len(relearned.lines)}; taken out of {relearned.cleaned} articles"
+        )
+    return relearned.lines
+
+
+def _reextract(
+    batch: list[StoredPage],
+    pool: Executor | None,
+    tally: Tally,
+    boilerplate: dict[str, frozenset[str]],
+) -> list[Reextracted]:
     arguments = (
         [page.body for page in batch],
         [page.content_type for page in batch],
         [page.url for page in batch],
         [page.cms for page in batch],
+        [boilerplate.get(page.site, frozenset()) for page in batch],
     )
     extract = extract_and_fingerprint
     results = pool.map(extract, *arguments) if pool else map(extract, *arguments)
