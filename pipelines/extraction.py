@@ -20,7 +20,7 @@ from datetime import datetime
 from lxml.html import HtmlElement
 
 from crawler import families
-from pipelines import cleanup, metadata, pages
+from pipelines import cleanup, korean_news, metadata, pages
 from pipelines.decoding import REPLACEMENT, Undecodable, decode_html, looks_like_mojibake
 from pipelines.fingerprint import fingerprint
 from pipelines.paragraphs import CONTAINER, PAGE, BodySettings, body_paragraphs
@@ -28,7 +28,7 @@ from pipelines.paragraphs import CONTAINER, PAGE, BodySettings, body_paragraphs
 # bump when extraction changes what it stores; `scrapy reextract` uses it
 EXTRACTOR_VERSION = "2"
 
-_ROLE_MARK = re.compile("|".join(cleanup.ROLES))
+_ROLE_MARK = re.compile(korean_news.ROLE)
 
 
 class NotAnArticle(ValueError):
