@@ -19,6 +19,8 @@ from dataclasses import dataclass
 
 from crawler.families.dates import is_date_line, without_stamps
 from pipelines.korean_news import (
+    BREADCRUMB,
+    BUTTON_MESSAGE,
     BYLINE_LINE,
     CAPTION_MARK,
     CAPTION_WORDS,
@@ -29,9 +31,15 @@ from pipelines.korean_news import (
     EMAIL_LINE,
     LEADING_BYLINE,
     NAMES,
+    NOTICE_LINE,
     PRESS,
+    PROMO_LINE,
+    PROMO_MARK,
+    PROMO_WORDS,
     ROLE,
+    ROLES,
     TRAILING_BYLINE,
+    WIRES,
 )
 
 _IMAGE_FILE = re.compile(
@@ -53,6 +61,7 @@ _BUTTON_WORDS = frozenset((
 _BUTTON_SPLIT = re.compile(r"[\s·|/,:>~]+")
 _AUTHOR_LABEL = re.compile(r"^(?:기자명|작성자|글쓴이|by)\s*[:：]?\s*", re.IGNORECASE)
 _BRACKETS = re.compile(r"[()<>\[\]【】]")
+_NAME_SPLIT = re.compile(r"[\s,·]+")
 _ROLE_AND_AFTER = re.compile(rf"\s*{ROLE}(?:\s.*)?$")
 _NOT_ALNUM = re.compile(r"[\W_]+")
 _SENTENCE_END = re.compile(r"[다요죠까]\s*[.!?]?[\"'”’)]*$")
@@ -123,7 +132,7 @@ def strip_bylines(paragraph: str) -> tuple[str, list[str]]:
     names: list[str] = []
     # a wire dateline and its reporter are two bylines in a row
     while lead := LEADING_BYLINE.match(paragraph):
-        named = lead["names"] or lead["paper"] or lead["wire"]
+        named = lead["names"] or lead["paper"] or lead["wire"] or ""
         names += [name for name in split_names(named) if not PRESS.search(name)]
         paragraph = paragraph[lead.end() :].strip()
     # a byline alone, or with its stamps: 홍길동 기자 | 입력 2024.03.29 14:12
@@ -155,8 +164,10 @@ def reporter_name(raw: str | None) -> str | None:
 
 
 def split_names(names: str) -> list[str]:
-    """``서인교, 류희철`` -> ``["서인교", "류희철"]``."""
-    return [name for name in re.split(r"\s*[,·]\s*", names.strip()) if name]
+    """``서인교, 류희철`` -> ``["서인교", "류희철"]`` (``홍길동 기자, 김철수``
+    and ``이세원 이대희`` too); a wire's name is no reporter's."""
+    words = _NAME_SPLIT.split(names.strip())
+    return [word for word in words if word and word not in ROLES and word not in WIRES]
 
 
 def is_noise(paragraph: str) -> bool:
@@ -172,7 +183,20 @@ def is_noise(paragraph: str) -> bool:
         return True
     if short and CREDIT.search(paragraph):
         return True
+    if short and _is_furniture(paragraph):
+        return True
     return _is_buttons(paragraph)
+
+
+def _is_furniture(paragraph: str) -> bool:
+    """A promo or tip line, a corrections notice, a button's message, a breadcrumb."""
+    return bool(
+        PROMO_LINE.match(paragraph)
+        or (PROMO_MARK.match(paragraph) and PROMO_WORDS.search(paragraph))
+        or NOTICE_LINE.search(paragraph)
+        or BUTTON_MESSAGE.search(paragraph)
+        or BREADCRUMB.match(paragraph)
+    )
 
 
 def _is_buttons(paragraph: str) -> bool:

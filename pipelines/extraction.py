@@ -23,12 +23,14 @@ from crawler import families
 from pipelines import cleanup, korean_news, metadata, pages
 from pipelines.decoding import REPLACEMENT, Undecodable, decode_html, looks_like_mojibake
 from pipelines.fingerprint import fingerprint
-from pipelines.paragraphs import CONTAINER, PAGE, BodySettings, body_paragraphs
+from pipelines.paragraphs import CONTAINER, PAGE, PAGE_RECALL, BodySettings, body_paragraphs
 
 # bump when extraction changes what it stores; `scrapy reextract` uses it
 EXTRACTOR_VERSION = "2"
 
 _ROLE_MARK = re.compile(korean_news.ROLE)
+# what a metadata author that is no person holds: a URL, a path, a desk, a list
+_NOT_A_NAME = re.compile(rf"https?:|www\.|/|\||@|{korean_news.DESK}")
 
 
 class NotAnArticle(ValueError):
@@ -89,6 +91,8 @@ def extract_article(
     else:
         raw = body_paragraphs(tree, url, body_settings or PAGE)
     cleaned = cleanup.clean(raw, title)
+    if not cleaned.paragraphs and fields.body is None and body_settings is None:
+        cleaned = cleanup.clean(body_paragraphs(tree, url, PAGE_RECALL), title)
     if not cleaned.paragraphs:
         raise NotAnArticle("no article text")
     article = ExtractedArticle(
@@ -100,13 +104,36 @@ def extract_article(
 
 def _author(field: str | None, reporters: tuple[str, ...], tree: HtmlElement) -> str | None:
     """The reporter: the family's byline field when it names a reporter
-    (``홍길동 기자``), else the reporters of the body's bylines, else whoever
-    the field or the page's metadata name (a Gnuboard poster, a desk)."""
+    (``홍길동 기자``), else the reporters of the body's bylines, else the
+    family's field (a Gnuboard poster, a desk), else the byline the page
+    shows (or the metadata's people when they include it: several names),
+    else the person the page's metadata names. Never a wire, the site's
+    name, a desk or a URL from the metadata: then None."""
     if _names_reporter(field):
         return cleanup.reporter_name(field)
     if reporters:
         return ", ".join(reporters)
-    return cleanup.reporter_name(field) or cleanup.reporter_name(metadata.author(tree))
+    if field:
+        return cleanup.reporter_name(field)
+    shown = cleanup.strip_bylines(metadata.visible_byline(tree) or "")[1]
+    named = _person(cleanup.reporter_name(metadata.author(tree)), tree)
+    if shown and not (named and set(shown) <= set(named.split(", "))):
+        return ", ".join(shown)
+    return named
+
+
+def _person(named: str | None, tree: HtmlElement) -> str | None:
+    """``named`` when it names people, not a site, a wire, a desk or a URL."""
+    if not named or _NOT_A_NAME.search(named):
+        return None
+    sites = {cleanup.reporter_name(site) for site in metadata.site_names(tree)}
+    names = [name.strip() for name in named.split(",")]
+    if any(
+        name in sites or name in korean_news.WIRES or korean_news.PRESS.search(name)
+        for name in names
+    ):
+        return None
+    return named
 
 
 def _names_reporter(field: str | None) -> bool:

@@ -36,6 +36,22 @@ DESKS = (
     "뉴스팀",
     "인터넷뉴스팀",
 )
+# news agencies: a byline naming only one of them names no reporter
+WIRES = (
+    "연합",
+    "연합뉴스",
+    "연합뉴스TV",
+    "뉴시스",
+    "뉴스1",
+    "로이터",
+    "신화",
+    "교도",
+    "AP",
+    "AFP",
+    "EPA",
+    "UPI",
+    "블룸버그",
+)
 ROLE = "(?:" + "|".join(sorted(ROLES, key=len, reverse=True)) + ")"
 DESK = "(?:" + "|".join(sorted(DESKS, key=len, reverse=True)) + ")"
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -44,17 +60,25 @@ OPEN, CLOSE = r"[\[(【<〔]", r"[\])】>〕]"
 
 # -- exact patterns (cleanup): a whole line, the names captured ---------------
 
+# names that a wire byline may separate by spaces: 이세원 이대희 민경락 기자 =
+_SPACED_NAMES = rf"{NAME}(?:\s*[,·]\s*{NAME}|\s+{NAME}){{0,5}}"
+# [매체] or (매체) before a byline: [인사이트] 홍길동 기자 =
+_OUTLET = rf"(?:{OPEN}[^\[\]()【】<>]{{1,30}}{CLOSE}\s*)?"
 # [경북신문=서인교, 류희철 기자] / [추적사건25시 엄대진 대기자] / (대구=연합뉴스) 홍길동 기자 =
+# / [MTN = 홍길동 기자 (abc@x.com)] / [인사이트] 디지털뉴스팀 =
 LEADING_BYLINE = re.compile(
-    rf"^{OPEN}\s*[^\[\]()【】<>=]{{1,30}}?\s*=\s*(?P<names>{NAMES})\s*{ROLE}?\s*{CLOSE}\s*"
+    rf"^{OPEN}\s*[^\[\]()【】<>=]{{1,30}}?\s*=\s*(?P<names>{NAMES})\s*{ROLE}?"
+    rf"\s*(?:{OPEN}?\s*{_MAIL}\s*{CLOSE}?)?\s*{CLOSE}\s*"
     rf"|^{OPEN}\s*[^\[\]()【】<>=]{{1,30}}?\s+(?P<paper>{NAMES})\s*{ROLE}\s*{CLOSE}\s*"
-    rf"|^(?P<wire>{NAMES})\s*{ROLE}\s*=\s*"
+    rf"|^{_OUTLET}(?P<wire>{_SPACED_NAMES})\s*{ROLE}\s*=\s*"
+    rf"|^{_OUTLET}{DESK}\s*=\s*"
 )
 # what a dateline names when it names no reporter: (서울=연합뉴스), [경산=경일신문]
 PRESS = re.compile(r"(?:뉴스|신문|일보|방송|통신|미디어|타임즈|타임스|저널|닷컴|투데이|뉴시스|TV)$")
 # 서인교, 류희철 기자 kua348@naver.com / /홍길동 기자 / (홍길동 기자 abc@x.com)
+# / 홍길동 기자, 김철수 기자
 BYLINE_LINE = re.compile(
-    rf"^[/\-–—=\s]*{OPEN}?\s*(?P<names>{NAMES})\s*{ROLE}\s*{CLOSE}?"
+    rf"^[/\-–—=\s]*{OPEN}?\s*(?P<names>{NAMES}(?:\s*{ROLE}\s*[,·]\s*{NAMES})*)\s*{ROLE}\s*{CLOSE}?"
     rf"\s*{OPEN}?\s*(?:{_MAIL})?\s*{CLOSE}?\s*$"
 )
 # 글·사진=홍길동 기자 / 정리=홍길동 / 사진=홍길동 기자
@@ -82,6 +106,28 @@ CREDIT = re.compile(
     r"^[\[(<]?\s*(?:사진|그래픽|자료사진|사진\s*제공|영상|출처)\s*[=:/]"
     r"|[\[(<]\s*(?:사진|그래픽|자료)\s*(?:제공)?\s*[=:][^\])>]{0,40}[\])>]\s*$"
 )
+# a promo or tip line closing a body: ▶ ○○일보 카카오톡 채널 추가하고 주요 뉴스 받아보기 /
+# ▶ 제보하기: 전화 … / 이메일 … / [○○ 페이스북에서 무엇이든 물어보세요 클릭!!!]
+PROMO_LINE = re.compile(
+    r"^\s*\[[^\]]*(?:클릭|구독|제보)[^\]]*\]\s*$"
+    r"|^.{0,40}(?:카카오톡?\s*채널|채널\s*추가|친구\s*추가|구독하기|뉴스레터|받아보기"
+    r"|제보하기|(?:기사\s*)?제보\s*[:：]|무엇이든\s*물어보세요)",
+)
+# a line marked with an arrow (▶ …) is a promo line when it talks of these
+PROMO_MARK = re.compile(r"^\s*[▶▷►☞→※]")
+PROMO_WORDS = re.compile(
+    r"카카오|채널|구독|제보|뉴스레터|받아보기|바로가기|클릭|팔로우|친구\s*추가|다운로드|"
+    r"기사\s*보기|관련\s*기사|이메일|페이스북|유튜브|인스타그램|텔레그램"
+)
+# a corrections notice, and the site's own notes (its ombudsman, its registration)
+NOTICE_LINE = re.compile(
+    r"(?:반론|정정|추후\s*보도).{0,20}(?:청구|신청|요청)|바로잡습니다|^\[?\s*정정\s*보도"
+    r"|^\s*(?:고충처리인|청소년보호책임자|기사배열책임자|등록번호|발행인|편집인)\s*[:：]"
+)
+# what the page's buttons say once pressed: 기사 URL이 복사되었습니다.
+BUTTON_MESSAGE = re.compile(r"(?:URL|주소|링크)(?:이|가)?\s*복사되었습니다|클립보드에\s*복사")
+# 뉴스 > 경제 > 기업·CEO
+BREADCRUMB = re.compile(r"^[^>›»]{1,12}(?:\s*[>›»]\s*[^>›»]{1,12}){2,5}$")
 
 # -- loose patterns (fingerprint): whatever may be one, dropped before comparing
 

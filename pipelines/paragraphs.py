@@ -3,12 +3,19 @@
 as one paragraph a line: ``<br>`` breaks, list items and table rows (cells
 joined by `` | ``) each on their own.
 
+Before trafilatura reads it, text that sits bare in a block beside other
+blocks (a lead written straight into the container before the first
+``<p>``, the text after a photo's ``<figure>``, tails of inline elements) is
+wrapped in a paragraph of its own: trafilatura reads paragraphs, and would
+otherwise lose it.
+
 The trafilatura settings for each case are measured on the fixtures and on
 the Zyte article benchmark (``benchmarks/extraction.py --sweep``).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from copy import deepcopy
 from dataclasses import dataclass
@@ -63,6 +70,21 @@ _BLOCKS = frozenset(
         "form",
     ]
 )
+# blocks whose bare text, beside other blocks, becomes paragraphs of its own
+_MIXED_HOLDERS = frozenset(
+    ["div", "td", "th", "article", "section", "main", "body", "center", "blockquote", "dd", "font"]
+)
+# children that end a run of bare text (blocks, and what holds no text of the article)
+_RUN_BREAKS = _BLOCKS | {"tr", "tbody", "thead", "main", "center", "dd", "dt", "nav", "iframe"}
+# a photo's caption or credit, never the article's text: <figcaption>, and
+# elements named so (photocaption, img_desc, photo_txt, ...)
+_CAPTION_NAMES = re.compile(
+    r"caption|(?:^|[\s_-])cap(?:$|[\s_-])|photo_?(?:txt|text|desc|tit)|img_?(?:txt|desc)",
+    re.IGNORECASE,
+)
+# a box that holds a photo and its caption (``table.article_photo``, ``div.img_box``)
+_PHOTO_BOX_NAMES = re.compile(r"photo|image|img|figure|thumb|pic", re.IGNORECASE)
+_PHOTO_BOX_TEXT = 300  # a photo box holds at most a caption's length of text
 # a list or table with this many links, holding mostly link text, lists other pages
 _LINK_LIST_SIZE = 3
 _LINK_SHARE = 0.6
@@ -74,6 +96,9 @@ CONTAINER = BodySettings(fast=True, min_size=1)
 # a whole page of a portal no family knows: the fallback extractors and
 # precision do best on both the generic fixtures and the Zyte pages
 PAGE = BodySettings(fast=False, favor_precision=True)
+# a whole page where PAGE finds no text: trafilatura's recall-oriented reading,
+# tried before the page is refused
+PAGE_RECALL = BodySettings(fast=False, favor_recall=True)
 
 
 @cache
@@ -102,6 +127,8 @@ def body_paragraphs(element: HtmlElement, url: str, settings: BodySettings) -> l
     container); ``element`` itself is left as it was, for what is read after."""
     element = deepcopy(element)
     _drop_link_lists(element)
+    _drop_captions(element)
+    _wrap_bare_text(element)
     if element.tag != "html":
         _divs_as_paragraphs(element)
         # trafilatura looks for an article in a document: give it one that
@@ -123,6 +150,58 @@ def _divs_as_paragraphs(container: HtmlElement) -> None:
     for div in list(container.iterdescendants("div")):
         if not any(child.tag in _BLOCKS for child in div.iterdescendants()):
             div.tag = "p"
+
+
+def _drop_captions(element: HtmlElement) -> None:
+    """Remove photo captions and credits, and boxes holding a photo and its
+    caption (their tails stay: the text after a photo)."""
+    for caption in element.xpath(".//figcaption | .//*[@class or @id]"):
+        names = f"{caption.get('id', '')} {caption.get('class', '')}"
+        is_caption = caption.tag == "figcaption" or _CAPTION_NAMES.search(names)
+        if not is_caption and _PHOTO_BOX_NAMES.search(names) and caption.find(".//img") is not None:
+            is_caption = len(caption.text_content().strip()) <= _PHOTO_BOX_TEXT
+        if is_caption and caption.getparent() is not None:
+            caption.drop_tree()
+
+
+def _wrap_bare_text(root: HtmlElement) -> None:
+    """Wrap each run of bare text and inline elements that stands beside
+    blocks (``text <figure/> text <p/> text<br>text``) in a ``<p>``."""
+    for holder in list(root.iter(*_MIXED_HOLDERS)):
+        children = list(holder)
+        if not any(_breaks_run(child) for child in children):
+            continue
+        if not (holder.text or "").strip() and not any(
+            (child.tail or "").strip() for child in children
+        ):
+            continue
+        run = builder.P()
+        run.text, holder.text = holder.text, None
+        for child in children:
+            holder.remove(child)
+        for child in children:
+            if _breaks_run(child):
+                _close_run(holder, run)
+                run = builder.P()
+                run.text, child.tail = child.tail, None
+                holder.append(child)
+            else:
+                run.append(child)
+        _close_run(holder, run)
+
+
+def _breaks_run(child: _Element) -> bool:
+    return isinstance(child.tag, str) and child.tag in _RUN_BREAKS
+
+
+def _close_run(holder: HtmlElement, run: HtmlElement) -> None:
+    """Put ``run`` into ``holder`` when it holds anything; its loose elements
+    go back as they were when it holds no text."""
+    if "".join(run.itertext()).strip():
+        holder.append(run)
+    else:
+        for child in list(run):
+            holder.append(child)
 
 
 def _drop_link_lists(element: HtmlElement) -> None:

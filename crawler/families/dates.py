@@ -6,6 +6,7 @@ a publication stamp from a modification stamp, and a line of stamps from text.""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import datetime
 
 from storage.types import SEOUL
@@ -131,3 +132,11 @@ def is_date_line(text: str) -> bool:
     """Whether ``text`` holds only dates and their labels (``입력 2024.03.29 14:12``)."""
     rest = without_stamps(text)
     return rest != text and not _DATE_LINE_REST.search(rest)
+
+
+def datetimes_in(text: str) -> Iterator[datetime]:
+    """Every valid date in ``text`` (with its time, when given), in order."""
+    for match in _DATE_TIME.finditer(text):
+        found = _to_datetime(match)
+        if found is not None:
+            yield found
