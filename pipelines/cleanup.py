@@ -70,6 +70,8 @@ _SHORT = 150
 # a repeated run is a body printed twice when its paragraphs are prose: this
 # many characters each on average
 REPEATED_PROSE = 40
+# letters a copy's start is looked up by
+_ANCHOR = 20
 
 
 @dataclass(frozen=True)
@@ -96,32 +98,44 @@ def clean(paragraphs: Iterable[str], title: str | None = None) -> Cleaned:
 
 def once(paragraphs: list[str]) -> list[str]:
     """``paragraphs`` without a run of prose printed twice in a row (the whole
-    body again, or its last part): the copy goes. A line repeated elsewhere
-    stays (an interview's question), and so does a run of short lines that a
-    list or a plan repeats ("Pre-Workout Meal", "1 tablespoon")."""
-    kept: list[str] = []
-    places: dict[str, list[int]] = {}
-    for paragraph in paragraphs:
-        kept.append(paragraph)
-        end = len(kept)
-        for earlier in reversed(places.get(paragraph, [])):
-            size = end - 1 - earlier
-            copy = kept[end - size :]
-            prose = len("".join(copy)) >= REPEATED_PROSE * size
-            if prose and copy == kept[end - 2 * size : end - size]:
-                del kept[end - size :]
-                places = _places(kept)
-                break
+    body again, or its last part): the copy goes. The copies are compared on
+    their letters and digits, so a copy wrapped otherwise (a bare-text lead
+    in one, a ``<p>`` in the other; other paragraph breaks) is found too. A
+    line repeated elsewhere stays (an interview's question), and so does a
+    run of short lines that a list or a plan repeats ("Pre-Workout Meal")."""
+    kept = list(paragraphs)
+    at = 1
+    while at < len(kept):
+        copy = _copy_at(kept, at)
+        if copy:
+            del kept[at : at + copy]
         else:
-            places.setdefault(paragraph, []).append(end - 1)
+            at += 1
     return kept
 
 
-def _places(paragraphs: list[str]) -> dict[str, list[int]]:
-    places: dict[str, list[int]] = {}
-    for at, paragraph in enumerate(paragraphs):
-        places.setdefault(paragraph, []).append(at)
-    return places
+def _copy_at(paragraphs: list[str], at: int) -> int:
+    """How many paragraphs from ``at`` on repeat, as one run of prose, the
+    text right before them; 0 when they do not."""
+    keys = [_key(paragraph).lower() for paragraph in paragraphs]
+    text = "".join(keys)
+    start = len("".join(keys[:at]))
+    anchor = text[start : start + _ANCHOR]
+    if not anchor:
+        return 0
+    found = text.rfind(anchor, 0, start)
+    while found >= 0:
+        size = start - found
+        if text[found:start] == text[start : start + size]:
+            covered, count = 0, 0
+            while at + count < len(keys) and covered + len(keys[at + count]) <= size:
+                covered += len(keys[at + count])
+                count += 1
+            prose = len("".join(paragraphs[at : at + count])) >= REPEATED_PROSE * count
+            if count and prose and size - covered <= _ANCHOR:
+                return count
+        found = text.rfind(anchor, 0, found)
+    return 0
 
 
 def strip_bylines(paragraph: str) -> tuple[str, list[str]]:

@@ -3,7 +3,8 @@
 as one paragraph a line: ``<br>`` breaks, list items and table rows (cells
 joined by `` | ``) each on their own.
 
-Before trafilatura reads it, text that sits bare in a block beside other
+Photo captions and credits are not the article's text: their lines are left
+out. Before trafilatura reads it, text that sits bare in a block beside other
 blocks (a lead written straight into the container before the first
 ``<p>``, the text after a photo's ``<figure>``, tails of inline elements) is
 wrapped in a paragraph of its own: trafilatura reads paragraphs, and would
@@ -77,13 +78,12 @@ _MIXED_HOLDERS = frozenset(
 # children that end a run of bare text (blocks, and what holds no text of the article)
 _RUN_BREAKS = _BLOCKS | {"tr", "tbody", "thead", "main", "center", "dd", "dt", "nav", "iframe"}
 # a photo's caption or credit, never the article's text: <figcaption>, and
-# elements named so (photocaption, img_desc, photo_txt, ...)
-_CAPTION_NAMES = re.compile(
-    r"caption|(?:^|[\s_-])cap(?:$|[\s_-])|photo_?(?:txt|text|desc|tit)|img_?(?:txt|desc)",
-    re.IGNORECASE,
-)
-# a box that holds a photo and its caption (``table.article_photo``, ``div.img_box``)
-_PHOTO_BOX_NAMES = re.compile(r"photo|image|img|figure|thumb|pic", re.IGNORECASE)
+# elements named so (photocaption, img-caption, photo_txt, ...), by a part of
+# a class or id name
+_CAPTION_PART = re.compile(r"\w*caption|(?:photo|img)(?:txt|text|desc|tit|title)", re.I)
+# a box that holds a photo and its caption (``table.article_photo``, ``div.thumb_area``)
+_PHOTO_BOX_PART = re.compile(r"photo|image|img|figure|thumb|pic|photobox|imgbox", re.I)
+_NAME_PARTS = re.compile(r"[\s_-]+")
 _PHOTO_BOX_TEXT = 300  # a photo box holds at most a caption's length of text
 # a list or table with this many links, holding mostly link text, lists other pages
 _LINK_LIST_SIZE = 3
@@ -127,7 +127,7 @@ def body_paragraphs(element: HtmlElement, url: str, settings: BodySettings) -> l
     container); ``element`` itself is left as it was, for what is read after."""
     element = deepcopy(element)
     _drop_link_lists(element)
-    _drop_captions(element)
+    captions = _caption_lines(element)
     _wrap_bare_text(element)
     if element.tag != "html":
         _divs_as_paragraphs(element)
@@ -141,7 +141,7 @@ def body_paragraphs(element: HtmlElement, url: str, settings: BodySettings) -> l
     if body is None:
         return []
     lines = (" ".join(line.split()) for line in _lines(body))
-    return [line for line in lines if line]
+    return [line for line in lines if line and line not in captions]
 
 
 def _divs_as_paragraphs(container: HtmlElement) -> None:
@@ -152,16 +152,30 @@ def _divs_as_paragraphs(container: HtmlElement) -> None:
             div.tag = "p"
 
 
-def _drop_captions(element: HtmlElement) -> None:
-    """Remove photo captions and credits, and boxes holding a photo and its
-    caption (their tails stay: the text after a photo)."""
+def _caption_lines(element: HtmlElement) -> set[str]:
+    """The lines of the photo captions and credits in ``element``, and of the
+    boxes holding a photo and its caption: what trafilatura reads there is
+    not the article's text. (They are left in the page: trafilatura weighs
+    the page as it is.)"""
+    lines: set[str] = set()
     for caption in element.xpath(".//figcaption | .//*[@class or @id]"):
-        names = f"{caption.get('id', '')} {caption.get('class', '')}"
-        is_caption = caption.tag == "figcaption" or _CAPTION_NAMES.search(names)
-        if not is_caption and _PHOTO_BOX_NAMES.search(names) and caption.find(".//img") is not None:
-            is_caption = len(caption.text_content().strip()) <= _PHOTO_BOX_TEXT
-        if is_caption and caption.getparent() is not None:
-            caption.drop_tree()
+        if _is_caption(caption):
+            lines.add(" ".join(caption.text_content().split()))
+            lines.update(" ".join(text.split()) for text in caption.itertext())
+    lines.discard("")
+    return lines
+
+
+def _is_caption(element: HtmlElement) -> bool:
+    if element.tag == "figcaption":
+        return True
+    parts = _NAME_PARTS.split(f"{element.get('id', '')} {element.get('class', '')}")
+    named = any(_CAPTION_PART.fullmatch(part) for part in parts) or (
+        any(_PHOTO_BOX_PART.fullmatch(part) for part in parts)
+        and element.find(".//img") is not None
+    )
+    short = len(element.text_content().strip()) <= _PHOTO_BOX_TEXT
+    return named and short and element.find(".//p") is None
 
 
 def _wrap_bare_text(root: HtmlElement) -> None:
