@@ -23,12 +23,20 @@ from crawler import families
 from pipelines import cleanup, korean_news, metadata, pages
 from pipelines.decoding import REPLACEMENT, Undecodable, decode_html, looks_like_mojibake
 from pipelines.fingerprint import fingerprint
-from pipelines.paragraphs import CONTAINER, PAGE, PAGE_RECALL, BodySettings, body_paragraphs
+from pipelines.paragraphs import (
+    CONTAINER,
+    PAGE,
+    PAGE_RECALL,
+    BodySettings,
+    article_container,
+    body_paragraphs,
+)
 
 # bump when extraction changes what it stores; `scrapy reextract` uses it
 EXTRACTOR_VERSION = "2"
 
 _ROLE_MARK = re.compile(korean_news.ROLE)
+_LETTERS = re.compile(r"[\W_]+")
 # what a metadata author that is no person holds: a URL, a path, a desk, a list
 _NOT_A_NAME = re.compile(rf"https?:|www\.|/|\||@|{korean_news.DESK}")
 
@@ -87,12 +95,11 @@ def extract_article(
         raise NotAnArticle("no title")
     published = fields.published or metadata.published(tree, url)
     if fields.body is not None:
-        raw = body_paragraphs(fields.body, url, body_settings or CONTAINER)
+        cleaned = cleanup.clean(
+            body_paragraphs(fields.body, url, body_settings or CONTAINER), title
+        )
     else:
-        raw = body_paragraphs(tree, url, body_settings or PAGE)
-    cleaned = cleanup.clean(raw, title)
-    if not cleaned.paragraphs and fields.body is None and body_settings is None:
-        cleaned = cleanup.clean(body_paragraphs(tree, url, PAGE_RECALL), title)
+        cleaned = _page_article(tree, url, title, body_settings)
     if not cleaned.paragraphs:
         raise NotAnArticle("no article text")
     article = ExtractedArticle(
@@ -100,6 +107,26 @@ def extract_article(
     )
     _refuse_garbled(article)
     return article
+
+
+def _page_article(
+    tree: HtmlElement, url: str, title: str, body_settings: BodySettings | None
+) -> cleanup.Cleaned:
+    """The article of a page no family knows: trafilatura finds it on the whole
+    page (recall-oriented when the measured settings find no text); then the
+    element holding it is read whole, as a family's container is, when that
+    keeps every paragraph found, as many paragraphs or more (bare text, short
+    paragraphs trafilatura's page reading drops)."""
+    found = cleanup.clean(body_paragraphs(tree, url, body_settings or PAGE), title)
+    if not found.paragraphs and body_settings is None:
+        found = cleanup.clean(body_paragraphs(tree, url, PAGE_RECALL), title)
+    container = article_container(tree, found.paragraphs)
+    if container is None or body_settings is not None:
+        return found
+    whole = cleanup.clean(body_paragraphs(container, url, CONTAINER), title)
+    letters = _LETTERS.sub("", "".join(whole.paragraphs))
+    keeps = all(_LETTERS.sub("", line) in letters for line in found.paragraphs)
+    return whole if keeps and len(whole.paragraphs) >= len(found.paragraphs) else found
 
 
 def _author(field: str | None, reporters: tuple[str, ...], tree: HtmlElement) -> str | None:

@@ -17,13 +17,13 @@ the Zyte article benchmark (``benchmarks/extraction.py --sweep``).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from copy import deepcopy
 from dataclasses import dataclass
 from functools import cache
 
 import trafilatura
-from lxml.etree import _Element
+from lxml.etree import Element, _Element
 from lxml.html import HtmlElement, builder
 from trafilatura.settings import DEFAULT_CONFIG, Extractor
 
@@ -84,7 +84,12 @@ _CAPTION_PART = re.compile(r"\w*caption|(?:photo|img)(?:txt|text|desc|tit|title)
 # a box that holds a photo and its caption (``table.article_photo``, ``div.thumb_area``)
 _PHOTO_BOX_PART = re.compile(r"photo|image|img|figure|thumb|pic|photobox|imgbox", re.I)
 _NAME_PARTS = re.compile(r"[\s_-]+")
-_PHOTO_BOX_TEXT = 300  # a photo box holds at most a caption's length of text
+_PHOTO_BOX_TEXT = 300
+_NOT_ALNUM = re.compile(r"[\W_]+")
+_ANCHOR = 40  # letters of the found text that the container's reading must hold
+# a container's text may be this many times the found text (bylines, captions, buttons)
+_CONTAINER_SLACK = 1.5
+_CONTAINER_EXTRA = 200  # a photo box holds at most a caption's length of text
 # a list or table with this many links, holding mostly link text, lists other pages
 _LINK_LIST_SIZE = 3
 _LINK_SHARE = 0.6
@@ -150,6 +155,47 @@ def _divs_as_paragraphs(container: HtmlElement) -> None:
     for div in list(container.iterdescendants("div")):
         if not any(child.tag in _BLOCKS for child in div.iterdescendants()):
             div.tag = "p"
+
+
+def article_container(page: HtmlElement, paragraphs: Sequence[str]) -> HtmlElement | None:
+    """The innermost element of ``page`` holding the first, longest and last
+    of an article's ``paragraphs`` (found on the whole page), when its text
+    is not much longer than theirs: the article's container, to be read as a
+    family's container is. None when there is no such element."""
+    if not paragraphs:
+        return None
+    letters = {element: _letters([element.text_content()]) for element in page.iter(Element)}
+    ends = {paragraphs[0], max(paragraphs, key=len), paragraphs[-1]}
+    holders = [_holder(page, letters, _letters([line])[:_ANCHOR]) for line in ends]
+    if any(holder is None for holder in holders):
+        return None
+    common = holders[0]
+    for holder in holders[1:]:
+        while common is not None and not _holds(common, holder):
+            common = common.getparent()
+    if common is None or common.tag in ("html", "body"):
+        return None
+    if len(letters[common]) > _CONTAINER_SLACK * len(_letters(paragraphs)) + _CONTAINER_EXTRA:
+        return None
+    return common
+
+
+def _holder(page: HtmlElement, letters: dict[HtmlElement, str], wanted: str) -> HtmlElement | None:
+    """The last element, in document order, whose text holds ``wanted`` (one
+    deepest on its path)."""
+    found = None
+    for element in page.iter(Element):
+        if wanted and wanted in letters[element]:
+            found = element
+    return found
+
+
+def _holds(ancestor: HtmlElement, element: HtmlElement) -> bool:
+    return ancestor is element or any(up is ancestor for up in element.iterancestors())
+
+
+def _letters(lines: Iterable[str]) -> str:
+    return _NOT_ALNUM.sub("", "".join(lines))
 
 
 def _caption_lines(element: HtmlElement) -> set[str]:
