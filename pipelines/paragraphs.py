@@ -78,10 +78,10 @@ _MIXED_HOLDERS = frozenset(
 # children that end a run of bare text (blocks, and what holds no text of the article)
 _RUN_BREAKS = _BLOCKS | {"tr", "tbody", "thead", "main", "center", "dd", "dt", "nav", "iframe"}
 # a photo's caption or credit, never the article's text: <figcaption>, and
-# elements named so (photocaption, img-caption, photo_txt, ...), by a part of
-# a class or id name
-_CAPTION_PART = re.compile(r"\w*caption|(?:photo|img)(?:txt|text|desc|tit|title)", re.I)
-# a box that holds a photo and its caption (``table.article_photo``, ``div.thumb_area``)
+# elements so named (photocaption, img-caption, photo_txt, ...)
+_CAPTION_NAME = re.compile(r"caption|(?:photo|img)[_-]?(?:txt|text|desc|tit)", re.IGNORECASE)
+# a box that holds a photo and its caption (``table.article_photo``,
+# ``div.thumb_area``), by a part of a class or id name
 _PHOTO_BOX_PART = re.compile(r"photo|image|img|figure|thumb|pic|photobox|imgbox", re.I)
 _NAME_PARTS = re.compile(r"[\s_-]+")
 _PHOTO_BOX_TEXT = 300
@@ -215,13 +215,12 @@ def _caption_lines(element: HtmlElement) -> set[str]:
 def _is_caption(element: HtmlElement) -> bool:
     if element.tag == "figcaption":
         return True
-    parts = _NAME_PARTS.split(f"{element.get('id', '')} {element.get('class', '')}")
-    named = any(_CAPTION_PART.fullmatch(part) for part in parts) or (
-        any(_PHOTO_BOX_PART.fullmatch(part) for part in parts)
+    names = f"{element.get('id', '')} {element.get('class', '')}"
+    named = bool(_CAPTION_NAME.search(names)) or (
+        any(_PHOTO_BOX_PART.fullmatch(part) for part in _NAME_PARTS.split(names))
         and element.find(".//img") is not None
     )
-    short = len(element.text_content().strip()) <= _PHOTO_BOX_TEXT
-    return named and short and element.find(".//p") is None
+    return named and len(element.text_content().strip()) <= _PHOTO_BOX_TEXT
 
 
 def _wrap_bare_text(root: HtmlElement) -> None:
