@@ -104,29 +104,31 @@ def once(paragraphs: list[str]) -> list[str]:
     line repeated elsewhere stays (an interview's question), and so does a
     run of short lines that a list or a plan repeats ("Pre-Workout Meal")."""
     kept = list(paragraphs)
+    keys = [_key(paragraph).lower() for paragraph in kept]
     at = 1
     while at < len(kept):
-        copy = _copy_at(kept, at)
+        copy = _copy_at(kept, keys, at)
         if copy:
-            del kept[at : at + copy]
+            del kept[at : at + copy], keys[at : at + copy]
         else:
             at += 1
     return kept
 
 
-def _copy_at(paragraphs: list[str], at: int) -> int:
+def _copy_at(paragraphs: list[str], keys: list[str], at: int) -> int:
     """How many paragraphs from ``at`` on repeat, as one run of prose, the
-    text right before them; 0 when they do not."""
-    keys = [_key(paragraph).lower() for paragraph in paragraphs]
-    text = "".join(keys)
-    start = len("".join(keys[:at]))
-    anchor = text[start : start + _ANCHOR]
-    if not anchor:
+    text right before them (``keys``: their letters and digits); 0 when
+    they do not."""
+    before = "".join(keys[:at])
+    start = len(before)
+    anchor = "".join(keys[at : at + _ANCHOR])[:_ANCHOR]
+    if len(anchor) < _ANCHOR // 2:
         return 0
-    found = text.rfind(anchor, 0, start)
+    after = "".join(keys[at:])
+    found = before.rfind(anchor)
     while found >= 0:
         size = start - found
-        if text[found:start] == text[start : start + size]:
+        if after.startswith(before[found:]):
             covered, count = 0, 0
             while at + count < len(keys) and covered + len(keys[at + count]) <= size:
                 covered += len(keys[at + count])
@@ -134,7 +136,7 @@ def _copy_at(paragraphs: list[str], at: int) -> int:
             prose = len("".join(paragraphs[at : at + count])) >= REPEATED_PROSE * count
             if count and prose and size - covered <= _ANCHOR:
                 return count
-        found = text.rfind(anchor, 0, found)
+        found = before.rfind(anchor, 0, found)
     return 0
 
 

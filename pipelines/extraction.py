@@ -4,10 +4,12 @@ fixture-tested and can be re-run over stored raw pages (``scrapy reextract``).
 
 The bytes are decoded and checked (:mod:`pipelines.decoding`); the family's
 layout gives title, reporter, date and the body's container (a page whose
-family is not given is detected); page metadata fills what it lacks;
-trafilatura reads the container, or the whole page for portals no family
-knows (:mod:`pipelines.paragraphs`); the Korean news cleanup drops bylines,
-captions, copyright and button text and names the reporters
+family is not given is detected); the page fills what it lacks: the headline
+it shows, a stamp it shows, its byline, its metadata (:mod:`pipelines.metadata`);
+trafilatura reads the container, or finds the article on the whole page for
+portals no family knows and then reads the element holding it
+(:mod:`pipelines.paragraphs`); the Korean news cleanup drops bylines,
+captions, copyright, promo and button text and names the reporters
 (:mod:`pipelines.cleanup`).
 """
 
@@ -33,7 +35,7 @@ from pipelines.paragraphs import (
 )
 
 # bump when extraction changes what it stores; `scrapy reextract` uses it
-EXTRACTOR_VERSION = "2"
+EXTRACTOR_VERSION = "3"
 
 _ROLE_MARK = re.compile(korean_news.ROLE)
 _LETTERS = re.compile(r"[\W_]+")

@@ -164,7 +164,7 @@ def article_container(page: HtmlElement, paragraphs: Sequence[str]) -> HtmlEleme
     family's container is. None when there is no such element."""
     if not paragraphs:
         return None
-    letters = {element: _letters([element.text_content()]) for element in page.iter(Element)}
+    letters = _letters_within(page)
     ends = {paragraphs[0], max(paragraphs, key=len), paragraphs[-1]}
     holders = [_holder(page, letters, _letters([line])[:_ANCHOR]) for line in ends]
     if any(holder is None for holder in holders):
@@ -178,6 +178,19 @@ def article_container(page: HtmlElement, paragraphs: Sequence[str]) -> HtmlEleme
     if len(letters[common]) > _CONTAINER_SLACK * len(_letters(paragraphs)) + _CONTAINER_EXTRA:
         return None
     return common
+
+
+def _letters_within(page: HtmlElement) -> dict[HtmlElement, str]:
+    """Each element's text as letters and digits (children before parents,
+    each piece of text cleaned once)."""
+    letters: dict[HtmlElement, str] = {}
+    for element in reversed(list(page.iter(Element))):
+        parts = [_letters([element.text or ""])]
+        for child in element:
+            parts.append(letters.get(child, ""))
+            parts.append(_letters([child.tail or ""]))
+        letters[element] = "".join(parts)
+    return letters
 
 
 def _holder(page: HtmlElement, letters: dict[HtmlElement, str], wanted: str) -> HtmlElement | None:
