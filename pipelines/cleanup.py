@@ -205,10 +205,13 @@ def is_noise(paragraph: str) -> bool:
 
 
 def _is_furniture(paragraph: str) -> bool:
-    """A promo or tip line, a corrections notice, a button's message, a breadcrumb."""
+    """A promo or tip line (not a sentence of the article that names a channel),
+    a corrections notice, a button's message, a breadcrumb."""
+    promo = PROMO_LINE.match(paragraph) or (
+        PROMO_MARK.match(paragraph) and PROMO_WORDS.search(paragraph)
+    )
     return bool(
-        PROMO_LINE.match(paragraph)
-        or (PROMO_MARK.match(paragraph) and PROMO_WORDS.search(paragraph))
+        (promo and not _SENTENCE_END.search(paragraph))
         or NOTICE_LINE.search(paragraph)
         or BUTTON_MESSAGE.search(paragraph)
         or BREADCRUMB.match(paragraph)

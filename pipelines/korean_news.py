@@ -121,7 +121,8 @@ PROMO_WORDS = re.compile(
 )
 # a corrections notice, and the site's own notes (its ombudsman, its registration)
 NOTICE_LINE = re.compile(
-    r"(?:반론|정정|추후\s*보도).{0,20}(?:청구|신청|요청)|바로잡습니다|^\[?\s*정정\s*보도"
+    r"(?:반론|정정|추후\s*보도).{0,30}(?:청구|신청|요청)(?:하실|하시려면|하시는)"
+    r"|^\s*[\[<(]?\s*(?:바로잡습니다|정정\s*보도문?)\s*[\]>)]?"
     r"|^\s*(?:고충처리인|청소년보호책임자|기사배열책임자|등록번호|발행인|편집인)\s*[:：]"
 )
 # what the page's buttons say once pressed: 기사 URL이 복사되었습니다.
