@@ -41,6 +41,7 @@ from pipelines.korean_news import (
     TRAILING_BYLINE,
     WIRES,
 )
+from pipelines.paragraphs import letters
 
 _IMAGE_FILE = re.compile(
     r"^(?:\S*/)?[\w.()-]+\.(?:jpe?g|png|gif|bmp|webp|tiff?)(?:\?\S*)?"
@@ -63,7 +64,6 @@ _AUTHOR_LABEL = re.compile(r"^(?:기자명|작성자|글쓴이|by)\s*[:：]?\s*"
 _BRACKETS = re.compile(r"[()<>\[\]【】]")
 _NAME_SPLIT = re.compile(r"[\s,·]+")
 _ROLE_AND_AFTER = re.compile(rf"\s*{ROLE}(?:\s.*)?$")
-_NOT_ALNUM = re.compile(r"[\W_]+")
 _SENTENCE_END = re.compile(r"[다요죠까]\s*[.!?]?[\"'”’)]*$")
 # a caption or copyright line is short; a paragraph of text may mention these words
 _SHORT = 150
@@ -87,11 +87,11 @@ def clean(paragraphs: Iterable[str], title: str | None = None) -> Cleaned:
     module doc."""
     reporters: dict[str, None] = {}
     kept: list[str] = []
-    title_key = _key(title) if title else None
+    title_key = letters([title]) if title else None
     for raw in paragraphs:
         paragraph, names = strip_bylines(" ".join(raw.split()))
         reporters.update(dict.fromkeys(names))
-        if paragraph and not is_noise(paragraph) and _key(paragraph) != title_key:
+        if paragraph and not is_noise(paragraph) and letters([paragraph]) != title_key:
             kept.append(paragraph)
     return Cleaned(tuple(once(kept)), tuple(reporters))
 
@@ -104,7 +104,7 @@ def once(paragraphs: list[str]) -> list[str]:
     line repeated elsewhere stays (an interview's question), and so does a
     run of short lines that a list or a plan repeats ("Pre-Workout Meal")."""
     kept = list(paragraphs)
-    keys = [_key(paragraph).lower() for paragraph in kept]
+    keys = [letters([paragraph]).lower() for paragraph in kept]
     at = 1
     while at < len(kept):
         copy = _copy_at(kept, keys, at)
@@ -224,8 +224,3 @@ def _is_buttons(paragraph: str) -> bool:
     return bool(words) and all(
         word in _BUTTON_WORDS or word.lower() in _BUTTON_WORDS or word.isdigit() for word in words
     )
-
-
-def _key(text: str) -> str:
-    """``text`` for comparing headlines: letters and digits only."""
-    return _NOT_ALNUM.sub("", text)

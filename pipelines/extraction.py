@@ -32,13 +32,13 @@ from pipelines.paragraphs import (
     BodySettings,
     article_container,
     body_paragraphs,
+    letters,
 )
 
 # bump when extraction changes what it stores; `scrapy reextract` uses it
 EXTRACTOR_VERSION = "3"
 
 _ROLE_MARK = re.compile(korean_news.ROLE)
-_LETTERS = re.compile(r"[\W_]+")
 # what a metadata author that is no person holds: a URL, a path, a desk, a list
 _NOT_A_NAME = re.compile(rf"https?:|www\.|/|\||@|{korean_news.DESK}")
 
@@ -126,8 +126,8 @@ def _page_article(
     if container is None or body_settings is not None:
         return found
     whole = cleanup.clean(body_paragraphs(container, url, CONTAINER), title)
-    letters = _LETTERS.sub("", "".join(whole.paragraphs))
-    keeps = all(_LETTERS.sub("", line) in letters for line in found.paragraphs)
+    text = letters(whole.paragraphs)
+    keeps = all(letters([line]) in text for line in found.paragraphs)
     return whole if keeps and len(whole.paragraphs) >= len(found.paragraphs) else found
 
 

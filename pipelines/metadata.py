@@ -28,6 +28,7 @@ from crawler.families.dates import (
     without_stamps,
 )
 from pipelines.korean_news import BYLINE_LINE
+from pipelines.paragraphs import letters
 from storage.types import SEOUL
 
 _ARTICLE_TYPES = {"NewsArticle", "Article", "BlogPosting", "ReportageNewsArticle"}
@@ -43,7 +44,6 @@ _TITLE_SEPARATORS = re.compile(r"\s+(?:[-|:<>»·]|::|–|—)\s+")
 _SEPARATOR_MARKS = "-|:<>»·–—ㅣ│#/"
 _SEPARATOR = rf"\s*[{re.escape(_SEPARATOR_MARKS)}]{{1,2}}\s*"
 _WORD = rf"[^\s{re.escape(_SEPARATOR_MARKS)}]{{1,10}}"
-_NOT_ALNUM = re.compile(r"[\W_]+")
 # a heading is the shown headline when it is this much of the metadata's title
 _HEADLINE_SHARE = 0.5
 _HEADLINE_MIN = 4
@@ -131,7 +131,7 @@ def _shown_headline(tree: HtmlElement, titles: list[str], sites: set[str]) -> st
 
 def title_key(text: str) -> str:
     """``text`` for comparing headlines: its letters and digits, NFKC, lower case."""
-    return _NOT_ALNUM.sub("", unicodedata.normalize("NFKC", text)).lower()
+    return letters([unicodedata.normalize("NFKC", text)]).lower()
 
 
 def _without_site_name(headline: str, sites: set[str], tree: HtmlElement) -> str:

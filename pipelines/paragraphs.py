@@ -84,12 +84,13 @@ _CAPTION_NAME = re.compile(r"caption|(?:photo|img)[_-]?(?:txt|text|desc|tit)", r
 # ``div.thumb_area``), by a part of a class or id name
 _PHOTO_BOX_PART = re.compile(r"photo|image|img|figure|thumb|pic|photobox|imgbox", re.I)
 _NAME_PARTS = re.compile(r"[\s_-]+")
-_PHOTO_BOX_TEXT = 300
+_PHOTO_BOX_TEXT = 300  # a photo box holds at most a caption's length of text
 _NOT_ALNUM = re.compile(r"[\W_]+")
-_ANCHOR = 40  # letters of the found text that the container's reading must hold
-# a container's text may be this many times the found text (bylines, captions, buttons)
+_ANCHOR = 40  # first letters of a paragraph, by which the element holding it is found
+# an article's container may hold this many times its letters, and this many
+# more (bylines, captions, buttons, a short body's furniture)
 _CONTAINER_SLACK = 1.5
-_CONTAINER_EXTRA = 200  # a photo box holds at most a caption's length of text
+_CONTAINER_EXTRA = 200
 # a list or table with this many links, holding mostly link text, lists other pages
 _LINK_LIST_SIZE = 3
 _LINK_SHARE = 0.6
@@ -164,9 +165,9 @@ def article_container(page: HtmlElement, paragraphs: Sequence[str]) -> HtmlEleme
     family's container is. None when there is no such element."""
     if not paragraphs:
         return None
-    letters = _letters_within(page)
+    within = _letters_within(page)
     ends = {paragraphs[0], max(paragraphs, key=len), paragraphs[-1]}
-    holders = [_holder(page, letters, _letters([line])[:_ANCHOR]) for line in ends]
+    holders = [_holder(page, within, letters([line])[:_ANCHOR]) for line in ends]
     if any(holder is None for holder in holders):
         return None
     common = holders[0]
@@ -175,7 +176,7 @@ def article_container(page: HtmlElement, paragraphs: Sequence[str]) -> HtmlEleme
             common = common.getparent()
     if common is None or common.tag in ("html", "body"):
         return None
-    if len(letters[common]) > _CONTAINER_SLACK * len(_letters(paragraphs)) + _CONTAINER_EXTRA:
+    if len(within[common]) > _CONTAINER_SLACK * len(letters(paragraphs)) + _CONTAINER_EXTRA:
         return None
     return common
 
@@ -183,22 +184,22 @@ def article_container(page: HtmlElement, paragraphs: Sequence[str]) -> HtmlEleme
 def _letters_within(page: HtmlElement) -> dict[HtmlElement, str]:
     """Each element's text as letters and digits (children before parents,
     each piece of text cleaned once)."""
-    letters: dict[HtmlElement, str] = {}
+    within: dict[HtmlElement, str] = {}
     for element in reversed(list(page.iter(Element))):
-        parts = [_letters([element.text or ""])]
+        parts = [letters([element.text or ""])]
         for child in element:
-            parts.append(letters.get(child, ""))
-            parts.append(_letters([child.tail or ""]))
-        letters[element] = "".join(parts)
-    return letters
+            parts.append(within.get(child, ""))
+            parts.append(letters([child.tail or ""]))
+        within[element] = "".join(parts)
+    return within
 
 
-def _holder(page: HtmlElement, letters: dict[HtmlElement, str], wanted: str) -> HtmlElement | None:
+def _holder(page: HtmlElement, within: dict[HtmlElement, str], wanted: str) -> HtmlElement | None:
     """The last element, in document order, whose text holds ``wanted`` (one
     deepest on its path)."""
     found = None
     for element in page.iter(Element):
-        if wanted and wanted in letters[element]:
+        if wanted and wanted in within[element]:
             found = element
     return found
 
@@ -207,7 +208,9 @@ def _holds(ancestor: HtmlElement, element: HtmlElement) -> bool:
     return ancestor is element or any(up is ancestor for up in element.iterancestors())
 
 
-def _letters(lines: Iterable[str]) -> str:
+def letters(lines: Iterable[str]) -> str:
+    """The letters and digits of ``lines``, run together: text to compare
+    whatever its spacing, punctuation and paragraph breaks."""
     return _NOT_ALNUM.sub("", "".join(lines))
 
 
