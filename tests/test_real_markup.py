@@ -81,8 +81,8 @@ def test_a_body_printed_twice_with_other_wrapping_is_kept_once() -> None:
 
 def generic_page(head: str, body: str) -> bytes:
     return f"""<!doctype html><html lang="ko"><head><meta charset="utf-8">{head}</head>
-<body><div id="gnb"><a href="/">홈</a> <a href="/list?sec=pol">정치</a>
-<a href="/list?sec=soc">사회</a></div>
+<body><ul id="gnb"><li><a href="/">홈</a></li><li><a href="/list?sec=pol">정치</a></li>
+<li><a href="/list?sec=soc">사회</a></li></ul>
 <div class="content"><div class="article_area">{body}</div></div>
 <div class="footer">경북매일 | 경북 포항시 | 등록번호 경북 아00001</div></body></html>""".encode()
 
@@ -224,3 +224,12 @@ def test_promo_corrections_and_button_lines_closing_a_body_go() -> None:
     )
     article = extract_article(gnuboard_post(content), None, URL, "gnuboard5")
     assert article.paragraphs == (LEAD, SECOND, THIRD)
+
+
+def test_a_page_whose_text_the_measured_settings_miss_is_read_for_recall() -> None:
+    """Old skins wrap the whole body in a link (to a photo viewer); trafilatura's
+    precision reading takes it for a link list and finds no text."""
+    body = f"<div class='view'><a href='/photo/view?no=7'>{LEAD}<br><br>{SECOND}</a></div>"
+    head = '<meta property="og:title" content="남천 산책로에 야간 조명">'
+    article = extract_article(generic_page(head, body), None, "http://kbm.example/n/9", None)
+    assert article.paragraphs == (LEAD, SECOND)
