@@ -211,6 +211,11 @@ def test_a_stamp_shown_with_its_time_wins_over_midnight_metadata() -> None:
         generic_page(head, unlabelled + ARTICLE), None, "http://kbm.example/n/8", None
     )
     assert article.published == datetime(2024, 3, 21, 9, 7, tzinfo=SEOUL)
+    edited = "<p><span>김민정 기자</span> <span>수정 2024.03.21 18:30</span></p>"
+    article = extract_article(
+        generic_page(head, edited + ARTICLE), None, "http://kbm.example/n/10", None
+    )
+    assert article.published == datetime(2024, 3, 21, tzinfo=SEOUL)
 
 
 def test_promo_corrections_and_button_lines_closing_a_body_go() -> None:
