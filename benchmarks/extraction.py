@@ -12,16 +12,23 @@ and ``ground-truth.json``): its published metric (4-token shingles, per-page
 precision and recall averaged, F1 of the means, bootstrap deviation) for the
 generic path with and without the Korean cleanup, and for plain trafilatura.
 
+With ``--real PATH`` (the korean-news-real set: ``pages/``, ``index.jsonl``,
+``gold.jsonl`` and its ``score.py``, loaded from PATH at run time): that set's
+table — title, published to the minute, author, author left empty where the
+gold names none, first and last sentence found, pages leaking, clean bodies,
+errors — for newsarchive (family detected) and plain trafilatura side by side.
+
 With ``--sweep``: the same F1 figures for each candidate trafilatura setting,
 the measurement behind ``pipelines/paragraphs.py``'s ``CONTAINER`` and ``PAGE``.
 
-    python benchmarks/extraction.py [--zyte PATH] [--sweep]
+    python benchmarks/extraction.py [--zyte PATH] [--real PATH] [--sweep]
 """
 
 from __future__ import annotations
 
 import argparse
 import gzip
+import importlib.util
 import json
 import random
 import re
@@ -32,6 +39,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from types import ModuleType
+from typing import Any
 
 import trafilatura
 from lxml.html import document_fromstring
@@ -337,6 +346,86 @@ def print_zyte(path: Path) -> None:
         )
 
 
+# --- korean-news-real ----------------------------------------------------------
+
+
+def load_module(path: Path) -> ModuleType:
+    """The Python file at ``path`` as a module (the data set's own scorer)."""
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    if spec is None or spec.loader is None:
+        raise SystemExit(f"{path}: not a Python module")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def real_record(extractor: str, raw: bytes, url: str) -> dict[str, Any]:
+    """What ``extractor`` makes of one page, as the data set's scorer reads it."""
+    try:
+        if extractor == "newsarchive":
+            article = extract_article(raw, None, url, None)
+            published = article.published.isoformat() if article.published else None
+            return {
+                "title": article.title,
+                "author": article.author,
+                "published": published,
+                "body": article.body,
+            }
+        found = trafilatura.extract(raw, output_format="json", with_metadata=True)
+        document = json.loads(found) if found else {}
+        return {
+            "title": document.get("title"),
+            "author": document.get("author"),
+            "published": document.get("date"),
+            "body": document.get("text") or "",
+        }
+    except Exception as exc:  # a failure is scored as one, as the data set does
+        return {"error": f"{type(exc).__name__}: {exc}"}
+
+
+def print_real(path: Path) -> None:
+    scorer = load_module(path / "score.py")
+    gold = scorer.load_jsonl(path / "gold.jsonl")
+    index = scorer.load_jsonl(path / "index.jsonl")
+    extractors = ("newsarchive", "plain trafilatura")
+    results: dict[str, list[dict[str, Any]]] = {name: [] for name in extractors}
+    for name, page in sorted(index.items()):
+        raw = (path / "pages" / name).read_bytes()
+        url = page.get("url") or f"http://localhost/{name}"
+        for extractor in extractors:
+            record = {"file": name, **real_record(extractor, raw, url)}
+            results[extractor].append(scorer.score_page(gold[name], record))
+
+    def ratio(rows: list[dict[str, Any]], key: str) -> str:
+        marks = [row[key] for row in rows if row[key] is not None]
+        return f"{sum(map(bool, marks))}/{len(marks)}"
+
+    def count(rows: list[dict[str, Any]], test: Callable[[dict[str, Any]], bool]) -> str:
+        return f"{sum(map(test, rows))}/{len(rows)}"
+
+    lines = {
+        "title": lambda rows: ratio(rows, "title"),
+        "published to the minute": lambda rows: ratio(rows, "pub"),
+        "author": lambda rows: ratio(rows, "author"),
+        "author null kept": lambda rows: ratio(rows, "author_null_ok"),
+        "first and last found": lambda rows: count(rows, lambda r: r["first"] and r["last"]),
+        "pages leaking": lambda rows: count(rows, lambda r: bool(r["leak"])),
+        "clean body": lambda rows: count(
+            rows, lambda r: r["first"] and r["last"] and not r["leak"]
+        ),
+        "errors": lambda rows: str(sum(1 for r in rows if r.get("error"))),
+    }
+    print(f"korean-news-real: {len(gold)} pages (gold and scoring from {path})")
+    print(f"{'':<26} {'newsarchive':>12} {'plain trafilatura':>18}")
+    for label, figure in lines.items():
+        row = [figure(results[extractor]) for extractor in extractors]
+        print(f"{label:<26} {row[0]:>12} {row[1]:>18}")
+    for row in results["newsarchive"]:
+        misses = [key for key in ("title", "pub", "author", "first", "last") if row[key] is False]
+        if misses or row["leak"] or row.get("error"):
+            print(f"  newsarchive {row['file']}: {' '.join(misses)} {row.get('error', '')}")
+
+
 # --- settings sweep ---------------------------------------------------------------
 
 
@@ -375,6 +464,7 @@ def main(argv: Iterable[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--fixtures", type=Path, default=ROOT / "tests" / "fixtures")
     parser.add_argument("--zyte", type=Path, help="the Zyte article benchmark's folder")
+    parser.add_argument("--real", type=Path, help="the korean-news-real set's folder")
     parser.add_argument("--sweep", action="store_true", help="measure trafilatura settings")
     parser.add_argument(
         "--detect", action="store_true", help="detect each page's family instead of naming it"
@@ -388,6 +478,9 @@ def main(argv: Iterable[str] | None = None) -> None:
     if options.zyte:
         print()
         print_zyte(options.zyte)
+    if options.real:
+        print()
+        print_real(options.real)
 
 
 if __name__ == "__main__":

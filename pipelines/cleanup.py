@@ -7,7 +7,8 @@ lines (``저작권자 © ... 무단전재 및 재배포 금지``), photo caption
 (``↑↑ ... (사진=... 제공)``, ``▲ 사진=...``), stray image file names,
 share/print button text, the headline or date repeated in the body, and a body
 printed twice. Paragraph order is kept; the reporters named in the bylines
-are returned, as the byline is often the only place that names them.
+are returned, as the byline is often the only place that names them. The
+patterns are :mod:`pipelines.korean_news`'s, shared with the fingerprint.
 """
 
 from __future__ import annotations
@@ -17,67 +18,31 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from crawler.families.dates import is_date_line, without_stamps
+from pipelines.korean_news import (
+    BREADCRUMB,
+    BUTTON_MESSAGE,
+    BYLINE_LINE,
+    CAPTION_MARK,
+    CAPTION_WORDS,
+    COPYRIGHT_LINE,
+    CREDIT,
+    CREDIT_LINE,
+    EMAIL,
+    EMAIL_LINE,
+    LEADING_BYLINE,
+    NAMES,
+    NOTICE_LINE,
+    PRESS,
+    PROMO_LINE,
+    PROMO_MARK,
+    PROMO_WORDS,
+    ROLE,
+    ROLES,
+    TRAILING_BYLINE,
+    WIRES,
+)
+from pipelines.paragraphs import letters
 
-_NAME = r"[가-힣]{2,4}"
-_NAMES = rf"{_NAME}(?:\s*[,·]\s*{_NAME})*"
-ROLES = (
-    "기자",
-    "대기자",
-    "선임기자",
-    "수습기자",
-    "인턴기자",
-    "객원기자",
-    "시민기자",
-    "명예기자",
-    "특파원",
-    "통신원",
-    "리포터",
-)
-_ROLE = "(?:" + "|".join(sorted(ROLES, key=len, reverse=True)) + ")"
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_MAIL = EMAIL.pattern
-_OPEN, _CLOSE = r"[\[(【<〔]", r"[\])】>〕]"
-
-# [경북신문=서인교, 류희철 기자] / [추적사건25시 엄대진 대기자] / (대구=연합뉴스) 홍길동 기자 =
-_LEADING_BYLINE = re.compile(
-    rf"^{_OPEN}\s*[^\[\]()【】<>=]{{1,30}}?\s*=\s*(?P<names>{_NAMES})\s*{_ROLE}?\s*{_CLOSE}\s*"
-    rf"|^{_OPEN}\s*[^\[\]()【】<>=]{{1,30}}?\s+(?P<paper>{_NAMES})\s*{_ROLE}\s*{_CLOSE}\s*"
-    rf"|^(?P<wire>{_NAMES})\s*{_ROLE}\s*=\s*"
-)
-# what a dateline names when it names no reporter: (서울=연합뉴스), [경산=경일신문]
-_PRESS = re.compile(
-    r"(?:뉴스|신문|일보|방송|통신|미디어|타임즈|타임스|저널|닷컴|투데이|뉴시스|TV)$"
-)
-# 서인교, 류희철 기자 kua348@naver.com / /홍길동 기자 / (홍길동 기자 abc@x.com)
-_BYLINE_LINE = re.compile(
-    rf"^[/\-–—=\s]*{_OPEN}?\s*(?P<names>{_NAMES})\s*{_ROLE}\s*{_CLOSE}?"
-    rf"\s*{_OPEN}?\s*(?:{_MAIL})?\s*{_CLOSE}?\s*$"
-)
-# 글·사진=홍길동 기자 / 정리=홍길동 / 사진=홍길동 기자
-_CREDIT_LINE = re.compile(
-    rf"^(?P<what>글\s*[·/]\s*사진|글|정리|취재|사진|영상|그래픽)\s*[=:]?\s*"
-    rf"(?P<names>{_NAMES})\s*{_ROLE}?\s*(?:{_MAIL})?$"
-)
-# ...밝혔다. /홍길동 기자 abc@x.com  (kept: the sentence)
-_TRAILING_BYLINE = re.compile(
-    rf"(?<=[.!?\"'”’」』)])\s*/?\s*(?P<names>{_NAMES})\s*{_ROLE}\s*{_OPEN}?\s*{_MAIL}\s*{_CLOSE}?$"
-    rf"|(?<=[.!?\"'”’」』)])\s*/\s*(?P<slashed>{_NAMES})\s*{_ROLE}$"
-)
-_EMAIL_LINE = re.compile(
-    rf"^{_OPEN}?\s*(?:(?:이메일|e-?mail|메일|기사\s*제보|제보|보도자료)\s*[:：]?\s*)?"
-    rf"{_MAIL}(?:\s*[,/]\s*{_MAIL})*\s*{_CLOSE}?$",
-    re.IGNORECASE,
-)
-_COPYRIGHT = re.compile(
-    r"^[<\[(]?\s*(?:저작권자|copyright|ⓒ|©|\(c\))|무단\s*전재.{0,12}금지|all rights reserved",
-    re.IGNORECASE,
-)
-_CAPTION_MARK = re.compile(r"^[▲△▷►]\s*")
-_CAPTION_WORDS = re.compile(r"사진|제공|촬영|캡처|그래픽|출처|자료|(?:모습|전경|장면)\.?$")
-_CREDIT = re.compile(
-    r"^[\[(<]?\s*(?:사진|그래픽|자료사진|사진\s*제공|영상|출처)\s*[=:/]"
-    r"|[\[(<]\s*(?:사진|그래픽|자료)\s*(?:제공)?\s*[=:][^\])>]{0,40}[\])>]\s*$"
-)
 _IMAGE_FILE = re.compile(
     r"^(?:\S*/)?[\w.()-]+\.(?:jpe?g|png|gif|bmp|webp|tiff?)(?:\?\S*)?"
     r"(?:\s+(?:\S*/)?[\w.()-]+\.(?:jpe?g|png|gif|bmp|webp|tiff?))*$",
@@ -97,14 +62,16 @@ _BUTTON_WORDS = frozenset((
 _BUTTON_SPLIT = re.compile(r"[\s·|/,:>~]+")
 _AUTHOR_LABEL = re.compile(r"^(?:기자명|작성자|글쓴이|by)\s*[:：]?\s*", re.IGNORECASE)
 _BRACKETS = re.compile(r"[()<>\[\]【】]")
-_ROLE_AND_AFTER = re.compile(rf"\s*{_ROLE}(?:\s.*)?$")
-_NOT_ALNUM = re.compile(r"[\W_]+")
+_NAME_SPLIT = re.compile(r"[\s,·]+")
+_ROLE_AND_AFTER = re.compile(rf"\s*{ROLE}(?:\s.*)?$")
 _SENTENCE_END = re.compile(r"[다요죠까]\s*[.!?]?[\"'”’)]*$")
 # a caption or copyright line is short; a paragraph of text may mention these words
 _SHORT = 150
 # a repeated run is a body printed twice when its paragraphs are prose: this
 # many characters each on average
 REPEATED_PROSE = 40
+# letters a copy's start is looked up by
+_ANCHOR = 20
 
 
 @dataclass(frozen=True)
@@ -120,43 +87,57 @@ def clean(paragraphs: Iterable[str], title: str | None = None) -> Cleaned:
     module doc."""
     reporters: dict[str, None] = {}
     kept: list[str] = []
-    title_key = _key(title) if title else None
+    title_key = letters([title]) if title else None
     for raw in paragraphs:
         paragraph, names = strip_bylines(" ".join(raw.split()))
         reporters.update(dict.fromkeys(names))
-        if paragraph and not is_noise(paragraph) and _key(paragraph) != title_key:
+        if paragraph and not is_noise(paragraph) and letters([paragraph]) != title_key:
             kept.append(paragraph)
     return Cleaned(tuple(once(kept)), tuple(reporters))
 
 
 def once(paragraphs: list[str]) -> list[str]:
     """``paragraphs`` without a run of prose printed twice in a row (the whole
-    body again, or its last part): the copy goes. A line repeated elsewhere
-    stays (an interview's question), and so does a run of short lines that a
-    list or a plan repeats ("Pre-Workout Meal", "1 tablespoon")."""
-    kept: list[str] = []
-    places: dict[str, list[int]] = {}
-    for paragraph in paragraphs:
-        kept.append(paragraph)
-        end = len(kept)
-        for earlier in reversed(places.get(paragraph, [])):
-            size = end - 1 - earlier
-            copy = kept[end - size :]
-            prose = len("".join(copy)) >= REPEATED_PROSE * size
-            if prose and copy == kept[end - 2 * size : end - size]:
-                del kept[end - size :]
-                places = _places(kept)
-                break
+    body again, or its last part): the copy goes. The copies are compared on
+    their letters and digits, so a copy wrapped otherwise (a bare-text lead
+    in one, a ``<p>`` in the other; other paragraph breaks) is found too. A
+    line repeated elsewhere stays (an interview's question), and so does a
+    run of short lines that a list or a plan repeats ("Pre-Workout Meal")."""
+    kept = list(paragraphs)
+    keys = [letters([paragraph]).lower() for paragraph in kept]
+    at = 1
+    while at < len(kept):
+        copy = _copy_at(kept, keys, at)
+        if copy:
+            del kept[at : at + copy], keys[at : at + copy]
         else:
-            places.setdefault(paragraph, []).append(end - 1)
+            at += 1
     return kept
 
 
-def _places(paragraphs: list[str]) -> dict[str, list[int]]:
-    places: dict[str, list[int]] = {}
-    for at, paragraph in enumerate(paragraphs):
-        places.setdefault(paragraph, []).append(at)
-    return places
+def _copy_at(paragraphs: list[str], keys: list[str], at: int) -> int:
+    """How many paragraphs from ``at`` on repeat, as one run of prose, the
+    text right before them (``keys``: their letters and digits); 0 when
+    they do not."""
+    before = "".join(keys[:at])
+    start = len(before)
+    anchor = "".join(keys[at : at + _ANCHOR])[:_ANCHOR]
+    if len(anchor) < _ANCHOR // 2:
+        return 0
+    after = "".join(keys[at:])
+    found = before.rfind(anchor)
+    while found >= 0:
+        size = start - found
+        if after.startswith(before[found:]):
+            covered, count = 0, 0
+            while at + count < len(keys) and covered + len(keys[at + count]) <= size:
+                covered += len(keys[at + count])
+                count += 1
+            prose = len("".join(paragraphs[at : at + count])) >= REPEATED_PROSE * count
+            if count and prose and size - covered <= _ANCHOR:
+                return count
+        found = before.rfind(anchor, 0, found)
+    return 0
 
 
 def strip_bylines(paragraph: str) -> tuple[str, list[str]]:
@@ -166,20 +147,20 @@ def strip_bylines(paragraph: str) -> tuple[str, list[str]]:
     """
     names: list[str] = []
     # a wire dateline and its reporter are two bylines in a row
-    while lead := _LEADING_BYLINE.match(paragraph):
-        named = lead["names"] or lead["paper"] or lead["wire"]
-        names += [name for name in split_names(named) if not _PRESS.search(name)]
+    while lead := LEADING_BYLINE.match(paragraph):
+        named = lead["names"] or lead["paper"] or lead["wire"] or ""
+        names += [name for name in split_names(named) if not PRESS.search(name)]
         paragraph = paragraph[lead.end() :].strip()
     # a byline alone, or with its stamps: 홍길동 기자 | 입력 2024.03.29 14:12
-    line = _BYLINE_LINE.match(without_stamps(paragraph).strip(" |·/:"))
+    line = BYLINE_LINE.match(without_stamps(paragraph).strip(" |·/:"))
     if line:
         return "", names + split_names(line["names"])
-    credit = _CREDIT_LINE.match(paragraph)
+    credit = CREDIT_LINE.match(paragraph)
     if credit:
         if "사진" not in credit["what"] or "글" in credit["what"]:
             names += split_names(credit["names"])
         return "", names
-    trail = _TRAILING_BYLINE.search(paragraph)
+    trail = TRAILING_BYLINE.search(paragraph)
     if trail:
         names += split_names(trail["names"] or trail["slashed"])
         paragraph = paragraph[: trail.start()].strip()
@@ -193,30 +174,48 @@ def reporter_name(raw: str | None) -> str | None:
         return None
     name = " ".join(_BRACKETS.sub(" ", EMAIL.sub(" ", raw)).split())
     name = _ROLE_AND_AFTER.sub("", _AUTHOR_LABEL.sub("", name)).strip(" ,/·|=")
-    if re.fullmatch(_NAMES, name):
+    if re.fullmatch(NAMES, name):
         name = ", ".join(split_names(name))
     return name or None
 
 
 def split_names(names: str) -> list[str]:
-    """``서인교, 류희철`` -> ``["서인교", "류희철"]``."""
-    return [name for name in re.split(r"\s*[,·]\s*", names.strip()) if name]
+    """``서인교, 류희철`` -> ``["서인교", "류희철"]`` (``홍길동 기자, 김철수``
+    and ``이세원 이대희`` too); a wire's name is no reporter's."""
+    words = _NAME_SPLIT.split(names.strip())
+    return [word for word in words if word and word not in ROLES and word not in WIRES]
 
 
 def is_noise(paragraph: str) -> bool:
     """Whether a paragraph is portal furniture rather than article text."""
-    if _EMAIL_LINE.match(paragraph) or _IMAGE_FILE.match(paragraph) or is_date_line(paragraph):
+    if EMAIL_LINE.match(paragraph) or _IMAGE_FILE.match(paragraph) or is_date_line(paragraph):
         return True
     short = len(paragraph) <= _SHORT
-    if short and _COPYRIGHT.search(paragraph) and not _SENTENCE_END.search(paragraph):
+    if short and COPYRIGHT_LINE.search(paragraph) and not _SENTENCE_END.search(paragraph):
         return True
     if paragraph.startswith("↑"):
         return True
-    if short and _CAPTION_MARK.match(paragraph) and _CAPTION_WORDS.search(paragraph):
+    if short and CAPTION_MARK.match(paragraph) and CAPTION_WORDS.search(paragraph):
         return True
-    if short and _CREDIT.search(paragraph):
+    if short and CREDIT.search(paragraph):
+        return True
+    if short and _is_furniture(paragraph):
         return True
     return _is_buttons(paragraph)
+
+
+def _is_furniture(paragraph: str) -> bool:
+    """A promo or tip line (not a sentence of the article that names a channel),
+    a corrections notice, a button's message, a breadcrumb."""
+    promo = PROMO_LINE.match(paragraph) or (
+        PROMO_MARK.match(paragraph) and PROMO_WORDS.search(paragraph)
+    )
+    return bool(
+        (promo and not _SENTENCE_END.search(paragraph))
+        or NOTICE_LINE.search(paragraph)
+        or BUTTON_MESSAGE.search(paragraph)
+        or BREADCRUMB.match(paragraph)
+    )
 
 
 def _is_buttons(paragraph: str) -> bool:
@@ -225,8 +224,3 @@ def _is_buttons(paragraph: str) -> bool:
     return bool(words) and all(
         word in _BUTTON_WORDS or word.lower() in _BUTTON_WORDS or word.isdigit() for word in words
     )
-
-
-def _key(text: str) -> str:
-    """``text`` for comparing headlines: letters and digits only."""
-    return _NOT_ALNUM.sub("", text)

@@ -4,10 +4,12 @@ fixture-tested and can be re-run over stored raw pages (``scrapy reextract``).
 
 The bytes are decoded and checked (:mod:`pipelines.decoding`); the family's
 layout gives title, reporter, date and the body's container (a page whose
-family is not given is detected); page metadata fills what it lacks;
-trafilatura reads the container, or the whole page for portals no family
-knows (:mod:`pipelines.paragraphs`); the Korean news cleanup drops bylines,
-captions, copyright and button text and names the reporters
+family is not given is detected); the page fills what it lacks: the headline
+it shows, a stamp it shows, its byline, its metadata (:mod:`pipelines.metadata`);
+trafilatura reads the container, or finds the article on the whole page for
+portals no family knows and then reads the element holding it
+(:mod:`pipelines.paragraphs`); the Korean news cleanup drops bylines,
+captions, copyright, promo and button text and names the reporters
 (:mod:`pipelines.cleanup`); the site's learned boilerplate lines, given as
 data, are taken off the body's end (:mod:`pipelines.boilerplate`).
 """
@@ -21,15 +23,25 @@ from datetime import datetime
 from lxml.html import HtmlElement
 
 from crawler import families, pages
-from pipelines import boilerplate, cleanup, metadata
+from pipelines import boilerplate, cleanup, korean_news, metadata
 from pipelines.decoding import REPLACEMENT, Undecodable, decode_html, looks_like_mojibake
 from pipelines.fingerprint import fingerprint
-from pipelines.paragraphs import CONTAINER, PAGE, BodySettings, body_paragraphs
+from pipelines.paragraphs import (
+    CONTAINER,
+    PAGE,
+    PAGE_RECALL,
+    BodySettings,
+    article_container,
+    body_paragraphs,
+    letters,
+)
 
 # bump when extraction changes what it stores; `scrapy reextract` uses it
-EXTRACTOR_VERSION = "2"
+EXTRACTOR_VERSION = "3"
 
-_ROLE_MARK = re.compile("|".join(cleanup.ROLES))
+_ROLE_MARK = re.compile(korean_news.ROLE)
+# what a metadata author that is no person holds: a URL, a path, a desk, a list
+_NOT_A_NAME = re.compile(rf"https?:|www\.|/|\||@|{korean_news.DESK}")
 
 
 class NotAnArticle(ValueError):
@@ -88,10 +100,11 @@ def extract_article(
         raise NotAnArticle("no title")
     published = fields.published or metadata.published(tree, url)
     if fields.body is not None:
-        raw = body_paragraphs(fields.body, url, body_settings or CONTAINER)
+        cleaned = cleanup.clean(
+            body_paragraphs(fields.body, url, body_settings or CONTAINER), title
+        )
     else:
-        raw = body_paragraphs(tree, url, body_settings or PAGE)
-    cleaned = cleanup.clean(raw, title)
+        cleaned = _page_article(tree, url, title, body_settings)
     if not cleaned.paragraphs:
         raise NotAnArticle("no article text")
     paragraphs = boilerplate.strip(cleaned.paragraphs, site_boilerplate)
@@ -102,15 +115,58 @@ def extract_article(
     return article
 
 
+def _page_article(
+    tree: HtmlElement, url: str, title: str, body_settings: BodySettings | None
+) -> cleanup.Cleaned:
+    """The article of a page no family knows: trafilatura finds it on the whole
+    page (recall-oriented when the measured settings find no text); then the
+    element holding it is read whole, as a family's container is, when that
+    keeps every paragraph found, as many paragraphs or more (bare text, short
+    paragraphs trafilatura's page reading drops)."""
+    found = cleanup.clean(body_paragraphs(tree, url, body_settings or PAGE), title)
+    if not found.paragraphs and body_settings is None:
+        found = cleanup.clean(body_paragraphs(tree, url, PAGE_RECALL), title)
+    container = article_container(tree, found.paragraphs)
+    if container is None or body_settings is not None:
+        return found
+    whole = cleanup.clean(body_paragraphs(container, url, CONTAINER), title)
+    text = letters(whole.paragraphs)
+    keeps = all(letters([line]) in text for line in found.paragraphs)
+    return whole if keeps and len(whole.paragraphs) >= len(found.paragraphs) else found
+
+
 def _author(field: str | None, reporters: tuple[str, ...], tree: HtmlElement) -> str | None:
     """The reporter: the family's byline field when it names a reporter
-    (``홍길동 기자``), else the reporters of the body's bylines, else whoever
-    the field or the page's metadata name (a Gnuboard poster, a desk)."""
+    (``홍길동 기자``), else the reporters of the body's bylines, else the
+    family's field (a Gnuboard poster, a desk), else the byline the page
+    shows (or the metadata's people when they include it: several names),
+    else the person the page's metadata names. Never a wire, the site's
+    name, a desk or a URL from the metadata: then None."""
     if _names_reporter(field):
         return cleanup.reporter_name(field)
     if reporters:
         return ", ".join(reporters)
-    return cleanup.reporter_name(field) or cleanup.reporter_name(metadata.author(tree))
+    if field:
+        return cleanup.reporter_name(field)
+    shown = cleanup.strip_bylines(metadata.visible_byline(tree) or "")[1]
+    named = _person(cleanup.reporter_name(metadata.author(tree)), tree)
+    if shown and not (named and set(shown) <= set(named.split(", "))):
+        return ", ".join(shown)
+    return named
+
+
+def _person(named: str | None, tree: HtmlElement) -> str | None:
+    """``named`` when it names people, not a site, a wire, a desk or a URL."""
+    if not named or _NOT_A_NAME.search(named):
+        return None
+    sites = {cleanup.reporter_name(site) for site in metadata.site_names(tree)}
+    names = [name.strip() for name in named.split(",")]
+    if any(
+        name in sites or name in korean_news.WIRES or korean_news.PRESS.search(name)
+        for name in names
+    ):
+        return None
+    return named
 
 
 def _names_reporter(field: str | None) -> bool:

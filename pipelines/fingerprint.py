@@ -34,6 +34,14 @@ from difflib import SequenceMatcher
 import numpy as np
 from rensa import RMinHash
 
+from pipelines.korean_news import CAPTION_IN_TEXT as _CAPTION_INLINE
+from pipelines.korean_news import COPYRIGHT_WORDS as _COPYRIGHT
+from pipelines.korean_news import EMAIL as _EMAIL
+from pipelines.korean_news import LOOSE_BYLINE_LINE as _BYLINE_LINE
+from pipelines.korean_news import LOOSE_CAPTION_LINE as _CAPTION_LINE
+from pipelines.korean_news import LOOSE_LEADING_BYLINE as _LEAD_BYLINE
+from pipelines.korean_news import LOOSE_TRAILING_BYLINE as _TRAIL_BYLINE
+
 SHINGLE = 5  # characters per shingle
 NUM_PERM = 128  # MinHash permutations; all of them estimate similarity
 BANDS = 32  # LSH bands of ROWS values each (the first 96 values): a pair with Jaccard
@@ -52,25 +60,6 @@ SEED = 20240329
 # title joins it (exact hash) and no near-duplicate is looked for
 MIN_CHARS = 100
 
-# "[경북신문=서인교 기자] ", "(대구=연합뉴스) 김철수 기자 = ", "[포항=경북일보] 최민호 기자 = "
-_LEAD_BYLINE = re.compile(
-    r"^\s*[\[(【](?:[^\])】]{0,40}=[^\])】]{0,40}|[^\])】]{0,40}(?:기자|특파원|통신원))[\])】]\s*"
-    r"(?:[가-힣]{2,4}(?:\s*[,·]\s*[가-힣]{2,4})*\s*(?:기자|특파원|통신원)\s*)?=?\s*"
-)
-# "홍길동 기자 hong@x.kr", "/천안=윤소라 기자", "대전=김민수 특파원"
-_BYLINE_LINE = re.compile(
-    r"^[\s/\-–—=]*(?:[가-힣]{1,8}\s*=\s*)?(?:[가-힣]{2,4}(?:\s*[,·]\s*[가-힣]{2,4})*\s*)?"
-    r"(?:기자|특파원|통신원|객원기자|편집국|리포터)(?:\s|$)"
-)
-# "... 계획이다. 홍길동 기자 hong@x.kr" at the end of a paragraph
-_TRAIL_BYLINE = re.compile(
-    r"[\s/]*(?:[가-힣]{1,8}\s*=\s*)?[가-힣]{2,4}\s*(?:기자|특파원|통신원)\s*"
-    r"(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+)?\s*$"
-)
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_CAPTION_LINE = re.compile(r"^\s*(?:[▲△▶▷↑◆◇■□]|<\s*사진|사진\s*[=:])")
-_CAPTION_INLINE = re.compile(r"\(\s*사진\s*[=:][^()]*\)")
-_COPYRIGHT = re.compile(r"저작권자|무단\s*전재|재배포\s*금지|all rights reserved", re.IGNORECASE)
 _BYLINE_MAX = 80  # a paragraph longer than this is text, whatever it starts with
 _NOT_WORD = re.compile(r"[\W_]+")
 _WORD = re.compile(r"[^\W_]+")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections.abc import Iterator
 from copy import deepcopy
 from datetime import datetime
@@ -20,7 +21,14 @@ import htmldate
 from lxml import etree
 from lxml.html import HtmlElement
 
-from crawler.families.dates import labelled_published, parse_iso_datetime
+from crawler.families.dates import (
+    datetimes_in,
+    labelled_published,
+    parse_iso_datetime,
+    without_stamps,
+)
+from pipelines.korean_news import BYLINE_LINE
+from pipelines.paragraphs import letters
 from storage.types import SEOUL
 
 _ARTICLE_TYPES = {"NewsArticle", "Article", "BlogPosting", "ReportageNewsArticle"}
@@ -32,6 +40,13 @@ _ASIDE_NAMES = re.compile(
     re.IGNORECASE,
 )
 _TITLE_SEPARATORS = re.compile(r"\s+(?:[-|:<>»·]|::|–|—)\s+")
+# what sets a site's name (or section) off a headline: `` - ``, ``ㅣ``, `` #``
+_SEPARATOR_MARKS = "-|:<>»·–—ㅣ│#/"
+_SEPARATOR = rf"\s*[{re.escape(_SEPARATOR_MARKS)}]{{1,2}}\s*"
+_WORD = rf"[^\s{re.escape(_SEPARATOR_MARKS)}]{{1,10}}"
+# a heading is the shown headline when it is this much of the metadata's title
+_HEADLINE_SHARE = 0.5
+_HEADLINE_MIN = 4
 # elements that name an article's writer on pages no family knows
 _BYLINE_XPATH = (
     "//*[@itemprop='author'] | //a[@rel='author'] | //*[contains(@class, 'author')]//*"
@@ -39,6 +54,7 @@ _BYLINE_XPATH = (
     " | //*[contains(@class, 'writer')] | //*[contains(@class, 'reporter')]"
 )
 _BYLINE_MAX = 40
+_BYLINE_TAGS = ("span", "em", "strong", "b", "a", "li", "p", "div", "dd", "td")
 
 
 def _meta(tree: HtmlElement, *names: str) -> str | None:
@@ -69,27 +85,82 @@ def _json_ld(tree: HtmlElement) -> Iterator[dict[str, Any]]:
 
 
 def title(tree: HtmlElement) -> str | None:
-    """The headline: page metadata, else the page's own headline, without the
-    site's name."""
-    found = _meta(tree, "og:title", "twitter:title")
-    if not found:
-        found = next(
-            (n["headline"].strip() for n in _json_ld(tree) if isinstance(n.get("headline"), str)),
-            None,
-        )
-    if found:
-        return _without_site_name(" ".join(found.split()), tree)
+    """The headline: as the page shows it (its ``h1``, else an ``h2``/``h3``,
+    that the metadata's title names), else the metadata's title without the
+    site's name, else the page's own headline."""
+    named = [found for found in _meta_titles(tree) if found]
+    page_title = " ".join(tree.xpath("string(//title)").split())
+    sites = site_names(tree)
+    shown = _shown_headline(tree, named or [page_title], sites)
+    if shown:
+        return shown
+    if named:
+        return _without_site_name(named[0], sites, tree)
     return _page_headline(tree)
 
 
-def _without_site_name(headline: str, tree: HtmlElement) -> str:
+def _meta_titles(tree: HtmlElement) -> Iterator[str]:
+    for name in ("og:title", "twitter:title"):
+        yield " ".join((_meta(tree, name) or "").split())
+    for node in _json_ld(tree):
+        if isinstance(node.get("headline"), str):
+            yield " ".join(node["headline"].split())
+
+
+def site_names(tree: HtmlElement) -> set[str]:
+    """The site's own names: ``og:site_name``, ``application-name``."""
+    names = (_meta(tree, name) for name in ("og:site_name", "application-name"))
+    return {" ".join(name.split()) for name in names if name and name.strip()}
+
+
+def _shown_headline(tree: HtmlElement, titles: list[str], sites: set[str]) -> str | None:
+    """The first heading (``h1`` before ``h2`` before ``h3``) outside sidebars
+    that is most of one of ``titles`` (a logo heading is a small part of it)."""
+    keys = [title_key(found) for found in titles if title_key(found)]
+    site_keys = {title_key(site) for site in sites}
+    for level in ("h1", "h2", "h3"):
+        for heading in tree.iter(level):
+            shown = " ".join(heading.text_content().split())
+            key = title_key(shown)
+            if len(key) < _HEADLINE_MIN or key in site_keys or not _outside_asides(heading):
+                continue
+            if any(key in found and len(key) >= _HEADLINE_SHARE * len(found) for found in keys):
+                return shown
+    return None
+
+
+def title_key(text: str) -> str:
+    """``text`` for comparing headlines: its letters and digits, NFKC, lower case."""
+    return letters([unicodedata.normalize("NFKC", text)]).lower()
+
+
+def _without_site_name(headline: str, sites: set[str], tree: HtmlElement) -> str:
     """``경산발전 10대 전략 추진 - 경일신문`` -> ``경산발전 10대 전략 추진`` when
-    ``경일신문`` is the site's name."""
-    site = _meta(tree, "og:site_name", "application-name")
-    parts = _TITLE_SEPARATORS.split(headline)
-    if site and len(parts) > 1 and parts[-1].strip() == site.strip():
-        return headline[: headline.rindex(parts[-1])].rstrip(" -|:<>»·–—")
+    ``경일신문`` is the site's name; a section the page links to may stand
+    between them (``...-정치ㅣ한국일보``). A headline that merely names the
+    site (``경일신문 창간 30주년``) is kept."""
+    for site in sorted(sites, key=len, reverse=True):
+        name = re.escape(site)
+        suffix = re.search(
+            rf"(?:{_SEPARATOR}(?P<section>{_WORD}))?(?P<site>{_SEPARATOR}{name})\s*$", headline
+        )
+        if suffix and suffix.start() > 0:
+            section = suffix["section"]
+            end = suffix.start() if section and _links_to(tree, section) else suffix.start("site")
+            return _strip_separators(headline[:end]) or headline
+        prefix = re.match(rf"^\s*{name}{_SEPARATOR}", headline)
+        if prefix and headline[prefix.end() :].strip():
+            return headline[prefix.end() :].strip()
     return headline
+
+
+def _links_to(tree: HtmlElement, text: str) -> bool:
+    """Whether a link on the page reads ``text`` (a section in the menu)."""
+    return bool(tree.xpath("//a[normalize-space(.) = $t]", t=text))
+
+
+def _strip_separators(text: str) -> str:
+    return text.rstrip().rstrip(_SEPARATOR_MARKS).rstrip()
 
 
 def _page_headline(tree: HtmlElement) -> str | None:
@@ -106,7 +177,11 @@ def _page_headline(tree: HtmlElement) -> str | None:
 
 def published(tree: HtmlElement, url: str | None = None) -> datetime | None:
     """When the article was published: metadata, ``<time>`` in the article, a
-    labelled date outside sidebars, then htmldate (day only, at midnight)."""
+    labelled date outside sidebars, then htmldate (day only, at midnight).
+
+    A stamp the page shows with its time (``입력 2018.11.20 14:50``) wins over
+    metadata of the same day (a date alone, midnight, or a minute off); a
+    date without a time takes the time the page shows beside it that day."""
     candidates: list[str] = []
     meta = _meta(tree, "article:published_time", "datePublished", "pubdate")
     if meta:
@@ -121,17 +196,36 @@ def published(tree: HtmlElement, url: str | None = None) -> datetime | None:
         for time in tree.xpath("//article//time[@datetime] | //time[@pubdate][@datetime]")
         if _outside_asides(time)
     )
-    for candidate in candidates:
-        found = parse_iso_datetime(candidate)
-        if found is not None:
-            return found
-    found = labelled_published(main_text(tree))
-    if found is not None:
-        return found
-    day = htmldate.find_date(
-        _without_asides(tree), extensive_search=False, original_date=True, url=url
+    text = main_text(tree)
+    stamp = labelled_published(text)
+    found = next(filter(None, map(parse_iso_datetime, candidates)), None)
+    if found is None and stamp is None:
+        day = htmldate.find_date(
+            _without_asides(tree), extensive_search=False, original_date=True, url=url
+        )
+        found = datetime.fromisoformat(day).replace(tzinfo=SEOUL) if day else None
+    shown = stamp if stamp is not None and _has_time(stamp) else None
+    if shown is not None and (found is None or found.date() == shown.date()):
+        return shown
+    if found is not None and not _has_time(found):
+        return _shown_time(text, found) or found
+    return found or stamp
+
+
+def _has_time(moment: datetime) -> bool:
+    return (moment.hour, moment.minute, moment.second) != (0, 0, 0)
+
+
+def _shown_time(text: str, day: datetime) -> datetime | None:
+    """The first time ``text`` shows on ``day``'s date (``2019/01/16 13:59``)."""
+    return next(
+        (
+            moment
+            for moment in datetimes_in(text)
+            if moment.date() == day.date() and _has_time(moment)
+        ),
+        None,
     )
-    return datetime.fromisoformat(day).replace(tzinfo=SEOUL) if day else None
 
 
 def _without_asides(tree: HtmlElement) -> HtmlElement:
@@ -166,6 +260,19 @@ def is_aside(element: HtmlElement) -> bool:
 
 def _outside_asides(element: HtmlElement) -> bool:
     return not any(is_aside(ancestor) for ancestor in element.iterancestors())
+
+
+def visible_byline(tree: HtmlElement) -> str | None:
+    """The first byline the page shows outside its body and sidebars, alone in
+    its element (``김정훈 기자 | 입력 : 2019.03.07 11:25``)."""
+    for element in tree.iter(*_BYLINE_TAGS):
+        text = " ".join(element.text_content().split())
+        if not text or len(text) > _BYLINE_MAX:
+            continue
+        line = without_stamps(text).strip(" |·/:")
+        if BYLINE_LINE.match(line) and _outside_asides(element) and not is_aside(element):
+            return line
+    return None
 
 
 def author(tree: HtmlElement) -> str | None:

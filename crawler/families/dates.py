@@ -6,6 +6,7 @@ a publication stamp from a modification stamp, and a line of stamps from text.""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import datetime
 
 from storage.types import SEOUL
@@ -27,6 +28,8 @@ _LABELS = re.compile(
 _STAMP_LABEL = re.compile(
     "(" + "|".join(sorted(PUBLISHED_LABELS + MODIFIED_LABELS, key=len, reverse=True)) + ")"
 )
+# how far before a date its label may stand (``수정 : 2024.03.29``)
+_LABEL_REACH = 8
 _DATE_LINE_REST = re.compile(r"[^\s:|·/()\[\],.\-]")
 # a publication label right before its date: 입력 2020.11.21 08:08, 등록일 : 2019-05-08
 _LABELLED = re.compile(
@@ -131,3 +134,15 @@ def is_date_line(text: str) -> bool:
     """Whether ``text`` holds only dates and their labels (``입력 2024.03.29 14:12``)."""
     rest = without_stamps(text)
     return rest != text and not _DATE_LINE_REST.search(rest)
+
+
+def datetimes_in(text: str) -> Iterator[datetime]:
+    """Every valid date in ``text`` (with its time, when given), in order,
+    but those a modified label (수정, ...) stands right before."""
+    for match in _DATE_TIME.finditer(text):
+        before = text[max(0, match.start() - _LABEL_REACH) : match.start()]
+        if any(label in before for label in MODIFIED_LABELS):
+            continue
+        found = _to_datetime(match)
+        if found is not None:
+            yield found
