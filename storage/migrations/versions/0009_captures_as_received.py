@@ -1,0 +1,48 @@
+"""Captures keep the exchange as received: the payload before content decoding,
+HTTP version and reason, response headers in order, the request as sent and
+the server's IP. Captures made before are marked decoded-only (their body is
+decoded and their headers are as Scrapy left them).
+
+Revision ID: 0009
+Revises: 0005
+Create Date: 2026-11-28
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0009"
+down_revision = "0005"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("captures", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("http_version", sa.String(16), nullable=True))
+        batch_op.add_column(sa.Column("reason", sa.Text(), nullable=True))
+        batch_op.add_column(sa.Column("response_headers", sa.JSON(), nullable=True))
+        batch_op.add_column(sa.Column("request", sa.JSON(), nullable=True))
+        batch_op.add_column(sa.Column("ip_address", sa.String(45), nullable=True))
+        batch_op.add_column(sa.Column("payload", sa.LargeBinary(), nullable=True))
+        batch_op.add_column(
+            sa.Column("decoded_only", sa.Boolean(), server_default=sa.false(), nullable=False)
+        )
+    captures = sa.table("captures", sa.column("decoded_only", sa.Boolean()))
+    op.execute(captures.update().values(decoded_only=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("captures", schema=None) as batch_op:
+        for column in (
+            "decoded_only",
+            "payload",
+            "ip_address",
+            "request",
+            "response_headers",
+            "reason",
+            "http_version",
+        ):
+            batch_op.drop_column(column)
