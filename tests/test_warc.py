@@ -31,6 +31,7 @@ from storage.archive import Archive
 from storage.database import MIGRATIONS, create_archive_engine, open_database
 from storage.export import ExportFilter
 from storage.models import Capture
+from storage.payload import decodable, decode
 from storage.types import SEOUL
 from storage.wacz import export_wacz
 from storage.warc import WarcInfo, export_warc
@@ -136,6 +137,17 @@ def test_identity_and_undecodable_payloads_keep_the_body() -> None:
     unknown.payload = b"\x1f\x9d not decodable here"
     columns = received_columns(unknown, body)
     assert columns["payload"] == unknown.payload and zlib.decompress(columns["body_zlib"]) == body
+
+
+def test_payloads_decode_as_servers_encode_them() -> None:
+    body = PAGE.encode()
+    raw_deflate = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
+    assert decode(gzip.compress(body[:40]) + gzip.compress(body[40:]), "gzip") == body
+    assert decode(zlib.compress(body), "deflate") == body
+    assert decode(raw_deflate.compress(body) + raw_deflate.flush(), "Deflate") == body
+    assert decode(gzip.compress(zlib.compress(body)), "deflate, gzip") == body
+    assert decodable("gzip") and decodable("x-gzip, identity")
+    assert not decodable("compress") and not decodable(None)
 
 
 def test_warc_records_per_capture(archive: Archive, site_id: int, tmp_path: Path) -> None:
