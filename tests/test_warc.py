@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 from io import BytesIO
 from pathlib import Path
 
+import pytest
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import insert, select, text
@@ -299,6 +300,7 @@ def test_the_migration_marks_older_captures_decoded_only(database_url: str) -> N
     archive.close()
 
 
+@pytest.mark.e2e  # runs scrapy export in a child process
 def test_a_killed_export_leaves_no_complete_looking_file(tmp_path: Path) -> None:
     database_url = f"sqlite:///{tmp_path / 'archive.db'}"
     archive = Archive.open(database_url)
