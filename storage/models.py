@@ -128,7 +128,7 @@ class Capture(Base):
     # is then empty if storage.payload can decode it (decoded on demand)
     payload: Mapped[bytes | None] = mapped_column(LargeBinary)
     # made before the exchange was kept: body decoded, headers as Scrapy left them
-    decoded_only: Mapped[bool] = mapped_column(default=False, server_default=false())
+    decoded_only: Mapped[bool] = mapped_column(server_default=false())
 
     @property
     def body(self) -> bytes:

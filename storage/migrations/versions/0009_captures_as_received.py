@@ -20,16 +20,18 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("captures", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("http_version", sa.String(16), nullable=True))
-        batch_op.add_column(sa.Column("reason", sa.Text(), nullable=True))
-        batch_op.add_column(sa.Column("response_headers", sa.JSON(), nullable=True))
-        batch_op.add_column(sa.Column("request", sa.JSON(), nullable=True))
-        batch_op.add_column(sa.Column("ip_address", sa.String(45), nullable=True))
-        batch_op.add_column(sa.Column("payload", sa.LargeBinary(), nullable=True))
-        batch_op.add_column(
-            sa.Column("decoded_only", sa.Boolean(), server_default=sa.false(), nullable=False)
-        )
+    # plain ADD COLUMNs: SQLite's batch mode would copy the table, which the
+    # articles' foreign keys to it forbid once it holds rows
+    for column in (
+        sa.Column("http_version", sa.String(16), nullable=True),
+        sa.Column("reason", sa.Text(), nullable=True),
+        sa.Column("response_headers", sa.JSON(), nullable=True),
+        sa.Column("request", sa.JSON(), nullable=True),
+        sa.Column("ip_address", sa.String(45), nullable=True),
+        sa.Column("payload", sa.LargeBinary(), nullable=True),
+        sa.Column("decoded_only", sa.Boolean(), server_default=sa.false(), nullable=False),
+    ):
+        op.add_column("captures", column)
     captures = sa.table("captures", sa.column("decoded_only", sa.Boolean()))
     op.execute(captures.update().values(decoded_only=True))
 
