@@ -34,14 +34,15 @@ class Exchange:
     request_headers: HeaderPairs
     http_version: str | None  # "HTTP/1.1"; None when Scrapy did not say
     reason: str  # the status's reason phrase
-    response_headers: HeaderPairs  # in the order received, repeated headers kept apart
+    # as Scrapy has them: each name where it first came, repeated headers kept apart
+    response_headers: HeaderPairs
     ip_address: str | None  # of the server, when Scrapy knows it
     # the body before content decoding; None: the same as the decoded body
     payload: bytes | None = field(default=None, repr=False)
 
 
 def header_pairs(headers: Headers) -> HeaderPairs:
-    """Scrapy's headers as (name, value) pairs, one per value, in their order."""
+    """Scrapy's headers as (name, value) pairs, one per value."""
     return [
         (name.decode("latin-1"), value.decode("latin-1"))
         for name, values in headers.items()

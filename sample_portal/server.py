@@ -76,7 +76,7 @@ class SamplePortal:
 
     `faults` switches on cases of `faults.CASES` (e.g. `faults.ALL_FAULTS`): error
     answers, hostile pages and trap links planted on every site; see `self.faults`.
-    `gzip`: pages are sent gzip-encoded to clients that accept it (fault pages as
+    `gzip_pages`: pages are sent gzip-encoded to clients that accept it (fault pages as
     they are). `hangul_slugs`: the blog's article URLs end in Hangul words of the title.
     """
 
@@ -88,7 +88,7 @@ class SamplePortal:
         sites: Iterable[str] | None = None,
         syndicated: bool = False,
         faults: Iterable[str] = (),
-        gzip: bool = False,
+        gzip_pages: bool = False,
         hangul_slugs: bool = False,
     ) -> None:
         wanted = set(sites) if sites is not None else set(SITES)
@@ -97,7 +97,7 @@ class SamplePortal:
         self.sites = [site for site in SITES if site in wanted]
         self.per_page = per_page
         self.seed = seed
-        self.gzip = gzip
+        self.gzip_pages = gzip_pages
         self.hangul_slugs = hangul_slugs
         self.hits: Counter[str] = Counter()
         self._hits_lock = threading.Lock()
@@ -385,7 +385,7 @@ class _Handler(BaseHTTPRequestHandler):
         if with_body and portal.faults.serve(self, host):
             return
         status, headers, body = portal.render(self.path, host)
-        if portal.gzip and "gzip" in self.headers.get("Accept-Encoding", ""):
+        if portal.gzip_pages and "gzip" in self.headers.get("Accept-Encoding", ""):
             body = gzip.compress(body, mtime=0)
             headers = {**headers, "Content-Encoding": "gzip", "Content-Length": str(len(body))}
         self.send_response(status)

@@ -121,7 +121,7 @@ class Capture(Base):
     # the exchange as received (``crawler.exchange``); None on decoded-only captures
     http_version: Mapped[str | None] = mapped_column(String(16))
     reason: Mapped[str | None]
-    response_headers: Mapped[list[list[str]] | None] = mapped_column(JSON)  # name, value; in order
+    response_headers: Mapped[list[list[str]] | None] = mapped_column(JSON)  # name, value pairs
     request: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # method, url, headers (pairs)
     ip_address: Mapped[str | None] = mapped_column(String(45))
     # the body before content decoding, when the server content-encoded it; body_zlib

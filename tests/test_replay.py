@@ -86,7 +86,11 @@ def replay(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Replay]:
     work = tmp_path_factory.mktemp("replay")
     database_url = f"sqlite:///{work / 'archive.db'}"
     portal = SamplePortal(
-        articles_per_site=8, per_page=5, gzip=True, hangul_slugs=True, faults=["euckr-extended"]
+        articles_per_site=8,
+        per_page=5,
+        gzip_pages=True,
+        hangul_slugs=True,
+        faults=["euckr-extended"],
     )
     with serve(portal) as base_url:
         sites_file = work / "sites.yaml"

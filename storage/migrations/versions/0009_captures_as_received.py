@@ -1,5 +1,5 @@
 """Captures keep the exchange as received: the payload before content decoding,
-HTTP version and reason, response headers in order, the request as sent and
+HTTP version and reason, response headers as pairs, the request as sent and
 the server's IP. Captures made before are marked decoded-only (their body is
 decoded and their headers are as Scrapy left them).
 
