@@ -37,14 +37,13 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("captures", schema=None) as batch_op:
-        for column in (
-            "decoded_only",
-            "payload",
-            "ip_address",
-            "request",
-            "response_headers",
-            "reason",
-            "http_version",
-        ):
-            batch_op.drop_column(column)
+    for column in (
+        "decoded_only",
+        "payload",
+        "ip_address",
+        "request",
+        "response_headers",
+        "reason",
+        "http_version",
+    ):
+        op.drop_column("captures", column)
