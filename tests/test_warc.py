@@ -16,7 +16,7 @@ import sys
 import time
 import zipfile
 import zlib
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from io import BytesIO
 from pathlib import Path
 
@@ -196,6 +196,34 @@ def test_warc_records_per_capture(archive: Archive, site_id: int, tmp_path: Path
     revisit = found[7][1]
     assert revisit.get_header("WARC-Refers-To-Target-URI") == "http://news.example/0"
     assert revisit.get_header("WARC-Profile").endswith("/revisit/identical-payload-digest")
+
+
+def test_warc_export_filters_like_the_other_formats(
+    archive: Archive, site_id: int, tmp_path: Path
+) -> None:
+    other = archive.site_id("daejeon", None, "http://daejeon.example/?page={page}")
+    body = PAGE.encode()
+    for site, url, published in (
+        (site_id, "http://news.example/18", FETCHED.replace(day=18)),
+        (site_id, "http://news.example/19", FETCHED.replace(day=19, hour=23)),
+        (other, "http://daejeon.example/19", FETCHED.replace(day=19)),
+    ):
+        archive.save_page(stored(site, url, body + url.encode(), None, published=published), None)
+
+    def exported(wanted: ExportFilter) -> list[str]:
+        path = tmp_path / "filtered.warc"
+        export_warc(archive.engine, path, wanted, INFO, 10**9)
+        return [warc.get_header("WARC-Target-URI") for kind, warc, *_ in records(path)[1:]]
+
+    assert exported(ExportFilter(site="gyeongil")) == [
+        "http://news.example/18",
+        "http://news.example/19",
+    ]
+    # 23:00 in Seoul on the 19th is the 19th
+    assert exported(ExportFilter(since=date(2024, 4, 19), until=date(2024, 4, 19))) == [
+        "http://news.example/19",
+        "http://daejeon.example/19",
+    ]
 
 
 def test_decoded_only_captures_have_headers_matching_their_body(
