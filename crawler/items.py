@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from storage.models import Outcome
 
 if TYPE_CHECKING:
+    from crawler.exchange import Exchange
     from pipelines.extraction import ExtractedArticle
     from pipelines.fingerprint import Fingerprint
 
@@ -59,6 +60,8 @@ class CaptureItem:
     list_page: int  # the list page that linked to it
     error: PageError | None = None  # why the fetch failed or the page is not an article
     places: tuple[str, ...] = ()  # the URLs list pages linked it by (crawler.urls.location)
+    # the request as sent and the response as received (body before decoding); None: no response
+    exchange: Exchange | None = field(default=None, repr=False)
     # filled in by the pipelines
     article: ExtractedArticle | None = None
     fingerprint: Fingerprint | None = field(default=None, repr=False)

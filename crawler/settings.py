@@ -41,6 +41,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.SiteScopeMiddleware": 60,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.BackoffRetryMiddleware": 550,
+    # between redirects (600) and decompression (590): the final response as received
+    "crawler.exchange.ExchangeMiddleware": 595,
 }
 # Traps: longer links are not followed; a run reads at most this many list
 # pages, and stops paging after this many list pages in a row failed.
@@ -74,3 +76,5 @@ WARN_ON_GENERATOR_RETURN_VALUE = False
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"
+# WARC export: a file is closed and the next one begun past this size (the WARC convention)
+WARC_MAX_SIZE = 1_000_000_000

@@ -17,7 +17,6 @@ intact.
 from __future__ import annotations
 
 import logging
-import zlib
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from crawler.items import CaptureItem
 from crawler.job import Window
+from pipelines.received import received_columns
 from storage.archive import Archive
 from storage.database import ArchiveUnavailable, create_archive_engine, one_line
 from storage.models import Article, Capture, Outcome
@@ -88,11 +88,11 @@ class PageWriter:
             final_url=item.final_url,
             status=item.status,
             headers=item.headers,
-            body_zlib=zlib.compress(item.body),
             fetched_at=item.fetched_at,
             outcome=outcome,
             error=None if item.error is None else str(item.error),
             published=item.article.published if item.article is not None else None,
+            **received_columns(item.exchange, item.body),
         )
         row = None
         fingerprint = item.fingerprint

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import random
 import re
 import threading
@@ -11,7 +12,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from . import generic, gnuboard5, newscms, syndication
 from .content import SEOUL, Article, Newsroom, Story, schedule
@@ -29,6 +30,7 @@ _NOT_FOUND = (
     "</title></head><body><h1>Not Found</h1><p>요청하신 페이지를 찾을 수 없습니다.</p>"
     "</body></html>\n"
 ).encode()
+_HANGUL_WORD = re.compile(r"[가-힣]+")
 _HOST = re.compile(r"[A-Za-z0-9.\-]+(:\d+)?|\[[0-9A-Fa-f:.]+\](:\d+)?")
 _POPULAR = {"gnuboard": 10, "newscms": 7}
 _LATEST = 5
@@ -76,6 +78,8 @@ class SamplePortal:
     answers, hostile pages and trap links planted on every site; see `self.faults`.
     `template_lines` end every article page's body (a site's promo and tip lines),
     outside the articles' own `paragraphs`.
+    `gzip_pages`: pages are sent gzip-encoded to clients that accept it (fault pages as
+    they are). `hangul_slugs`: the blog's article URLs end in Hangul words of the title.
     """
 
     def __init__(
@@ -87,6 +91,8 @@ class SamplePortal:
         syndicated: bool = False,
         faults: Iterable[str] = (),
         template_lines: Sequence[str] = (),
+        gzip_pages: bool = False,
+        hangul_slugs: bool = False,
     ) -> None:
         wanted = set(sites) if sites is not None else set(SITES)
         if not wanted or wanted - set(SITES):
@@ -94,6 +100,8 @@ class SamplePortal:
         self.sites = [site for site in SITES if site in wanted]
         self.per_page = per_page
         self.seed = seed
+        self.gzip_pages = gzip_pages
+        self.hangul_slugs = hangul_slugs
         self.hits: Counter[str] = Counter()
         self._hits_lock = threading.Lock()
         self._lock = threading.Lock()
@@ -138,12 +146,12 @@ class SamplePortal:
         ]
         return _Edition((*regular, *notices), first + count)
 
-    @staticmethod
     def _article(
-        site: str, number: int, when: datetime, story: Story, notice: bool = False
+        self, site: str, number: int, when: datetime, story: Story, notice: bool = False
     ) -> Article:
         if site == "generic":
-            path = generic.article_path(number, when, story.slug)
+            words = _HANGUL_WORD.findall(story.title)[:3] if self.hangul_slugs else ()
+            path = generic.article_path(number, when, "-".join(words) or story.slug)
         else:
             path = _FAMILIES[site].article_path(number)
         return Article(site, path, story.title, story.author, when, story.paragraphs, notice)
@@ -204,7 +212,7 @@ class SamplePortal:
 
     def _route(self, path: str, host: str) -> Page:
         split = urlsplit(path)
-        route, query = split.path, parse_qs(split.query)
+        route, query = unquote(split.path), parse_qs(split.query)
         if route == "/robots.txt":
             return 200, _TEXT, _ROBOTS.encode()
         if route == "/":
@@ -382,6 +390,9 @@ class _Handler(BaseHTTPRequestHandler):
         if with_body and portal.faults.serve(self, host):
             return
         status, headers, body = portal.render(self.path, host)
+        if portal.gzip_pages and "gzip" in self.headers.get("Accept-Encoding", ""):
+            body = gzip.compress(body, mtime=0)
+            headers = {**headers, "Content-Encoding": "gzip", "Content-Length": str(len(body))}
         self.send_response(status)
         for name, value in headers.items():
             self.send_header(name, value)

@@ -15,8 +15,8 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
-from sqlalchemy import Engine, Select, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import ColumnElement, Engine, Select, select
+from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 
 from storage.models import Article, Capture, Site
 from storage.types import SEOUL
@@ -42,8 +42,24 @@ def format_of(path: Path) -> str:
     suffix = path.suffix.lower().lstrip(".")
     fmt = {"jsonl": "jsonl", "ndjson": "jsonl", "csv": "csv"}.get(suffix)
     if fmt is None:
-        raise ValueError(f"cannot export to {path.name!r}: use a .jsonl or .csv file name")
+        raise ValueError(
+            f"cannot export to {path.name!r}: use a .jsonl or .csv file name "
+            "(.warc.gz, .warc or .wacz for the captures)"
+        )
     return fmt
+
+
+def published_within(
+    published: InstrumentedAttribute[datetime | None], wanted: ExportFilter
+) -> list[ColumnElement[bool]]:
+    """The conditions that keep a ``published`` time within ``wanted``'s days (Seoul)."""
+    conditions = []
+    if wanted.since:
+        conditions.append(published >= datetime.combine(wanted.since, time(), SEOUL))
+    if wanted.until:
+        end = datetime.combine(wanted.until + timedelta(days=1), time(), SEOUL)
+        conditions.append(published < end)
+    return conditions
 
 
 def _query(wanted: ExportFilter) -> Select[Any]:
@@ -57,12 +73,7 @@ def _query(wanted: ExportFilter) -> Select[Any]:
     )
     if wanted.site:
         query = query.where(Site.name == wanted.site)
-    if wanted.since:
-        query = query.where(Article.published >= datetime.combine(wanted.since, time(), SEOUL))
-    if wanted.until:
-        end = datetime.combine(wanted.until + timedelta(days=1), time(), SEOUL)
-        query = query.where(Article.published < end)
-    return query
+    return query.where(*published_within(Article.published, wanted))
 
 
 def _iso(value: datetime | None) -> str | None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import zlib
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -29,10 +30,12 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from storage.payload import decode
 from storage.types import AwareDateTime, now_seoul
 
 
@@ -129,11 +132,30 @@ class Capture(Base):
     outcome: Mapped[str] = mapped_column(String(32))
     error: Mapped[str | None]
     published: Mapped[datetime | None]  # of the article extracted from it, whatever the outcome
+    # the exchange as received (``crawler.exchange``); None on decoded-only captures
+    http_version: Mapped[str | None] = mapped_column(String(16))
+    reason: Mapped[str | None]
+    response_headers: Mapped[list[list[str]] | None] = mapped_column(JSON)  # name, value pairs
+    request: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # method, url, headers (pairs)
+    ip_address: Mapped[str | None] = mapped_column(String(45))
+    # the body before content decoding, when the server content-encoded it; body_zlib
+    # is then empty if storage.payload can decode it (decoded on demand)
+    payload: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # made before the exchange was kept: body decoded, headers as Scrapy left them
+    decoded_only: Mapped[bool] = mapped_column(server_default=false())
 
     @property
     def body(self) -> bytes:
-        """The raw response body as fetched."""
+        """The response body as fetched, content-decoded."""
+        if self.payload is not None and not self.body_zlib:
+            return decode(self.payload, self.response_header("Content-Encoding"))
         return zlib.decompress(self.body_zlib)
+
+    def response_header(self, name: str) -> str | None:
+        """The first value of response header ``name`` as received (None: not sent,
+        or not kept)."""
+        wanted = name.lower()
+        return next((v for k, v in self.response_headers or () if k.lower() == wanted), None)
 
 
 class Article(Base):

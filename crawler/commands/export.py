@@ -1,5 +1,6 @@
-"""``scrapy export -o FILE.jsonl|FILE.csv [--site NAME] [--since D] [--until D]``:
-write the archived articles, one record per article."""
+"""``scrapy export -o FILE [--site NAME] [--since D] [--until D]``: write the
+archived articles, one record per article (``.jsonl``, ``.csv``), or the
+captures as the servers sent them (``.warc.gz``, ``.warc``, ``.wacz``)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,13 @@ from pathlib import Path
 
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
+from sqlalchemy import Engine
 
 from crawler.commands import fail
 from storage.database import ArchiveUnavailable, open_database
 from storage.export import ExportFilter, export, format_of
+from storage.wacz import export_wacz
+from storage.warc import WarcExport, WarcInfo, export_warc, is_warc
 
 
 class Command(ScrapyCommand):
@@ -21,14 +25,22 @@ class Command(ScrapyCommand):
     default_settings = {"LOG_ENABLED": False}
 
     def syntax(self) -> str:
-        return "-o FILE.jsonl|FILE.csv [--site NAME] [--since YYYY-MM-DD] [--until YYYY-MM-DD]"
+        return (
+            "-o FILE.jsonl|.csv|.warc.gz|.warc|.wacz [--site NAME] "
+            "[--since YYYY-MM-DD] [--until YYYY-MM-DD]"
+        )
 
     def short_desc(self) -> str:
-        return "Export archived articles as JSON Lines or CSV"
+        return "Export archived articles (JSON Lines, CSV) or captures (WARC, WACZ)"
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
         super().add_options(parser)
-        parser.add_argument("-o", "--output", metavar="FILE", help="file to write (.jsonl, .csv)")
+        parser.add_argument(
+            "-o",
+            "--output",
+            metavar="FILE",
+            help="file to write (.jsonl, .csv, .warc.gz, .warc, .wacz)",
+        )
         parser.add_argument("--site", help="only this site")
         parser.add_argument("--since", type=_day, help="published on or after this day")
         parser.add_argument("--until", type=_day, help="published on or before this day")
@@ -38,17 +50,36 @@ class Command(ScrapyCommand):
             raise UsageError("name the file to write: -o FILE.jsonl")
         assert self.settings is not None
         path = Path(opts.output)
+        archival = is_warc(path) or path.suffix.lower() == ".wacz"
         try:
-            format_of(path)
+            if not archival:
+                format_of(path)
             engine = open_database(self.settings.get("DATABASE_URL"))
         except (ValueError, ArchiveUnavailable) as exc:
             self.exitcode = fail(str(exc))
             return
+        wanted = ExportFilter(opts.site, opts.since, opts.until)
         try:
-            count = export(engine, path, ExportFilter(opts.site, opts.since, opts.until))
+            if archival:
+                self._archival(engine, path, wanted)
+            else:
+                count = export(engine, path, wanted)
+                print(f"exported {count} articles to {path}")
         finally:
             engine.dispose()
-        print(f"exported {count} articles to {path}")
+
+    def _archival(self, engine: Engine, path: Path, wanted: ExportFilter) -> None:
+        assert self.settings is not None
+        info = WarcInfo.of(self.settings.get("USER_AGENT"), self.settings.getbool("ROBOTSTXT_OBEY"))
+        max_size = self.settings.getint("WARC_MAX_SIZE")
+        write = export_wacz if path.suffix.lower() == ".wacz" else export_warc
+        done: WarcExport = write(engine, path, wanted, info, max_size)
+        files = ", ".join(str(file) for file in done.files)
+        print(
+            f"exported {done.captures} captures ({done.responses} responses, "
+            f"{done.revisits} revisits, {done.requests} requests, {len(done.pages)} pages) "
+            f"to {files}"
+        )
 
 
 def _day(value: str) -> date:

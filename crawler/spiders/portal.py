@@ -42,6 +42,7 @@ from twisted.python.failure import Failure
 
 from crawler import families
 from crawler import signals as portal_signals
+from crawler.exchange import exchange_of
 from crawler.families import PortalFamily
 from crawler.items import CaptureItem, PageError, PageProblem, SeenLinks
 from crawler.job import CrawlJob, crawl_job
@@ -358,6 +359,7 @@ class PortalSpider(scrapy.Spider):
             list_page=number,
             error=error,
             places=places,
+            exchange=exchange_of(response),
         )
 
     def _article_done(self, item: Any, **_: Any) -> None:
