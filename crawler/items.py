@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from crawler.families import ArticleLayout
     from pipelines.extraction import ExtractedArticle
     from pipelines.fingerprint import Fingerprint
 
@@ -27,6 +28,7 @@ class CaptureItem:
     list_page: int  # the list page that linked to it
     error: str | None = None  # why the fetch failed or the page is not an article
     places: tuple[str, ...] = ()  # the URLs list pages linked it by (crawler.urls.location)
+    site_layout: ArticleLayout | None = None  # the site's own article selectors (sites.yaml)
     # filled in by the pipelines
     article: ExtractedArticle | None = None
     fingerprint: Fingerprint | None = field(default=None, repr=False)

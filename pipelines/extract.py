@@ -19,6 +19,7 @@ from typing import Any
 
 from scrapy.crawler import Crawler
 
+from crawler.families import ArticleLayout
 from crawler.items import CaptureItem
 from pipelines.decoding import Undecodable
 from pipelines.extraction import ExtractedArticle, NotAnArticle, extract_article
@@ -27,12 +28,16 @@ from pipelines.processes import process_pool
 
 
 def extract_or_reason(
-    body: bytes, content_type: str | None, url: str, family: str | None
+    body: bytes,
+    content_type: str | None,
+    url: str,
+    family: str | None,
+    site_layout: ArticleLayout | None = None,
 ) -> ExtractedArticle | str:
     """Run in a worker: the article, or why the page is not one (``not an
     article: ...``) or cannot be read (``undecodable: ...``)."""
     try:
-        return extract_article(body, content_type, url, family)
+        return extract_article(body, content_type, url, family, site_layout=site_layout)
     except NotAnArticle as exc:
         return f"not an article: {exc}"
     except Undecodable as exc:
@@ -40,13 +45,17 @@ def extract_or_reason(
 
 
 def extract_and_fingerprint(
-    body: bytes, content_type: str | None, url: str, family: str | None
+    body: bytes,
+    content_type: str | None,
+    url: str,
+    family: str | None,
+    site_layout: ArticleLayout | None = None,
 ) -> tuple[ExtractedArticle, Fingerprint] | str:
     """Run in a worker: the article and its fingerprint (the normalized-body
     hash and MinHash the archive deduplicates by), or why there is none.
     Fingerprinting is CPU work too: here it runs beside extraction, in the
     workers, not in the crawl's own process."""
-    result = extract_or_reason(body, content_type, url, family)
+    result = extract_or_reason(body, content_type, url, family, site_layout)
     if isinstance(result, str):
         return result
     return result, fingerprint(result.title, result.body)
@@ -90,6 +99,7 @@ class ExtractPipeline:
                 item.headers.get("Content-Type"),
                 item.url,
                 item.family,
+                item.site_layout,
             )
         except BrokenProcessPool:
             # a worker died (killed, out of memory): the pages it had fail, the rest go on

@@ -43,6 +43,7 @@ from storage.database import (
 )
 from storage.models import Article, Base, Capture, MinhashBand, Sighting, Site
 from storage.runs import Runs
+from storage.templates import LinkTemplates
 
 # SQLite and PostgreSQL both accept this many bound parameters in one IN (...)
 _LOOKUP_CHUNK = 500
@@ -89,6 +90,7 @@ class Archive:
         self.engine = engine
         self.sessions = sessionmaker(engine, expire_on_commit=False)
         self.runs = Runs(self.sessions)
+        self.templates = LinkTemplates(self.sessions)
 
     @classmethod
     def open(cls, url: str | None = None) -> Archive:

@@ -1,0 +1,79 @@
+"""End to end: with ``list_url`` alone in sites.yaml (no ``cms``, no
+``article_pattern``), crawls of generated-skin sites (random markup and URL
+shapes, some rows linked only by script) and of the family sites archive every
+article; the template inferred for a skin is kept for the site's next runs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from crawler import urls
+from crawler.discovery.templates import LinkTemplate
+from sample_portal import SamplePortal, serve
+from storage.archive import Archive
+from tests.conftest import Portal
+from tests.test_crawl import archived, crawl
+
+# seeds whose skins differ in URL shape and list layout (table, list, cards)
+SKIN_SEEDS = (1, 3, 5, 6)
+
+
+@pytest.fixture
+def bare_portal(tmp_path: Path) -> Iterator[Portal]:
+    """The sample portal with generated skins, in a sites.yaml of list URLs alone."""
+    sample = SamplePortal(skins=SKIN_SEEDS)
+    with serve(sample) as base_url:
+        sites_file = tmp_path / "sites.yaml"
+        sites_file.write_text(sample.sites_yaml(base_url, list_url_only=True), encoding="utf-8")
+        yield Portal(sample, base_url, sites_file)
+
+
+def expected_urls(portal: Portal, site: str) -> set[str]:
+    return {urls.location(portal.base_url + a.path) for a in portal.portal.articles(site)}
+
+
+def test_skins_differ_in_shape_and_layout() -> None:
+    skins = SamplePortal(articles_per_site=5, skins=SKIN_SEEDS).skins.values()
+    assert len({skin.shape for skin in skins}) == len(SKIN_SEEDS)
+    assert {skin.layout for skin in skins} == {"table", "list", "cards"}
+    assert any(skin.script_share for skin in skins)
+
+
+@pytest.mark.parametrize("seed", SKIN_SEEDS)
+def test_a_generated_skin_with_list_url_alone_is_archived_whole(
+    bare_portal: Portal, sqlite_url: str, seed: int
+) -> None:
+    site = f"skin{seed}"
+    log = crawl(bare_portal, sqlite_url, site).stderr
+    stored = archived(sqlite_url)
+    assert set(stored) == expected_urls(bare_portal, site)
+    titles = {a.title for a in bare_portal.portal.articles(site)}
+    assert {article.title for article in stored.values()} == titles
+    assert "inferred from list page 1" in log
+
+    archive = Archive.open(sqlite_url)
+    kept = archive.templates.get(site)
+    archive.close()
+    assert kept is not None
+    template = LinkTemplate.parse(kept)
+    assert all(template.matches(url) for url in stored)
+
+    log = crawl(bare_portal, sqlite_url, site).stderr  # the next run reuses it
+    assert "kept from an earlier run" in log
+    assert set(archived(sqlite_url)) == expected_urls(bare_portal, site)
+
+
+@pytest.mark.parametrize("site", ["gnuboard", "newscms", "generic"])
+def test_a_family_site_with_list_url_alone_is_archived_whole(
+    bare_portal: Portal, sqlite_url: str, site: str
+) -> None:
+    crawl(bare_portal, sqlite_url, site)
+    assert set(archived(sqlite_url)) == expected_urls(bare_portal, site)
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'archive.db'}"
