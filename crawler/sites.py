@@ -136,6 +136,16 @@ def _profile(path: Path, number: int, entry: Any) -> SiteProfile:
     )
 
 
+def check_list_url(value: str, where: str) -> str:
+    """``value`` as a list URL (given on the command line as ``where``), or a
+    :class:`SitesConfigError` saying what is wrong with it."""
+
+    def fail(field: str, problem: str) -> SitesConfigError:
+        return SitesConfigError(f"{where}: {problem}")
+
+    return _list_url(value, fail)
+
+
 def _list_url(value: Any, fail: FieldError) -> str:
     if value is None or value == "":
         raise fail("list_url", "missing")

@@ -77,7 +77,7 @@ class ListDiscovery:
         self.known_template = known_template
         self.template: LinkTemplate | None = None  # when links are found by a template
         self.how: str | None = None  # how links are found, once settled
-        self.evidence: dict[str, int] = {}  # the families' evidence on list page 1
+        self.evidence: dict[str, families.Evidence] = {}  # the families' on list page 1
         self.inferred: Inferred | None = None  # the best template the page itself showed
         self._page_param = page_param(profile.list_url)
         self._area = CSSSelector(profile.list_links) if profile.list_links else None
@@ -93,7 +93,8 @@ class ListDiscovery:
         """The article links of the list page ``tree`` (at ``page_url``)."""
         if self.how is None:
             self._settle(tree, page_url)
-        links = list(self._links(tree, page_url))
+        position = {element: number for number, element in enumerate(tree.iter())}
+        links = sorted(self._links(tree, page_url), key=lambda link: position[link.element])
         return self._split(tree, links)
 
     def confirm(self, is_article: bool) -> LinkTemplate | None:
@@ -167,9 +168,7 @@ class ListDiscovery:
         return known >= FAMILY_SHARE * len(self.inferred.links)
 
     def _detected(self) -> PortalFamily:
-        if not self.evidence:
-            return families.get("generic")
-        return families.get(max(self.evidence, key=self.evidence.__getitem__))
+        return families.get(families.strongest(self.evidence) or "generic")
 
     # --- finding links ----------------------------------------------------------
 
