@@ -18,7 +18,7 @@ class CaptureItem:
     """An article page as fetched (or as it failed), plus what the pipelines made of it."""
 
     site: str
-    family: str
+    family: str | None  # the portal family that reads it; None: detected on the page
     url: str  # canonical URL the crawler asked for
     final_url: str  # where redirects ended
     status: int | None  # HTTP status; None when no response came

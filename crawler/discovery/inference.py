@@ -3,10 +3,10 @@
 The page's same-site links are grouped by template
 (:func:`crawler.discovery.templates.template_of`); a group counts as many
 articles as its best repeated block holds distinct links
-(:func:`crawler.discovery.blocks.main_block`), twice that when its links read
-like headlines (long link texts, not menu labels). Templates without a
-numeric part (menus, boards, static pages) and the list's own pages are
-never article templates.
+(:func:`crawler.discovery.blocks.main_block`). Links that do not read like
+headlines (menu labels, page numbers: short texts), templates without a
+numeric part (boards, static pages) and the list's own pages are never
+article templates.
 """
 
 from __future__ import annotations
@@ -64,19 +64,22 @@ def infer_template(
         if template.ids and template != own:
             groups[template].append((anchor, url))
     best: Inferred | None = None
-    best_score = 0.0
     for template, links in groups.items():
         container, count = _block(links, script_rows)
         if container is None or count < MIN_LINKS:
             continue
-        headlines = median(len(clean_text(anchor)) for anchor, _ in links) >= HEADLINE_CHARS
-        score = count * (2 if headlines else 1)
-        if score > best_score:
-            listed = [url for element, url in links if inside(element, container)]
-            specific = template.specialized(listed, page_param)
+        listed = [(element, url) for element, url in links if inside(element, container)]
+        if median(len(_text(element)) for element, _ in listed) < HEADLINE_CHARS:
+            continue  # menus, page numbers, tags: not headlines
+        if best is None or count > best.count:
+            specific = template.specialized([url for _, url in listed], page_param)
             best = Inferred(specific, count, tuple(url for _, url in links))
-            best_score = score
     return best
+
+
+def _text(anchor: HtmlElement) -> str:
+    """What a link shows: its text, or its image's alternative text."""
+    return clean_text(anchor) or " ".join(anchor.xpath(".//img/@alt"))
 
 
 def _block(

@@ -40,6 +40,7 @@ FAMILY_SHARE = 0.5
 # an inferred template that led to this many pages none of which is an article is doubted
 CONFIRM_TRIES = 3
 _INDEXES = re.compile(r"\[\d+\]")
+_NUMBER = re.compile(r"\d+")
 
 
 @dataclass
@@ -66,14 +67,10 @@ class Link:
 class ListDiscovery:
     """Finds a site's article links on its list pages (one instance per crawl)."""
 
-    def __init__(
-        self,
-        profile: SiteProfile,
-        family: PortalFamily | None = None,
-        known_template: LinkTemplate | None = None,
-    ) -> None:
+    def __init__(self, profile: SiteProfile, known_template: LinkTemplate | None = None) -> None:
         self.profile = profile
-        self.family = family
+        # the site's cms; else detected on list page 1
+        self.family: PortalFamily | None = families.get(profile.cms) if profile.cms else None
         self.known_template = known_template
         self.template: LinkTemplate | None = None  # when links are found by a template
         self.how: str | None = None  # how links are found, once settled
@@ -88,6 +85,15 @@ class ListDiscovery:
     @property
     def family_name(self) -> str:
         return (self.family or families.get("generic")).name
+
+    @property
+    def article_family(self) -> str | None:
+        """The family to read the site's article pages with; None when list
+        pages showed none: each article page is then detected by its own
+        evidence (:func:`crawler.families.detect`)."""
+        if self.profile.cms or self.family_name != "generic":
+            return self.family_name
+        return None
 
     def read(self, tree: HtmlElement, page_url: str) -> ListLinks:
         """The article links of the list page ``tree`` (at ``page_url``)."""
@@ -312,7 +318,9 @@ class ListDiscovery:
 
 
 def _ids(url: str) -> list[str]:
-    """The whole numbers in ``url``'s path segments and query values (where an article's id is)."""
+    """Where an article's id may be in ``url``: its path segments and query
+    values that are whole numbers, and its last number (``/news/2024/123.html``)."""
     parts = urlsplit(url)
     values = [*parts.path.split("/"), *(value for _, value in parse_qsl(parts.query))]
-    return [value for value in values if value.isdigit()]
+    numbers = _NUMBER.findall(parts.path + "?" + parts.query)
+    return [value for value in values if value.isdigit()] + numbers[-1:]

@@ -8,6 +8,10 @@ no article the archive lacks and none published in the last ``RECHECK_DAYS``
 older than ``since``; as list pages give no year (Gnuboard), article dates
 come from the extracted articles, reported back through Scrapy's item signals.
 
+A list page's article links come from :mod:`crawler.discovery`: all of them
+are fetched, but only those of its main list decide paging and the backfill
+window (a sidebar's or a "most read" box's never do).
+
 Each list page read is announced (``crawler.signals.list_page_read``) and kept
 with the run. A backfill killed at any point resumes at the list page it was
 on, skipping every page the window's runs already captured; a daily run reads
@@ -86,9 +90,7 @@ class PortalSpider(scrapy.Spider):
         spider.max_list_failures = settings.getint("MAX_LIST_FAILURES")
         spider.retry_failed_runs = settings.getint("RETRY_FAILED_RUNS")
         spider.discovery = ListDiscovery(
-            spider.profile,
-            families.get(spider.profile.cms) if spider.profile.cms else None,
-            _template(spider.archive.templates.get(spider.profile.name)),
+            spider.profile, _template(spider.archive.templates.get(spider.profile.name))
         )
         for signal in (signals.item_scraped, signals.item_error, signals.item_dropped):
             crawler.signals.connect(spider._article_done, signal=signal)
@@ -357,7 +359,7 @@ class PortalSpider(scrapy.Spider):
     ) -> CaptureItem:
         return CaptureItem(
             site=self.profile.name,
-            family=self.discovery.family_name,
+            family=self.discovery.article_family,
             url=url,
             final_url=response.url if response is not None else url,
             status=response.status if response is not None else None,

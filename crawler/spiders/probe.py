@@ -27,6 +27,7 @@ LIST_PAGES = 2
 
 class ProbeSpider(scrapy.Spider):
     name = "probe"
+    scope: SiteScope
     # nothing reaches the archive; no progress lines
     custom_settings = {
         "ITEM_PIPELINES": {},
@@ -38,10 +39,10 @@ class ProbeSpider(scrapy.Spider):
         super().__init__(**kw)
         self.profile = profile
         self.report = report
-        self.discovery = ListDiscovery(profile, families.get(profile.cms) if profile.cms else None)
-        self.scope = SiteScope.of(profile, 2083)
+        self.discovery = ListDiscovery(profile)
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
+        self.scope = SiteScope.of(self.profile, self.settings.getint("URLLENGTH_LIMIT"))
         yield self._list_request(1)
 
     def _list_request(self, number: int) -> scrapy.Request:
@@ -84,7 +85,7 @@ class ProbeSpider(scrapy.Spider):
                 response.body,
                 content_type,
                 url,
-                self.discovery.family_name,
+                self.discovery.article_family,
                 site_layout=self.profile.article,
             )
         except (NotAnArticle, ValueError) as exc:
