@@ -89,9 +89,6 @@ class PortalSpider(scrapy.Spider):
         spider.max_list_pages = settings.getint("MAX_LIST_PAGES")
         spider.max_list_failures = settings.getint("MAX_LIST_FAILURES")
         spider.retry_failed_runs = settings.getint("RETRY_FAILED_RUNS")
-        spider.discovery = ListDiscovery(
-            spider.profile, _template(spider.archive.templates.get(spider.profile.name))
-        )
         for signal in (signals.item_scraped, signals.item_error, signals.item_dropped):
             crawler.signals.connect(spider._article_done, signal=signal)
         crawler.signals.connect(spider._close_archive, signal=signals.spider_closed)
@@ -111,6 +108,9 @@ class PortalSpider(scrapy.Spider):
         self._read_at_least = 0  # daily: the list page interrupted daily runs had reached
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
+        # the archive is first read here, once the pipelines' processes are started
+        kept = self.archive.templates.get(self.profile.name)
+        self.discovery = ListDiscovery(self.profile, LinkTemplate.parse(kept) if kept else None)
         window = self.job.window
         logger.info(
             "crawling %s (%s%s)",
@@ -404,10 +404,6 @@ class PortalSpider(scrapy.Spider):
 
     def _close_archive(self) -> None:
         self.archive.close()
-
-
-def _template(kept: str | None) -> LinkTemplate | None:
-    return LinkTemplate.parse(kept) if kept else None
 
 
 def _asked_url(request: scrapy.Request) -> str:
