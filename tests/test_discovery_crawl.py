@@ -77,3 +77,16 @@ def test_a_family_site_with_list_url_alone_is_archived_whole(
 @pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'archive.db'}"
+
+
+def test_the_inferred_template_is_kept_in_either_archive(
+    bare_portal: Portal, database_url: str
+) -> None:
+    site = f"skin{SKIN_SEEDS[-1]}"
+    crawl(bare_portal, database_url, site)
+    archive = Archive.open(database_url)
+    kept = archive.templates.get(site)
+    archive.close()
+    assert kept == f"{bare_portal.portal.skins[site].prefix}/view.php?idx={{n}}"
+    assert "kept from an earlier run" in crawl(bare_portal, database_url, site).stderr
+    assert set(archived(database_url)) == expected_urls(bare_portal, site)
