@@ -31,6 +31,7 @@ class StoredPage:
     published: datetime | None
     text: str  # the stored body
     extractor_version: str
+    site: str
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,7 @@ def stored_pages(
     than ``older_than`` unless it is None) with their captures, ``batch`` at a
     time in id order, so an archive of any size is read in bounded memory."""
     query = (
-        select(Article, Site.cms, Capture)
+        select(Article, Site.cms, Capture, Site.name)
         .join(Site, Article.site_id == Site.id)
         .join(Capture, Article.capture_id == Capture.id)
         .order_by(Article.id)
@@ -69,14 +70,14 @@ def stored_pages(
     while True:
         with Session(engine) as session:
             rows = session.execute(query.where(Article.id > last)).all()
-            pages = [_page(article, cms, capture) for article, cms, capture in rows]
+            pages = [_page(article, cms, capture, name) for article, cms, capture, name in rows]
         if not pages:
             return
         yield pages
         last = pages[-1].article_id
 
 
-def _page(article: Article, cms: str | None, capture: Capture) -> StoredPage:
+def _page(article: Article, cms: str | None, capture: Capture, site: str) -> StoredPage:
     headers = capture.headers or {}
     content_type = next((v for k, v in headers.items() if k.lower() == "content-type"), None)
     return StoredPage(
@@ -90,6 +91,7 @@ def _page(article: Article, cms: str | None, capture: Capture) -> StoredPage:
         article.published,
         article.body,
         article.extractor_version,
+        site,
     )
 
 

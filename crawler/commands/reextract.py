@@ -6,7 +6,8 @@ band keys) by which later copies are matched. Run it after upgrading
 newsarchive.
 
 A page the new extractor cannot read as an article keeps its stored article,
-and is listed with the reason.
+and is listed with the reason. A site's own article selectors (``article:`` in
+sites.yaml) are used as a crawl uses them.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from dataclasses import dataclass, field
 from scrapy.commands import ScrapyCommand
 
 from crawler.commands import fail
+from crawler.families import ArticleLayout
+from crawler.sites import SitesConfigError, load_sites, sites_path
 from pipelines.extract import default_workers, extract_and_fingerprint
 from pipelines.extraction import EXTRACTOR_VERSION, ExtractedArticle
 from pipelines.processes import process_pool
@@ -77,6 +80,12 @@ class Command(ScrapyCommand):
         except ArchiveUnavailable as exc:
             self.exitcode = fail(str(exc))
             return
+        try:
+            layouts = site_layouts()
+        except SitesConfigError as exc:
+            engine.dispose()
+            self.exitcode = fail(str(exc))
+            return
         tally = Tally()
         try:
             if opts.site and opts.site not in Archive(engine).article_counts():
@@ -85,7 +94,7 @@ class Command(ScrapyCommand):
             with _pool(opts.workers) as pool:
                 older_than = None if opts.all else EXTRACTOR_VERSION
                 for batch in stored_pages(engine, opts.site, older_than):
-                    save_reextracted(engine, _reextract(batch, pool, tally))
+                    save_reextracted(engine, _reextract(batch, pool, tally, layouts))
         finally:
             engine.dispose()
         _report(tally, opts.site)
@@ -100,12 +109,25 @@ def _pool(workers: int) -> Iterator[Executor | None]:
         yield pool
 
 
-def _reextract(batch: list[StoredPage], pool: Executor | None, tally: Tally) -> list[Reextracted]:
+def site_layouts() -> dict[str, ArticleLayout]:
+    """The sites' own article selectors, by site name (none without a sites.yaml)."""
+    if not sites_path().exists():
+        return {}
+    return {name: site.article for name, site in load_sites().items() if site.article}
+
+
+def _reextract(
+    batch: list[StoredPage],
+    pool: Executor | None,
+    tally: Tally,
+    layouts: dict[str, ArticleLayout],
+) -> list[Reextracted]:
     arguments = (
         [page.body for page in batch],
         [page.content_type for page in batch],
         [page.url for page in batch],
         [page.cms for page in batch],
+        [layouts.get(page.site) for page in batch],
     )
     extract = extract_and_fingerprint
     results = pool.map(extract, *arguments) if pool else map(extract, *arguments)
