@@ -90,3 +90,24 @@ def test_the_inferred_template_is_kept_in_either_archive(
     assert kept == f"{bare_portal.portal.skins[site].prefix}/view.php?idx={{n}}"
     assert "kept from an earlier run" in crawl(bare_portal, database_url, site).stderr
     assert set(archived(database_url)) == expected_urls(bare_portal, site)
+
+
+def test_a_backfill_of_a_generated_skin_archives_exactly_its_window(
+    bare_portal: Portal, sqlite_url: str
+) -> None:
+    """Sidebar links to articles outside the window are followed but never keep
+    paging going nor end it: the window is archived whole, nothing else."""
+    site = "skin3"  # a table list, script-only rows, a "most read" sidebar
+    articles = bare_portal.portal.articles(site)
+    since, until = articles[25].published.date(), articles[10].published.date()
+    crawl(bare_portal, sqlite_url, site, f"since={since}", f"until={until}")
+    inside = {
+        urls.location(bare_portal.base_url + a.path)
+        for a in articles
+        if since <= a.published.date() <= until
+    }
+    assert inside and set(archived(sqlite_url)) == inside
+    skin = bare_portal.portal.skins[site]
+    list_route = skin.list_url_path.split("?")[0]
+    read = [path for path in bare_portal.portal.hits if path.startswith(list_route)]
+    assert len(read) == 3  # the window ends on list page 2; page 3 shows it is past
