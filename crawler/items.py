@@ -16,6 +16,7 @@ from storage.models import Outcome
 
 if TYPE_CHECKING:
     from crawler.exchange import Exchange
+    from crawler.families import ArticleLayout
     from pipelines.extraction import ExtractedArticle
     from pipelines.fingerprint import Fingerprint
 
@@ -50,7 +51,7 @@ class CaptureItem:
     """An article page as fetched (or as it failed), plus what the pipelines made of it."""
 
     site: str
-    family: str
+    family: str | None  # the portal family that reads it; None: detected on the page
     url: str  # canonical URL the crawler asked for
     final_url: str  # where redirects ended
     status: int | None  # HTTP status; None when no response came
@@ -62,6 +63,7 @@ class CaptureItem:
     places: tuple[str, ...] = ()  # the URLs list pages linked it by (crawler.urls.location)
     # the request as sent and the response as received (body before decoding); None: no response
     exchange: Exchange | None = field(default=None, repr=False)
+    site_layout: ArticleLayout | None = None  # the site's own article selectors (sites.yaml)
     # filled in by the pipelines
     article: ExtractedArticle | None = None
     fingerprint: Fingerprint | None = field(default=None, repr=False)

@@ -15,13 +15,25 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import yaml
+from cssselect import SelectorError
+from lxml.cssselect import CSSSelector
 
 from crawler.cron import cron_trigger
-from crawler.families import FAMILY_NAMES
+from crawler.families import FAMILY_NAMES, ArticleLayout
 from storage.database import project_root
 
 DEFAULT_SCHEDULE = "30 6 * * *"  # 06:30 Asia/Seoul, before the archivists' day starts
-_FIELDS = {"name", "list_url", "cms", "article_pattern", "schedule"}
+_FIELDS = {
+    "name",
+    "list_url",
+    "cms",
+    "article_pattern",
+    "schedule",
+    "list_links",
+    "article_url",
+    "article",
+}
+_ARTICLE_FIELDS = ("title", "published", "author", "body", "drop")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
 
 # builds the error for one field of the site being read
@@ -41,6 +53,9 @@ class SiteProfile:
     cms: str | None = None  # a family name; None: detect it from the pages
     article_pattern: re.Pattern[str] | None = None  # regex for article links
     schedule: str = DEFAULT_SCHEDULE  # cron, Asia/Seoul (see crawler.cron)
+    list_links: str | None = None  # CSS: where list pages keep their article links
+    article_url: str | None = None  # an article's URL by its id: "/news/read.php?no={id}"
+    article: ArticleLayout | None = None  # the site's own article selectors, over its family's
 
     def list_page_url(self, page: int) -> str:
         return self.list_url.replace("{page}", str(page))
@@ -115,7 +130,20 @@ def _profile(path: Path, number: int, entry: Any) -> SiteProfile:
         cms=_cms(entry.get("cms"), fail),
         article_pattern=_pattern(entry.get("article_pattern"), fail),
         schedule=_schedule(entry.get("schedule"), fail),
+        list_links=_css(entry.get("list_links"), "list_links", fail),
+        article_url=_article_url(entry.get("article_url"), fail),
+        article=_article(entry.get("article"), name, fail),
     )
+
+
+def check_list_url(value: str, where: str) -> str:
+    """``value`` as a list URL (given on the command line as ``where``), or a
+    :class:`SitesConfigError` saying what is wrong with it."""
+
+    def fail(field: str, problem: str) -> SitesConfigError:
+        return SitesConfigError(f"{where}: {problem}")
+
+    return _list_url(value, fail)
 
 
 def _list_url(value: Any, fail: FieldError) -> str:
@@ -164,3 +192,35 @@ def _schedule(value: Any, fail: FieldError) -> str:
     except ValueError as exc:
         raise fail("schedule", f"bad cron expression {value!r}: {exc}") from exc
     return value
+
+
+def _css(value: Any, field: str, fail: FieldError) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise fail(field, "must be a CSS selector string")
+    try:
+        CSSSelector(value)
+    except SelectorError as exc:
+        raise fail(field, f"bad CSS selector {value!r}: {exc}") from exc
+    return value
+
+
+def _article_url(value: Any, fail: FieldError) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or "{id}" not in value:
+        raise fail("article_url", "must be a URL with {id} where the article id goes")
+    return value
+
+
+def _article(value: Any, site: str, fail: FieldError) -> ArticleLayout | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict) or not value:
+        raise fail("article", f"must map some of {', '.join(_ARTICLE_FIELDS)} to CSS selectors")
+    unknown = sorted(set(value) - set(_ARTICLE_FIELDS))
+    if unknown:
+        raise fail(f"article.{unknown[0]}", f"unknown field (known: {', '.join(_ARTICLE_FIELDS)})")
+    selectors = {key: _css(css, f"article.{key}", fail) for key, css in value.items()}
+    return ArticleLayout(name=f"site:{site}", **selectors)

@@ -36,6 +36,12 @@ SESSION_PARAMS = frozenset(
         "cftoken",
     }
 )
+# query parameters that track a visitor or a campaign, never name a document
+TRACKING_PARAMS = re.compile(
+    r"utm_|(?:fbc|gc|dc|yc|msclk|igsh|ttc|wbra|gbra)l?id$|mc_(?:eid|cid)$|_ga$|_gl$|"
+    r"(?:aff|affiliate|campaign|medium|kwd|keyword|xtor)$",
+    re.IGNORECASE,
+)
 MOBILE_HOST_PREFIXES = ("m.", "mobile.")
 _PATH_SESSION = re.compile(r";jsessionid=[^/?#]*", re.IGNORECASE)
 
@@ -48,13 +54,18 @@ def location(url: str) -> str:
     way to their canonical URL), and pinned notices and menus recur on every
     list page."""
     url = _PATH_SESSION.sub("", url.strip())
-    parts = urlsplit(canonicalize_url(normalize_url(url, strict=False), keep_fragments=False))
-    kept = [
-        (key, value)
-        for key, value in parse_qsl(parts.query, keep_blank_values=True)
-        if key.lower() not in SESSION_PARAMS
-    ]
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(kept), ""))
+    asked = urlsplit(url)
+    # courlan's own query cleaning takes ids for trackers (uid=, ref=, source=): not used
+    page = normalize_url(urlunsplit((*asked[:3], "", "")), strict=False)
+    query = urlencode(
+        [
+            (key, value)
+            for key, value in parse_qsl(asked.query, keep_blank_values=True)
+            if key.lower() not in SESSION_PARAMS and not TRACKING_PARAMS.match(key)
+        ]
+    )
+    parts = urlsplit(canonicalize_url(urlunsplit((*urlsplit(page)[:3], query, "")), False))
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, parts.query, ""))
 
 
 def canonical_url(

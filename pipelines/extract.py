@@ -24,6 +24,7 @@ from typing import Any
 from scrapy.crawler import Crawler
 from sqlalchemy.exc import SQLAlchemyError
 
+from crawler.families import ArticleLayout
 from crawler.items import CaptureItem, PageError, PageProblem
 from crawler.run import run_keeper
 from pipelines.decoding import Undecodable
@@ -43,11 +44,20 @@ def extract_or_reason(
     url: str,
     family: str | None,
     site_boilerplate: frozenset[str] = frozenset(),
+    site_layout: ArticleLayout | None = None,
 ) -> ExtractedArticle | PageError:
-    """Run in a worker: the article (without the site's boilerplate lines), or
-    why the page is not one or cannot be read."""
+    """Run in a worker: the article (read with the site's own selectors where
+    given, without the site's boilerplate lines), or why the page is not one or
+    cannot be read."""
     try:
-        return extract_article(body, content_type, url, family, site_boilerplate=site_boilerplate)
+        return extract_article(
+            body,
+            content_type,
+            url,
+            family,
+            site_boilerplate=site_boilerplate,
+            site_layout=site_layout,
+        )
     except NotAnArticle as exc:
         return PageError(PageProblem.NOT_ARTICLE, str(exc))
     except Undecodable as exc:
@@ -60,12 +70,13 @@ def extract_and_fingerprint(
     url: str,
     family: str | None,
     site_boilerplate: frozenset[str] = frozenset(),
+    site_layout: ArticleLayout | None = None,
 ) -> tuple[ExtractedArticle, Fingerprint] | PageError:
     """Run in a worker: the article and its fingerprint (the normalized-body
     hash and MinHash the archive deduplicates by), or why there is none.
     Fingerprinting is CPU work too: here it runs beside extraction, in the
     workers, not in the crawl's own process."""
-    result = extract_or_reason(body, content_type, url, family, site_boilerplate)
+    result = extract_or_reason(body, content_type, url, family, site_boilerplate, site_layout)
     if isinstance(result, PageError):
         return result
     return result, fingerprint(result.title, result.body)
@@ -129,6 +140,7 @@ class ExtractPipeline:
                 item.url,
                 item.family,
                 self.site_boilerplate(item.site),
+                item.site_layout,
             )
         except BrokenProcessPool:
             # a worker died (killed, out of memory): the pages it had fail, the rest go on

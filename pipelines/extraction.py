@@ -77,9 +77,12 @@ def extract_article(
     family: str | None,
     body_settings: BodySettings | None = None,
     site_boilerplate: frozenset[str] = frozenset(),
+    site_layout: families.ArticleLayout | None = None,
 ) -> ExtractedArticle:
-    """The article on a page of ``family`` (None: detect it), without the
-    site's boilerplate lines ``site_boilerplate`` (``pipelines.boilerplate`` keys).
+    """The article on a page of ``family`` (None: detect it), read with the
+    site's own selectors (``site_layout``) over the family's where given,
+    without the site's boilerplate lines ``site_boilerplate``
+    (``pipelines.boilerplate`` keys).
 
     Raises :class:`NotAnArticle` when the page holds none, and
     :class:`~pipelines.decoding.Undecodable` when its text cannot be read.
@@ -95,6 +98,8 @@ def extract_article(
         raise NotAnArticle(refused)
     portal = families.get(family) if family else families.detect(tree)
     fields = portal.read_article(tree)
+    if site_layout is not None:
+        fields = site_layout.read_over(tree, fields)
     title = fields.title or metadata.title(tree)
     if not title:
         raise NotAnArticle("no title")

@@ -1,5 +1,5 @@
 """CLI: `python -m sample_portal --articles 2000 --per-page 20 --port 0 [--seed 1]
-[--syndicated] [--faults all|NAME,...]`."""
+[--syndicated] [--faults all|NAME,...] [--skin-seeds 1,3,5]`."""
 
 from __future__ import annotations
 
@@ -33,6 +33,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--faults", default="", help="'all', or comma-separated cases of sample_portal/faults"
     )
+    parser.add_argument(
+        "--skin-seeds",
+        default="",
+        help="comma-separated seeds of generated-skin sites to serve too (sample_portal/skins)",
+    )
+    parser.add_argument(
+        "--sites-yaml",
+        action="store_true",
+        help="print a sites.yaml of the served sites' list URLs alone (no cms) after READY",
+    )
     args = parser.parse_args(argv)
     sites = [name.strip() for name in args.sites.split(",") if name.strip()]
     if not sites or set(sites) - set(SITES):
@@ -42,6 +52,9 @@ def main(argv: list[str] | None = None) -> int:
         faults = list(ALL_FAULTS)
     if set(faults) - set(CASES):
         parser.error(f"--faults must be 'all' or name some of {', '.join(CASES)}")
+    seeds = [name.strip() for name in args.skin_seeds.split(",") if name.strip()]
+    if not all(seed.isdigit() for seed in seeds):
+        parser.error("--skin-seeds must be comma-separated whole numbers")
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
@@ -52,9 +65,12 @@ def main(argv: list[str] | None = None) -> int:
         sites=sites,
         syndicated=args.syndicated,
         faults=faults,
+        skins=[int(seed) for seed in seeds],
     )
     with serve(portal, port=args.port) as base_url:
         print(f"READY {base_url}", flush=True)
+        if args.sites_yaml:
+            print(portal.sites_yaml(base_url, list_url_only=True), flush=True)
         stop.wait()
     return 0
 

@@ -204,6 +204,8 @@ _REGIONS: dict[str, tuple[_Region, ...]] = {
         ),
     ),
 }
+# the regions of a generated-skin site (sample_portal.skins): all of them
+_ALL_REGIONS = tuple(region for regions in _REGIONS.values() for region in regions)
 
 _SURNAMES = "김이박최정강조윤장임한오서신권황안송류전홍고문양손배백허남심노하곽성차주우구민진나"
 _GIVEN = "민서준영지현우진호성수경희철인교정비태윤재석혜은선미숙동훈상욱종한결솔연주하늘보람기용"
@@ -871,7 +873,7 @@ class Newsroom:
     def _context(
         self, site: str, topic: _Topic, published: datetime, rng: random.Random
     ) -> tuple[dict[str, _Word], str]:
-        region = rng.choice(_REGIONS[site])
+        region = rng.choice(_REGIONS.get(site) or _ALL_REGIONS)
         city, city_roman = rng.choice(region.cities)
         place = city[:-1]
         if topic.education:

@@ -17,6 +17,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from . import generic, gnuboard5, newscms, syndication
 from .content import SEOUL, Article, Newsroom, Story, schedule
 from .faults import Faults
+from .skins import Skin
 
 SITES = ("gnuboard", "newscms", "generic")
 _FAMILIES = {"gnuboard": gnuboard5, "newscms": newscms, "generic": generic}
@@ -93,6 +94,7 @@ class SamplePortal:
         template_lines: Sequence[str] = (),
         gzip_pages: bool = False,
         hangul_slugs: bool = False,
+        skins: Iterable[int] = (),
     ) -> None:
         wanted = set(sites) if sites is not None else set(SITES)
         if not wanted or wanted - set(SITES):
@@ -106,7 +108,11 @@ class SamplePortal:
         self._hits_lock = threading.Lock()
         self._lock = threading.Lock()
         self._newsroom = Newsroom(seed)
-        self._editions = {site: self._archive(site, articles_per_site) for site in SITES}
+        # generated-skin sites (sample_portal.skins) by name, "skin7" for seed 7
+        self.skins = {f"skin{n}": Skin.from_seed(n) for n in skins}
+        self._editions = {
+            site: self._archive(site, articles_per_site) for site in (*SITES, *self.skins)
+        }
         self.syndicated = syndicated
         # (original, reprint) pairs; see syndication.py
         self.reprints: list[tuple[Article, Article]] = []
@@ -149,7 +155,9 @@ class SamplePortal:
     def _article(
         self, site: str, number: int, when: datetime, story: Story, notice: bool = False
     ) -> Article:
-        if site == "generic":
+        if site in self.skins:
+            path = self.skins[site].article_path(number)
+        elif site == "generic":
             words = _HANGUL_WORD.findall(story.title)[:3] if self.hangul_slugs else ()
             path = generic.article_path(number, when, "-".join(words) or story.slug)
         else:
@@ -186,16 +194,18 @@ class SamplePortal:
             self._editions[site] = _Edition((*regular, *edition.notices), number + 1)
         return late
 
-    def sites_yaml(self, base_url: str) -> str:
-        """A sites.yaml listing the served sites' list URLs under `base_url`."""
+    def sites_yaml(self, base_url: str, list_url_only: bool = False) -> str:
+        """A sites.yaml listing the served sites' list URLs under `base_url`
+        (with their `cms`, unless `list_url_only`; generated skins have none)."""
         lines = ["sites:"]
+        base = base_url.rstrip("/")
         for site in self.sites:
             family = _FAMILIES[site]
-            lines += [
-                f"  - name: {site}",
-                f'    list_url: "{base_url.rstrip("/")}{family.LIST_PATH}"',
-                f"    cms: {family.CMS}",
-            ]
+            lines += [f"  - name: {site}", f'    list_url: "{base}{family.LIST_PATH}"']
+            if not list_url_only:
+                lines.append(f"    cms: {family.CMS}")
+        for site, skin in self.skins.items():
+            lines += [f"  - name: {site}", f'    list_url: "{base}{skin.list_url_path}"']
         return "\n".join(lines) + "\n"
 
     def record_hit(self, path: str) -> None:
@@ -228,7 +238,16 @@ class SamplePortal:
             return self._list("generic", _int(query, "page") or 1, host)
         if route.startswith("/blog/") and "generic" in self.sites:
             return self._view("generic", route, host)
+        for site, skin in self.skins.items():
+            if route.startswith(skin.prefix + "/"):
+                return self._skinned(site, skin, split.path, split.query, host)
         return 404, _HTML, _NOT_FOUND
+
+    def _skinned(self, site: str, skin: Skin, route: str, query: str, host: str) -> Page:
+        page = skin.list_page_number(route, query)
+        if page is not None:
+            return self._list(site, page, host)
+        return self._view(site, skin.article_path_of(route, query) or route, host)
 
     def _home(self) -> bytes:
         links = "\n".join(
@@ -333,6 +352,9 @@ class SamplePortal:
                     popular=self._popular(edition, f"list{page}", None, _POPULAR[site]),
                     now=now,
                 )
+            if site in self.skins:
+                popular = self._popular(edition, f"list{page}", None, _LATEST)
+                return self.skins[site].list_page(page, rows, total_pages, popular)
             return generic.list_page(page=page, rows=rows, total_pages=total_pages)
 
         return self._cached(edition, (host, "list", str(page)), build)
@@ -364,6 +386,9 @@ class SamplePortal:
                     popular=self._popular(edition, path, stored, _POPULAR[site]),
                     now=now,
                 )
+            if site in self.skins:
+                popular = self._popular(edition, path, stored, _LATEST)
+                return self.skins[site].article_page(article, popular)
             return generic.article_page(article=article, latest=self._latest(edition, stored))
 
         return self._cached(edition, (host, "view", path), build)

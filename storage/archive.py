@@ -42,6 +42,7 @@ from storage.database import (
 )
 from storage.models import Article, Base, Capture, MinhashBand, Outcome, Sighting, Site
 from storage.runs import RunCounts, Runs
+from storage.templates import LinkTemplates
 
 # SQLite and PostgreSQL both accept this many bound parameters in one IN (...)
 _LOOKUP_CHUNK = 500
@@ -69,6 +70,7 @@ class Archive:
         self.engine = engine
         self.sessions = sessionmaker(engine, expire_on_commit=False)
         self.runs = Runs(self.sessions)
+        self.templates = LinkTemplates(self.sessions)
 
     @classmethod
     def open(cls, url: str | None = None) -> Archive:

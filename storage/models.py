@@ -9,7 +9,8 @@ once per canonical URL. A *sighting* is one place (URL, on a site) where an
 article was seen, first and last; the same story at another URL, or reprinted
 by another portal, is a sighting of the first article or, lightly edited, an
 article linked to it (``duplicate_of``). *MinHash band keys* are the
-near-duplicate index (LSH) of the articles' bodies.
+near-duplicate index (LSH) of the articles' bodies. A *link template* is the
+article URL template a site's crawls inferred (no family reads its lists).
 """
 
 from __future__ import annotations
@@ -114,6 +115,18 @@ class Outcome(StrEnum):
     OUTSIDE_WINDOW = "outside_window"
     NOT_ARTICLE = "not_article"
     FAILED = "failed"
+
+
+class LinkTemplate(Base):
+    """The article URL template a site's crawls found its links by, once inferred
+    from its list pages and confirmed on its articles (``crawler.discovery``)."""
+
+    __tablename__ = "link_templates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), unique=True)
+    template: Mapped[str]  # as crawler.discovery.templates.LinkTemplate writes it
+    found_at: Mapped[datetime] = mapped_column(default=now_seoul)
 
 
 class Capture(Base):

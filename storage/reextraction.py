@@ -32,6 +32,7 @@ class StoredPage:
     published: datetime | None
     text: str  # the stored body
     extractor_version: str
+    site: str
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,7 @@ def _page(article: Article, site: str, cms: str | None, capture: Capture) -> Sto
         article.published,
         article.body,
         article.extractor_version,
+        site,
     )
 
 

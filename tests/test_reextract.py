@@ -9,6 +9,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from crawler.families import ArticleFields, ArticleLayout
+from crawler.pages import html_tree
+from pipelines.decoding import decode_html
 from pipelines.extraction import EXTRACTOR_VERSION, extract_article
 from pipelines.fingerprint import fingerprint
 from storage.archive import Archive
@@ -164,3 +167,22 @@ def test_an_unusable_archive_is_one_clear_error(tmp_path: Path) -> None:
     result = scrapy("reextract", database_url=missing, sites_file=tmp_path / "sites.yaml")
     assert result.returncode == 2
     assert result.stderr.startswith("newsarchive: error:") and "does not exist" in result.stderr
+
+
+def test_a_sites_own_selectors_are_used(database_url: str, tmp_path: Path) -> None:
+    fixtures = stale_archive(database_url)
+    (tmp_path / "sites.yaml").write_text(
+        "sites:\n  - name: gyeongsan\n    list_url: 'http://x.example/?page={page}'\n"
+        "    article:\n      title: '#bo_v_con, .board-view-con'\n",
+        encoding="utf-8",
+    )
+    reextract(database_url, tmp_path, "--all")
+    stored = archived(database_url)
+    layout = ArticleLayout(name="site:gyeongsan", title="#bo_v_con, .board-view-con")
+    for url, fixture in fixtures.items():
+        if "bo_table=" in url:
+            page = html_tree(decode_html(fixture.body, fixture.content_type).text)
+            assert stored[url].title == layout.read_over(page, ArticleFields()).title
+            assert stored[url].title != fixture.expected["title"]
+        else:  # another site: its family's layout alone
+            assert stored[url].title == fixture.expected["title"]

@@ -39,6 +39,29 @@ def test_valid_profiles_load(tmp_path: Path) -> None:
     assert daejeon.article_pattern is not None and daejeon.schedule == "0 7 * * *"
 
 
+def test_site_selectors_load(tmp_path: Path) -> None:
+    text = """
+- name: oldcms
+  list_url: "http://old.example/news/list.php?page={page}"
+  list_links: "table.board td.subject"
+  article_url: "/news/read.php?no={id}"
+  article:
+    title: ".view_head h3"
+    published: ".view_head .date"
+    body: "#view_text"
+    drop: ".view_text_ad"
+"""
+    site = load_sites(write(tmp_path, text))["oldcms"]
+    assert site.list_links == "table.board td.subject"
+    assert site.article_url == "/news/read.php?no={id}"
+    assert site.article is not None
+    assert (site.article.title, site.article.body, site.article.author) == (
+        ".view_head h3",
+        "#view_text",
+        None,
+    )
+
+
 def test_a_plain_list_is_accepted(tmp_path: Path) -> None:
     sites = load_sites(write(tmp_path, "- name: a\n  list_url: 'http://a.example/?p={page}'\n"))
     assert list(sites) == ["a"]
@@ -69,6 +92,31 @@ def test_a_plain_list_is_accepted(tmp_path: Path) -> None:
         ("name: x\n    list_url: 'http://x.example:99999/{page}'", "list_url", "not a usable URL"),
         ("name: x\n    list_url: 'http://x.example/{page}'\n    listurl: y", "listurl", "unknown"),
         ("name: 'bad name!'\n    list_url: 'http://x.example/{page}'", "name", "letters"),
+        (
+            "name: x\n    list_url: 'http://x.example/{page}'\n    list_links: 'td >'",
+            "list_links",
+            "bad CSS selector",
+        ),
+        (
+            "name: x\n    list_url: 'http://x.example/{page}'\n    article_url: '/read.php'",
+            "article_url",
+            "{id}",
+        ),
+        (
+            "name: x\n    list_url: 'http://x.example/{page}'\n    article:\n      body: 'div['",
+            "article.body",
+            "bad CSS selector",
+        ),
+        (
+            "name: x\n    list_url: 'http://x.example/{page}'\n    article:\n      date: '.d'",
+            "article.date",
+            "unknown field",
+        ),
+        (
+            "name: x\n    list_url: 'http://x.example/{page}'\n    article: '.body'",
+            "article",
+            "must map",
+        ),
     ],
 )
 def test_each_bad_field_is_named(tmp_path: Path, entry: str, field: str, problem: str) -> None:
@@ -110,6 +158,11 @@ def test_duplicate_names_and_broken_yaml(tmp_path: Path) -> None:
             "article_pattern",
         ),
         ("    list_url: '{base}/bbs/board.php?page={{page}}'\n    cms: xe\n", "cms"),
+        (
+            "    list_url: '{base}/news/list.php?page={{page}}'\n    article:\n"
+            "      title: 'h3 >'\n",
+            "article.title",
+        ),
     ],
 )
 def test_crawl_with_a_bad_profile_fetches_nothing(

@@ -10,7 +10,8 @@ of its stored articles (``pipelines.site_boilerplate``); extraction is then
 given each site's lines in force, so older articles lose them too.
 
 A page the new extractor cannot read as an article keeps its stored article,
-and is listed with the reason.
+and is listed with the reason. A site's own article selectors (``article:`` in
+sites.yaml) are used as a crawl uses them.
 """
 
 from __future__ import annotations
@@ -25,7 +26,9 @@ from scrapy.commands import ScrapyCommand
 from sqlalchemy import Engine
 
 from crawler.commands import fail
+from crawler.families import ArticleLayout
 from crawler.items import PageError
+from crawler.sites import SitesConfigError, load_sites, sites_path
 from pipelines.extract import default_workers, extract_and_fingerprint
 from pipelines.extraction import EXTRACTOR_VERSION, ExtractedArticle
 from pipelines.processes import process_pool
@@ -84,6 +87,12 @@ class Command(ScrapyCommand):
         except ArchiveUnavailable as exc:
             self.exitcode = fail(str(exc))
             return
+        try:
+            layouts = site_layouts()
+        except SitesConfigError as exc:
+            engine.dispose()
+            self.exitcode = fail(str(exc))
+            return
         tally = Tally()
         try:
             if opts.site and opts.site not in Archive(engine).article_counts():
@@ -94,7 +103,7 @@ class Command(ScrapyCommand):
             with _pool(opts.workers) as pool:
                 older_than = None if opts.all else EXTRACTOR_VERSION
                 for batch in stored_pages(engine, opts.site, older_than):
-                    save_reextracted(engine, _reextract(batch, pool, tally, boilerplate))
+                    save_reextracted(engine, _reextract(batch, pool, tally, boilerplate, layouts))
         finally:
             engine.dispose()
         _report(tally, opts.site)
@@ -120,11 +129,19 @@ def _relearned(engine: Engine, site: str) -> frozenset[str]:
     return relearned.lines
 
 
+def site_layouts() -> dict[str, ArticleLayout]:
+    """The sites' own article selectors, by site name (none without a sites.yaml)."""
+    if not sites_path().exists():
+        return {}
+    return {name: site.article for name, site in load_sites().items() if site.article}
+
+
 def _reextract(
     batch: list[StoredPage],
     pool: Executor | None,
     tally: Tally,
     boilerplate: dict[str, frozenset[str]],
+    layouts: dict[str, ArticleLayout],
 ) -> list[Reextracted]:
     arguments = (
         [page.body for page in batch],
@@ -132,6 +149,7 @@ def _reextract(
         [page.url for page in batch],
         [page.cms for page in batch],
         [boilerplate.get(page.site, frozenset()) for page in batch],
+        [layouts.get(page.site) for page in batch],
     )
     extract = extract_and_fingerprint
     results = pool.map(extract, *arguments) if pool else map(extract, *arguments)

@@ -11,15 +11,14 @@ from __future__ import annotations
 
 import re
 
-from lxml.html import HtmlElement
-
-from crawler.families.base import ArticleLayout, PortalFamily, first_match
+from crawler.families.base import ArticleLayout, PortalFamily
 
 
 class ArticleView(PortalFamily):
     name = "articleview"
     article_link = re.compile(r"/news/articleView\.html\?(?=.*\bidxno=\d+)")
     article_params = ("idxno",)
+    article_url = "/news/articleView.html?idxno={id}"
     list_links = (
         "#section-list a[href], .article-list a[href], .list-block a[href], "
         ".ArtList_Title a[href], .list-titles a[href]"
@@ -40,8 +39,3 @@ class ArticleView(PortalFamily):
             published=".View_Info .View_Time, .View_Info",
         ),
     )
-
-    def looks_like(self, tree: HtmlElement) -> bool:
-        return first_match(
-            tree, ("#article-view-content-div", "a[href*='articleView.html?idxno=']")
-        )

@@ -6,7 +6,7 @@ newest first)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar
@@ -49,9 +49,9 @@ class ArticleLayout:
     """
 
     name: str
-    body: str
-    title: str
-    published: str
+    body: str | None = None
+    title: str | None = None
+    published: str | None = None
     author: str | None = None
     drop: str | None = None
 
@@ -85,6 +85,22 @@ class ArticleLayout:
             layout=self.name,
         )
 
+    def read_over(self, tree: HtmlElement, found: ArticleFields) -> ArticleFields:
+        """The fields of ``tree`` under this layout (a site's own selectors),
+        each one this layout does not find taken from ``found`` (its family's)."""
+        bodies = self.select("body", tree)
+        body = bodies[0] if bodies else found.body
+        if body is not None:
+            for unwanted in self.select("drop", body):
+                unwanted.drop_tree()
+        return ArticleFields(
+            title=self._first_text("title", tree) or found.title,
+            author=self._first_text("author", tree) or found.author,
+            published=self._published(tree) or found.published,
+            body=body,
+            layout=self.name if bodies else found.layout,
+        )
+
     def _first_text(self, which: str, tree: HtmlElement) -> str | None:
         for element in self.candidates(which, tree):
             text = clean_text(element)
@@ -112,27 +128,38 @@ class PortalFamily:
     view_paths: ClassVar[dict[str, str]] = {}
     # where a list page keeps its article links (links elsewhere are ignored)
     list_links: ClassVar[str] = "a[href]"
+    # the article URL of an id (``{id}``), for rows linked only by script
+    article_url: ClassVar[str | None] = None
     layouts: ClassVar[tuple[ArticleLayout, ...]] = ()
-
-    def looks_like(self, tree: HtmlElement) -> bool:
-        """Whether ``tree`` (a list or article page) is served by this family."""
-        raise NotImplementedError
 
     def linked_articles(
         self, tree: HtmlElement, page_url: str, pattern: re.Pattern[str] | None = None
     ) -> dict[str, list[str]]:
         """The articles a list page links to, in page order: each canonical URL
         with the places (:func:`crawler.urls.location`) the page links it by."""
-        pattern = pattern or self.article_link
         links: dict[str, list[str]] = {}
-        for anchor in _selector(self.list_links)(tree):
-            href = (anchor.get("href") or "").strip()
-            if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
+        for _, canonical, place in self.article_anchors(tree, page_url, pattern):
+            places = links.setdefault(canonical, [])
+            if place not in places:
+                places.append(place)
+        return links
+
+    def article_anchors(
+        self,
+        tree: HtmlElement,
+        page_url: str,
+        pattern: re.Pattern[str] | None = None,
+        area: str | None = None,
+    ) -> Iterator[tuple[HtmlElement, str, str]]:
+        """Each link to an article in the list area (``area``, a CSS selector,
+        or this family's :attr:`list_links`): its element, the article's
+        canonical URL and the place it links it by."""
+        pattern = pattern or self.article_link
+        for anchor in _selector(area or self.list_links)(tree):
+            url = absolute_link(anchor, page_url)
+            if url is None:
                 continue
             try:
-                url = urljoin(page_url, href)
-                if urlsplit(url).scheme not in ("http", "https"):
-                    continue
                 canonical = self.canonical_url(url, home=page_url)
                 place = urls.location(url)
             except ValueError:  # a malformed link (a port out of range, a broken host)
@@ -141,10 +168,7 @@ class PortalFamily:
                 continue
             if pattern is None and not self.is_article_url(canonical, page_url):
                 continue
-            places = links.setdefault(canonical, [])
-            if place not in places:
-                places.append(place)
-        return links
+            yield anchor, canonical, place
 
     def is_article_url(self, url: str, page_url: str) -> bool:
         """For families without an ``article_link`` pattern: is ``url`` an article?"""
@@ -176,6 +200,14 @@ def _selector(css: str) -> CSSSelector:
     return _SELECTORS[css]
 
 
-def first_match(tree: HtmlElement, selectors: Iterable[str]) -> bool:
-    """Whether any of ``selectors`` matches in ``tree``."""
-    return any(_selector(css)(tree) for css in selectors)
+def absolute_link(anchor: HtmlElement, page_url: str) -> str | None:
+    """The http(s) URL an ``<a href>`` leads to, or None (a fragment, a script,
+    mail, a malformed link)."""
+    href = (anchor.get("href") or "").strip()
+    if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
+        return None
+    try:
+        url = urljoin(page_url, href)
+        return url if urlsplit(url).scheme in ("http", "https") else None
+    except ValueError:
+        return None

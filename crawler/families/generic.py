@@ -6,8 +6,6 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from lxml.html import HtmlElement
-
 from crawler.families.base import PortalFamily
 
 _HAS_DIGIT = re.compile(r"\d")
@@ -19,9 +17,6 @@ class Generic(PortalFamily):
         "article a[href], h1 a[href], h2 a[href], h3 a[href], h4 a[href], "
         "li.title a[href], .title a[href], .subject a[href]"
     )
-
-    def looks_like(self, tree: HtmlElement) -> bool:
-        return True
 
     def is_article_url(self, url: str, page_url: str) -> bool:
         """Same host, another path than the list's, and a number in it (an id or a date)."""

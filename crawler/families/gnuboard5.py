@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import re
 
-from lxml.html import HtmlElement
-
-from crawler.families.base import ArticleLayout, PortalFamily, first_match
+from crawler.families.base import ArticleLayout, PortalFamily
 
 
 class Gnuboard5(PortalFamily):
@@ -44,8 +42,3 @@ class Gnuboard5(PortalFamily):
             published=".board-view-info .right, .board-view-info",
         ),
     )
-
-    def looks_like(self, tree: HtmlElement) -> bool:
-        return first_match(
-            tree, ("#bo_list", "#bo_gall", "#bo_v", ".board-view-con", "a[href*='bbs/board.php']")
-        )

@@ -6,15 +6,14 @@ from __future__ import annotations
 
 import re
 
-from lxml.html import HtmlElement
-
-from crawler.families.base import ArticleLayout, PortalFamily, first_match
+from crawler.families.base import ArticleLayout, PortalFamily
 
 
 class NewsCms(PortalFamily):
     name = "newscms"
     article_link = re.compile(r"/news/article\.html\?(?=.*\bno=\d+)")
     article_params = ("no",)
+    article_url = "/news/article.html?no={id}"
     view_paths = {
         "/news/article_print.html": "/news/article.html",
         "/m/news/article.html": "/news/article.html",
@@ -29,8 +28,3 @@ class NewsCms(PortalFamily):
             published=".art_info .date, .art_info",
         ),
     )
-
-    def looks_like(self, tree: HtmlElement) -> bool:
-        return first_match(
-            tree, ("#news_body_area", ".art_list_all", "a[href*='article.html?no=']")
-        )

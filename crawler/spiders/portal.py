@@ -8,6 +8,10 @@ no article the archive lacks and none published in the last ``RECHECK_DAYS``
 older than ``since``; as list pages give no year (Gnuboard), article dates
 come from the extracted articles, reported back through Scrapy's item signals.
 
+A list page's article links come from :mod:`crawler.discovery`: all of them
+are fetched, but only those of its main list decide paging and the backfill
+window (a sidebar's or a "most read" box's never do).
+
 Each list page read is announced to the run keeper (``crawler.run``), with
 how many article links it holds (``crawler.signals.list_page_links``, by
 which a run whose list pages link to no article ends ``no_articles``) and
@@ -42,8 +46,8 @@ from twisted.python.failure import Failure
 
 from crawler import families
 from crawler import signals as portal_signals
+from crawler.discovery import LinkTemplate, ListDiscovery
 from crawler.exchange import exchange_of
-from crawler.families import PortalFamily
 from crawler.items import CaptureItem, PageError, PageProblem, SeenLinks
 from crawler.job import CrawlJob, crawl_job
 from crawler.pages import Unparseable, html_tree, refusal
@@ -76,6 +80,7 @@ class PortalSpider(scrapy.Spider):
     name = "portal"
     job: CrawlJob
     scope: SiteScope
+    discovery: ListDiscovery
     max_list_pages: int
     max_list_failures: int
     retry_failed_runs: int
@@ -103,16 +108,17 @@ class PortalSpider(scrapy.Spider):
         super().__init__(**kw)
         self.job = crawl_job(site, since, until)
         self.profile = self.job.profile
-        self.family: PortalFamily | None = (
-            families.get(self.profile.cms) if self.profile.cms else None
-        )
         self._seen: set[str] = set()
+        self._followed: set[str] = set()  # article links followed from sidebars and boxes
         self._open_pages: dict[int, ListPage] = {}
         self._list_failures = 0  # list pages in a row that could not be read
         self._retried = False  # whether the pages earlier runs missed were requested
         self._read_at_least = 0  # daily: the list page interrupted daily runs had reached
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
+        # the archive is first read here, once the pipelines' processes are started
+        kept = self.archive.templates.get(self.profile.name)
+        self.discovery = ListDiscovery(self.profile, LinkTemplate.parse(kept) if kept else None)
         window = self.job.window
         logger.info(
             "crawling %s (%s%s)",
@@ -139,8 +145,8 @@ class PortalSpider(scrapy.Spider):
                 resume.number,
                 len(resume.links),
             )
-            if self.family is None and resume.family is not None:
-                self.family = families.get(resume.family)
+            if self.discovery.family is None and resume.family is not None:
+                self.discovery.family = families.get(resume.family)
             links = list(resume.links)
             self._seen.update(links)
             self.crawler.stats.max_value("portal/list_page", resume.number)
@@ -196,16 +202,19 @@ class PortalSpider(scrapy.Spider):
             yield from self._list_page_failed(number, str(exc))
             return
         self._list_failures = 0
-        if self.family is None:
-            self.family = families.detect(tree)
-            logger.info("%s: detected portal family %s", self.profile.name, self.family.name)
         yield from self._retry_requests(number)
-        linked = self.family.linked_articles(tree, response.url, self.profile.article_pattern)
-        links = self._in_scope(list(linked))
+        found = self.discovery.read(tree, response.url)
+        linked = found.every
+        links = self._in_scope(list(found.main))
+        sidebar = self._in_scope(list(found.extra))
         self.crawler.signals.send_catch_log(
-            portal_signals.list_page_links, number=number, url=response.url, links=len(links)
+            portal_signals.list_page_links,
+            number=number,
+            url=response.url,
+            links=len(links) + len(sidebar),
         )
-        if number == 1 and not links:
+        extra = [url for url in sidebar if url not in self._seen and url not in self._followed]
+        if number == 1 and not links and not extra:
             logger.warning(
                 "list page 1 (%s) links to no article: check list_url, cms and "
                 "article_pattern of site %s",
@@ -214,45 +223,62 @@ class PortalSpider(scrapy.Spider):
             )
         fresh = [url for url in links if url not in self._seen]
         self._seen.update(fresh)
+        requested = self._followed.intersection(fresh)
+        self._followed.update(extra)
         if not fresh:
             logger.info("list page %d brings no article not seen before: done", number)
+            if extra:
+                yield from self._take_links(number, [], linked, extra)
             return
         self.crawler.stats.max_value("portal/list_page", number)
         self.crawler.signals.send_catch_log(
             portal_signals.list_page_read,
             number=number,
             url=response.url,
-            family=self.family.name,
-            links=fresh,
+            family=self.discovery.family_name,
+            links=fresh + extra,
         )
-        yield from self._take_links(number, fresh, linked)
+        yield from self._take_links(number, fresh, linked, extra, requested)
 
     def _take_links(
-        self, number: int, links: list[str], linked: Mapping[str, Sequence[str]] | None = None
+        self,
+        number: int,
+        links: list[str],
+        linked: Mapping[str, Sequence[str]] | None = None,
+        extra: Sequence[str] = (),
+        requested: set[str] | frozenset[str] = frozenset(),
     ) -> Iterator[scrapy.Request | SeenLinks]:
         """Fetch the articles of a list page the archive lacks; go on to the next
         list page now (daily) or once they are all through the pipelines (backfill).
 
-        ``linked`` gives, for each link, the URLs it was found under (variants of
-        one article): those of archived articles are recorded as sightings."""
+        ``links`` are the main list's, which decide paging; ``extra`` the
+        other article links of the page (sidebars, boxes), fetched and nothing
+        more; ``requested`` main-list links already fetched from a sidebar.
+        ``linked`` gives, for each link, the URLs it was found under (variants
+        of one article): those of archived articles are recorded as sightings."""
         window = self.job.window
-        archived = self.archive.archived_dates(links)
+        every = [*links, *extra]
+        archived = self.archive.archived_dates(every)
         done = dict(archived)
         if window is not None:
             # pages a backfill of this window already captured (outside it, not an article)
             captured = self.archive.runs.window_captures(
-                self.profile.name, window.since, window.until, links
+                self.profile.name, window.since, window.until, every
             )
             done = {**captured, **done}
-        gone = self.archive.not_articles(url for url in links if url not in done)
+        gone = self.archive.not_articles(url for url in every if url not in done)
         wanted = [url for url in links if url not in done and url not in gone]
         if archived and linked:
             yield SeenLinks(self.profile.name, {url: linked[url] for url in archived}, now_seoul())
-        for url in wanted:
-            yield self._article_request(url, number, linked[url] if linked else ())
-        dates = [published for published in done.values() if published is not None]
+        for url in [*wanted, *extra]:
+            if url not in done and url not in gone and url not in requested:
+                yield self._article_request(url, number, linked[url] if linked else ())
+        if not links and extra:
+            return
+        wanted = [url for url in wanted if url not in requested]
+        dates = [published for url, published in done.items() if published and url in links]
         if window is None:
-            if wanted or number < self._read_at_least or self._recent(dates):
+            if wanted or requested or number < self._read_at_least or self._recent(dates):
                 yield from self._next_list_request(number + 1)
             else:
                 logger.info("list page %d holds nothing new nor recent: done", number)
@@ -346,10 +372,9 @@ class PortalSpider(scrapy.Spider):
         error: PageError | None,
         places: tuple[str, ...] = (),
     ) -> CaptureItem:
-        assert self.family is not None
         return CaptureItem(
             site=self.profile.name,
-            family=self.family.name,
+            family=self.discovery.article_family,
             url=url,
             final_url=response.url if response is not None else url,
             status=response.status if response is not None else None,
@@ -360,15 +385,22 @@ class PortalSpider(scrapy.Spider):
             error=error,
             places=places,
             exchange=exchange_of(response),
+            site_layout=self.profile.article,
         )
 
     def _article_done(self, item: Any, **_: Any) -> None:
         """An article went through the pipelines: settle it on its list page (backfill)."""
         if not isinstance(item, CaptureItem):
             return
+        if item.status == 200:
+            confirmed = self.discovery.confirm(item.article is not None)
+            if confirmed is not None:
+                self.archive.templates.keep(self.profile.name, str(confirmed))
         page = self._open_pages.get(item.list_page)
         if page is None:
             return
+        if item.url not in page.pending:
+            return  # a sidebar's article: it does not settle the page
         page.pending.discard(item.url)
         if item.article is not None and item.article.published is not None:
             page.dates.append(item.article.published)

@@ -1,0 +1,97 @@
+"""Inferring a site's article URL template from one of its list pages.
+
+The page's same-site links are grouped by template
+(:func:`crawler.discovery.templates.template_of`); a group counts as many
+articles as its best repeated block holds distinct links
+(:func:`crawler.discovery.blocks.main_block`). Links that do not read like
+headlines (menu labels, page numbers: short texts), templates without a
+numeric part (boards, static pages) and the list's own pages are never
+article templates.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from statistics import median
+from urllib.parse import urlsplit
+
+from lxml.html import HtmlElement
+
+from crawler.discovery.blocks import inside, main_block
+from crawler.discovery.templates import LinkTemplate, template_of
+from crawler.families.base import absolute_link, clean_text
+
+# a headline is at least this long; menu labels and page numbers are shorter
+HEADLINE_CHARS = 8
+# the fewest distinct links in one block that make a template an article list
+MIN_LINKS = 2
+
+
+@dataclass(frozen=True)
+class Inferred:
+    """The article template a list page shows, and how many articles its main block links."""
+
+    template: LinkTemplate
+    count: int
+    links: tuple[str, ...]  # the page's links of the template
+
+
+def infer_template(
+    anchors: Iterable[HtmlElement],
+    page_url: str,
+    page_param: str | None,
+    script_rows: Sequence[HtmlElement] = (),
+) -> Inferred | None:
+    """The template of the page's article links, or None when no group of links
+    looks like one. Rows linked only by script (``script_rows``) count for the
+    block they sit in."""
+    home = urlsplit(page_url)
+    own = template_of(page_url, page_param)
+    groups: dict[LinkTemplate, list[tuple[HtmlElement, str]]] = defaultdict(list)
+    for anchor in anchors:
+        url = absolute_link(anchor, page_url)
+        if url is None:
+            continue
+        try:
+            parts = urlsplit(url)
+            if parts.netloc != home.netloc:
+                continue
+            template = template_of(url, page_param)
+        except ValueError:
+            continue
+        if template.ids and template != own:
+            groups[template].append((anchor, url))
+    best: Inferred | None = None
+    for template, links in groups.items():
+        container, count = _block(links, script_rows)
+        if container is None or count < MIN_LINKS:
+            continue
+        listed = [(element, url) for element, url in links if inside(element, container)]
+        if median(len(_text(element)) for element, _ in listed) < HEADLINE_CHARS:
+            continue  # menus, page numbers, tags: not headlines
+        if best is None or count > best.count:
+            specific = template.specialized([url for _, url in listed], page_param)
+            best = Inferred(specific, count, tuple(url for _, url in links))
+    return best
+
+
+def _text(anchor: HtmlElement) -> str:
+    """What a link shows: its text, or its image's alternative text."""
+    return clean_text(anchor) or " ".join(anchor.xpath(".//img/@alt"))
+
+
+def _block(
+    links: list[tuple[HtmlElement, str]], script_rows: Sequence[HtmlElement]
+) -> tuple[HtmlElement | None, int]:
+    """The best block of ``links`` and its rows, with the script-only rows in it
+    when the block holds some of the links themselves."""
+    if script_rows:
+        scripted = [(row, f"script:{number}") for number, row in enumerate(script_rows)]
+        container, count = main_block([*links, *scripted])
+        if container is not None:
+            held = {url for element, url in links if inside(element, container)}
+            if len(held) >= MIN_LINKS:
+                return container, count
+    return main_block(links)

@@ -1,0 +1,134 @@
+"""What ``scrapy probe`` saw of a site, and the report it prints: the family
+and the evidence for it, how article links were found, the links of list
+pages 1 and 2, and for each article read its fields and what looks wrong."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from crawler.families import Evidence
+from pipelines.extraction import ExtractedArticle
+from storage.types import now_seoul
+
+SHORT_BODY = 200  # characters: a body shorter than this is likely not the whole article
+_SHOWN = 90  # characters of a paragraph shown
+
+
+@dataclass
+class ListPageSeen:
+    number: int
+    url: str
+    main: list[str]  # the main list's article links
+    extra: list[str]  # the other article links (sidebars, boxes)
+
+
+@dataclass
+class ArticleSeen:
+    url: str
+    article: ExtractedArticle | None
+    problem: str | None  # why nothing was extracted
+    evidence: dict[str, Evidence] | None  # the families' evidence on the page
+
+
+@dataclass
+class ProbeReport:
+    site: str
+    list_url: str
+    family: str | None = None
+    how: str | None = None
+    evidence: dict[str, Evidence] = field(default_factory=dict)
+    site_title: str = ""
+    list_pages: list[ListPageSeen] = field(default_factory=list)
+    articles: list[ArticleSeen] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    def add_article(
+        self,
+        url: str,
+        article: ExtractedArticle | None,
+        problem: str | None,
+        evidence: dict[str, Evidence] | None,
+    ) -> None:
+        self.articles.append(ArticleSeen(url, article, problem, evidence))
+
+    @property
+    def found_links(self) -> bool:
+        first = self._page(1)
+        return first is not None and bool(first.main or first.extra)
+
+    def lines(self) -> list[str]:
+        """The report, line by line."""
+        out = [f"site {self.site}: {self.list_url}"]
+        out.append(f"family: {self.family or 'unknown'} ({_evidence(self.evidence)})")
+        out.append(f"article links: by {self.how or 'nothing (list page 1 not read)'}")
+        for page in sorted(self.list_pages, key=lambda p: p.number):
+            out.append(
+                f"list page {page.number}: {len(page.main) + len(page.extra)} article links "
+                f"({len(page.main)} in the main list, {len(page.extra)} elsewhere)"
+            )
+        first, second = self._page(1), self._page(2)
+        if first is not None and second is not None:
+            differs = set(first.main) != set(second.main)
+            out.append(f"list page 2 differs from page 1: {'yes' if differs else 'NO'}")
+        out += [f"problem: {problem}" for problem in self.problems]
+        for number, seen in enumerate(self._in_order(), 1):
+            out += self._article_lines(number, seen)
+        return out
+
+    def _page(self, number: int) -> ListPageSeen | None:
+        return next((p for p in self.list_pages if p.number == number), None)
+
+    def _in_order(self) -> list[ArticleSeen]:
+        first = self._page(1)
+        order = [*first.main, *first.extra] if first else []
+        return sorted(
+            self.articles, key=lambda a: order.index(a.url) if a.url in order else len(order)
+        )
+
+    def _article_lines(self, number: int, seen: ArticleSeen) -> list[str]:
+        out = [f"article {number}: {seen.url}"]
+        article = seen.article
+        if article is None:
+            return [*out, f"  not extracted: {seen.problem}"]
+        body = article.body
+        out += [
+            f"  title: {article.title}",
+            f"  published: {article.published.isoformat() if article.published else '-'}",
+            f"  author: {article.author or '-'}",
+            f"  body: {len(body)} characters, {len(article.paragraphs)} paragraphs",
+            f"  first paragraph: {_short(article.paragraphs[0])}",
+            f"  last paragraph: {_short(article.paragraphs[-1])}",
+        ]
+        if seen.evidence is not None:
+            out.append(f"  page shows: {_evidence(seen.evidence)}")
+        warnings = self.warnings(article)
+        out.append(f"  warnings: {'; '.join(warnings) if warnings else 'none'}")
+        return out
+
+    def warnings(self, article: ExtractedArticle, now: datetime | None = None) -> list[str]:
+        """What looks wrong in an extracted article."""
+        found = []
+        published = article.published
+        if published is None:
+            found.append("no date")
+        elif (published.hour, published.minute, published.second) == (0, 0, 0):
+            found.append("no time in the date")
+        if published is not None and published > (now or now_seoul()):
+            found.append("date in the future")
+        if len(article.body) < SHORT_BODY:
+            found.append(f"body under {SHORT_BODY} characters")
+        names = {self.site, self.site_title, *self.site_title.split(" - ")} - {""}
+        if article.title.strip() in names:
+            found.append("title equal to the site's name")
+        return found
+
+
+def _evidence(found: dict[str, Evidence]) -> str:
+    if not found:
+        return "no family's markup shown"
+    return "; ".join(f"{name}: {shown}" for name, shown in sorted(found.items()))
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= _SHOWN else text[:_SHOWN].rstrip() + "…"
