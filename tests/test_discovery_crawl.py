@@ -17,6 +17,8 @@ from storage.archive import Archive
 from tests.conftest import Portal
 from tests.test_crawl import archived, crawl
 
+pytestmark = pytest.mark.e2e  # every test crawls the sample portal
+
 # seeds whose skins differ in URL shape and list layout (table, list, cards)
 SKIN_SEEDS = (1, 3, 5, 6)
 
