@@ -12,6 +12,7 @@ from scrapy.commands import ScrapyCommand
 
 from crawler.commands import open_archive
 from storage.runs import RunSummary
+from storage.types import SEOUL
 
 COLUMNS = (
     ("run", ">"),
@@ -82,8 +83,8 @@ def row(run: RunSummary) -> tuple[str, ...]:
         run.site,
         run.mode,
         window,
-        _time(run.started_at),
-        _time(run.finished_at),
+        seoul_time(run.started_at),
+        seoul_time(run.finished_at),
         run.status,
         str(run.pages),
         str(run.new),
@@ -95,14 +96,15 @@ def row(run: RunSummary) -> tuple[str, ...]:
     )
 
 
-def table(rows: list[tuple[str, ...]]) -> str:
-    """Rows under the column heads, each column as wide as its widest cell."""
-    heads = tuple(name for name, _ in COLUMNS)
+def table(rows: list[tuple[str, ...]], columns: tuple[tuple[str, str], ...] = COLUMNS) -> str:
+    """Rows under the column heads (name, alignment), each column as wide as
+    its widest cell."""
+    heads = tuple(name for name, _ in columns)
     widths = [max(len(cell) for cell in column) for column in zip(heads, *rows, strict=True)]
     lines = [
         "  ".join(
             f"{cell:{align}{width}}"
-            for cell, (_, align), width in zip(cells, COLUMNS, widths, strict=True)
+            for cell, (_, align), width in zip(cells, columns, widths, strict=True)
         ).rstrip()
         for cells in (heads, *rows)
     ]
@@ -116,5 +118,6 @@ def _ended(run: RunSummary) -> str:
     return f"it did not finish{code}{log}"
 
 
-def _time(moment: datetime | None) -> str:
-    return f"{moment:%Y-%m-%d %H:%M:%S}" if moment else ""
+def seoul_time(moment: datetime | None) -> str:
+    """A stored time as shown: Korea time, its offset written (+09:00)."""
+    return moment.astimezone(SEOUL).isoformat(sep=" ", timespec="seconds") if moment else ""
