@@ -6,8 +6,6 @@ as an SQLite snapshot of its articles, built again at each start."""
 from __future__ import annotations
 
 import argparse
-import errno
-import socket
 from pathlib import Path
 
 import uvicorn
@@ -15,7 +13,7 @@ from scrapy.commands import ScrapyCommand
 from sqlalchemy.exc import SQLAlchemyError
 
 from crawler.browse import datasette_for
-from crawler.commands import fail
+from crawler.commands import fail, port_problem
 from storage.database import ArchiveUnavailable, database_url, one_line, open_database, project_root
 from storage.search import snapshot
 
@@ -70,17 +68,3 @@ class Command(ScrapyCommand):
         datasette = datasette_for(path)
         print(f"browsing {path} read-only at http://{HOST}:{opts.port}/{path.stem} (Ctrl-C stops)")
         uvicorn.run(datasette.app(), host=HOST, port=opts.port, log_level="warning", lifespan="on")
-
-
-def port_problem(port: int) -> str | None:
-    """Why ``port`` on 127.0.0.1 cannot be served, or None."""
-    if not 0 < port < 65536:
-        return f"--port {port} is out of range: use 1 to 65535"
-    with socket.socket() as probe:
-        try:
-            probe.bind((HOST, port))
-        except OSError as exc:
-            if exc.errno == errno.EADDRINUSE:
-                return f"port {port} on {HOST} is in use: pick another with --port"
-            return f"cannot serve on {HOST}:{port}: {exc.strerror}"
-    return None

@@ -9,10 +9,12 @@ from pathlib import Path
 
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
+from sqlalchemy import Engine
 
-from crawler.commands import fail
+from crawler.commands import EXIT_FAILED, fail
 from storage.database import ArchiveUnavailable, open_database
-from storage.export import ExportFilter, export, format_of
+from storage.export import ExportFilter, export, format_of, records
+from storage.health import site_names
 
 
 class Command(ScrapyCommand):
@@ -44,11 +46,27 @@ class Command(ScrapyCommand):
         except (ValueError, ArchiveUnavailable) as exc:
             self.exitcode = fail(str(exc))
             return
+        wanted = ExportFilter(opts.site, opts.since, opts.until)
         try:
-            count = export(engine, path, ExportFilter(opts.site, opts.since, opts.until))
+            self.exitcode = _refusal(engine, path, wanted)
+            if not self.exitcode:
+                print(f"exported {export(engine, path, wanted)} articles to {path}")
         finally:
             engine.dispose()
-        print(f"exported {count} articles to {path}")
+
+
+def _refusal(engine: Engine, path: Path, wanted: ExportFilter) -> int:
+    """Why nothing may be written to ``path`` (said in one line; the exit code),
+    or 0: an unknown site, a missing folder, or a selection of no article,
+    which never overwrites an earlier export."""
+    if wanted.site and wanted.site not in site_names(engine):
+        return fail(f"--site {wanted.site!r}: no such site in the archive")
+    if not path.parent.is_dir():
+        return fail(f"cannot write {path}: folder {path.parent} does not exist")
+    if next(records(engine, wanted), None) is None:
+        kept = f"; {path} left as it was" if path.exists() else ""
+        return fail(f"no article matches: nothing exported{kept}", EXIT_FAILED)
+    return 0
 
 
 def _day(value: str) -> date:

@@ -79,9 +79,18 @@ class Command(ScrapyCommand):
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.settings is not None
+        if opts.workers < 0:
+            self.exitcode = fail(f"--workers {opts.workers}: give 0 (extract here) or more")
+            return
         try:
             engine = open_database(self.settings.get("DATABASE_URL"))
         except ArchiveUnavailable as exc:
+            self.exitcode = fail(str(exc))
+            return
+        try:
+            Archive(engine).check_writable()
+        except ArchiveUnavailable as exc:
+            engine.dispose()
             self.exitcode = fail(str(exc))
             return
         tally = Tally()

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from scrapy.commands import ScrapyCommand
 
-from crawler.commands import open_archive
+from crawler.commands import fail, open_archive
 from storage.runs import RunSummary
 from storage.types import SEOUL
 
@@ -56,6 +56,9 @@ class Command(ScrapyCommand):
         )
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        if opts.limit < 1:
+            self.exitcode = fail(f"--limit {opts.limit}: show at least 1 run")
+            return
         archive = open_archive(self)
         if archive is None:
             return
@@ -63,7 +66,7 @@ class Command(ScrapyCommand):
             if opts.problems:
                 runs = [run for run in archive.runs.problems() if opts.site in (None, run.site)]
             else:
-                runs = archive.runs.listing(opts.site, max(opts.limit, 1))
+                runs = archive.runs.listing(opts.site, opts.limit)
         finally:
             archive.close()
         if not runs:
