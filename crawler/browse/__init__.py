@@ -42,6 +42,7 @@ def metadata(database: str) -> dict[str, Any]:
                         "description": "Korean full-text search of titles and bodies: three "
                         "characters or more through the trigram index, shorter as a substring.",
                         "sql": SEARCH,
+                        "hide_sql": True,
                     }
                 },
             }

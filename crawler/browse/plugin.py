@@ -30,8 +30,8 @@ WHERE duplicate_of = :id ORDER BY published, id
 SIGHTINGS = """
 SELECT sightings.url, sites.name AS site,
        strftime('%Y-%m-%dT%H:%M:%S+09:00', sightings.published, '+9 hours') AS published,
-       strftime('%Y-%m-%d %H:%M:%S', sightings.first_seen, '+9 hours') AS first_seen,
-       strftime('%Y-%m-%d %H:%M:%S', sightings.last_seen, '+9 hours') AS last_seen
+       strftime('%Y-%m-%d %H:%M:%S+09:00', sightings.first_seen, '+9 hours') AS first_seen,
+       strftime('%Y-%m-%d %H:%M:%S+09:00', sightings.last_seen, '+9 hours') AS last_seen
 FROM sightings JOIN sites ON sites.id = sightings.site_id
 WHERE sightings.article_id = :id ORDER BY sightings.first_seen, sightings.id
 """
