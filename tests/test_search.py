@@ -16,6 +16,7 @@ from storage.database import open_database
 from storage.models import Article, Capture
 from storage.search import search, snapshot
 from storage.types import SEOUL
+from tests.conftest import scrapy
 
 STORIES = [
     # site, published (Seoul), title, body
@@ -82,15 +83,13 @@ def archive(tmp_path: Path):
 
 
 def titles(archive: Archive, query: str) -> list[str]:
-    with archive.engine.connect() as connection:
-        return [row["title"] for row in search(connection, query)]
+    return [str(row["title"]) for row in hits(archive, query)]
 
 
 def test_trigram_finds_a_word_inside_a_longer_one(archive: Archive) -> None:
     assert titles(archive, "산업혁명") == ["경산시 4차산업혁명 포럼"]
     assert titles(archive, "복지포인트") == ["청도군 복지포인트 지급"]
-    with archive.engine.connect() as connection:
-        (hit,) = search(connection, "지역의 기회")
+    (hit,) = hits(archive, "지역의 기회")
     assert hit["snippet"] and "<mark>지역의 기회</mark>" in hit["snippet"]
     assert hit["site"] == "gyeongil" and hit["published"] == "2024-03-01T00:30:00+09:00"
 
@@ -144,3 +143,84 @@ def test_a_postgresql_archive_is_searched_through_a_snapshot(
         assert titles(copy, "경산") == ["대전시 과학축제", "경산시 4차산업혁명 포럼"]
     finally:
         copy.close()
+
+
+@pytest.fixture(scope="module")
+def sample_archive(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The sample portal's articles, archived by ``scrapy demo``."""
+    folder = tmp_path_factory.mktemp("sample")
+    url = f"sqlite:///{folder / 'archive.db'}"
+    done = scrapy(
+        "demo",
+        "--articles",
+        "12",
+        "-o",
+        str(folder / "demo.jsonl"),
+        database_url=url,
+        sites_file=folder / "sites.yaml",
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return url
+
+
+def substring_truth(archive: Archive, query: str) -> set[int]:
+    """The ids of the articles whose title or body holds ``query``, by Python."""
+    with archive.engine.connect() as connection:
+        rows = connection.execute(text("SELECT id, title, body FROM articles"))
+        return {row.id for row in rows if query in row.title or query in row.body}
+
+
+def test_the_sample_archive_is_searched_like_a_substring(sample_archive: str) -> None:
+    archive = Archive.open(sample_archive)
+    try:
+        with archive.engine.connect() as connection:
+            titles = list(connection.execute(text("SELECT title FROM articles")).scalars())
+        # pieces of titles, three characters and more (trigram) and two and one (substring)
+        pieces = {title.split()[0][:size] for title in titles[:6] for size in (1, 2, 3, 4)}
+        pieces |= {title.split()[-1][-3:] for title in titles[:6]}
+        for piece in sorted(pieces):
+            found = {row["id"] for row in hits(archive, piece)}
+            assert found == substring_truth(archive, piece) and found, piece
+    finally:
+        archive.close()
+
+
+def test_reextract_brings_the_index_along(sample_archive: str, tmp_path: Path) -> None:
+    archive = Archive.open(sample_archive)
+    try:
+        with archive.engine.begin() as connection:
+            article_id, body = connection.execute(
+                text(
+                    "SELECT articles.id, body FROM articles JOIN sites ON sites.id = site_id"
+                    " WHERE sites.name = 'gnuboard' ORDER BY articles.id LIMIT 1"
+                )
+            ).one()
+            # as an older extractor left it: another body, an older version
+            connection.execute(
+                update(Article)
+                .where(Article.id == article_id)
+                .values(body="구버전 추출기의 본문", extractor_version="0")
+            )
+        assert [row["id"] for row in hits(archive, "구버전 추출기")] == [article_id]
+        lead = body.split("\n\n")[0][:12]
+        assert article_id not in {row["id"] for row in hits(archive, lead)}
+        done = scrapy(
+            "reextract",
+            "--site",
+            "gnuboard",
+            "--workers",
+            "0",
+            database_url=sample_archive,
+            sites_file=tmp_path / "sites.yaml",
+        )
+        assert done.returncode == 0, done.stderr[-2000:]
+        assert hits(archive, "구버전 추출기") == []
+        assert article_id in {row["id"] for row in hits(archive, lead)}
+    finally:
+        archive.close()
+
+
+def hits(archive: Archive, query: str) -> list[dict[str, str | int | None]]:
+    with archive.engine.connect() as connection:
+        return search(connection, query)
