@@ -26,30 +26,40 @@ MARK, END_MARK = "<mark>", "</mark>"
 # the phrase ``q`` as an FTS5 query: one quoted string, its quotes doubled
 _PHRASE = "'\"' || replace(:q, '\"', '\"\"') || '\"'"
 
-MATCHING = f"""
-SELECT rowid AS id,
-       snippet(articles_fts, 1, '{MARK}', '{END_MARK}', '…', 24) AS snippet
-FROM articles_fts
+# the ids of the articles matching :q
+MATCHED = f"""
+SELECT rowid AS id FROM articles_fts
 WHERE length(:q) >= {TRIGRAM} AND articles_fts MATCH {_PHRASE}
 UNION ALL
-SELECT id,
-       replace(substr(body, max(instr(body, :q) - 40, 1), 100), :q, '{MARK}' || :q || '{END_MARK}')
-FROM articles
+SELECT id FROM articles
 WHERE length(:q) BETWEEN 1 AND {TRIGRAM - 1} AND (instr(title, :q) > 0 OR instr(body, :q) > 0)
 """
 
-# the canned query ``search`` (parameter q): newest first, with a snippet
+# the canned query ``search`` (parameter q): the newest 500, each with a
+# snippet (made for those 500 only: a common word matches thousands)
 SEARCH = f"""
-WITH hits AS ({MATCHING})
-SELECT article_index.id, article_index.url, article_index.title, article_index.site,
-       article_index.published, hits.snippet
-FROM hits JOIN article_index ON article_index.id = hits.id
-ORDER BY article_index.published DESC, article_index.id DESC
-LIMIT 500
+WITH newest AS (
+  SELECT article_index.id, article_index.url, article_index.title, article_index.site,
+         article_index.published
+  FROM ({MATCHED}) AS matched JOIN article_index ON article_index.id = matched.id
+  ORDER BY article_index.published DESC, article_index.id DESC
+  LIMIT 500
+)
+SELECT newest.*,
+       CASE WHEN length(:q) >= {TRIGRAM} THEN (
+         SELECT snippet(articles_fts, 1, '{MARK}', '{END_MARK}', '…', 24) FROM articles_fts
+         WHERE articles_fts MATCH {_PHRASE} AND articles_fts.rowid = newest.id
+       ) ELSE (
+         SELECT replace(substr(body, max(instr(body, :q) - 40, 1), 100), :q,
+                        '{MARK}' || :q || '{END_MARK}')
+         FROM articles WHERE articles.id = newest.id
+       ) END AS snippet
+FROM newest
+ORDER BY newest.published DESC, newest.id DESC
 """
 
-# the ids of the articles matching :q, as a filter of a table page
-MATCHING_IDS = f"id IN (SELECT id FROM ({MATCHING}))"
+# a filter of a table page: the articles matching :q
+MATCHING_IDS = f"id IN ({MATCHED})"
 
 
 def is_search_table(name: str | None) -> bool:
