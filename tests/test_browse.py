@@ -20,7 +20,9 @@ from pathlib import Path
 
 import lxml.html
 import pytest
+from sqlalchemy import update
 
+from storage.models import Article
 from tests.conftest import scrapy, start_scrapy
 from tests.test_search import build
 
@@ -41,26 +43,34 @@ def get(url: str) -> tuple[int, bytes, dict[str, str]]:
         return error.code, error.read(), dict(error.headers)
 
 
+def answer(process: subprocess.Popen[str], url: str) -> tuple[int, bytes, dict[str, str]]:
+    """``url``'s answer once the ``scrapy browse`` in ``process`` serves (30 s at most)."""
+    for _ in range(300):
+        try:
+            return get(url)
+        except OSError:
+            assert process.poll() is None, process.communicate()
+            time.sleep(0.1)
+    raise AssertionError(f"scrapy browse did not answer {url}")
+
+
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The test archive (``tests.test_search``'s stories) browsed on a free port:
     the URL of its database."""
     folder = tmp_path_factory.mktemp("browse")
     url = f"sqlite:///{folder / 'archive.db'}"
-    build(url).close()
+    archive = build(url)
+    with archive.engine.begin() as connection:  # the third story, a lightly edited copy
+        connection.execute(update(Article).where(Article.id == 3).values(duplicate_of_id=1))
+    archive.close()
     port = free_port()
     process = start_scrapy(
         "browse", "--port", str(port), database_url=url, sites_file=folder / "sites.yaml"
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(300):
-            try:
-                get(base + "/-/versions.json")
-                break
-            except OSError:
-                assert process.poll() is None, process.communicate()
-                time.sleep(0.1)
+        answer(process, base + "/-/versions.json")
         yield f"{base}/archive"
     finally:
         process.send_signal(signal.SIGINT)
@@ -114,6 +124,16 @@ def test_an_article_page_links_its_sightings_and_raw_capture(served: str) -> Non
     assert get(f"{base}/-/article/999")[0] == 404
 
 
+def test_an_article_page_links_its_copies_both_ways(served: str) -> None:
+    base = served.rsplit("/", 1)[0]
+    original = lxml.html.fromstring(get(f"{base}/-/article/1")[1].decode())
+    (copy,) = original.cssselect(".copies a")
+    assert (copy.get("href"), copy.text_content()) == ("/-/article/3", "대전시 과학축제")
+    copied = lxml.html.fromstring(get(f"{base}/-/article/3")[1].decode())
+    (link,) = copied.cssselect('.links a[href="/-/article/1"]')
+    assert link.text_content() == "경산시 4차산업혁명 포럼"
+
+
 def test_the_archive_is_read_only(served: str) -> None:
     sql = urllib.parse.quote("DELETE FROM articles")
     status, _, _ = get(f"{served}.json?sql={sql}")
@@ -148,6 +168,36 @@ def test_chromium_renders_the_search_and_the_article(served: str) -> None:
     assert "대전시 과학축제" in article
     assert "경산 출신 연구자도 참여한다." in article
     assert "raw capture" in article
+
+
+@pytest.mark.postgresql
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_a_postgresql_archive_is_browsed_through_a_snapshot(
+    database_url: str, tmp_path: Path
+) -> None:
+    build(database_url).close()
+    port, snapshot = free_port(), tmp_path / "snapshot.db"
+    process = start_scrapy(
+        "browse",
+        "--port",
+        str(port),
+        "--snapshot",
+        str(snapshot),
+        database_url=database_url,
+        sites_file=tmp_path / "sites.yaml",
+    )
+    try:
+        query = f"http://127.0.0.1:{port}/snapshot/search.json?q={urllib.parse.quote('경산')}"
+        status, body, _ = answer(process, query + "&_shape=array")
+        assert status == 200
+        assert [row["title"] for row in json.loads(body)] == [
+            "대전시 과학축제",
+            "경산시 4차산업혁명 포럼",
+        ]
+    finally:
+        process.send_signal(signal.SIGINT)
+        out, _ = process.communicate(timeout=30)
+    assert f"snapshot of 3 articles written to {snapshot}" in out
 
 
 def test_a_busy_or_impossible_port_is_one_line(tmp_path: Path) -> None:
