@@ -1,6 +1,9 @@
 """``scrapy demo``: serve the sample portal on loopback, crawl every site of it
-into the archive (``DATABASE_URL``, default the SQLite file), export the
-archive and print what was archived against what the portal published.
+into the archive (``DATABASE_URL``, default the SQLite file), each as a run of
+its own, export the archive and print, per site, what the portal published,
+what this run added (new), what was archived before (unchanged), what failed
+and what the archive holds. A busy port or an export name it cannot write is
+refused before anything is crawled.
 
 It shows the whole job on a machine that reaches no real portal; a real run
 is ``scrapy crawl portal -a site=NAME`` with your own ``sites.yaml``.
