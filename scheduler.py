@@ -26,6 +26,7 @@ from apscheduler.job import Job
 from apscheduler.schedulers.base import BaseScheduler
 
 from crawler.commands import fail
+from crawler.commands.runs import seoul_time
 from crawler.launcher import CrawlLauncher
 from crawler.scheduling import build_scheduler, next_runs, read_jobs, sync_jobs
 from crawler.sites import SiteProfile, SitesConfigError, load_sites
@@ -134,7 +135,7 @@ def print_plan(jobs: list[Job], profiles: dict[str, SiteProfile], archive: Archi
     print(f"{'site':<20} {'schedule':<16} {'next run (Asia/Seoul)':<26} last run")
     for name, profile in profiles.items():
         last = archive.runs.listing(name, 1)
-        done = f"{last[0].started_at:%Y-%m-%d %H:%M} {last[0].status}" if last else "never"
+        done = f"{seoul_time(last[0].started_at)} {last[0].status}" if last else "never"
         when = plan[name].isoformat(timespec="seconds")
         print(f"{name:<20} {profile.schedule:<16} {when:<26} {done}")
 

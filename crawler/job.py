@@ -35,7 +35,9 @@ class CrawlJob:
         return "daily" if self.window is None else "backfill"
 
 
-def crawl_job(site: str | None, since: str | None = None, until: str | None = None) -> CrawlJob:
+def crawl_job(
+    site: str | None = None, since: str | None = None, until: str | None = None
+) -> CrawlJob:
     """The job for ``scrapy crawl portal -a site=NAME [-a since=.. -a until=..]``."""
     if not site:
         raise CrawlArgumentError("name the site to crawl: -a site=NAME")

@@ -75,6 +75,8 @@ DATABASE_URL = None
 WARN_ON_GENERATOR_RETURN_VALUE = False
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"
+# log times are the machine's local time: the offset says which zone (+0900, +0000)
+LOG_DATEFORMAT = "%Y-%m-%d %H:%M:%S%z"
 FEED_EXPORT_ENCODING = "utf-8"
 # WARC export: a file is closed and the next one begun past this size (the WARC convention)
 WARC_MAX_SIZE = 1_000_000_000

@@ -71,7 +71,13 @@ def create_archive_engine(url: str) -> Engine:
         engine = create_engine(
             _with_driver(url), pool_pre_ping=True, connect_args=_connect_args(url)
         )
-    except (ArgumentError, ImportError, ValueError) as exc:
+    except ImportError as exc:  # the driver is not installed
+        hint = " (run: pip install -e '.[postgresql]')" if url.startswith("postgres") else ""
+        raise ArchiveUnavailable(
+            f"DATABASE_URL {safe_url(url)!r} needs a database driver that is not installed"
+            f"{hint}: {exc}"
+        ) from exc
+    except (ArgumentError, ValueError) as exc:
         raise ArchiveUnavailable(f"DATABASE_URL {safe_url(url)!r} is not usable: {exc}") from exc
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _tune_sqlite)

@@ -1,4 +1,5 @@
-"""Export archived articles as JSON Lines or CSV, one record per article.
+"""Export archived articles as JSON Lines or CSV (with a UTF-8 byte order
+mark, so that Excel reads its Korean), one record per article.
 
 The fields are the archive's public contract: ``url``, ``site``, ``title``,
 ``author``, ``published`` (ISO 8601, +09:00), ``body`` (paragraphs separated
@@ -121,9 +122,13 @@ def export(engine: Engine, path: Path, wanted: ExportFilter) -> int:
     The file is written beside ``path`` and renamed into place when complete,
     so a crash never leaves a truncated export under the final name.
     """
-    writer = {"jsonl": _write_jsonl, "csv": _write_csv}[format_of(path)]
+    fmt = format_of(path)
+    writer = {"jsonl": _write_jsonl, "csv": _write_csv}[fmt]
     partial = path.with_name(path.name + ".partial")
-    with partial.open("w", encoding="utf-8", newline="") as out:
+    # a CSV starts with a UTF-8 byte order mark: without it Excel reads the
+    # file in the system's code page and the Korean is garbled
+    encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
+    with partial.open("w", encoding=encoding, newline="") as out:
         count = writer(records(engine, wanted), out)
     partial.replace(path)
     return count

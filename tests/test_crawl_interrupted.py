@@ -23,8 +23,9 @@ from storage.database import create_archive_engine
 from storage.models import Article, Capture, CrawlRun
 from tests.conftest import FAST, Portal, start_scrapy
 
-# one request at a time, a little apart: the crawl is still running when it is hit
-SLOW = [*FAST, "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1", "-s", "DOWNLOAD_DELAY=0.05"]
+# one request at a time, apart enough that on a loaded machine too the crawl
+# is still running when it is hit
+SLOW = [*FAST, "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1", "-s", "DOWNLOAD_DELAY=0.2"]
 SITE = "gnuboard"
 
 

@@ -95,11 +95,35 @@ def test_filters_by_site_and_seoul_dates(archive: Archive, tmp_path: Path) -> No
 def test_csv(archive: Archive, tmp_path: Path) -> None:
     path = tmp_path / "x.csv"
     export(archive.engine, path, ExportFilter(site="daejeon"))
-    with path.open(encoding="utf-8", newline="") as handle:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert tuple(rows[0]) == FIELDS
     assert rows[0]["title"] == "대전시, 4차산업특별시 육성에 나선다"
     assert rows[0]["body"] == "첫 문단입니다.\n\n둘째 문단입니다."
+
+
+def spreadsheet_text(data: bytes, code_page: str) -> str:
+    """A CSV file's text as Excel and LibreOffice read it on opening: UTF-8 when
+    it starts with a byte order mark, else the system's code page."""
+    bom = "\ufeff".encode()
+    return data[len(bom) :].decode() if data.startswith(bom) else data.decode(code_page, "replace")
+
+
+@pytest.mark.parametrize("code_page", ["cp1252", "cp949"])
+def test_csv_opens_in_excel_with_korean_intact(
+    archive: Archive, tmp_path: Path, code_page: str
+) -> None:
+    path = tmp_path / "x.csv"
+    export(archive.engine, path, ExportFilter(site="daejeon"))
+    rows = list(csv.DictReader(spreadsheet_text(path.read_bytes(), code_page).splitlines(True)))
+    assert tuple(rows[0]) == FIELDS  # the first heading is "url", no stray mark
+    assert rows[0]["title"] == "대전시, 4차산업특별시 육성에 나선다"
+
+
+def test_jsonl_has_no_byte_order_mark(archive: Archive, tmp_path: Path) -> None:
+    path = tmp_path / "x.jsonl"
+    export(archive.engine, path, ExportFilter())
+    assert path.read_bytes().startswith(b'{"url"')
 
 
 def test_unknown_format_is_refused(archive: Archive, tmp_path: Path) -> None:

@@ -215,7 +215,8 @@ def test_an_interrupted_daily_run_is_completed_by_the_next(
     ):
         numbers = (run.pages, run.new, run.duplicate, run.failed, run.list_failed)
         counts = r"\s+".join(str(n) for n in numbers)
-        expected = rf"^\s*{run.id}\s+newscms\s+daily\s+{today} [\d:]+\s+{today} [\d:]+\s+"
+        seoul = rf"{today} [\d:]+\+09:00"  # a time with its zone
+        expected = rf"^\s*{run.id}\s+newscms\s+daily\s+{seoul}\s+{seoul}\s+"
         assert re.match(rf"{expected}{status}\s+{counts}\s+{exit_code}$", line), line
     assert runs[0].new + runs[1].new == len(portal.portal.articles("newscms"))
 

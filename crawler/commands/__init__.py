@@ -5,6 +5,8 @@ together, so they may import ``pipelines`` (extraction) as well as ``storage``."
 
 from __future__ import annotations
 
+import errno
+import socket
 import sys
 
 from scrapy.commands import ScrapyCommand
@@ -40,3 +42,17 @@ def open_archive(command: ScrapyCommand) -> Archive | None:
     except ArchiveUnavailable as exc:
         command.exitcode = fail(str(exc))
         return None
+
+
+def port_problem(port: int, host: str = "127.0.0.1") -> str | None:
+    """Why ``port`` on ``host`` cannot be served (out of range, in use), or None."""
+    if not 0 < port < 65536:
+        return f"--port {port} is out of range: use 1 to 65535"
+    with socket.socket() as probe:
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                return f"port {port} on {host} is in use: pick another with --port"
+            return f"cannot serve on {host}:{port}: {exc.strerror}"
+    return None

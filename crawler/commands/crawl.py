@@ -29,6 +29,7 @@ from pathlib import Path
 
 from scrapy.commands.crawl import Command as ScrapyCrawl
 from scrapy.exceptions import UsageError
+from scrapy.spiderloader import get_spider_loader
 from sqlalchemy.exc import SQLAlchemyError
 
 from crawler.commands import EXIT_BUSY, EXIT_FAILED, fail, say
@@ -40,23 +41,48 @@ from storage.archive import Archive
 from storage.database import ArchiveUnavailable, one_line
 from storage.runs import SiteBusy
 
+# the portal spider's arguments (``crawler.job.crawl_job``)
+SPIDER_ARGUMENTS = ("site", "since", "until")
+
 
 class Command(ScrapyCrawl):
     opened: OpenRun | None = None
 
+    def syntax(self) -> str:
+        return "portal -a site=NAME [-a since=YYYY-MM-DD [-a until=YYYY-MM-DD]]"
+
+    def long_desc(self) -> str:
+        return (
+            "Crawl one site of sites.yaml. -a site=NAME alone is the daily, incremental run; "
+            "-a since=YYYY-MM-DD (and -a until=YYYY-MM-DD, default today) backfills the "
+            "articles published in that window. Exit codes: 0 the run finished; 1 it did not "
+            "finish (or the archive stopped taking writes); 2 bad arguments, configuration or "
+            "archive; 3 the site is being crawled by another run; 4 no article link on the "
+            "list pages read; 5 no list page could be read; 6 the site never answered."
+        )
+
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
         super().process_options(args, opts)
+        assert self.settings is not None
+        spiders = get_spider_loader(self.settings).list()
+        if args and args[0] not in spiders:
+            raise SystemExit(fail(f"no spider {args[0]!r}: use {' or '.join(sorted(spiders))}"))
         if args[:1] != [PortalSpider.name]:
             return
-        assert self.settings is not None
+        unknown = sorted(set(opts.spargs) - set(SPIDER_ARGUMENTS))
+        if unknown:
+            raise SystemExit(
+                fail(
+                    f"unknown argument -a {unknown[0]}: the portal spider takes "
+                    "-a site=NAME, -a since=YYYY-MM-DD, -a until=YYYY-MM-DD"
+                )
+            )
         try:
             job = crawl_job(**opts.spargs)
             archive = Archive.open(self.settings.get("DATABASE_URL"))
             archive.check_writable()
             if job.window is not None and "until" not in opts.spargs:
                 job = self._keep_window(archive, job, opts.spargs)
-        except TypeError as exc:
-            raise SystemExit(fail(f"unknown spider argument ({exc})")) from None
         except (CrawlArgumentError, ArchiveUnavailable) as exc:
             raise SystemExit(fail(str(exc))) from None
         if len(args) != 1:

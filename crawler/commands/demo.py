@@ -1,6 +1,9 @@
 """``scrapy demo``: serve the sample portal on loopback, crawl every site of it
-into the archive (``DATABASE_URL``, default the SQLite file), export the
-archive and print what was archived against what the portal published.
+into the archive (``DATABASE_URL``, default the SQLite file), each as a run of
+its own, export the archive and print, per site, what the portal published,
+what this run added (new), what was archived before (unchanged), what failed
+and what the archive holds. A busy port or an export name it cannot write is
+refused before anything is crawled.
 
 It shows the whole job on a machine that reaches no real portal; a real run
 is ``scrapy crawl portal -a site=NAME`` with your own ``sites.yaml``.
@@ -16,11 +19,13 @@ from pathlib import Path
 from scrapy.commands import ScrapyCommand
 from scrapy.settings import SETTINGS_PRIORITIES
 
-from crawler.commands import fail
+from crawler.commands import fail, port_problem
+from crawler.job import crawl_job
+from crawler.run import RunKeeper, hand_over, open_run
 from sample_portal import SamplePortal, serve
 from storage.archive import Archive
 from storage.database import ArchiveUnavailable, project_root
-from storage.export import ExportFilter, export
+from storage.export import ExportFilter, export, format_of
 
 # loopback only, so the politeness delays are off
 DEMO_SETTINGS = {
@@ -55,34 +60,67 @@ class Command(ScrapyCommand):
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.crawler_process is not None and self.settings is not None
+        output = Path(opts.output)
+        if not output.is_absolute():
+            output = project_root() / output
+        problem = port_problem(opts.port)
         try:
-            archive = Archive.open(self.settings.get("DATABASE_URL"))
+            format_of(output)
+        except ValueError as exc:
+            problem = str(exc)
+        if problem is None and not output.parent.is_dir():
+            problem = f"cannot write {output}: folder {output.parent} does not exist"
+        if problem:
+            self.exitcode = fail(problem)
+            return
+        url = self.settings.get("DATABASE_URL")
+        try:
+            archive = Archive.open(url)
         except ArchiveUnavailable as exc:
             self.exitcode = fail(str(exc))
             return
+        before = archive.article_counts()
         portal = SamplePortal(articles_per_site=opts.articles)
+        runs: dict[str, int] = {}
         with serve(portal, port=opts.port) as base_url, tempfile.TemporaryDirectory() as tmp:
             sites_file = Path(tmp) / "sites.yaml"
             sites_file.write_text(portal.sites_yaml(base_url), encoding="utf-8")
             os.environ["NEWSARCHIVE_SITES"] = str(sites_file)
             print(f"sample portal on {base_url}: crawling {', '.join(portal.sites)} ...")
+            crawls = []
             for site in portal.sites:
-                self.crawler_process.crawl("portal", site=site)
+                opened = open_run(Archive.open(url), crawl_job(site=site))
+                crawler = self.crawler_process.create_crawler("portal")
+                hand_over(crawler, opened)
+                self.crawler_process.crawl(crawler, site=site)
+                crawls.append((crawler, opened))
+                runs[site] = opened.id
             self.crawler_process.start()
-        output = Path(opts.output)
-        if not output.is_absolute():
-            output = project_root() / output
+            for crawler, opened in crawls:
+                opened.record_exit(RunKeeper.end_of(crawler).exit_code)
         exported = export(archive.engine, output, ExportFilter())
         counts = archive.article_counts()
+        done = {site: archive.runs.summary(run) for site, run in runs.items()}
         archive.close()
-        print(f"{'site':<10} {'published':>9} {'archived':>9}")
+        print(
+            f"{'site':<10} {'published':>9} {'new':>5} {'unchanged':>9} {'failed':>6}"
+            f" {'archived':>8}"
+        )
         complete = True
         for site in portal.sites:
             published, archived = len(portal.articles(site)), counts.get(site, 0)
             complete &= archived == published
-            print(f"{site:<10} {published:>9} {archived:>9}")
+            print(
+                f"{site:<10} {published:>9} {done[site].new:>5} {before.get(site, 0):>9}"
+                f" {done[site].failed:>6} {archived:>8}"
+            )
         total = sum(len(portal.articles(site)) for site in portal.sites)
-        print(f"archived {sum(counts.get(s, 0) for s in portal.sites)} of {total} sample articles")
+        added = sum(summary.new for summary in done.values())
+        print(
+            f"this run added {added} articles; the archive holds"
+            f" {sum(counts.get(s, 0) for s in portal.sites)} of the {total} sample articles"
+            " (each site's --articles, and the board's 2 pinned notices)"
+        )
         print(f"archive: {archive.engine.url.render_as_string(hide_password=True)}")
         print(f"exported {exported} articles to {output}")
         if not complete:

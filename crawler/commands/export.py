@@ -12,9 +12,10 @@ from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 from sqlalchemy import Engine
 
-from crawler.commands import fail
+from crawler.commands import EXIT_FAILED, fail
 from storage.database import ArchiveUnavailable, open_database
-from storage.export import ExportFilter, export, format_of
+from storage.export import ExportFilter, export, format_of, records
+from storage.health import site_names
 from storage.wacz import export_wacz
 from storage.warc import WarcExport, WarcInfo, export_warc, is_warc
 
@@ -60,11 +61,13 @@ class Command(ScrapyCommand):
             return
         wanted = ExportFilter(opts.site, opts.since, opts.until)
         try:
+            self.exitcode = _refusal(engine, path, wanted, articles=not archival)
+            if self.exitcode:
+                return
             if archival:
                 self._archival(engine, path, wanted)
             else:
-                count = export(engine, path, wanted)
-                print(f"exported {count} articles to {path}")
+                print(f"exported {export(engine, path, wanted)} articles to {path}")
         finally:
             engine.dispose()
 
@@ -80,6 +83,20 @@ class Command(ScrapyCommand):
             f"{done.revisits} revisits, {done.requests} requests, {len(done.pages)} pages) "
             f"to {files}"
         )
+
+
+def _refusal(engine: Engine, path: Path, wanted: ExportFilter, articles: bool) -> int:
+    """Why nothing may be written to ``path`` (said in one line; the exit code),
+    or 0: an unknown site, a missing folder, or (for an article export) a
+    selection of no article, which never overwrites an earlier export."""
+    if wanted.site and wanted.site not in site_names(engine):
+        return fail(f"--site {wanted.site!r}: no such site in the archive")
+    if not path.parent.is_dir():
+        return fail(f"cannot write {path}: folder {path.parent} does not exist")
+    if articles and next(records(engine, wanted), None) is None:
+        kept = f"; {path} left as it was" if path.exists() else ""
+        return fail(f"no article matches: nothing exported{kept}", EXIT_FAILED)
+    return 0
 
 
 def _day(value: str) -> date:

@@ -82,14 +82,18 @@ class Command(ScrapyCommand):
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.settings is not None
+        if opts.workers < 0:
+            self.exitcode = fail(f"--workers {opts.workers}: give 0 (extract here) or more")
+            return
         try:
             engine = open_database(self.settings.get("DATABASE_URL"))
         except ArchiveUnavailable as exc:
             self.exitcode = fail(str(exc))
             return
         try:
+            Archive(engine).check_writable()
             layouts = site_layouts()
-        except SitesConfigError as exc:
+        except (ArchiveUnavailable, SitesConfigError) as exc:
             engine.dispose()
             self.exitcode = fail(str(exc))
             return

@@ -10,8 +10,9 @@ from datetime import datetime
 
 from scrapy.commands import ScrapyCommand
 
-from crawler.commands import open_archive
+from crawler.commands import fail, open_archive
 from storage.runs import RunSummary
+from storage.types import SEOUL
 
 COLUMNS = (
     ("run", ">"),
@@ -55,6 +56,9 @@ class Command(ScrapyCommand):
         )
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        if opts.limit < 1:
+            self.exitcode = fail(f"--limit {opts.limit}: show at least 1 run")
+            return
         archive = open_archive(self)
         if archive is None:
             return
@@ -62,7 +66,7 @@ class Command(ScrapyCommand):
             if opts.problems:
                 runs = [run for run in archive.runs.problems() if opts.site in (None, run.site)]
             else:
-                runs = archive.runs.listing(opts.site, max(opts.limit, 1))
+                runs = archive.runs.listing(opts.site, opts.limit)
         finally:
             archive.close()
         if not runs:
@@ -82,8 +86,8 @@ def row(run: RunSummary) -> tuple[str, ...]:
         run.site,
         run.mode,
         window,
-        _time(run.started_at),
-        _time(run.finished_at),
+        seoul_time(run.started_at),
+        seoul_time(run.finished_at),
         run.status,
         str(run.pages),
         str(run.new),
@@ -95,14 +99,15 @@ def row(run: RunSummary) -> tuple[str, ...]:
     )
 
 
-def table(rows: list[tuple[str, ...]]) -> str:
-    """Rows under the column heads, each column as wide as its widest cell."""
-    heads = tuple(name for name, _ in COLUMNS)
+def table(rows: list[tuple[str, ...]], columns: tuple[tuple[str, str], ...] = COLUMNS) -> str:
+    """Rows under the column heads (name, alignment), each column as wide as
+    its widest cell."""
+    heads = tuple(name for name, _ in columns)
     widths = [max(len(cell) for cell in column) for column in zip(heads, *rows, strict=True)]
     lines = [
         "  ".join(
             f"{cell:{align}{width}}"
-            for cell, (_, align), width in zip(cells, COLUMNS, widths, strict=True)
+            for cell, (_, align), width in zip(cells, columns, widths, strict=True)
         ).rstrip()
         for cells in (heads, *rows)
     ]
@@ -116,5 +121,6 @@ def _ended(run: RunSummary) -> str:
     return f"it did not finish{code}{log}"
 
 
-def _time(moment: datetime | None) -> str:
-    return f"{moment:%Y-%m-%d %H:%M:%S}" if moment else ""
+def seoul_time(moment: datetime | None) -> str:
+    """A stored time as shown: Korea time, its offset written (+09:00)."""
+    return moment.astimezone(SEOUL).isoformat(sep=" ", timespec="seconds") if moment else ""

@@ -6,13 +6,16 @@ from __future__ import annotations
 from alembic import context
 
 from storage.models import Base
+from storage.search import is_search_table
 
 # tables in the archive database that the models do not own (APScheduler's job store)
 FOREIGN_TABLES = {"apscheduler_jobs"}
 
 
 def include_name(name: str | None, type_: str, _parent: object) -> bool:
-    return not (type_ == "table" and name in FOREIGN_TABLES)
+    """Leave out the tables the models do not own: APScheduler's, and the
+    search index (an FTS5 table and its shadow tables, migration 0010)."""
+    return not (type_ == "table" and (name in FOREIGN_TABLES or is_search_table(name)))
 
 
 OPTIONS = {"target_metadata": Base.metadata, "render_as_batch": True, "include_name": include_name}

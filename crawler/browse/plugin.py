@@ -1,0 +1,107 @@
+"""newsarchive's Datasette plugin: ``?_q=`` searches the article list (with
+its facets), titles link to the article's page (``/-/article/ID``: body
+paragraphs, copies, sightings), which links the raw capture
+(``/-/capture/ID``, served as fetched, scripts sandboxed)."""
+
+from __future__ import annotations
+
+import json
+import zlib
+from typing import Any
+
+from datasette import hookimpl
+from datasette.filters import FilterArguments
+from datasette.utils.asgi import NotFound, Request, Response
+from markupsafe import Markup, escape
+
+from storage.search import END_MARK, MARK, MATCHING_IDS
+
+ARTICLE = """
+SELECT article_index.*, articles.body, articles.capture_id,
+       original.id AS original_id, original.title AS original_title
+FROM article_index JOIN articles ON articles.id = article_index.id
+LEFT JOIN articles AS original ON original.id = articles.duplicate_of_id
+WHERE article_index.id = :id
+"""
+COPIES = """
+SELECT id, title, site, published, url FROM article_index
+WHERE duplicate_of = :id ORDER BY published, id
+"""
+SIGHTINGS = """
+SELECT sightings.url, sites.name AS site,
+       strftime('%Y-%m-%dT%H:%M:%S+09:00', sightings.published, '+9 hours') AS published,
+       strftime('%Y-%m-%d %H:%M:%S+09:00', sightings.first_seen, '+9 hours') AS first_seen,
+       strftime('%Y-%m-%d %H:%M:%S+09:00', sightings.last_seen, '+9 hours') AS last_seen
+FROM sightings JOIN sites ON sites.id = sightings.site_id
+WHERE sightings.article_id = :id ORDER BY sightings.first_seen, sightings.id
+"""
+
+
+@hookimpl
+def filters_from_request(request: Request, table: str | None) -> FilterArguments | None:
+    query = request.args.get("_q", "").strip()
+    if table != "article_index" or not query:
+        return None
+    return FilterArguments(
+        [MATCHING_IDS], params={"q": query}, human_descriptions=[f"title or body has “{query}”"]
+    )
+
+
+@hookimpl
+def render_cell(row: Any, value: Any, column: str, datasette: Any) -> Markup | None:
+    if column == "snippet" and isinstance(value, str):
+        marked = str(escape(value))
+        return Markup(
+            marked.replace(str(escape(MARK)), MARK).replace(str(escape(END_MARK)), END_MARK)
+        )
+    if column == "title" and isinstance(value, str) and "id" in row.keys():  # noqa: SIM118 (a sqlite3.Row: `in` reads values)
+        href = datasette.urls.path(f"/-/article/{row['id']}")
+        return Markup(f'<a href="{escape(href)}">{escape(value)}</a>')
+    return None
+
+
+@hookimpl
+def register_routes() -> list[tuple[str, Any]]:
+    return [
+        (r"^/-/article/(?P<id>\d+)$", article_page),
+        (r"^/-/capture/(?P<id>\d+)$", raw_capture),
+    ]
+
+
+async def article_page(datasette: Any, request: Request) -> Response:
+    """An article: title, site, published, author, body paragraphs; its copies
+    and sightings, each linked; a link to its raw capture."""
+    database = datasette.get_database()
+    params = {"id": int(request.url_vars["id"])}
+    found = (await database.execute(ARTICLE, params)).first()
+    if found is None:
+        raise NotFound("no such article")
+    article = dict(found)
+    context = {
+        "database": database.name,
+        "article": article,
+        "paragraphs": [part for part in article["body"].split("\n\n") if part.strip()],
+        "copies": [dict(row) for row in await database.execute(COPIES, params)],
+        "sightings": [dict(row) for row in await database.execute(SIGHTINGS, params)],
+    }
+    return Response.html(await datasette.render_template("article.html", context, request))
+
+
+async def raw_capture(datasette: Any, request: Request) -> Response:
+    """The raw page as the server sent it, with its content type; a sandbox
+    keeps its scripts from running in the archive's origin."""
+    database = datasette.get_database()
+    found = (
+        await database.execute(
+            "SELECT body_zlib, headers FROM captures WHERE id = :id",
+            {"id": int(request.url_vars["id"])},
+        )
+    ).first()
+    if found is None:
+        raise NotFound("no such capture")
+    headers = {key.lower(): value for key, value in json.loads(found["headers"] or "{}").items()}
+    return Response(
+        zlib.decompress(found["body_zlib"]),
+        content_type=headers.get("content-type", "application/octet-stream"),
+        headers={"Content-Security-Policy": "sandbox", "X-Content-Type-Options": "nosniff"},
+    )

@@ -1,0 +1,70 @@
+"""``scrapy browse [--port 8001] [--snapshot FILE]``: the archive read-only in
+Datasette on 127.0.0.1, with facets, Korean full-text search (canned query
+``search``, parameter ``q``) and article pages. A PostgreSQL archive is served
+as an SQLite snapshot of its articles, built again at each start."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import uvicorn
+from scrapy.commands import ScrapyCommand
+from sqlalchemy.exc import SQLAlchemyError
+
+from crawler.browse import datasette_for
+from crawler.commands import fail, port_problem
+from storage.database import ArchiveUnavailable, database_url, one_line, open_database, project_root
+from storage.search import snapshot
+
+HOST = "127.0.0.1"
+SNAPSHOT_NAME = "newsarchive-browse.db"
+
+
+class Command(ScrapyCommand):
+    requires_project = True
+    requires_crawler_process = False
+    default_settings = {"LOG_ENABLED": False}
+
+    def syntax(self) -> str:
+        return "[--port 8001] [--snapshot FILE]"
+
+    def short_desc(self) -> str:
+        return "Browse and search the archive, read-only, in Datasette on 127.0.0.1"
+
+    def add_options(self, parser: argparse.ArgumentParser) -> None:
+        super().add_options(parser)
+        parser.add_argument("--port", type=int, default=8001, help="port on 127.0.0.1 (8001)")
+        parser.add_argument(
+            "--snapshot",
+            metavar="FILE",
+            help=f"PostgreSQL archives: the SQLite snapshot to build and serve ({SNAPSHOT_NAME})",
+        )
+
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        assert self.settings is not None
+        problem = port_problem(opts.port)
+        if problem:
+            self.exitcode = fail(problem)
+            return
+        url = self.settings.get("DATABASE_URL") or database_url()
+        try:
+            engine = open_database(url)
+        except ArchiveUnavailable as exc:
+            self.exitcode = fail(str(exc))
+            return
+        try:
+            if engine.dialect.name == "sqlite":
+                path = Path(engine.url.database or "")
+            else:
+                path = Path(opts.snapshot or project_root() / SNAPSHOT_NAME)
+                count = snapshot(engine, path)
+                print(f"snapshot of {count} articles written to {path}")
+        except (SQLAlchemyError, OSError) as exc:
+            self.exitcode = fail(f"cannot build the snapshot: {one_line(exc)}")
+            return
+        finally:
+            engine.dispose()
+        datasette = datasette_for(path)
+        print(f"browsing {path} read-only at http://{HOST}:{opts.port}/{path.stem} (Ctrl-C stops)")
+        uvicorn.run(datasette.app(), host=HOST, port=opts.port, log_level="warning", lifespan="on")

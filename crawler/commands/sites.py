@@ -1,0 +1,63 @@
+"""``scrapy sites``: one line per archived site: its articles, how its last run
+ended and when, its newest article's publication, the URLs that failed (every
+try) or held no article, and the list pages its last run could not read."""
+
+from __future__ import annotations
+
+import argparse
+
+from scrapy.commands import ScrapyCommand
+
+from crawler.commands import open_archive
+from crawler.commands.runs import seoul_time, table
+from storage.health import SiteHealth, site_health
+
+COLUMNS = (
+    ("site", "<"),
+    ("articles", ">"),
+    ("last_run", "<"),
+    ("last_run_started", "<"),
+    ("newest_article", "<"),
+    ("failed", ">"),
+    ("not_article", ">"),
+    ("list_failed", ">"),
+)
+
+
+class Command(ScrapyCommand):
+    requires_project = True
+    requires_crawler_process = False
+    default_settings = {"LOG_ENABLED": False}
+
+    def syntax(self) -> str:
+        return ""
+
+    def short_desc(self) -> str:
+        return "Per-site health: articles, last run, newest article, failed pages"
+
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        archive = open_archive(self)
+        if archive is None:
+            return
+        try:
+            health = site_health(archive.engine)
+        finally:
+            archive.close()
+        if not health:
+            print("no site archived yet")
+            return
+        print(table([row(site) for site in health], COLUMNS))
+        print("times are Korea time (Asia/Seoul); failed: URLs every try of which failed")
+
+
+def row(site: SiteHealth) -> tuple[str, ...]:
+    return (
+        site.site,
+        str(site.articles),
+        site.last_run_status or "never",
+        seoul_time(site.last_run_started),
+        seoul_time(site.newest_published),
+        str(site.failed),
+        str(site.not_article),
+        str(site.list_failed),
+    )

@@ -1,0 +1,226 @@
+"""Korean full-text search: trigram matches inside words, one- and
+two-character queries as substrings, the index following re-extraction and
+edits, and days in Korea time; a PostgreSQL archive's SQLite snapshot."""
+
+from __future__ import annotations
+
+import zlib
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text, update
+
+from storage.archive import Archive, RunCounts
+from storage.database import open_database
+from storage.models import Article, Capture
+from storage.search import search, snapshot
+from storage.types import SEOUL
+from tests.conftest import scrapy
+
+STORIES = [
+    # site, published (Seoul), title, body
+    (
+        "gyeongil",
+        datetime(2024, 3, 1, 0, 30, tzinfo=SEOUL),
+        "경산시 4차산업혁명 포럼",
+        "경산시는 4차산업혁명은 지역의 기회라고 밝혔다.\n\n포럼은 이틀 열린다.",
+    ),
+    (
+        "gyeongil",
+        datetime(2024, 3, 2, 8, 0, tzinfo=SEOUL),
+        "청도군 복지포인트 지급",
+        "청도군은 복지포인트를 지급한다.\n\n軍 부대와 협약도 맺었다.",
+    ),
+    (
+        "daejeon",
+        datetime(2024, 3, 2, 23, 59, tzinfo=SEOUL),
+        "대전시 과학축제",
+        "대전시는 과학축제를 연다.\n\n경산 출신 연구자도 참여한다.",
+    ),
+]
+
+
+def build(url: str) -> Archive:
+    """An archive holding :data:`STORIES`, one run per site."""
+    archive = Archive.open(url)
+    for number, (site, published, title, body) in enumerate(STORIES):
+        site_id = archive.site_id(site, None, f"http://{site}.example/?page={{page}}")
+        run_id = archive.start_run(site_id, "daily", None, None)
+        page = f"http://{site}.example/{number}"
+        archive.save_page(
+            Capture(
+                site_id=site_id,
+                run_id=run_id,
+                url=page,
+                final_url=page,
+                status=200,
+                headers={"Content-Type": "text/html; charset=utf-8"},
+                body_zlib=zlib.compress(f"<h1>{title}</h1>".encode()),
+                fetched_at=published,
+                outcome="article",
+            ),
+            Article(
+                site_id=site_id,
+                url=page,
+                title=title,
+                author="주정비",
+                published=published,
+                body=body,
+                content_hash=f"{number:064d}",
+                extractor_version="1",
+            ),
+        )
+        archive.finish_run(run_id, "finished", RunCounts(pages=1, new=1))
+    return archive
+
+
+@pytest.fixture
+def archive(tmp_path: Path):
+    archive = build(f"sqlite:///{tmp_path / 'archive.db'}")
+    yield archive
+    archive.close()
+
+
+def titles(archive: Archive, query: str) -> list[str]:
+    return [str(row["title"]) for row in hits(archive, query)]
+
+
+def test_trigram_finds_a_word_inside_a_longer_one(archive: Archive) -> None:
+    assert titles(archive, "산업혁명") == ["경산시 4차산업혁명 포럼"]
+    assert titles(archive, "복지포인트") == ["청도군 복지포인트 지급"]
+    (hit,) = hits(archive, "지역의 기회")
+    assert hit["snippet"] and "<mark>지역의 기회</mark>" in hit["snippet"]
+    assert hit["site"] == "gyeongil" and hit["published"] == "2024-03-01T00:30:00+09:00"
+
+
+def test_short_queries_are_substring_matches(archive: Archive) -> None:
+    # 경산 is in a title and in another site's body; 軍 is one character
+    assert titles(archive, "경산") == ["대전시 과학축제", "경산시 4차산업혁명 포럼"]
+    assert titles(archive, "軍") == ["청도군 복지포인트 지급"]
+    assert titles(archive, "없음") == []
+    assert titles(archive, "") == []
+
+
+def test_queries_are_text_not_fts_syntax(archive: Archive) -> None:
+    assert titles(archive, '"청도군" OR') == []
+    assert titles(archive, "청도군 복지") == ["청도군 복지포인트 지급"]
+
+
+def test_the_index_follows_edits_and_reextraction(archive: Archive) -> None:
+    with archive.engine.begin() as connection:
+        connection.execute(
+            update(Article).where(Article.title == "대전시 과학축제").values(body="유성구 빵축제")
+        )
+    assert titles(archive, "과학축제를") == []
+    assert titles(archive, "빵축제") == ["대전시 과학축제"]
+
+
+def test_days_are_korea_days(archive: Archive) -> None:
+    with archive.engine.connect() as connection:
+        days = dict(connection.execute(text("SELECT title, day FROM article_index")).all())
+    # 00:30 and 23:59 in Seoul are the previous and the same UTC day
+    assert days["경산시 4차산업혁명 포럼"] == "2024-03-01"
+    assert days["대전시 과학축제"] == "2024-03-02"
+
+
+@pytest.mark.postgresql
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_a_postgresql_archive_is_searched_through_a_snapshot(
+    database_url: str, tmp_path: Path
+) -> None:
+    build(database_url).close()
+    engine = open_database(database_url)
+    try:
+        path = tmp_path / "snapshot.db"
+        assert snapshot(engine, path) == 3
+        assert snapshot(engine, path) == 3  # built again over the last one
+    finally:
+        engine.dispose()
+    copy = Archive.open(f"sqlite:///{path}")
+    try:
+        assert titles(copy, "산업혁명") == ["경산시 4차산업혁명 포럼"]
+        assert titles(copy, "경산") == ["대전시 과학축제", "경산시 4차산업혁명 포럼"]
+    finally:
+        copy.close()
+
+
+@pytest.fixture(scope="module")
+def sample_archive(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The sample portal's articles, archived by ``scrapy demo``."""
+    folder = tmp_path_factory.mktemp("sample")
+    url = f"sqlite:///{folder / 'archive.db'}"
+    done = scrapy(
+        "demo",
+        "--articles",
+        "12",
+        "-o",
+        str(folder / "demo.jsonl"),
+        database_url=url,
+        sites_file=folder / "sites.yaml",
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return url
+
+
+def substring_truth(archive: Archive, query: str) -> set[int]:
+    """The ids of the articles whose title or body holds ``query``, by Python."""
+    with archive.engine.connect() as connection:
+        rows = connection.execute(text("SELECT id, title, body FROM articles"))
+        return {row.id for row in rows if query in row.title or query in row.body}
+
+
+def test_the_sample_archive_is_searched_like_a_substring(sample_archive: str) -> None:
+    archive = Archive.open(sample_archive)
+    try:
+        with archive.engine.connect() as connection:
+            titles = list(connection.execute(text("SELECT title FROM articles")).scalars())
+        # pieces of titles, three characters and more (trigram) and two and one (substring)
+        pieces = {title.split()[0][:size] for title in titles[:6] for size in (1, 2, 3, 4)}
+        pieces |= {title.split()[-1][-3:] for title in titles[:6]}
+        for piece in sorted(pieces):
+            found = {row["id"] for row in hits(archive, piece)}
+            assert found == substring_truth(archive, piece) and found, piece
+    finally:
+        archive.close()
+
+
+def test_reextract_brings_the_index_along(sample_archive: str, tmp_path: Path) -> None:
+    archive = Archive.open(sample_archive)
+    try:
+        with archive.engine.begin() as connection:
+            article_id, body = connection.execute(
+                text(
+                    "SELECT articles.id, body FROM articles JOIN sites ON sites.id = site_id"
+                    " WHERE sites.name = 'gnuboard' ORDER BY articles.id LIMIT 1"
+                )
+            ).one()
+            # as an older extractor left it: another body, an older version
+            connection.execute(
+                update(Article)
+                .where(Article.id == article_id)
+                .values(body="구버전 추출기의 본문", extractor_version="0")
+            )
+        assert [row["id"] for row in hits(archive, "구버전 추출기")] == [article_id]
+        lead = body.split("\n\n")[0][:12]
+        assert article_id not in {row["id"] for row in hits(archive, lead)}
+        done = scrapy(
+            "reextract",
+            "--site",
+            "gnuboard",
+            "--workers",
+            "0",
+            database_url=sample_archive,
+            sites_file=tmp_path / "sites.yaml",
+        )
+        assert done.returncode == 0, done.stderr[-2000:]
+        assert hits(archive, "구버전 추출기") == []
+        assert article_id in {row["id"] for row in hits(archive, lead)}
+    finally:
+        archive.close()
+
+
+def hits(archive: Archive, query: str) -> list[dict[str, str | int | None]]:
+    with archive.engine.connect() as connection:
+        return search(connection, query)
