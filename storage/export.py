@@ -43,10 +43,7 @@ def format_of(path: Path) -> str:
     suffix = path.suffix.lower().lstrip(".")
     fmt = {"jsonl": "jsonl", "ndjson": "jsonl", "csv": "csv"}.get(suffix)
     if fmt is None:
-        raise ValueError(
-            f"cannot export to {path.name!r}: use a .jsonl or .csv file name "
-            "(.warc.gz, .warc or .wacz for the captures)"
-        )
+        raise ValueError(f"cannot export to {path.name!r}: use a .jsonl or .csv file name")
     return fmt
 
 

@@ -64,9 +64,8 @@ class Command(ScrapyCrawl):
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
         super().process_options(args, opts)
         assert self.settings is not None
-        spiders = get_spider_loader(self.settings).list()
-        if args and args[0] not in spiders:
-            raise SystemExit(fail(f"no spider {args[0]!r}: use {' or '.join(sorted(spiders))}"))
+        if args and args[0] not in get_spider_loader(self.settings).list():
+            raise SystemExit(fail(f"no spider {args[0]!r}: use {PortalSpider.name}"))
         if args[:1] != [PortalSpider.name]:
             return
         unknown = sorted(set(opts.spargs) - set(SPIDER_ARGUMENTS))

@@ -56,7 +56,10 @@ class Command(ScrapyCommand):
             if not archival:
                 format_of(path)
             engine = open_database(self.settings.get("DATABASE_URL"))
-        except (ValueError, ArchiveUnavailable) as exc:
+        except ValueError as exc:
+            self.exitcode = fail(f"{exc} (.warc.gz, .warc or .wacz for the captures)")
+            return
+        except ArchiveUnavailable as exc:
             self.exitcode = fail(str(exc))
             return
         wanted = ExportFilter(opts.site, opts.since, opts.until)
