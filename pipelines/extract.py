@@ -38,19 +38,21 @@ logger = logging.getLogger(__name__)
 LinesOf = Callable[[str], frozenset[str]]
 
 
-def extract_or_reason(
+def extract_and_fingerprint(
     body: bytes,
     content_type: str | None,
     url: str,
     family: str | None,
     site_boilerplate: frozenset[str] = frozenset(),
     site_layout: ArticleLayout | None = None,
-) -> ExtractedArticle | PageError:
+) -> tuple[ExtractedArticle, Fingerprint] | PageError:
     """Run in a worker: the article (read with the site's own selectors where
-    given, without the site's boilerplate lines), or why the page is not one or
-    cannot be read."""
+    given, without the site's boilerplate lines) and its fingerprint (the
+    normalized-body hash and MinHash the archive deduplicates by), or why the
+    page is not one or cannot be read. Fingerprinting is CPU work too: here it
+    runs beside extraction, in the workers, not in the crawl's own process."""
     try:
-        return extract_article(
+        article = extract_article(
             body,
             content_type,
             url,
@@ -62,24 +64,7 @@ def extract_or_reason(
         return PageError(PageProblem.NOT_ARTICLE, str(exc))
     except Undecodable as exc:
         return PageError(PageProblem.UNDECODABLE, str(exc))
-
-
-def extract_and_fingerprint(
-    body: bytes,
-    content_type: str | None,
-    url: str,
-    family: str | None,
-    site_boilerplate: frozenset[str] = frozenset(),
-    site_layout: ArticleLayout | None = None,
-) -> tuple[ExtractedArticle, Fingerprint] | PageError:
-    """Run in a worker: the article and its fingerprint (the normalized-body
-    hash and MinHash the archive deduplicates by), or why there is none.
-    Fingerprinting is CPU work too: here it runs beside extraction, in the
-    workers, not in the crawl's own process."""
-    result = extract_or_reason(body, content_type, url, family, site_boilerplate, site_layout)
-    if isinstance(result, PageError):
-        return result
-    return result, fingerprint(result.title, result.body)
+    return article, fingerprint(article.title, article.body)
 
 
 def default_workers() -> int:

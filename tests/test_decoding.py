@@ -7,7 +7,7 @@ import pytest
 
 from crawler.items import PageError, PageProblem
 from pipelines.decoding import Undecodable, decode_html, looks_like_mojibake
-from pipelines.extract import extract_or_reason
+from pipelines.extract import extract_and_fingerprint
 from pipelines.extraction import extract_article
 from storage.models import Outcome
 
@@ -109,6 +109,8 @@ def test_an_article_whose_own_text_is_damaged_is_not_archived() -> None:
 
 def test_the_crawl_records_an_undecodable_page_as_failed() -> None:
     garbled = page().encode("utf-8").decode("latin-1").encode("utf-8")
-    reason = extract_or_reason(garbled, "text/html; charset=utf-8", "http://x.example/1", None)
+    reason = extract_and_fingerprint(
+        garbled, "text/html; charset=utf-8", "http://x.example/1", None
+    )
     assert isinstance(reason, PageError) and reason.problem is PageProblem.UNDECODABLE
     assert reason.outcome is Outcome.FAILED  # tried again, not taken for no article
