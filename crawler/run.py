@@ -275,9 +275,9 @@ class RunKeeper:
         Scrapy's reason and exits 1. One that finished is ``unreachable`` when
         no list page could be read and no request got any answer,
         ``list_unreadable`` when no list page could be read though the site
-        answered, ``no_articles`` when its list pages linked to no article
-        (naming the site's last good run, whose layout may since have
-        changed), else ``finished`` (exit 1 if the spider met an error).
+        answered, ``no_articles`` when its list pages' main lists linked to no
+        article and it captured no page (naming the site's last good run,
+        whose layout may since have changed), else ``finished`` (exit 1 if the spider met an error).
         """
         if self.write_failed is not None:
             said = f"{self.write_failed}: the crawl stopped; run it again when fixed"
@@ -294,7 +294,7 @@ class RunKeeper:
             else:
                 status, said = RunStatus.LIST_UNREADABLE, "no list page could be read"
             return self._unhealthy(status, f"site {site}: {said} ({failed})")
-        if pages.read and not pages.links:
+        if pages.read and not pages.links and not self.counts.pages:
             return self._unhealthy(RunStatus.NO_ARTICLES, self._no_articles())
         errors = stats.get_value("spider_exceptions/count", 0)
         return RunEnd(RunStatus.FINISHED, EXIT_FAILED if errors else 0)

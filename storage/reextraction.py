@@ -32,7 +32,6 @@ class StoredPage:
     published: datetime | None
     text: str  # the stored body
     extractor_version: str
-    site: str
 
 
 @dataclass(frozen=True)
@@ -93,7 +92,6 @@ def _page(article: Article, site: str, cms: str | None, capture: Capture) -> Sto
         article.published,
         article.body,
         article.extractor_version,
-        site,
     )
 
 

@@ -211,7 +211,7 @@ class PortalSpider(scrapy.Spider):
             portal_signals.list_page_links,
             number=number,
             url=response.url,
-            links=len(links) + len(sidebar),
+            links=len(links),
         )
         extra = [url for url in sidebar if url not in self._seen and url not in self._followed]
         if number == 1 and not links and not extra:
