@@ -1,17 +1,14 @@
-"""The archive writer: the one process of a crawl that writes to the archive.
+"""The archive writer: the one thread of a crawl that writes to the archive.
 
-The run keeper (``crawler.run``) starts it (a one-process pool whose
+The run keeper (``crawler.run``) starts it (a one-thread pool whose
 initializer is :func:`start_writer`); the ArchivePipeline and the keeper send
 it every write of the crawl, pages and run records alike. They are stored
 one after another, in the order they were sent; each page is one
-transaction (capture and article together, ``Archive.save_page``). In a
-process of its own the writer never competes with Scrapy's reactor for the
-GIL, which a writer thread did after every database call, and SQLite sees a
-single writer.
+transaction (capture and article together, ``Archive.save_page``), and
+SQLite sees a single writer.
 
 A write the database refuses raises :class:`WriteFailed`, whose message is
-the database's reason on one line, so that it reaches the crawl's process
-intact.
+the database's reason on one line.
 """
 
 from __future__ import annotations
@@ -116,7 +113,7 @@ _writer: PageWriter | None = None
 
 
 def start_writer(target: RunTarget) -> None:
-    """In the writer process, once: remember what to write for. The archive is
+    """In the writer thread, once: remember what to write for. The archive is
     opened at the first write (the crawl has migrated it), so that a failure
     to open it is a :class:`WriteFailed` like any other."""
     global _target
@@ -135,6 +132,14 @@ def _writing() -> Iterator[PageWriter]:
         yield _writer
     except (SQLAlchemyError, ArchiveUnavailable) as exc:
         raise WriteFailed(one_line(exc)) from exc
+
+
+def stop_writer() -> None:
+    """The crawl's last write: close the writer's connections to the archive."""
+    global _writer
+    if _writer is not None:
+        _writer.archive.engine.dispose()
+        _writer = None
 
 
 def save_page(item: CaptureItem) -> Outcome:
