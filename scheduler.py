@@ -7,9 +7,17 @@ running after ``--stop-timeout`` seconds) and exits. SIGHUP re-reads
 
     python scheduler.py                 run the schedules
     python scheduler.py --list          each site's schedule, next run and last run
-    python scheduler.py --run-now SITE  crawl one site now, in the foreground
+    python scheduler.py --run-now SITE [--since D [--until D]]
+                                        crawl one site now (a backfill window), in the foreground
 
 Jobs live in the archive database (``DATABASE_URL``), see ``crawler.scheduling``.
+
+With ``NEWSARCHIVE_BROKER`` set (``amqp://USER:PASSWORD@HOST:5672//``), runs
+are spread over machines (``crawler.distributed``, ``crawler.tasks``): the
+scheduler and ``--run-now`` enqueue each site run as a task, and
+
+    python scheduler.py --worker [--concurrency N]   runs the tasks, on any machine
+                                                     reaching the broker and the archive
 """
 
 from __future__ import annotations
@@ -20,6 +28,7 @@ import os
 import signal
 import sys
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 from apscheduler.job import Job
@@ -27,9 +36,12 @@ from apscheduler.schedulers.base import BaseScheduler
 
 from crawler.commands import fail
 from crawler.commands.runs import seoul_time
+from crawler.distributed import EnqueueExecutor, RunRequest, broker_url, celery_app, enqueue
+from crawler.job import CrawlArgumentError, Window, crawl_job
 from crawler.launcher import CrawlLauncher
 from crawler.scheduling import build_scheduler, next_runs, read_jobs, sync_jobs
 from crawler.sites import SiteProfile, SitesConfigError, load_sites
+from crawler.tasks import SLICE_SECONDS, Worker, run_worker
 from storage.archive import Archive
 from storage.database import ArchiveUnavailable, database_url, project_root
 
@@ -49,16 +61,32 @@ def main(argv: list[str] | None = None) -> int:
     except (SitesConfigError, ArchiveUnavailable) as exc:
         return fail(str(exc))
     logs = Path(options.logs) if options.logs else project_root() / "logs"
-    launcher = CrawlLauncher(archive, url, logs.resolve(), options.set)
+    broker = broker_url()
+    launcher = CrawlLauncher(
+        archive, url, logs.resolve(), options.set, die_with_parent=bool(broker)
+    )
     try:
+        if options.worker:
+            if broker is None:
+                return fail("--worker needs the broker's URL in NEWSARCHIVE_BROKER")
+            return run_worker(broker, Worker(launcher, options.slice), options.concurrency)
         if options.run_now:
             if options.run_now not in profiles:
                 return fail(f"no site named {options.run_now!r} (sites: {', '.join(profiles)})")
-            return _run_now(launcher, options.run_now, options.stop_timeout)
+            try:
+                window = crawl_job(options.run_now, options.since, options.until).window
+            except CrawlArgumentError as exc:
+                return fail(str(exc))
+            if broker is not None:
+                request = RunRequest(options.run_now, *_dates(window))
+                enqueue(celery_app(broker), request)
+                return 0
+            return _run_now(launcher, options.run_now, window, options.stop_timeout)
         if options.list:
             print_plan(read_jobs(url), profiles, archive)
             return 0
-        scheduler = build_scheduler(url, launcher, options.max_crawls)
+        executor = EnqueueExecutor(celery_app(broker)) if broker else None
+        scheduler = build_scheduler(url, launcher, options.max_crawls, executor)
         scheduler.start(paused=True)
         _apply(scheduler, profiles)
         scheduler.resume()
@@ -78,11 +106,17 @@ def main(argv: list[str] | None = None) -> int:
         archive.close()
 
 
-def _run_now(launcher: CrawlLauncher, site: str, stop_timeout: float) -> int:
+def _dates(window: Window | None) -> tuple[date | None, date | None]:
+    return (window.since, window.until) if window else (None, None)
+
+
+def _run_now(launcher: CrawlLauncher, site: str, window: Window | None, stop_timeout: float) -> int:
     """Crawl ``site`` in the foreground; SIGINT/SIGTERM stop the crawl cleanly."""
     signal.signal(signal.SIGTERM, signal.default_int_handler)
+    since, until = _dates(window)
+    spider_args = [f"since={since}", f"until={until}"] if window else []
     try:
-        code = launcher.run(site)
+        code = launcher.run(site, spider_args)
     except KeyboardInterrupt:
         logger.info("stopping the crawl of %s", site)
         launcher.stop_all(stop_timeout)
@@ -99,6 +133,21 @@ def _arguments() -> argparse.ArgumentParser:
     action = parser.add_mutually_exclusive_group()
     action.add_argument("--list", action="store_true", help="print each site's next run and exit")
     action.add_argument("--run-now", metavar="SITE", help="crawl SITE now and exit")
+    action.add_argument(
+        "--worker", action="store_true", help="run the broker's crawl tasks (NEWSARCHIVE_BROKER)"
+    )
+    parser.add_argument("--since", metavar="YYYY-MM-DD", help="with --run-now: a backfill from")
+    parser.add_argument("--until", metavar="YYYY-MM-DD", help="with --run-now: a backfill to")
+    parser.add_argument(
+        "--concurrency", type=int, default=2, help="with --worker: crawls at once (2)"
+    )
+    parser.add_argument(
+        "--slice",
+        type=float,
+        default=SLICE_SECONDS,
+        help="with --worker: seconds a task crawls before its run goes on in a new task, "
+        f"under the broker's acknowledgement timeout ({SLICE_SECONDS:.0f})",
+    )
     parser.add_argument("--logs", metavar="DIR", help="folder for crawl logs (logs/)")
     parser.add_argument(
         "--max-crawls", type=int, default=2, help="crawls running at once, of different sites (2)"

@@ -1,12 +1,17 @@
 """Crawl throughput: newsarchive's full pipeline against a plain spider.
 
-Serves N sample articles on 127.0.0.1 (delays off), crawls them into a fresh
-archive with ``scrapy crawl portal`` (raw captures kept, extraction in worker
-processes, one transaction per page in the archive writer process), then with ``plain_spider.py``
-(``trafilatura.extract`` in the callback, a row inserted per article), and
-prints articles/s, CPU ms per article and peak memory of each side by side.
+Serves ``--sites`` sample sites of ``--articles`` articles each on 127.0.0.1
+(delays off; Gnuboard and news-CMS sites in turn, each its own seed), crawls
+them one after another as the scheduler does, start-ups included, into one
+fresh archive with ``scrapy crawl portal`` (raw captures kept, extraction,
+the archive writer; ``-s NAME=VALUE`` tries other settings), then with
+``plain_spider.py`` (``trafilatura.extract`` in the callback, a row inserted
+per article), and prints articles/s, CPU ms per article and the peak memory
+of one crawl of each side by side; then the CPU of a daily run of the first
+site that finds nothing new.
 
     python benchmarks/throughput.py --articles 2000
+    python benchmarks/throughput.py --sites 6 --articles 500
 """
 
 from __future__ import annotations
@@ -47,6 +52,16 @@ class Measure:
     seconds: float
     cpu_seconds: float
     peak_rss_mb: float
+
+    def __add__(self, other: Measure) -> Measure:
+        """Two crawls one after the other: summed, the higher peak."""
+        return Measure(
+            self.name,
+            self.articles + other.articles,
+            self.seconds + other.seconds,
+            self.cpu_seconds + other.cpu_seconds,
+            max(self.peak_rss_mb, other.peak_rss_mb),
+        )
 
     def row(self) -> str:
         rate = self.articles / self.seconds
@@ -108,7 +123,7 @@ def run_measured(
     return Measure(name, count(), seconds, usage.ru_utime + usage.ru_stime, peak)
 
 
-def serve_portal(articles: int, site: str) -> tuple[subprocess.Popen[str], str]:
+def serve_portal(articles: int, site: str, seed: int) -> tuple[subprocess.Popen[str], str]:
     portal = subprocess.Popen(
         [
             sys.executable,
@@ -122,6 +137,8 @@ def serve_portal(articles: int, site: str) -> tuple[subprocess.Popen[str], str]:
             "0",
             "--sites",
             site,
+            "--seed",
+            str(seed),
         ],
         cwd=ROOT,
         stdout=subprocess.PIPE,
@@ -134,11 +151,16 @@ def serve_portal(articles: int, site: str) -> tuple[subprocess.Popen[str], str]:
     return portal, line.split()[1]
 
 
-def write_sites(folder: Path, site: str, base_url: str) -> Path:
-    """A sites.yaml in ``folder`` naming the served ``site``; its path."""
+def write_sites(folder: Path, served: dict[str, tuple[str, str]]) -> Path:
+    """A sites.yaml in ``folder`` naming each served site (name: family, base URL)."""
     sites = folder / "sites.yaml"
-    list_path, _ = LIST_PATHS[site]
-    sites.write_text(f"- name: {site}\n  list_url: '{base_url}{list_path}'\n", encoding="utf-8")
+    sites.write_text(
+        "".join(
+            f"- name: {name}\n  list_url: '{base_url}{LIST_PATHS[family][0]}'\n"
+            for name, (family, base_url) in served.items()
+        ),
+        encoding="utf-8",
+    )
     return sites
 
 
@@ -152,63 +174,91 @@ def count_rows(url: str, query: str) -> int:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--articles", type=int, default=2000)
+    parser.add_argument("--articles", type=int, default=2000, help="articles per site")
+    parser.add_argument("--sites", type=int, default=1, help="sites crawled one after another")
     parser.add_argument("--site", choices=sorted(LIST_PATHS), default="gnuboard")
     parser.add_argument("--workers", type=int, default=None, help="EXTRACT_WORKERS")
+    parser.add_argument(
+        "-s", "--set", action="append", default=[], metavar="NAME=VALUE",
+        help="a Scrapy setting for newsarchive's crawls (repeatable)",
+    )  # fmt: skip
     options = parser.parse_args()
 
-    portal, base_url = serve_portal(options.articles, options.site)
-    list_path, article_css = LIST_PATHS[options.site]
+    families = [options.site] + [f for f in sorted(LIST_PATHS) if f != options.site]
+    portals: list[subprocess.Popen[str]] = []
+    served: dict[str, tuple[str, str]] = {}
     try:
+        for number in range(options.sites):
+            family = families[number % len(families)]
+            portal, base_url = serve_portal(options.articles, family, number + 1)
+            portals.append(portal)
+            served[f"{family}-{number + 1}"] = (family, base_url)
         with tempfile.TemporaryDirectory() as tmp:
-            sites = write_sites(Path(tmp), options.site, base_url)
+            sites = write_sites(Path(tmp), served)
             ours_db = f"sqlite:///{tmp}/archive.db"
             settings = dict(FAST)
             if options.workers is not None:
                 settings["EXTRACT_WORKERS"] = str(options.workers)
             env = {**os.environ, "DATABASE_URL": ours_db, "NEWSARCHIVE_SITES": str(sites)}
             flags = [arg for key, value in settings.items() for arg in ("-s", f"{key}={value}")]
-            ours = run_measured(
-                "newsarchive (full)",
-                [
-                    sys.executable,
-                    "-m",
-                    "scrapy",
-                    "crawl",
-                    "portal",
-                    "-a",
-                    f"site={options.site}",
-                    *flags,
-                ],
-                env,
-                lambda: count_rows(ours_db, "SELECT count(*) FROM articles"),
-            )
-            plain_db = f"{tmp}/plain.db"
-            plain = run_measured(
-                "plain trafilatura",
-                [
-                    sys.executable,
-                    "-m",
-                    "scrapy",
-                    "runspider",
-                    "benchmarks/plain_spider.py",
-                    "-a",
-                    f"list_url={base_url}{list_path}",
-                    "-a",
-                    f"db={plain_db}",
-                    "-a",
-                    f"article_css={article_css}",
-                    *flags,
-                ],
-                env,
-                lambda: count_rows(f"sqlite:///{plain_db}", PLAIN_DISTINCT),
-            )
-    finally:
-        portal.terminate()
-        portal.wait()
 
+            archived = [0]  # articles in the archive so far
+
+            def new_articles() -> int:
+                total = count_rows(ours_db, "SELECT count(*) FROM articles")
+                new, archived[0] = total - archived[0], total
+                return new
+
+            def ours_crawl(name: str) -> Measure:
+                command = [sys.executable, "-m", "scrapy", "crawl", "portal", "-a", f"site={name}"]
+                ours_flags = [*flags, *(arg for value in options.set for arg in ("-s", value))]
+                return run_measured(
+                    "newsarchive (full)", [*command, *ours_flags], env, new_articles
+                )
+
+            def plain_crawl(name: str) -> Measure:
+                family, base_url = served[name]
+                list_path, article_css = LIST_PATHS[family]
+                plain_db = f"{tmp}/plain-{name}.db"
+                return run_measured(
+                    "plain trafilatura",
+                    [
+                        sys.executable,
+                        "-m",
+                        "scrapy",
+                        "runspider",
+                        "benchmarks/plain_spider.py",
+                        "-a",
+                        f"list_url={base_url}{list_path}",
+                        "-a",
+                        f"db={plain_db}",
+                        "-a",
+                        f"article_css={article_css}",
+                        *flags,
+                    ],
+                    env,
+                    lambda: count_rows(f"sqlite:///{plain_db}", PLAIN_DISTINCT),
+                )
+
+            ours: Measure | None = None
+            for name in served:
+                crawl = ours_crawl(name)
+                ours = crawl if ours is None else ours + crawl
+            plain: Measure | None = None
+            for name in served:
+                crawl = plain_crawl(name)
+                plain = crawl if plain is None else plain + crawl
+            idle = ours_crawl(next(iter(served)))
+    finally:
+        for portal in portals:
+            portal.terminate()
+            portal.wait()
+    assert ours is not None and plain is not None
+
+    kinds = ", ".join(sorted({family for family, _ in served.values()}))
     print(
-        f"{options.articles} sample articles ({options.site}) on {base_url}, {os.cpu_count()} cores"
+        f"{options.sites} sites ({kinds}) of {options.articles} sample articles, crawled one "
+        f"after another, start-ups included; {os.cpu_count()} cores"
     )
     print(
         f"{'crawler':<22} {'articles':>8} {'seconds':>8} {'articles/s':>11} "
@@ -218,6 +268,10 @@ def main() -> None:
     print(plain.row())
     speedup = (ours.articles / ours.seconds) / (plain.articles / plain.seconds)
     print(f"speed-up (articles/s): {speedup:.2f}x")
+    print(
+        f"no-op daily run ({idle.articles} new): {idle.cpu_seconds:.2f} s CPU, "
+        f"{idle.seconds:.2f} s, peak RSS {idle.peak_rss_mb:.0f} MB"
+    )
 
 
 if __name__ == "__main__":

@@ -4,10 +4,14 @@ a log file of its own, and keeps the log file and the exit code with the run
 the child opened (logging how the run ended, with its one-line reason when
 it was not healthy). It can stop every crawl it started: SIGTERM first (Scrapy
 closes the run cleanly), SIGKILL for those still running after a grace time.
+A distributed worker's launcher (``die_with_parent``) has its crawls killed
+when the worker dies, so a redelivered run never meets its orphan, and may
+stop a crawl cleanly after a time limit (a slice of a long backfill).
 """
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import os
 import signal
@@ -34,8 +38,10 @@ class CrawlLauncher:
         database_url: str,
         logs: Path,
         settings: Sequence[str] = (),
+        die_with_parent: bool = False,
     ) -> None:
         self.archive = archive
+        self.die_with_parent = die_with_parent
         self.database_url = database_url
         self.logs = logs
         self.settings = list(settings)  # NAME=VALUE Scrapy settings for every crawl
@@ -43,9 +49,10 @@ class CrawlLauncher:
         self._lock = threading.Lock()
         self._stopping = False
 
-    def command(self, site: str, log_file: Path) -> list[str]:
-        """The child's command line."""
+    def command(self, site: str, log_file: Path, spider_args: Sequence[str] = ()) -> list[str]:
+        """The child's command line (``spider_args``: more ``NAME=VALUE`` spider arguments)."""
         extra = [arg for setting in self.settings for arg in ("-s", setting)]
+        extra += [arg for value in spider_args for arg in ("-a", value)]
         return [
             sys.executable,
             "-m",
@@ -59,9 +66,12 @@ class CrawlLauncher:
             *extra,
         ]
 
-    def run(self, site: str) -> int | None:
+    def run(
+        self, site: str, spider_args: Sequence[str] = (), stop_after: float | None = None
+    ) -> int | None:
         """Crawl ``site`` in a child process and wait for it; its exit code
-        (negative: the signal that ended it), or None when stopping."""
+        (negative: the signal that ended it), or None when stopping. After
+        ``stop_after`` seconds the crawl is asked to stop (SIGTERM), as on shutdown."""
         started = now_seoul()
         log_file = self.logs / site / f"{started:%Y-%m-%dT%H%M%S}.log"
         log_file.parent.mkdir(parents=True, exist_ok=True)
@@ -71,17 +81,23 @@ class CrawlLauncher:
                 return None
             with log_file.open("ab") as output:
                 child = subprocess.Popen(
-                    self.command(site, log_file),
+                    self.command(site, log_file, spider_args),
                     cwd=project_root(),
                     env={**os.environ, "DATABASE_URL": self.database_url},
                     stdin=subprocess.DEVNULL,
                     stdout=output,
                     stderr=subprocess.STDOUT,
                     start_new_session=True,  # a Ctrl-C meant for us is not sent to it too
+                    preexec_fn=_kill_me_with_parent if self.die_with_parent else None,
                 )
             self._children[child.pid] = child
         logger.info("crawl of %s started: pid %d, log %s", site, child.pid, log_file)
-        code = child.wait()
+        try:
+            code = child.wait(stop_after)
+        except subprocess.TimeoutExpired:
+            logger.info("asking the crawl of %s to stop after %.0f s", site, stop_after)
+            child.send_signal(signal.SIGTERM)
+            code = child.wait()
         with self._lock:
             del self._children[child.pid]
         self._record(site, child.pid, started, code, log_file)
@@ -124,3 +140,8 @@ class CrawlLauncher:
                     "the crawl in pid %d did not stop in %.0f s: killing it", child.pid, grace
                 )
                 child.send_signal(signal.SIGKILL)
+
+
+def _kill_me_with_parent() -> None:
+    """In the child before it runs: Linux kills it when the thread that started it ends."""
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG

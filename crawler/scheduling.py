@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from apscheduler.executors.base import BaseExecutor
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.job import Job
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
@@ -56,13 +57,19 @@ def scheduled_crawl(site: str) -> None:
     _launcher.run(site)
 
 
-def build_scheduler(database_url: str, launcher: CrawlLauncher, max_crawls: int) -> SiteScheduler:
-    """A scheduler on the archive database's job store whose jobs run on ``launcher``."""
+def build_scheduler(
+    database_url: str,
+    launcher: CrawlLauncher,
+    max_crawls: int,
+    executor: BaseExecutor | None = None,
+) -> SiteScheduler:
+    """A scheduler on the archive database's job store whose jobs run on ``launcher``
+    (or, given an ``executor``, are handed to it: see ``crawler.distributed``)."""
     global _launcher
     _launcher = launcher
     return SiteScheduler(
         jobstores={"default": job_store(database_url)},
-        executors={"default": ThreadPoolExecutor(max_crawls)},
+        executors={"default": executor or ThreadPoolExecutor(max_crawls)},
         job_defaults={
             "coalesce": True,
             "max_instances": 1,

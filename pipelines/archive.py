@@ -11,8 +11,6 @@ dropping pages silently.
 
 from __future__ import annotations
 
-from concurrent.futures.process import BrokenProcessPool
-
 from scrapy.crawler import Crawler
 
 from crawler.items import CaptureItem, SeenLinks
@@ -34,7 +32,7 @@ class ArchivePipeline:
                 await self.run.call(writer.record_sightings, item.links, item.seen_at)
                 return item
             item.outcome = await self.run.call(writer.save_page, item)
-        except (writer.WriteFailed, BrokenProcessPool) as exc:
+        except writer.WriteFailed as exc:
             self.run.stop(f"cannot write to the archive: {write_failure(exc)}")
             raise
         self.run.count(item.outcome)

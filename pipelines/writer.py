@@ -1,22 +1,20 @@
-"""The archive writer: the one process of a crawl that writes to the archive.
+"""The archive writer: the one thread of a crawl that writes to the archive.
 
-The run keeper (``crawler.run``) starts it (a one-process pool whose
+The run keeper (``crawler.run``) starts it (a one-thread pool whose
 initializer is :func:`start_writer`); the ArchivePipeline and the keeper send
 it every write of the crawl, pages and run records alike. They are stored
 one after another, in the order they were sent; each page is one
-transaction (capture and article together, ``Archive.save_page``). In a
-process of its own the writer never competes with Scrapy's reactor for the
-GIL, which a writer thread did after every database call, and SQLite sees a
-single writer.
+transaction (capture and article together, ``Archive.save_page``), and
+SQLite sees a single writer.
 
 A write the database refuses raises :class:`WriteFailed`, whose message is
-the database's reason on one line, so that it reaches the crawl's process
-intact.
+the database's reason on one line.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -111,30 +109,44 @@ class PageWriter:
         return self.archive.save_page(capture, row, fingerprint, item.places)
 
 
-_target: RunTarget | None = None
-_writer: PageWriter | None = None
+class _ThreadWriter(threading.local):
+    """What one writer thread writes for, and its writer once opened: each
+    crawl of a process (``scrapy demo`` runs several) has a thread of its own."""
+
+    target: RunTarget | None = None
+    writer: PageWriter | None = None
+
+
+_this_thread = _ThreadWriter()
 
 
 def start_writer(target: RunTarget) -> None:
-    """In the writer process, once: remember what to write for. The archive is
+    """In the writer thread, once: remember what to write for. The archive is
     opened at the first write (the crawl has migrated it), so that a failure
     to open it is a :class:`WriteFailed` like any other."""
-    global _target
-    _target = target
+    _this_thread.target = target
 
 
 @contextmanager
 def _writing() -> Iterator[PageWriter]:
-    """The process's writer; a database error becomes :class:`WriteFailed`."""
-    global _writer
+    """This thread's writer; a database error becomes :class:`WriteFailed`."""
     try:
-        if _writer is None:
-            if _target is None:
+        if _this_thread.writer is None:
+            target = _this_thread.target
+            if target is None:
                 raise WriteFailed("the archive writer was not started")
-            _writer = PageWriter(Archive(create_archive_engine(_target.database_url)), _target)
-        yield _writer
+            archive = Archive(create_archive_engine(target.database_url))
+            _this_thread.writer = PageWriter(archive, target)
+        yield _this_thread.writer
     except (SQLAlchemyError, ArchiveUnavailable) as exc:
         raise WriteFailed(one_line(exc)) from exc
+
+
+def stop_writer() -> None:
+    """The crawl's last write: close the writer's connections to the archive."""
+    if _this_thread.writer is not None:
+        _this_thread.writer.archive.engine.dispose()
+        _this_thread.writer = None
 
 
 def save_page(item: CaptureItem) -> Outcome:

@@ -144,6 +144,7 @@ class RunSummary:
     exit_code: int | None
     log_file: str | None
     reason: str | None  # why it ended unhealthy, on one line
+    host: str | None = None  # the machine that ran it
 
     @property
     def healthy(self) -> bool:
@@ -391,6 +392,7 @@ class Runs:
                 exit_code=run.exit_code,
                 log_file=run.log_file,
                 reason=run.reason,
+                host=run.host,
             )
             for run, name in rows
         ]

@@ -155,45 +155,6 @@ def test_ctrl_c_stops_the_crawl_and_its_workers(portal: Portal, database_url: st
     complete_run(portal, database_url)
 
 
-def test_a_dead_archive_writer_stops_the_crawl_with_one_clear_line(
-    portal: Portal, tmp_path: Path
-) -> None:
-    """The writer process is killed (out of memory, say): the crawl stops with
-    exit code 1 and says why; the pages written are whole; the next run
-    completes the archive."""
-    database = tmp_path / "archive.db"
-    database_url = f"sqlite:///{database}"
-    Archive.open(database_url).close()
-    process = start(portal, database_url, *SLOW)
-    wait_for_captures(database_url, 5, process)
-    os.kill(archive_writer(process.pid, database), signal.SIGKILL)
-    _, stderr = process.communicate(timeout=120)
-    assert process.returncode == 1, stderr[-3000:]
-    last = stderr.strip().splitlines()[-1]
-    assert last == (
-        "newsarchive: error: cannot write to the archive: the archive writer process died: "
-        "the crawl stopped; run it again when fixed"
-    ), stderr[-3000:]
-    assert len(assert_whole_pages(database_url)) >= 4
-    complete_run(portal, database_url)
-
-
-def archive_writer(crawl: int, database: Path) -> int:
-    """The pid of the crawl's archive writer: its one child with the archive open."""
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit() or entry.name == str(crawl):
-            continue
-        try:
-            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            if parent == crawl and any(
-                os.readlink(fd) == str(database) for fd in (entry / "fd").iterdir()
-            ):
-                return int(entry.name)
-        except OSError:
-            continue
-    raise AssertionError("the crawl has no process with the archive open")
-
-
 def limit_file_size(limit: int) -> None:
     """In the crawl's process: no file may grow past ``limit`` bytes (a full disk)."""
     resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))

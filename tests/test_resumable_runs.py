@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import signal
+import socket
 import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -25,7 +26,7 @@ from tests.conftest import FAST, Portal, scrapy, start_scrapy
 
 RUNS_HEADS = [
     "run", "site", "mode", "window", "started", "finished", "status",
-    "pages", "new", "dup", "failed", "list_failed", "exit", "log",
+    "pages", "new", "dup", "failed", "list_failed", "exit", "host", "log",
 ]  # fmt: skip
 # slow enough to be caught mid-run, on a loaded machine too
 SLOW = ["DOWNLOAD_DELAY=0.02", "CONCURRENT_REQUESTS_PER_DOMAIN=2"]
@@ -217,7 +218,8 @@ def test_an_interrupted_daily_run_is_completed_by_the_next(
         counts = r"\s+".join(str(n) for n in numbers)
         seoul = rf"{today} [\d:]+\+09:00"  # a time with its zone
         expected = rf"^\s*{run.id}\s+newscms\s+daily\s+{seoul}\s+{seoul}\s+"
-        assert re.match(rf"{expected}{status}\s+{counts}\s+{exit_code}$", line), line
+        host = re.escape(socket.gethostname())
+        assert re.match(rf"{expected}{status}\s+{counts}\s+{exit_code}\s+{host}$", line), line
     assert runs[0].new + runs[1].new == len(portal.portal.articles("newscms"))
 
 

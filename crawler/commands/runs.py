@@ -1,7 +1,8 @@
 """``scrapy runs [--site NAME] [--limit N] [--problems]``: the crawl runs,
 newest first, with what each did (pages, new articles, duplicates, failed
-pages, list pages that failed) and how it ended; ``--problems``: the sites
-whose last run was not healthy, each with its last run and why."""
+pages, list pages that failed), how it ended and the host that ran it;
+``--problems``: the sites whose last run was not healthy, each with its last
+run and why."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ COLUMNS = (
     ("failed", ">"),
     ("list_failed", ">"),
     ("exit", ">"),
+    ("host", "<"),
     ("log", "<"),
 )
 
@@ -95,6 +97,7 @@ def row(run: RunSummary) -> tuple[str, ...]:
         str(run.failed),
         str(run.list_failed),
         "" if run.exit_code is None else str(run.exit_code),
+        run.host or "",
         run.log_file or "",
     )
 

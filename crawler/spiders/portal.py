@@ -150,6 +150,14 @@ class PortalSpider(scrapy.Spider):
             links = list(resume.links)
             self._seen.update(links)
             self.crawler.stats.max_value("portal/list_page", resume.number)
+            # the run goes on from this page as read: the empty page past the
+            # last is then the end of the window, not a list of no articles
+            self.crawler.signals.send_catch_log(
+                portal_signals.list_page_links,
+                number=resume.number,
+                url=self.profile.list_page_url(resume.number),
+                links=len(links),
+            )
             for request in self._take_links(resume.number, links):
                 yield request
             return
