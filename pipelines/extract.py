@@ -22,17 +22,14 @@ import os
 from collections.abc import Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from typing import Any
+from typing import Any, ClassVar
 
 from scrapy.crawler import Crawler
 from sqlalchemy.exc import SQLAlchemyError
 
-from crawler.families import ArticleLayout
 from crawler.items import CaptureItem, PageError, PageProblem
 from crawler.run import run_keeper
-from pipelines.decoding import Undecodable
-from pipelines.extraction import ExtractedArticle, NotAnArticle, extract_article
-from pipelines.fingerprint import Fingerprint, fingerprint
+from pipelines.page_extraction import extract_and_fingerprint
 from pipelines.processes import process_pool
 from storage.boilerplate import in_force
 
@@ -41,43 +38,18 @@ logger = logging.getLogger(__name__)
 LinesOf = Callable[[str], frozenset[str]]
 
 
-def extract_and_fingerprint(
-    body: bytes,
-    content_type: str | None,
-    url: str,
-    family: str | None,
-    site_boilerplate: frozenset[str] = frozenset(),
-    site_layout: ArticleLayout | None = None,
-) -> tuple[ExtractedArticle, Fingerprint] | PageError:
-    """Run in a worker: the article (read with the site's own selectors where
-    given, without the site's boilerplate lines) and its fingerprint (the
-    normalized-body hash and MinHash the archive deduplicates by), or why the
-    page is not one or cannot be read. Fingerprinting is CPU work too: here it
-    runs beside extraction, in the workers, not in the crawl's own process."""
-    try:
-        article = extract_article(
-            body,
-            content_type,
-            url,
-            family,
-            site_boilerplate=site_boilerplate,
-            site_layout=site_layout,
-        )
-    except NotAnArticle as exc:
-        return PageError(PageProblem.NOT_ARTICLE, str(exc))
-    except Undecodable as exc:
-        return PageError(PageProblem.UNDECODABLE, str(exc))
-    return article, fingerprint(article.title, article.body)
-
-
 def default_workers() -> int:
     return max(1, min(4, (os.cpu_count() or 1)))
 
 
 class ExtractPipeline:
+    # the pool of this process, shared by its crawls (``scrapy daily`` runs several):
+    # made when the first opens, shut down when the last closes
+    pool: ClassVar[Executor | None] = None
+    crawls: ClassVar[int] = 0
+
     def __init__(self, workers: int, lines_of: LinesOf | None = None) -> None:
         self.workers = workers
-        self.pool: Executor | None = None
         self.lines_of = lines_of  # a site's learned boilerplate in force; None: none
         self.boilerplate: dict[str, frozenset[str]] = {}  # site -> its lines in force
 
@@ -103,7 +75,9 @@ class ExtractPipeline:
         return self.boilerplate[site]
 
     def open_spider(self) -> None:
-        self.pool = self._new_pool()
+        if ExtractPipeline.pool is None:
+            ExtractPipeline.pool = self._new_pool()
+        ExtractPipeline.crawls += 1
 
     def _new_pool(self) -> Executor:
         if self.workers > 0:
@@ -111,14 +85,17 @@ class ExtractPipeline:
         return ThreadPoolExecutor(1, thread_name_prefix="extract")
 
     def close_spider(self) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
+        ExtractPipeline.crawls -= 1
+        pool = ExtractPipeline.pool
+        if ExtractPipeline.crawls == 0 and pool is not None:
+            ExtractPipeline.pool = None
+            pool.shutdown(wait=True, cancel_futures=True)
 
     async def process_item(self, item: Any) -> Any:
         if not isinstance(item, CaptureItem) or item.error is not None:
             return item
         loop = asyncio.get_running_loop()
-        pool = self.pool
+        pool = ExtractPipeline.pool
         try:
             result = await loop.run_in_executor(
                 pool,
@@ -132,8 +109,8 @@ class ExtractPipeline:
             )
         except BrokenProcessPool:
             # a worker died (killed, out of memory): the pages it had fail, the rest go on
-            if self.pool is pool:
-                self.pool = self._new_pool()
+            if ExtractPipeline.pool is pool:
+                ExtractPipeline.pool = self._new_pool()
                 pool.shutdown(wait=False)
             result = PageError(PageProblem.EXTRACTION, "the extraction worker died")
         except Exception as exc:
