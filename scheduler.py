@@ -43,6 +43,7 @@ from crawler.distributed import EnqueueExecutor, RunRequest, broker_url, celery_
 from crawler.job import CrawlArgumentError, Window, crawl_job
 from crawler.launcher import CrawlLauncher
 from crawler.scheduling import (
+    MAX_CRAWLS,
     SITES_PER_CRAWL,
     build_scheduler,
     next_runs,
@@ -161,7 +162,10 @@ def _arguments() -> argparse.ArgumentParser:
     )
     parser.add_argument("--logs", metavar="DIR", help="folder for crawl logs (logs/)")
     parser.add_argument(
-        "--max-crawls", type=int, default=2, help="crawls running at once, of different sites (2)"
+        "--max-crawls",
+        type=int,
+        default=MAX_CRAWLS,
+        help=f"crawl processes running at once, of different sites ({MAX_CRAWLS})",
     )
     parser.add_argument(
         "--sites-per-crawl",

@@ -1,7 +1,10 @@
 """A daily pass over many sites with few new articles each: the local
-scheduler's way (crawls as child processes, two at a time) against two local
-Celery workers (``python scheduler.py --worker``, one crawl each) fed through
-RabbitMQ. Prints wall time and CPU (every process of the pass) of each.
+scheduler's way (``crawler.scheduling.DueSites`` with ``scheduler.py``'s
+defaults: every site due at once, two crawl processes at a time, each a
+``scrapy daily`` of up to ``SITES_PER_CRAWL`` sites, one crawler per site)
+against two local Celery workers (``python scheduler.py --worker``, one
+``scrapy crawl`` at a time each) fed through RabbitMQ. Prints wall time and
+CPU (every process of the pass) of each.
 
 The sites are sample portals served on 127.0.0.1 (delays off); a first,
 unmeasured pass archives what they hold, then ``--new`` articles are
@@ -28,6 +31,7 @@ from sqlalchemy import func, select
 
 from crawler.distributed import RunRequest, celery_app, enqueue
 from crawler.launcher import CrawlLauncher
+from crawler.scheduling import MAX_CRAWLS, SITES_PER_CRAWL, DueSites
 from sample_portal import SamplePortal, serve
 from storage.archive import Archive
 from storage.models import CrawlRun
@@ -83,9 +87,11 @@ def main() -> None:
         stack.callback(archive.close)
         launcher = CrawlLauncher(archive, url, tmp / "logs", FAST)
 
+        due = DueSites(launcher, MAX_CRAWLS, SITES_PER_CRAWL)
+
         def local_pass() -> None:
-            with ThreadPoolExecutor(2) as pool:  # the scheduler's --max-crawls 2
-                list(pool.map(launcher.run, sites))
+            with ThreadPoolExecutor(len(sites)) as jobs:  # every site's job comes due
+                list(jobs.map(due.run, sites))
 
         def workers_pass() -> None:
             started = now_seoul()
@@ -118,7 +124,7 @@ def main() -> None:
         )
         print(f"{'':<34} {'seconds':>8} {'CPU s':>9}")
         for name, run in (
-            ("local scheduler (2 crawls at once)", local_pass),
+            ("local scheduler (scrapy daily)", local_pass),
             ("two local workers (Celery)", workers_pass),
         ):
             for portal, family in sites.values():

@@ -1,9 +1,10 @@
-"""CrawlLauncher: runs ``scrapy crawl portal -a site=NAME`` in a child process
-(a Twisted reactor cannot be restarted in one process), writes its output to
-a log file of its own, and keeps the log file and the exit code with the run
-the child opened (logging how the run ended, with its one-line reason when
-it was not healthy). It can stop every crawl it started: SIGTERM first (Scrapy
-closes the run cleanly), SIGKILL for those still running after a grace time.
+"""CrawlLauncher: runs ``scrapy crawl portal -a site=NAME``, or ``scrapy daily
+SITE...`` for several sites' daily runs, in a child process (a Twisted reactor
+cannot be restarted in one process), writes its output to a log file of its
+own, and keeps the log file and the exit code with each run the child opened
+(logging how the run ended, with its one-line reason when it was not
+healthy). It can stop every crawl it started: SIGTERM first (Scrapy closes
+the run cleanly), SIGKILL for those still running after a grace time.
 A distributed worker's launcher (``die_with_parent``) has its crawls killed
 when the worker dies, so a redelivered run never meets its orphan, and may
 stop a crawl cleanly after a time limit (a slice of a long backfill).

@@ -39,6 +39,8 @@ JOB_PREFIX = "crawl:"
 # run; later than that it is skipped, and the next day's incremental run catches up
 MISFIRE_GRACE = 12 * 3600
 
+# crawl processes at once (scheduler.py --max-crawls)
+MAX_CRAWLS = 2
 # daily runs due together run in one crawl process, up to this many (scheduler.py --sites-per-crawl)
 SITES_PER_CRAWL = 10
 # a run that comes due waits this long for the others due at the same time
