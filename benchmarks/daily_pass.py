@@ -2,6 +2,7 @@
 scheduler's way (``crawler.scheduling.DueSites`` with ``scheduler.py``'s
 defaults: every site due at once, two crawl processes at a time, each a
 ``scrapy daily`` of up to ``SITES_PER_CRAWL`` sites, one crawler per site)
+and the same with one ``scrapy crawl`` per site (``--sites-per-crawl 1``),
 against two local Celery workers (``python scheduler.py --worker``, one
 ``scrapy crawl`` at a time each) fed through RabbitMQ. Prints wall time and
 CPU (every process of the pass) of each.
@@ -52,7 +53,7 @@ def children_cpu() -> float:
 def measured(name: str, run: Callable[[], None]) -> None:
     cpu, started = children_cpu(), time.perf_counter()
     run()
-    print(f"{name:<34} {time.perf_counter() - started:>8.1f} {children_cpu() - cpu:>9.1f}")
+    print(f"{name:<40} {time.perf_counter() - started:>8.1f} {children_cpu() - cpu:>9.1f}")
 
 
 def main() -> None:
@@ -87,11 +88,14 @@ def main() -> None:
         stack.callback(archive.close)
         launcher = CrawlLauncher(archive, url, tmp / "logs", FAST)
 
-        due = DueSites(launcher, MAX_CRAWLS, SITES_PER_CRAWL)
+        def local_pass(sites_per_crawl: int) -> Callable[[], None]:
+            due = DueSites(launcher, MAX_CRAWLS, sites_per_crawl)
 
-        def local_pass() -> None:
-            with ThreadPoolExecutor(len(sites)) as jobs:  # every site's job comes due
-                list(jobs.map(due.run, sites))
+            def run() -> None:
+                with ThreadPoolExecutor(len(sites)) as jobs:  # every site's job comes due
+                    list(jobs.map(due.run, sites))
+
+            return run
 
         def workers_pass() -> None:
             started = now_seoul()
@@ -117,14 +121,15 @@ def main() -> None:
                 worker.terminate()
                 worker.wait()
 
-        local_pass()  # archives what the sites hold: not measured
+        local_pass(SITES_PER_CRAWL)()  # archives what the sites hold: not measured
         print(
             f"daily pass over {len(sites)} sample sites, {options.new} new articles each; "
             f"{os.cpu_count()} cores"
         )
-        print(f"{'':<34} {'seconds':>8} {'CPU s':>9}")
+        print(f"{'':<40} {'seconds':>8} {'CPU s':>9}")
         for name, run in (
-            ("local scheduler (scrapy daily)", local_pass),
+            ("local scheduler (scrapy daily)", local_pass(SITES_PER_CRAWL)),
+            ("local scheduler, a scrapy crawl per site", local_pass(1)),
             ("two local workers (Celery)", workers_pass),
         ):
             for portal, family in sites.values():
