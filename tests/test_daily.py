@@ -6,6 +6,7 @@ fails or is busy does not fail the others; the run lock still holds."""
 from __future__ import annotations
 
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from sqlalchemy import select
@@ -132,3 +133,16 @@ def test_sites_due_together_share_processes(
         processes.setdefault(run.pid, []).append(site)
         assert run.log_file is not None and Path(run.log_file).parent == logs / DAILY_LOGS
     assert sorted(len(sites) for sites in processes.values()) == [2, 2]
+
+
+def test_no_crawl_starts_once_the_launcher_is_stopping(database_url: str, tmp_path: Path) -> None:
+    """Sites due while the scheduler stops: none is started, every job returns."""
+    archive = Archive.open(database_url)
+    launcher = CrawlLauncher(archive, database_url, tmp_path / "logs")
+    launcher.stop_all(0)
+    due = DueSites(launcher, max_crawls=1, sites_per_crawl=10, gather=0)
+    with ThreadPoolExecutor(3) as jobs:
+        codes = list(jobs.map(due.run, ["gnuboard", "newscms", "generic"]))
+    archive.close()
+    assert codes == [None, None, None]
+    assert runs_by_site(database_url) == {}
