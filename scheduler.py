@@ -1,9 +1,12 @@
 """The daily runner: ``python scheduler.py`` crawls each site of ``sites.yaml``
-on its ``schedule`` (cron, Asia/Seoul), each crawl a child process
-``scrapy crawl portal -a site=NAME`` with its own log file, until SIGINT or
-SIGTERM; then it stops the running crawls cleanly (killing those still
-running after ``--stop-timeout`` seconds) and exits. SIGHUP re-reads
-``sites.yaml``; so does every start.
+on its ``schedule`` (cron, Asia/Seoul) in child processes, until SIGINT or
+SIGTERM: the sites that come due together run in ``scrapy daily`` processes of
+up to ``--sites-per-crawl`` sites (one crawler per site, the log in
+``logs/daily/``), ``--max-crawls`` processes at once; a site due alone is a
+``scrapy crawl portal -a site=NAME`` (its log in ``logs/SITE/``). Then it
+stops the running crawls cleanly (killing those still running after
+``--stop-timeout`` seconds) and exits. SIGHUP re-reads ``sites.yaml``; so
+does every start.
 
     python scheduler.py                 run the schedules
     python scheduler.py --list          each site's schedule, next run and last run
@@ -39,7 +42,14 @@ from crawler.commands.runs import seoul_time
 from crawler.distributed import EnqueueExecutor, RunRequest, broker_url, celery_app, enqueue
 from crawler.job import CrawlArgumentError, Window, crawl_job
 from crawler.launcher import CrawlLauncher
-from crawler.scheduling import build_scheduler, next_runs, read_jobs, sync_jobs
+from crawler.scheduling import (
+    MAX_CRAWLS,
+    SITES_PER_CRAWL,
+    build_scheduler,
+    next_runs,
+    read_jobs,
+    sync_jobs,
+)
 from crawler.sites import SiteProfile, SitesConfigError, load_sites
 from crawler.tasks import SLICE_SECONDS, Worker, run_worker
 from storage.archive import Archive
@@ -86,7 +96,9 @@ def main(argv: list[str] | None = None) -> int:
             print_plan(read_jobs(url), profiles, archive)
             return 0
         executor = EnqueueExecutor(celery_app(broker)) if broker else None
-        scheduler = build_scheduler(url, launcher, options.max_crawls, executor)
+        scheduler = build_scheduler(
+            url, launcher, options.max_crawls, executor, options.sites_per_crawl
+        )
         scheduler.start(paused=True)
         _apply(scheduler, profiles)
         scheduler.resume()
@@ -150,7 +162,17 @@ def _arguments() -> argparse.ArgumentParser:
     )
     parser.add_argument("--logs", metavar="DIR", help="folder for crawl logs (logs/)")
     parser.add_argument(
-        "--max-crawls", type=int, default=2, help="crawls running at once, of different sites (2)"
+        "--max-crawls",
+        type=int,
+        default=MAX_CRAWLS,
+        help=f"crawl processes running at once, of different sites ({MAX_CRAWLS})",
+    )
+    parser.add_argument(
+        "--sites-per-crawl",
+        type=int,
+        default=SITES_PER_CRAWL,
+        help="daily runs due together that one crawl process runs, one crawler per site "
+        f"({SITES_PER_CRAWL})",
     )
     parser.add_argument(
         "--stop-timeout",

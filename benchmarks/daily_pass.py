@@ -1,7 +1,11 @@
 """A daily pass over many sites with few new articles each: the local
-scheduler's way (crawls as child processes, two at a time) against two local
-Celery workers (``python scheduler.py --worker``, one crawl each) fed through
-RabbitMQ. Prints wall time and CPU (every process of the pass) of each.
+scheduler's way (``crawler.scheduling.DueSites`` with ``scheduler.py``'s
+defaults: every site due at once, two crawl processes at a time, each a
+``scrapy daily`` of up to ``SITES_PER_CRAWL`` sites, one crawler per site)
+and the same with one ``scrapy crawl`` per site (``--sites-per-crawl 1``),
+against two local Celery workers (``python scheduler.py --worker``, one
+``scrapy crawl`` at a time each) fed through RabbitMQ. Prints wall time and
+CPU (every process of the pass) of each.
 
 The sites are sample portals served on 127.0.0.1 (delays off); a first,
 unmeasured pass archives what they hold, then ``--new`` articles are
@@ -28,6 +32,7 @@ from sqlalchemy import func, select
 
 from crawler.distributed import RunRequest, celery_app, enqueue
 from crawler.launcher import CrawlLauncher
+from crawler.scheduling import MAX_CRAWLS, SITES_PER_CRAWL, DueSites
 from sample_portal import SamplePortal, serve
 from storage.archive import Archive
 from storage.models import CrawlRun
@@ -48,7 +53,7 @@ def children_cpu() -> float:
 def measured(name: str, run: Callable[[], None]) -> None:
     cpu, started = children_cpu(), time.perf_counter()
     run()
-    print(f"{name:<34} {time.perf_counter() - started:>8.1f} {children_cpu() - cpu:>9.1f}")
+    print(f"{name:<40} {time.perf_counter() - started:>8.1f} {children_cpu() - cpu:>9.1f}")
 
 
 def main() -> None:
@@ -83,9 +88,14 @@ def main() -> None:
         stack.callback(archive.close)
         launcher = CrawlLauncher(archive, url, tmp / "logs", FAST)
 
-        def local_pass() -> None:
-            with ThreadPoolExecutor(2) as pool:  # the scheduler's --max-crawls 2
-                list(pool.map(launcher.run, sites))
+        def local_pass(sites_per_crawl: int) -> Callable[[], None]:
+            due = DueSites(launcher, MAX_CRAWLS, sites_per_crawl)
+
+            def run() -> None:
+                with ThreadPoolExecutor(len(sites)) as jobs:  # every site's job comes due
+                    list(jobs.map(due.run, sites))
+
+            return run
 
         def workers_pass() -> None:
             started = now_seoul()
@@ -111,14 +121,15 @@ def main() -> None:
                 worker.terminate()
                 worker.wait()
 
-        local_pass()  # archives what the sites hold: not measured
+        local_pass(SITES_PER_CRAWL)()  # archives what the sites hold: not measured
         print(
             f"daily pass over {len(sites)} sample sites, {options.new} new articles each; "
             f"{os.cpu_count()} cores"
         )
-        print(f"{'':<34} {'seconds':>8} {'CPU s':>9}")
+        print(f"{'':<40} {'seconds':>8} {'CPU s':>9}")
         for name, run in (
-            ("local scheduler (2 crawls at once)", local_pass),
+            ("local scheduler (scrapy daily)", local_pass(SITES_PER_CRAWL)),
+            ("local scheduler, a scrapy crawl per site", local_pass(1)),
             ("two local workers (Celery)", workers_pass),
         ):
             for portal, family in sites.values():

@@ -1,33 +1,50 @@
 """Crawl throughput: newsarchive's full pipeline against a plain spider.
 
 Serves ``--sites`` sample sites of ``--articles`` articles each on 127.0.0.1
-(delays off; Gnuboard and news-CMS sites in turn, each its own seed), crawls
-them one after another as the scheduler does, start-ups included, into one
-fresh archive with ``scrapy crawl portal`` (raw captures kept, extraction,
-the archive writer; ``-s NAME=VALUE`` tries other settings), then with
-``plain_spider.py`` (``trafilatura.extract`` in the callback, a row inserted
-per article), and prints articles/s, CPU ms per article and the peak memory
-of one crawl of each side by side; then the CPU of a daily run of the first
-site that finds nothing new.
+(delays off; Gnuboard and news-CMS sites in turn, each its own seed) and
+crawls them all, start-ups included, three ways, each into a fresh archive:
 
-    python benchmarks/throughput.py --articles 2000
+- newsarchive as the local scheduler runs sites that come due together: its
+  own ``DueSites`` and ``CrawlLauncher`` (``scheduler.py``'s defaults: two
+  crawl processes at once, the sites shared out between them, each a
+  ``scrapy daily`` process of one crawler per site);
+- newsarchive one site after another, a ``scrapy crawl portal`` each;
+- ``plain_spider.py`` one site after another (``trafilatura.extract`` in the
+  callback, a row inserted per article).
+
+newsarchive keeps raw captures, extracts, fingerprints and deduplicates
+(``-s NAME=VALUE`` tries other settings). It prints articles/s, CPU ms per
+article (every process) and the peak memory of one crawl (a crawl process
+with its extraction workers) for each, the speed-up of each newsarchive way
+over the plain spider, then the CPU of a daily run of the first site that
+finds nothing new.
+
     python benchmarks/throughput.py --sites 6 --articles 500
+    python benchmarks/throughput.py --articles 2000
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
+import operator
 import os
+import resource
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
+
+from crawler.launcher import CrawlLauncher
+from crawler.scheduling import MAX_CRAWLS, SITES_PER_CRAWL, DueSites
+from storage.archive import Archive
 
 ROOT = Path(__file__).resolve().parent.parent
 LIST_PATHS = {
@@ -63,12 +80,16 @@ class Measure:
             max(self.peak_rss_mb, other.peak_rss_mb),
         )
 
+    @property
+    def rate(self) -> float:
+        """Articles per second."""
+        return self.articles / self.seconds
+
     def row(self) -> str:
-        rate = self.articles / self.seconds
         cpu_ms = 1000 * self.cpu_seconds / max(self.articles, 1)
         return (
-            f"{self.name:<22} {self.articles:>8} {self.seconds:>8.1f} {rate:>11.1f} "
-            f"{cpu_ms:>13.1f} {self.peak_rss_mb:>12.0f}"
+            f"{self.name:<26} {self.articles:>8} {self.seconds:>8.1f} {self.rate:>11.1f} "
+            f"{cpu_ms:>14.1f} {self.peak_rss_mb:>12.0f}"
         )
 
 
@@ -102,25 +123,83 @@ def run_measured(
     """Run ``command``; wall time, CPU of it and its children, peak tree RSS."""
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True)
-    peak = 0.0
-    done = threading.Event()
-
-    def sample() -> None:
-        nonlocal peak
-        while not done.is_set():
-            peak = max(peak, tree_rss_mb(process.pid))
-            done.wait(0.1)
-
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    _pid, status, usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - started
-    done.set()
-    sampler.join()
+    with PeakMemory(lambda: [process.pid]) as memory:
+        _pid, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - started
     stderr = process.stderr.read() if process.stderr else ""
     if os.waitstatus_to_exitcode(status) != 0:
         sys.exit(f"{name} failed:\n{stderr[-3000:]}")
-    return Measure(name, count(), seconds, usage.ru_utime + usage.ru_stime, peak)
+    return Measure(name, count(), seconds, usage.ru_utime + usage.ru_stime, memory.peak)
+
+
+class PeakMemory:
+    """Samples, every 0.1 s while in its ``with`` block, the resident memory
+    of each process tree rooted at the pids ``roots()`` gives; ``peak`` is the
+    largest one tree reached."""
+
+    def __init__(self, roots: Callable[[], list[int]]) -> None:
+        self.roots = roots
+        self.peak = 0.0
+        self.done = threading.Event()
+        self.sampler = threading.Thread(target=self._sample, daemon=True)
+
+    def __enter__(self) -> PeakMemory:
+        self.sampler.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.done.set()
+        self.sampler.join()
+
+    def _sample(self) -> None:
+        while not self.done.is_set():
+            for pid in self.roots():
+                self.peak = max(self.peak, tree_rss_mb(pid))
+            self.done.wait(0.1)
+
+
+def crawl_children() -> list[int]:
+    """This process's children that run a Scrapy command (not the portals)."""
+    found = []
+    tasks = Path(f"/proc/{os.getpid()}/task")  # children of every thread
+    children = [child for task in tasks.iterdir() for child in _children_of(task)]
+    for child in children:
+        try:
+            command = Path(f"/proc/{child}/cmdline").read_bytes()
+        except OSError:
+            continue
+        if b"scrapy" in command:
+            found.append(int(child))
+    return found
+
+
+def _children_of(task: Path) -> list[str]:
+    try:
+        return (task / "children").read_text().split()
+    except OSError:  # the thread ended
+        return []
+
+
+def scheduled(
+    name: str, sites: list[str], archive_url: str, settings: list[str], count: Callable[[], int]
+) -> Measure:
+    """The sites, all due at once, run by the local scheduler's way of running
+    them (``crawler.scheduling.DueSites``, ``scheduler.py``'s defaults)."""
+    archive = Archive.open(archive_url)
+    with tempfile.TemporaryDirectory() as logs:
+        launcher = CrawlLauncher(archive, archive_url, Path(logs), settings)
+        due = DueSites(launcher, MAX_CRAWLS, SITES_PER_CRAWL)
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        started = time.perf_counter()
+        with PeakMemory(crawl_children) as memory, ThreadPoolExecutor(len(sites)) as jobs:
+            codes = list(jobs.map(due.run, sites))
+        seconds = time.perf_counter() - started
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    archive.close()
+    if any(codes):
+        sys.exit(f"{name}: crawls ended with exit codes {codes}")
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return Measure(name, count(), seconds, cpu, memory.peak)
 
 
 def serve_portal(articles: int, site: str, seed: int) -> tuple[subprocess.Popen[str], str]:
@@ -175,7 +254,7 @@ def count_rows(url: str, query: str) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles", type=int, default=2000, help="articles per site")
-    parser.add_argument("--sites", type=int, default=1, help="sites crawled one after another")
+    parser.add_argument("--sites", type=int, default=1, help="sites crawled")
     parser.add_argument("--site", choices=sorted(LIST_PATHS), default="gnuboard")
     parser.add_argument("--workers", type=int, default=None, help="EXTRACT_WORKERS")
     parser.add_argument(
@@ -195,25 +274,33 @@ def main() -> None:
             served[f"{family}-{number + 1}"] = (family, base_url)
         with tempfile.TemporaryDirectory() as tmp:
             sites = write_sites(Path(tmp), served)
-            ours_db = f"sqlite:///{tmp}/archive.db"
             settings = dict(FAST)
             if options.workers is not None:
                 settings["EXTRACT_WORKERS"] = str(options.workers)
-            env = {**os.environ, "DATABASE_URL": ours_db, "NEWSARCHIVE_SITES": str(sites)}
+            ours_settings = [f"{key}={value}" for key, value in settings.items()] + options.set
             flags = [arg for key, value in settings.items() for arg in ("-s", f"{key}={value}")]
+            os.environ["NEWSARCHIVE_SITES"] = str(sites)
 
-            archived = [0]  # articles in the archive so far
+            def new_articles(url: str) -> Callable[[], int]:
+                archived = [0]  # articles in the archive so far
 
-            def new_articles() -> int:
-                total = count_rows(ours_db, "SELECT count(*) FROM articles")
-                new, archived[0] = total - archived[0], total
-                return new
+                def count() -> int:
+                    total = count_rows(url, "SELECT count(*) FROM articles")
+                    new, archived[0] = total - archived[0], total
+                    return new
+
+                return count
+
+            by_scheduler_db = f"sqlite:///{tmp}/by-scheduler.db"
+            one_by_one_db = f"sqlite:///{tmp}/one-by-one.db"
+            one_by_one_count = new_articles(one_by_one_db)
 
             def ours_crawl(name: str) -> Measure:
                 command = [sys.executable, "-m", "scrapy", "crawl", "portal", "-a", f"site={name}"]
-                ours_flags = [*flags, *(arg for value in options.set for arg in ("-s", value))]
+                ours_flags = [arg for value in ours_settings for arg in ("-s", value)]
+                env = {**os.environ, "DATABASE_URL": one_by_one_db}
                 return run_measured(
-                    "newsarchive (full)", [*command, *ours_flags], env, new_articles
+                    "newsarchive, one by one", [*command, *ours_flags], env, one_by_one_count
                 )
 
             def plain_crawl(name: str) -> Measure:
@@ -236,42 +323,50 @@ def main() -> None:
                         f"article_css={article_css}",
                         *flags,
                     ],
-                    env,
+                    os.environ.copy(),
                     lambda: count_rows(f"sqlite:///{plain_db}", PLAIN_DISTINCT),
                 )
 
-            ours: Measure | None = None
-            for name in served:
-                crawl = ours_crawl(name)
-                ours = crawl if ours is None else ours + crawl
-            plain: Measure | None = None
-            for name in served:
-                crawl = plain_crawl(name)
-                plain = crawl if plain is None else plain + crawl
+            by_scheduler = scheduled(
+                "newsarchive, as scheduled",
+                list(served),
+                by_scheduler_db,
+                ours_settings,
+                new_articles(by_scheduler_db),
+            )
+            plain = sum_of(plain_crawl(name) for name in served)
+            one_by_one = sum_of(ours_crawl(name) for name in served)
             idle = ours_crawl(next(iter(served)))
     finally:
         for portal in portals:
             portal.terminate()
             portal.wait()
-    assert ours is not None and plain is not None
 
     kinds = ", ".join(sorted({family for family, _ in served.values()}))
     print(
-        f"{options.sites} sites ({kinds}) of {options.articles} sample articles, crawled one "
-        f"after another, start-ups included; {os.cpu_count()} cores"
+        f"{options.sites} sites ({kinds}) of {options.articles} sample articles, start-ups "
+        f"included; {os.cpu_count()} cores. As scheduled: all due at once, {MAX_CRAWLS} crawl "
+        f"processes at once of up to {SITES_PER_CRAWL} sites each (scrapy daily); one by one: "
+        "a scrapy crawl per site, one after another; the plain spider one after another"
     )
     print(
-        f"{'crawler':<22} {'articles':>8} {'seconds':>8} {'articles/s':>11} "
-        f"{'CPU ms/article':>13} {'peak RSS MB':>12}"
+        f"{'crawler':<26} {'articles':>8} {'seconds':>8} {'articles/s':>11} "
+        f"{'CPU ms/article':>14} {'peak RSS MB':>12}"
     )
-    print(ours.row())
-    print(plain.row())
-    speedup = (ours.articles / ours.seconds) / (plain.articles / plain.seconds)
-    print(f"speed-up (articles/s): {speedup:.2f}x")
+    for measure in (by_scheduler, one_by_one, plain):
+        print(measure.row())
+    for measure in (by_scheduler, one_by_one):
+        print(f"speed-up, {measure.name}: {measure.rate / plain.rate:.2f}x the plain spider")
     print(
         f"no-op daily run ({idle.articles} new): {idle.cpu_seconds:.2f} s CPU, "
         f"{idle.seconds:.2f} s, peak RSS {idle.peak_rss_mb:.0f} MB"
     )
+    print("peak RSS: the largest one crawl process reached with its extraction workers")
+
+
+def sum_of(measures: Iterable[Measure]) -> Measure:
+    """Crawls one after the other: summed, the higher peak."""
+    return functools.reduce(operator.add, measures)
 
 
 if __name__ == "__main__":

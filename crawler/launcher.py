@@ -1,9 +1,10 @@
-"""CrawlLauncher: runs ``scrapy crawl portal -a site=NAME`` in a child process
-(a Twisted reactor cannot be restarted in one process), writes its output to
-a log file of its own, and keeps the log file and the exit code with the run
-the child opened (logging how the run ended, with its one-line reason when
-it was not healthy). It can stop every crawl it started: SIGTERM first (Scrapy
-closes the run cleanly), SIGKILL for those still running after a grace time.
+"""CrawlLauncher: runs ``scrapy crawl portal -a site=NAME``, or ``scrapy daily
+SITE...`` for several sites' daily runs, in a child process (a Twisted reactor
+cannot be restarted in one process), writes its output to a log file of its
+own, and keeps the log file and the exit code with each run the child opened
+(logging how the run ended, with its one-line reason when it was not
+healthy). It can stop every crawl it started: SIGTERM first (Scrapy closes
+the run cleanly), SIGKILL for those still running after a grace time.
 A distributed worker's launcher (``die_with_parent``) has its crawls killed
 when the worker dies, so a redelivered run never meets its orphan, and may
 stop a crawl cleanly after a time limit (a slice of a long backfill).
@@ -29,6 +30,8 @@ from storage.database import project_root
 from storage.types import now_seoul
 
 logger = logging.getLogger(__name__)
+# the logs of processes running several sites' daily runs, beside the sites' own folders
+DAILY_LOGS = "daily"
 
 
 class CrawlLauncher:
@@ -51,19 +54,20 @@ class CrawlLauncher:
 
     def command(self, site: str, log_file: Path, spider_args: Sequence[str] = ()) -> list[str]:
         """The child's command line (``spider_args``: more ``NAME=VALUE`` spider arguments)."""
-        extra = [arg for setting in self.settings for arg in ("-s", setting)]
-        extra += [arg for value in spider_args for arg in ("-a", value)]
+        arguments = ["crawl", "portal", "-a", f"site={site}"]
+        arguments += [arg for value in spider_args for arg in ("-a", value)]
+        return self._scrapy(arguments, log_file)
+
+    def _scrapy(self, arguments: Sequence[str], log_file: Path) -> list[str]:
+        settings = [arg for setting in self.settings for arg in ("-s", setting)]
         return [
             sys.executable,
             "-m",
             "scrapy",
-            "crawl",
-            "portal",
-            "-a",
-            f"site={site}",
+            *arguments,
             "-s",
             f"LOG_FILE={log_file}",
-            *extra,
+            *settings,
         ]
 
     def run(
@@ -73,15 +77,47 @@ class CrawlLauncher:
         (negative: the signal that ended it), or None when stopping. After
         ``stop_after`` seconds the crawl is asked to stop (SIGTERM), as on shutdown."""
         started = now_seoul()
-        log_file = self.logs / site / f"{started:%Y-%m-%dT%H%M%S}.log"
+        log_file = self._log_file(site, f"{started:%Y-%m-%dT%H%M%S}")
+        ran = self._run(self.command(site, log_file, spider_args), log_file, site, stop_after)
+        if ran is None:
+            return None
+        pid, code = ran
+        self._record(site, pid, started, code, log_file)
+        return code
+
+    def run_daily(self, sites: Sequence[str]) -> dict[str, int | None]:
+        """The daily runs of ``sites`` in one child process (``scrapy daily``),
+        waited for; each site's exit code (its run's own, or the process's when
+        the run kept none: negative, the signal that ended it), None for every
+        site when stopping. The log file, kept with every run, is ``logs/daily/``'s."""
+        if len(sites) == 1:
+            return {sites[0]: self.run(sites[0])}
+        started = now_seoul()
+        log_file = self._log_file(DAILY_LOGS, f"{started:%Y-%m-%dT%H%M%S.%f}")
+        what = f"{len(sites)} sites ({', '.join(sites)})"
+        ran = self._run(self._scrapy(["daily", *sites], log_file), log_file, what, None)
+        if ran is None:
+            return dict.fromkeys(sites)
+        pid, code = ran
+        return {site: self._record(site, pid, started, code, log_file) for site in sites}
+
+    def _log_file(self, folder: str, name: str) -> Path:
+        log_file = self.logs / folder / f"{name}.log"
         log_file.parent.mkdir(parents=True, exist_ok=True)
+        return log_file
+
+    def _run(
+        self, command: list[str], log_file: Path, what: str, stop_after: float | None
+    ) -> tuple[int, int] | None:
+        """Run ``command`` in a child process, its output to ``log_file``; its pid
+        and exit code, or None when stopping (nothing started)."""
         with self._lock:
             if self._stopping:
-                logger.info("not starting a crawl of %s: stopping", site)
+                logger.info("not starting a crawl of %s: stopping", what)
                 return None
             with log_file.open("ab") as output:
                 child = subprocess.Popen(
-                    self.command(site, log_file, spider_args),
+                    command,
                     cwd=project_root(),
                     env={**os.environ, "DATABASE_URL": self.database_url},
                     stdin=subprocess.DEVNULL,
@@ -91,24 +127,29 @@ class CrawlLauncher:
                     preexec_fn=_kill_me_with_parent if self.die_with_parent else None,
                 )
             self._children[child.pid] = child
-        logger.info("crawl of %s started: pid %d, log %s", site, child.pid, log_file)
+        logger.info("crawl of %s started: pid %d, log %s", what, child.pid, log_file)
         try:
             code = child.wait(stop_after)
         except subprocess.TimeoutExpired:
-            logger.info("asking the crawl of %s to stop after %.0f s", site, stop_after)
+            logger.info("asking the crawl of %s to stop after %.0f s", what, stop_after)
             child.send_signal(signal.SIGTERM)
             code = child.wait()
         with self._lock:
             del self._children[child.pid]
-        self._record(site, child.pid, started, code, log_file)
-        return code
+        return child.pid, code
 
-    def _record(self, site: str, pid: int, started: datetime, code: int, log_file: Path) -> None:
+    def _record(self, site: str, pid: int, started: datetime, code: int, log_file: Path) -> int:
+        """Keep the exit code (the run's own when its process kept one: a process
+        of several runs exits with one code for all) and the log file with the
+        run ``pid`` opened for ``site``, and log how it ended; the exit code."""
         run_id = self.archive.runs.find(site, pid, started - timedelta(seconds=1))
         if run_id is None:
             reason = "the site was busy" if code == EXIT_BUSY else "no run was opened"
             logger.warning("crawl of %s exited %d: %s (see %s)", site, code, reason, log_file)
-            return
+            return code
+        kept = self.archive.runs.summary(run_id).exit_code
+        if kept is not None:
+            code = kept
         self.archive.runs.record_exit(run_id, code, str(log_file))
         run = self.archive.runs.summary(run_id)
         level = logging.INFO if code == 0 else logging.WARNING
@@ -122,6 +163,7 @@ class CrawlLauncher:
             f": {run.reason}" if run.reason else "",
             log_file,
         )
+        return code
 
     def stop_all(self, grace: float) -> None:
         """Start no more crawls; ask the running ones to stop, kill them after ``grace`` s."""

@@ -12,6 +12,10 @@ left alone (keeping a pending missed run).
 
 from __future__ import annotations
 
+import math
+import threading
+import time
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -35,7 +39,14 @@ JOB_PREFIX = "crawl:"
 # run; later than that it is skipped, and the next day's incremental run catches up
 MISFIRE_GRACE = 12 * 3600
 
-_launcher: CrawlLauncher | None = None
+# crawl processes at once (scheduler.py --max-crawls)
+MAX_CRAWLS = 2
+# daily runs due together run in one crawl process, up to this many (scheduler.py --sites-per-crawl)
+SITES_PER_CRAWL = 10
+# a run that comes due waits this long for the others due at the same time
+GATHER_SECONDS = 1.0
+
+_due: DueSites | None = None
 
 
 class SiteScheduler(BackgroundScheduler):
@@ -50,11 +61,79 @@ class SiteScheduler(BackgroundScheduler):
         return super()._process_jobs()
 
 
+class DueSites:
+    """Runs the daily runs that come due together in processes of several
+    sites (``CrawlLauncher.run_daily``: one Scrapy process, one crawler per
+    site), each process starting once for its sites and one site's politeness
+    waits leaving the CPU to the others' pages. At most ``max_crawls`` processes
+    run at once, of at most ``sites_per_crawl`` sites; the sites waiting are
+    shared out evenly among the free processes. The job asking for a run waits
+    for it, so a site never has two runs queued."""
+
+    def __init__(
+        self,
+        launcher: CrawlLauncher,
+        max_crawls: int,
+        sites_per_crawl: int,
+        gather: float = GATHER_SECONDS,
+    ) -> None:
+        self.launcher = launcher
+        self.max_crawls = max_crawls
+        self.sites_per_crawl = sites_per_crawl
+        self.gather = gather
+        self._changed = threading.Condition()
+        self._waiting: dict[str, Future[int | None]] = {}  # in the order they came due
+        self._running = 0
+        self._dispatcher: threading.Thread | None = None
+
+    def run(self, site: str) -> int | None:
+        """Run ``site``'s daily run with the others due now; its exit code
+        (None: the launcher is stopping)."""
+        done: Future[int | None] = Future()
+        with self._changed:
+            self._waiting[site] = done
+            if self._dispatcher is None:
+                self._dispatcher = threading.Thread(
+                    target=self._dispatch, name="due-sites", daemon=True
+                )
+                self._dispatcher.start()
+            self._changed.notify_all()
+        return done.result()
+
+    def _dispatch(self) -> None:
+        while True:
+            with self._changed:
+                while not self._waiting or self._running >= self.max_crawls:
+                    self._changed.wait()
+            time.sleep(self.gather)  # the other runs due now come in
+            with self._changed:
+                free = self.max_crawls - self._running
+                share = math.ceil(len(self._waiting) / free)
+                sites = list(self._waiting)[: min(share, self.sites_per_crawl)]
+                batch = {site: self._waiting.pop(site) for site in sites}
+                self._running += 1
+            threading.Thread(target=self._crawl, args=(batch,), name="crawl").start()
+
+    def _crawl(self, batch: dict[str, Future[int | None]]) -> None:
+        try:
+            codes = self.launcher.run_daily(list(batch))
+            for site, done in batch.items():
+                done.set_result(codes[site])
+        except Exception as exc:  # the archive failed under the launcher: the jobs say so
+            for done in batch.values():
+                if not done.done():
+                    done.set_exception(exc)
+        finally:
+            with self._changed:
+                self._running -= 1
+                self._changed.notify_all()
+
+
 def scheduled_crawl(site: str) -> None:
-    """The job of every site: crawl it with the installed launcher."""
-    if _launcher is None:
+    """The job of every site: its daily run, with the others due at the same time."""
+    if _due is None:
         raise RuntimeError("no crawl launcher is installed (run the jobs with scheduler.py)")
-    _launcher.run(site)
+    _due.run(site)
 
 
 def build_scheduler(
@@ -62,14 +141,19 @@ def build_scheduler(
     launcher: CrawlLauncher,
     max_crawls: int,
     executor: BaseExecutor | None = None,
+    sites_per_crawl: int = 1,
 ) -> SiteScheduler:
-    """A scheduler on the archive database's job store whose jobs run on ``launcher``
-    (or, given an ``executor``, are handed to it: see ``crawler.distributed``)."""
-    global _launcher
-    _launcher = launcher
+    """A scheduler on the archive database's job store whose jobs run on
+    ``launcher``, at most ``max_crawls`` crawl processes at once, each running
+    up to ``sites_per_crawl`` sites due together (or, given an ``executor``,
+    are handed to it: see ``crawler.distributed``)."""
+    global _due
+    _due = DueSites(launcher, max_crawls, sites_per_crawl)
+    # a thread per site in flight: each waits for its site's run
+    threads = max_crawls * sites_per_crawl
     return SiteScheduler(
         jobstores={"default": job_store(database_url)},
-        executors={"default": executor or ThreadPoolExecutor(max_crawls)},
+        executors={"default": executor or ThreadPoolExecutor(threads)},
         job_defaults={
             "coalesce": True,
             "max_instances": 1,

@@ -50,8 +50,9 @@ URLLENGTH_LIMIT = 2083
 MAX_LIST_PAGES = 10000
 MAX_LIST_FAILURES = 3
 # Scrapy starts this many tasks for every response's output; ours yield one
-# capture or one list page of links, and 100 (the default) costs CPU for nothing
-CONCURRENT_ITEMS = 16
+# capture or one list page of links (requests, scheduled at once): more tasks
+# cost CPU for nothing (six sites of 500 articles: 6-8% less CPU at 1 than 16)
+CONCURRENT_ITEMS = 1
 REDIRECT_MAX_TIMES = 10
 
 ITEM_PIPELINES = {
@@ -66,9 +67,9 @@ PROGRESS_INTERVAL = 60
 RECHECK_DAYS = 2
 # None: the DATABASE_URL environment variable, else the SQLite file in the project root
 DATABASE_URL = None
-# EXTRACT_WORKERS: worker processes for extraction, spawned as pages come (default:
-# the machine's cores, 1 to 4); 0: one thread in the crawl's process, about a tenth
-# slower at less than half the memory (see pipelines/extract.py)
+# EXTRACT_WORKERS: worker processes for extraction, started once pages queue up for
+# the crawl's extraction thread (default: the machine's cores, 1 to 4); 0: the thread
+# alone (the default of `scrapy daily`; see pipelines/extract.py)
 
 # Scrapy re-reads a generator callback's source on every response to warn of a
 # `return value` in it (its cache is keyed by bound methods, new each time):

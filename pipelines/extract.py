@@ -4,14 +4,19 @@ it against every article of every site and run when it stores it.
 
 The site's learned boilerplate (``pipelines.site_boilerplate``) in force when
 the crawl starts is read from the archive and given to extraction as data.
-Extraction and fingerprinting are CPU work; they run in ``EXTRACT_WORKERS``
-worker processes (by default the machine's cores, 1 to 4), spawned as pages
-come, so a run with nothing new starts none; ``EXTRACT_WORKERS`` 0 runs them
-in one thread of the crawl's process instead. On two cores, 2,000 articles
+Extraction and fingerprinting are CPU work. They run in one thread of the
+crawl's process until ``WORKERS_FROM`` pages wait for it, then in
+``EXTRACT_WORKERS`` worker processes (by default the machine's cores, 1 to 4;
+``pipelines.processes``); ``EXTRACT_WORKERS`` 0 keeps the thread. A polite
+crawl, whose pages come one by one, never starts them: a first crawl of 30
+articles cost 1.8-1.9 s of CPU against 2.5-3.3 s with the workers started at
+once. Delays off, they start at once: on two cores, 2,000 articles of one site
 crawled at 2.03-2.14x the plain spider with two workers (445 MB peak) and at
-1.83-1.91x in the thread (186 MB) (``benchmarks/throughput.py``). Whatever
-extraction raises on a hostile page (or a worker that died on it) makes that
-page a failed capture, kept raw, and the crawl goes on. The workers are ``pipelines.processes``'.
+1.83-1.91x in the thread (186 MB) (``benchmarks/throughput.py``). The thread
+and the workers are shared by the crawls of a process (``scrapy daily``, whose
+default is the thread). Whatever extraction raises on a hostile page (or a
+worker that died on it) makes that page a failed capture, kept raw, and the
+crawl goes on.
 """
 
 from __future__ import annotations
@@ -22,52 +27,22 @@ import os
 from collections.abc import Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from typing import Any
+from typing import Any, ClassVar
 
 from scrapy.crawler import Crawler
 from sqlalchemy.exc import SQLAlchemyError
 
-from crawler.families import ArticleLayout
 from crawler.items import CaptureItem, PageError, PageProblem
 from crawler.run import run_keeper
-from pipelines.decoding import Undecodable
-from pipelines.extraction import ExtractedArticle, NotAnArticle, extract_article
-from pipelines.fingerprint import Fingerprint, fingerprint
+from pipelines.page_extraction import extract_and_fingerprint
 from pipelines.processes import process_pool
 from storage.boilerplate import in_force
 
 logger = logging.getLogger(__name__)
+# the worker processes start once this many pages wait for the thread
+WORKERS_FROM = 8
 # a site's learned boilerplate lines in force
 LinesOf = Callable[[str], frozenset[str]]
-
-
-def extract_and_fingerprint(
-    body: bytes,
-    content_type: str | None,
-    url: str,
-    family: str | None,
-    site_boilerplate: frozenset[str] = frozenset(),
-    site_layout: ArticleLayout | None = None,
-) -> tuple[ExtractedArticle, Fingerprint] | PageError:
-    """Run in a worker: the article (read with the site's own selectors where
-    given, without the site's boilerplate lines) and its fingerprint (the
-    normalized-body hash and MinHash the archive deduplicates by), or why the
-    page is not one or cannot be read. Fingerprinting is CPU work too: here it
-    runs beside extraction, in the workers, not in the crawl's own process."""
-    try:
-        article = extract_article(
-            body,
-            content_type,
-            url,
-            family,
-            site_boilerplate=site_boilerplate,
-            site_layout=site_layout,
-        )
-    except NotAnArticle as exc:
-        return PageError(PageProblem.NOT_ARTICLE, str(exc))
-    except Undecodable as exc:
-        return PageError(PageProblem.UNDECODABLE, str(exc))
-    return article, fingerprint(article.title, article.body)
 
 
 def default_workers() -> int:
@@ -75,9 +50,18 @@ def default_workers() -> int:
 
 
 class ExtractPipeline:
-    def __init__(self, workers: int, lines_of: LinesOf | None = None) -> None:
+    # shared by the crawls of this process (``scrapy daily`` runs several): the
+    # thread extracting until pages queue up, then the worker processes
+    thread: ClassVar[Executor | None] = None
+    pool: ClassVar[Executor | None] = None
+    crawls: ClassVar[int] = 0
+    waiting: ClassVar[int] = 0  # pages sent to the thread, not back yet
+
+    def __init__(
+        self, workers: int, lines_of: LinesOf | None = None, workers_from: int = WORKERS_FROM
+    ) -> None:
         self.workers = workers
-        self.pool: Executor | None = None
+        self.workers_from = workers_from
         self.lines_of = lines_of  # a site's learned boilerplate in force; None: none
         self.boilerplate: dict[str, frozenset[str]] = {}  # site -> its lines in force
 
@@ -103,25 +87,40 @@ class ExtractPipeline:
         return self.boilerplate[site]
 
     def open_spider(self) -> None:
-        self.pool = self._new_pool()
-
-    def _new_pool(self) -> Executor:
-        if self.workers > 0:
-            return process_pool(self.workers)
-        return ThreadPoolExecutor(1, thread_name_prefix="extract")
+        if ExtractPipeline.thread is None:
+            ExtractPipeline.thread = ThreadPoolExecutor(1, thread_name_prefix="extract")
+        ExtractPipeline.crawls += 1
 
     def close_spider(self) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
+        ExtractPipeline.crawls -= 1
+        if ExtractPipeline.crawls:
+            return
+        for executor in (ExtractPipeline.thread, ExtractPipeline.pool):
+            if executor is not None:
+                executor.shutdown(wait=True, cancel_futures=True)
+        ExtractPipeline.thread = ExtractPipeline.pool = None
+
+    def _executor(self) -> Executor:
+        """The worker processes once started; before, the thread, unless
+        ``WORKERS_FROM`` pages are waiting for it: then the workers start."""
+        busy = ExtractPipeline.waiting >= self.workers_from
+        if ExtractPipeline.pool is None and self.workers > 0 and busy:
+            ExtractPipeline.pool = process_pool(self.workers)
+        if ExtractPipeline.pool is not None:
+            return ExtractPipeline.pool
+        assert ExtractPipeline.thread is not None
+        return ExtractPipeline.thread
 
     async def process_item(self, item: Any) -> Any:
         if not isinstance(item, CaptureItem) or item.error is not None:
             return item
         loop = asyncio.get_running_loop()
-        pool = self.pool
+        executor = self._executor()
+        in_thread = executor is ExtractPipeline.thread
+        ExtractPipeline.waiting += in_thread
         try:
             result = await loop.run_in_executor(
-                pool,
+                executor,
                 extract_and_fingerprint,
                 item.body,
                 item.headers.get("Content-Type"),
@@ -132,12 +131,14 @@ class ExtractPipeline:
             )
         except BrokenProcessPool:
             # a worker died (killed, out of memory): the pages it had fail, the rest go on
-            if self.pool is pool:
-                self.pool = self._new_pool()
-                pool.shutdown(wait=False)
+            if ExtractPipeline.pool is executor:
+                ExtractPipeline.pool = process_pool(self.workers)
+                executor.shutdown(wait=False)
             result = PageError(PageProblem.EXTRACTION, "the extraction worker died")
         except Exception as exc:
             result = PageError(PageProblem.EXTRACTION, f"{type(exc).__name__}: {exc}")
+        finally:
+            ExtractPipeline.waiting -= in_thread
         if isinstance(result, PageError):
             item.error = result
         else:

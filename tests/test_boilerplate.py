@@ -16,8 +16,9 @@ import pytest
 from sqlalchemy import select
 
 from pipelines.boilerplate import StoredStory, learn, line_key, strip
-from pipelines.extract import ExtractPipeline, extract_and_fingerprint
+from pipelines.extract import ExtractPipeline
 from pipelines.extraction import EXTRACTOR_VERSION
+from pipelines.page_extraction import extract_and_fingerprint
 from pipelines.site_boilerplate import relearn
 from sample_portal import SamplePortal, serve
 from sample_portal.content import Newsroom

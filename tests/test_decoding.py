@@ -7,8 +7,8 @@ import pytest
 
 from crawler.items import PageError, PageProblem
 from pipelines.decoding import Undecodable, decode_html, looks_like_mojibake
-from pipelines.extract import extract_and_fingerprint
 from pipelines.extraction import extract_article
+from pipelines.page_extraction import extract_and_fingerprint
 from storage.models import Outcome
 
 # 똠 and 햏 are CP949 extensions: Python's euc-kr codec refuses them

@@ -1,6 +1,7 @@
 """ExtractPipeline on hostile input: whatever goes wrong on one page (a worker
 process killed under it) fails that page only; the pages after it are
-extracted by a fresh worker."""
+extracted by a fresh worker; the workers start only when pages queue up
+for the crawl's extraction thread."""
 
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ def items(count: int) -> list[CaptureItem]:
 
 def test_a_worker_that_dies_fails_its_page_and_the_next_pages_go_on() -> None:
     first, second, third = items(3)
-    pipeline = ExtractPipeline(workers=1)
+    pipeline = ExtractPipeline(workers=1, workers_from=0)  # the worker from the first page
     pipeline.open_spider()
     try:
 
@@ -48,3 +49,23 @@ def test_a_worker_that_dies_fails_its_page_and_the_next_pages_go_on() -> None:
         PageProblem.EXTRACTION, "the extraction worker died"
     )
     assert third.article is not None and third.error is None
+
+
+def test_the_workers_start_only_when_pages_queue_up() -> None:
+    pages = items(6)
+    pipeline = ExtractPipeline(workers=1, workers_from=3)
+    pipeline.open_spider()
+    try:
+
+        async def run() -> None:
+            for page in pages[:2]:  # one after the other: never two waiting
+                await pipeline.process_item(page)
+            assert ExtractPipeline.pool is None and not multiprocessing.active_children()
+            await asyncio.gather(*(pipeline.process_item(page) for page in pages[2:]))
+            assert ExtractPipeline.pool is not None
+
+        asyncio.run(run())
+    finally:
+        pipeline.close_spider()
+    assert ExtractPipeline.pool is None and ExtractPipeline.thread is None
+    assert all(page.article is not None and page.error is None for page in pages)

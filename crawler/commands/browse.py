@@ -8,11 +8,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-import uvicorn
 from scrapy.commands import ScrapyCommand
 from sqlalchemy.exc import SQLAlchemyError
 
-from crawler.browse import datasette_for
 from crawler.commands import fail, port_problem
 from storage.database import ArchiveUnavailable, database_url, one_line, open_database, project_root
 from storage.search import snapshot
@@ -65,6 +63,12 @@ class Command(ScrapyCommand):
             return
         finally:
             engine.dispose()
+        # imported here, not at the top: Scrapy imports every command's module
+        # whatever the command run, and Datasette would cost every crawl 0.5 s of CPU
+        import uvicorn
+
+        from crawler.browse import datasette_for
+
         datasette = datasette_for(path)
         print(f"browsing {path} read-only at http://{HOST}:{opts.port}/{path.stem} (Ctrl-C stops)")
         uvicorn.run(datasette.app(), host=HOST, port=opts.port, log_level="warning", lifespan="on")

@@ -28,6 +28,7 @@ import sys
 from pathlib import Path
 
 from scrapy.commands.crawl import Command as ScrapyCrawl
+from scrapy.crawler import Crawler
 from scrapy.exceptions import UsageError
 from scrapy.spiderloader import get_spider_loader
 from sqlalchemy.exc import SQLAlchemyError
@@ -124,8 +125,8 @@ class Command(ScrapyCrawl):
             if end.reason is not None:
                 say(end.reason)
             self.exitcode = EXIT_FAILED if self.crawler_process.bootstrap_failed else end.exit_code
-            if self.opened is not None and run_keeper(crawler).counts.new:
-                self._relearn_boilerplate(self.opened)
+            if self.opened is not None:
+                relearn_boilerplate(crawler, self.opened)
         except BaseException:
             self.exitcode = EXIT_FAILED
             raise
@@ -133,18 +134,25 @@ class Command(ScrapyCrawl):
             if self.opened is not None:
                 self.opened.record_exit(self.exitcode)
 
-    @staticmethod
-    def _relearn_boilerplate(opened: OpenRun) -> None:
-        """Learn the site's boilerplate again and take it out of its articles."""
-        site = opened.job.profile.name
-        try:
-            relearned = relearn(opened.archive.engine, site)
-        except SQLAlchemyError as exc:
-            say(f"{site}: boilerplate not learned: {one_line(exc)}")
-            return
-        if relearned.added:
-            print(
-                f"newsarchive: {site}: boilerplate version {relearned.version},"
-                f" {relearned.added} new lines; taken out of {relearned.cleaned} articles",
-                file=sys.stderr,
-            )
+
+def relearn_boilerplate(crawler: Crawler, opened: OpenRun) -> None:
+    """After a run that archived new articles: learn the site's boilerplate
+    again and take it out of its articles."""
+    try:
+        new = run_keeper(crawler).counts.new
+    except RuntimeError:  # the crawl failed before its extensions were made
+        return
+    if not new:
+        return
+    site = opened.job.profile.name
+    try:
+        relearned = relearn(opened.archive.engine, site)
+    except SQLAlchemyError as exc:
+        say(f"{site}: boilerplate not learned: {one_line(exc)}")
+        return
+    if relearned.added:
+        print(
+            f"newsarchive: {site}: boilerplate version {relearned.version},"
+            f" {relearned.added} new lines; taken out of {relearned.cleaned} articles",
+            file=sys.stderr,
+        )

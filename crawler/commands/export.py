@@ -16,7 +16,6 @@ from crawler.commands import EXIT_FAILED, fail
 from storage.database import ArchiveUnavailable, open_database
 from storage.export import ExportFilter, export, format_of, records
 from storage.health import site_names
-from storage.wacz import export_wacz
 from storage.warc import WarcExport, WarcInfo, export_warc, is_warc
 
 
@@ -78,6 +77,8 @@ class Command(ScrapyCommand):
         assert self.settings is not None
         info = WarcInfo.of(self.settings.get("USER_AGENT"), self.settings.getbool("ROBOTSTXT_OBEY"))
         max_size = self.settings.getint("WARC_MAX_SIZE")
+        from storage.wacz import export_wacz  # its indexer: not imported by every command
+
         write = export_wacz if path.suffix.lower() == ".wacz" else export_warc
         done: WarcExport = write(engine, path, wanted, info, max_size)
         files = ", ".join(str(file) for file in done.files)

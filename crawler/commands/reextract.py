@@ -29,8 +29,9 @@ from crawler.commands import fail
 from crawler.families import ArticleLayout
 from crawler.items import PageError
 from crawler.sites import SitesConfigError, load_sites, sites_path
-from pipelines.extract import default_workers, extract_and_fingerprint
+from pipelines.extract import default_workers
 from pipelines.extraction import EXTRACTOR_VERSION, ExtractedArticle
+from pipelines.page_extraction import extract_and_fingerprint
 from pipelines.processes import process_pool
 from pipelines.site_boilerplate import relearn
 from storage.archive import Archive
