@@ -10,9 +10,11 @@
   are gzipped (``/sitemap/2024-03.xml.gz``) and give each article's
   ``lastmod`` and ``news:publication_date``.
 - Gnuboard5: a sitemap of the board (``/sitemap_board.xml``), ``lastmod`` days only.
-- The blog: an Atom feed ``/blog/feed.xml``, and a Google News sitemap of
-  its newest posts only (``/blog/sitemap-news.xml``), as news sitemaps hold
-  the last two days: it does not reach back to an older window.
+- The news CMS's feed links carry tracking parameters (``utm_source=rss``).
+- The blog: an Atom feed ``/blog/feed.xml`` (with a guest post on another
+  site), and a Google News sitemap of its newest posts only
+  (``/blog/sitemap-news.xml``), as news sitemaps hold the last two days: it
+  does not reach back to an older window.
 
 robots.txt names the sitemaps in ``Sitemap:`` lines.
 """
@@ -34,6 +36,9 @@ BOARD_SITEMAP = "/sitemap_board.xml"
 MONTHLY = "/sitemap/{month}.xml.gz"
 BLOG_NEWS = "/blog/sitemap-news.xml"
 BLOG_NEWS_SIZE = 10
+# what the news CMS's feed adds to its links, and a post of the blog's feed kept elsewhere
+TRACKING = "utm_source=rss&amp;utm_medium=feed"
+GUEST_POST = "https://partner.example.kr/2024/03/guest-post-11.html"
 # Gnuboard5's rss.php on a board non-members may not read, and on one with RSS off
 MEMBERS_ONLY = "비회원 읽기가 가능한 게시판만 RSS 지원합니다."
 RSS_OFF = "RSS 보기가 금지되어 있습니다."
@@ -74,7 +79,7 @@ def news_rss(host: str, paper: str, articles: Sequence[Article], size: int, enco
     items = "\n".join(
         f"""<item>
 <title><![CDATA[{a.title}]]></title>
-<link>http://{host}{escape(a.path)}</link>
+<link>http://{host}{escape(a.path)}&amp;{TRACKING}</link>
 <description><![CDATA[{a.paragraphs[0]}]]></description>
 <author>{escape(a.author)}</author>
 <pubDate>{a.published:%Y-%m-%d %H:%M:%S}</pubDate>
@@ -108,6 +113,12 @@ def atom(host: str, blog: str, articles: Sequence[Article]) -> str:
         for a in articles[: FEED_SIZE["generic"]]
     )
     updated = articles[0].published.isoformat() if articles else "2024-01-01T00:00:00+09:00"
+    guest = f"""<entry>
+<title>기고: 지역 소멸 대응의 길</title>
+<link rel="alternate" type="text/html" href="{GUEST_POST}"/>
+<id>{GUEST_POST}</id>
+<published>{updated}</published>
+</entry>"""
     return f"""<?xml version="1.0" encoding="utf-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom" xml:base="http://{host}/blog/">
 <title>{escape(blog)}</title>
@@ -116,6 +127,7 @@ def atom(host: str, blog: str, articles: Sequence[Article]) -> str:
 <id>http://{host}/blog/</id>
 <updated>{updated}</updated>
 {entries}
+{guest}
 </feed>
 """
 

@@ -1,6 +1,7 @@
 """Feeds and sitemaps read as the crawl reads them: dates in Korea time, the
 Gnuboard5 ``dc:date``, refusals that are no feed, EUC-KR, gzip within a
-size limit, sitemap indexes and Google News dates."""
+size limit, sitemap indexes and Google News dates; their links made canonical
+article links, or dropped, as list links are."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from datetime import date, datetime
 
 import pytest
 
+from crawler.discovery import ListDiscovery
 from crawler.discovery.feeds import decoded, machine_time, parse_feed
 from crawler.discovery.sitemaps import (
     SitemapTooLarge,
@@ -17,6 +19,9 @@ from crawler.discovery.sitemaps import (
     robots_sitemaps,
     sitemap_body,
 )
+from crawler.pages import html_tree
+from crawler.scope import SiteScope
+from crawler.sites import SiteProfile
 from storage.types import SEOUL
 
 MAX = 1024 * 1024
@@ -264,3 +269,49 @@ def test_no_sitemap_and_robots_lines() -> None:
         "https://www.example-gs.kr/sitemap.xml",
         "https://www.example-gs.kr/sitemap_news.xml",
     ]
+
+
+def test_feed_and_sitemap_links_are_canonical_article_links_or_dropped() -> None:
+    # before list page 1: the family the link has the shape of, or the site's cms
+    gnuboard = ListDiscovery(
+        SiteProfile("gy", "http://www.gy.example.kr/bbs/board.php?bo_table=gs&page={page}")
+    )
+    assert (
+        gnuboard.article_link(
+            "http://www.gy.example.kr/bbs/board.php?bo_table=gs&wr_id=7&page=3&utm_source=rss"
+        )
+        == "http://www.gy.example.kr/bbs/board.php?bo_table=gs&wr_id=7"
+    )
+    articleview = ListDiscovery(
+        SiteProfile(
+            "gs", "https://www.gs.example.kr/news/articleList.html?page={page}", "articleview"
+        )
+    )
+    assert (
+        articleview.article_link("https://m.gs.example.kr/news/articleView.html?idxno=205&sc=rss")
+        == "https://www.gs.example.kr/news/articleView.html?idxno=205"
+    )
+    for not_article in (
+        "https://www.gs.example.kr/news/articleList.html?sc_section_code=S1N1",
+        "https://www.gs.example.kr/",
+        "https://www.gs.example.kr/bbs/board.php?bo_table=free&wr_id=3",
+    ):
+        assert articleview.article_link(not_article) is None
+    # after list page 1: the template the list showed decides
+    discovery = ListDiscovery(
+        SiteProfile("example", "http://news.example.kr/news/list.php?page={page}")
+    )
+    rows = "".join(
+        f'<li><a href="/news/read.php?no={n}">지역 소식 {n}번 기사 제목</a></li>'
+        for n in range(20, 8, -1)
+    )
+    html = f'<html><body><ul class="list">{rows}</ul></body></html>'
+    discovery.read(html_tree(html), "http://news.example.kr/news/list.php?page=1")
+    assert discovery.article_link("http://news.example.kr/news/read.php?no=77#reply") == (
+        "http://news.example.kr/news/read.php?no=77"
+    )
+    assert discovery.article_link("http://news.example.kr/about/map.php?floor=2") is None
+    # off the site: canonical, but refused by the site scope as list links are
+    scope = SiteScope.of(discovery.profile, 2083)
+    elsewhere = discovery.article_link("http://partner.example.com/news/read.php?no=5")
+    assert elsewhere is not None and scope.refusal(elsewhere) is not None

@@ -86,6 +86,8 @@ def test_daily_runs_read_the_feeds_first(portal: Portal, database_url: str, site
     fetched = article_hits(sample.hits)
     assert set(fetched.values()) == {1} and len(fetched) == len(expected)
     assert all(c.outcome == "article" for c in captures)
+    # feed links are canonical (no utm_ parameters) and on the site (no guest post elsewhere)
+    assert all(c.url in expected for c in captures)
     by_feed = {c.url for c in captures if c.found_by == "feed"}
     assert by_feed and {c.found_by for c in captures} == {"feed", "list"}
     (run,) = runs
