@@ -5,10 +5,11 @@
   a board non-members may not read, or with RSS off, answers HTTP 200 with a
   one-line Korean refusal instead.
 - The news CMS: ``/rss/allArticle.xml`` (the newest 50, ``pubDate`` without a
-  zone: ``2024-03-29 14:12:38``) and a section feed ``/rss/S1N1.xml`` served
-  in EUC-KR; a sitemap index ``/sitemap.xml`` whose children, one a month,
-  are gzipped (``/sitemap/2024-03.xml.gz``) and give each article's
-  ``lastmod`` and ``news:publication_date``.
+  zone: ``2024-03-29 14:12:38``, the time of the last edit when there was
+  one) and a section feed ``/rss/S1N1.xml`` served in EUC-KR; a sitemap
+  index ``/sitemap.xml`` whose children, one a month, are gzipped
+  (``/sitemap/2024-03.xml.gz``) and give each article's ``lastmod`` and
+  ``news:publication_date``.
 - Gnuboard5: a sitemap of the board (``/sitemap_board.xml``), ``lastmod`` days only.
 - The news CMS's feed links carry tracking parameters (``utm_source=rss``).
 - The blog: an Atom feed ``/blog/feed.xml`` (with a guest post on another
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import gzip
 from collections.abc import Sequence
+from datetime import datetime
 from html import escape
 
 from .content import Article
@@ -74,17 +76,20 @@ def gnuboard_rss(host: str, board: str, title: str, articles: Sequence[Article])
 """
 
 
-def news_rss(host: str, paper: str, articles: Sequence[Article], size: int, encoding: str) -> str:
-    """The news CMS's feed: ``pubDate`` as the CMS writes it, without a zone."""
+def news_rss(
+    host: str, paper: str, articles: Sequence[tuple[Article, datetime]], size: int, encoding: str
+) -> str:
+    """The news CMS's feed of ``(article, its feed time)``: ``pubDate`` as the
+    CMS writes it, without a zone."""
     items = "\n".join(
         f"""<item>
 <title><![CDATA[{a.title}]]></title>
 <link>http://{host}{escape(a.path)}&amp;{TRACKING}</link>
 <description><![CDATA[{a.paragraphs[0]}]]></description>
 <author>{escape(a.author)}</author>
-<pubDate>{a.published:%Y-%m-%d %H:%M:%S}</pubDate>
+<pubDate>{when:%Y-%m-%d %H:%M:%S}</pubDate>
 </item>"""
-        for a in articles[:size]
+        for a, when in articles[:size]
     )
     return f"""<?xml version="1.0" encoding="{encoding}"?>
 <rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom">

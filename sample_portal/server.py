@@ -289,7 +289,11 @@ class SamplePortal:
             regular = self._editions["gnuboard"].regular
             return 200, _XML, site_feeds.gnuboard_rss(host, board, title, regular).encode()
         if route in (site_feeds.ALL_ARTICLES, site_feeds.SECTION) and "newscms" in self.sites:
-            regular = self._editions["newscms"].regular
+            now = datetime.now(SEOUL)
+            regular = [
+                (a, newscms.modified_time(a, now) or a.published)
+                for a in self._editions["newscms"].regular
+            ]
             if route == site_feeds.ALL_ARTICLES:
                 size = site_feeds.FEED_SIZE["newscms"]
                 return (
@@ -297,7 +301,7 @@ class SamplePortal:
                     _XML,
                     site_feeds.news_rss(host, newscms.PAPER, regular, size, "UTF-8").encode(),
                 )
-            held = [a for a in regular if newscms.number(a) % site_feeds.SECTIONS == 1]
+            held = [(a, t) for a, t in regular if newscms.number(a) % site_feeds.SECTIONS == 1]
             text = site_feeds.news_rss(host, newscms.PAPER, held, site_feeds.SECTION_SIZE, "euc-kr")
             return 200, _XML, text.encode("cp949")
         if route == site_feeds.ATOM and "generic" in self.sites:

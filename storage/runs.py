@@ -433,18 +433,27 @@ def _count_values(counts: RunCounts) -> dict[str, int]:
 
 def _close_dead(session: Session, run: CrawlRun, status: str, finished_at: datetime) -> None:
     """End a run whose process is gone: its counts are what its captures say."""
-    outcome = Capture.outcome
-    pages, new, duplicate, failed = session.execute(
+    outcome, new_by = Capture.outcome, Capture.found_by
+    pages, new, duplicate, failed, *found = session.execute(
         select(
             func.count(Capture.id),
             func.coalesce(func.sum(case((outcome == Outcome.ARTICLE, 1), else_=0)), 0),
             func.coalesce(func.sum(case((outcome == Outcome.DUPLICATE, 1), else_=0)), 0),
             func.coalesce(func.sum(case((outcome == Outcome.FAILED, 1), else_=0)), 0),
+            *(
+                func.coalesce(
+                    func.sum(case(((outcome == Outcome.ARTICLE) & (new_by == source), 1), else_=0)),
+                    0,
+                )
+                for source in FoundBy
+            ),
         ).where(Capture.run_id == run.id)
     ).one()
     run.status = status
     run.finished_at = finished_at
     run.pages, run.new, run.duplicate, run.failed = pages, new, duplicate, failed
+    for source, count in zip(FoundBy, found, strict=True):
+        setattr(run, f"found_{source.value}", count)
 
 
 def _busy_message(session: Session, run: CrawlRun) -> str:
