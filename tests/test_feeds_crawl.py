@@ -199,3 +199,27 @@ def test_a_backfill_pages_the_list_where_sitemaps_do_not_reach(
     assert inside and set(articles) == inside
     assert len(list_pages(sample.hits)) > 1
     assert runs[-1].found_list == len(inside) and runs[-1].found_sitemap == 0
+
+
+def test_sitemaps_auto_reads_robots_txt_and_takes_the_sites_own_articles(
+    portal: Portal, database_url: str
+) -> None:
+    # the three sites share a host, so robots.txt names each one's sitemaps:
+    # the other sites' articles they list are no articles of this site
+    text = portal.sites_file.read_text(encoding="utf-8")
+    portal.sites_file.write_text(
+        text.replace('sitemaps: ["/sitemap_board.xml"]', "sitemaps: auto"), encoding="utf-8"
+    )
+    sample = portal.portal
+    result = crawl(portal, database_url, *window("gnuboard"))
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "robots.txt names 3 sitemaps" in result.stderr
+    inside = {
+        portal.base_url + a.path
+        for a in sample.articles("gnuboard")
+        if SINCE <= a.published.date() <= UNTIL
+    }
+    articles, captures, _ = stored(database_url)
+    assert inside and set(articles) == inside
+    assert all("bo_table=news" in c.url for c in captures)
+    assert list_pages(sample.hits) == {"1"}

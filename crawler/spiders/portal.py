@@ -48,7 +48,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urljoin
@@ -370,7 +370,12 @@ class PortalSpider(scrapy.Spider):
             if depth < SITEMAP_DEPTH:
                 yield from self._sitemap_requests([entry.url for entry in wanted], depth + 1)
         else:
-            reading.entries.extend(page.entries)
+            # the site's articles only: other pages (sections, tags, another site's
+            # articles on a shared host) neither cover the window nor are fetched
+            for entry in page.entries:
+                article = self.discovery.article_link(entry.url)
+                if article is not None and self.scope.refusal(article) is None:
+                    reading.entries.append(replace(entry, url=article))
         yield from self._sitemap_answered()
 
     def sitemap_failed(self, failure: Failure) -> Iterator[scrapy.Request | SeenLinks]:
@@ -405,7 +410,7 @@ class PortalSpider(scrapy.Spider):
         ]
         found = self._articles_of(inside)
         logger.info(
-            "the sitemaps list %d pages, %d articles that may be in the window: "
+            "the sitemaps list %d articles, %d that may be in the window: "
             "taking them, no list paging",
             len(reading.entries),
             len(found),
