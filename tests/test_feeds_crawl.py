@@ -69,6 +69,15 @@ def article_hits(hits: Counter[str]) -> Counter[str]:
     )
 
 
+def in_window(portal: Portal, site: str) -> set[str]:
+    """The URLs of the site's articles published from SINCE to UNTIL."""
+    return {
+        portal.base_url + a.path
+        for a in portal.portal.articles(site)
+        if SINCE <= a.published.date() <= UNTIL
+    }
+
+
 def list_pages(hits: Counter[str]) -> set[str]:
     return {path.rsplit("page=", 1)[1] for path in hits if "page=" in path}
 
@@ -139,11 +148,7 @@ def test_backfill_takes_its_window_from_the_sitemaps(
     sample = portal.portal
     result = crawl(portal, database_url, *window(site))
     assert result.returncode == 0, result.stderr[-3000:]
-    inside = {
-        portal.base_url + a.path
-        for a in sample.articles(site)
-        if SINCE <= a.published.date() <= UNTIL
-    }
+    inside = in_window(portal, site)
     articles, captures, runs = stored(database_url)
     assert inside and set(articles) == inside
     # list page 1 read (it settles how article links look), no other; the
@@ -173,11 +178,7 @@ def test_an_interrupted_sitemap_backfill_resumes(portal: Portal, database_url: s
     before = article_hits(sample.hits)
     resumed = crawl(portal, database_url, *window("newscms"))
     assert resumed.returncode == 0, resumed.stderr[-3000:]
-    inside = {
-        portal.base_url + a.path
-        for a in sample.articles("newscms")
-        if SINCE <= a.published.date() <= UNTIL
-    }
+    inside = in_window(portal, "newscms")
     assert set(stored(database_url)[0]) == inside
     again = article_hits(sample.hits) - before
     assert not done & set(again)  # no page the first run captured is fetched again
@@ -190,11 +191,7 @@ def test_a_backfill_pages_the_list_where_sitemaps_do_not_reach(
     result = crawl(portal, database_url, *window("generic"))
     assert result.returncode == 0, result.stderr[-3000:]
     assert "the sitemaps do not reach back to 2024-02-01" in result.stderr
-    inside = {
-        portal.base_url + a.path
-        for a in sample.articles("generic")
-        if SINCE <= a.published.date() <= UNTIL
-    }
+    inside = in_window(portal, "generic")
     articles, _, runs = stored(database_url)
     assert inside and set(articles) == inside
     assert len(list_pages(sample.hits)) > 1
@@ -214,11 +211,7 @@ def test_sitemaps_auto_reads_robots_txt_and_takes_the_sites_own_articles(
     result = crawl(portal, database_url, *window("gnuboard"))
     assert result.returncode == 0, result.stderr[-3000:]
     assert "robots.txt names 3 sitemaps" in result.stderr
-    inside = {
-        portal.base_url + a.path
-        for a in sample.articles("gnuboard")
-        if SINCE <= a.published.date() <= UNTIL
-    }
+    inside = in_window(portal, "gnuboard")
     articles, captures, _ = stored(database_url)
     assert inside and set(articles) == inside
     assert all("bo_table=news" in c.url for c in captures)
