@@ -14,9 +14,10 @@ window (a sidebar's or a "most read" box's never do).
 
 A site's ``feeds`` (sites.yaml) are read first by a daily run: their
 articles are taken along with list page 1's (the links go through the same
-canonical URLs, article checks and site scope as list links) and count as
-seen, so the list pages after page 1 are read only while they bring what the
-feeds left out. A feed that answers with no feed (a members-only board, RSS
+canonical URLs, article checks and site scope as list links, and are never
+fetched twice). Once the feeds list an article the archive holds, their
+articles count as seen, so the list pages are read only while they bring
+what the feeds left out; else (a first run) the list is paged as without them. A feed that answers with no feed (a members-only board, RSS
 switched off) is logged and left. A backfill of a site with ``sitemaps``
 reads list page 1 (which settles how article links look), then the sitemaps
 (``auto``: robots.txt's ``Sitemap:`` lines, else ``/sitemap.xml``; child
