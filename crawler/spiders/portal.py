@@ -17,12 +17,14 @@ articles are taken along with list page 1's (the links go through the same
 canonical URLs, article checks and site scope as list links, and are never
 fetched twice). Once the feeds list an article the archive holds, their
 articles count as seen, so the list pages are read only while they bring
-what the feeds left out; else (a first run) the list is paged as without them. A feed that answers with no feed (a members-only board, RSS
-switched off) is logged and left. A backfill of a site with ``sitemaps``
-reads list page 1 (which settles how article links look), then the sitemaps
-(``auto``: robots.txt's ``Sitemap:`` lines, else ``/sitemap.xml``; child
-sitemaps of an index last changed before the window are skipped): when they
-reach back to the window's start, it fetches the articles they date inside
+what the feeds left out; else (a first run) the list is paged as without
+them. A feed that answers with no feed (a members-only board, RSS switched
+off) is logged and left.
+
+A backfill of a site with ``sitemaps`` reads list page 1 (which settles how
+article links look), then the sitemaps (``auto``: robots.txt's ``Sitemap:``
+lines, else ``/sitemap.xml``; child sitemaps of an index last changed before
+the window are skipped): when the site's articles they list reach back to the window's start, it fetches the articles they date inside
 the window (or cannot date) and pages no further; else it pages the list as
 without them. The article page's own date decides, either way, whether an
 article is inside the window. Each capture records what found its link
