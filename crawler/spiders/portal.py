@@ -26,9 +26,10 @@ article links look), then the sitemaps (``auto``: robots.txt's ``Sitemap:``
 lines, else ``/sitemap.xml``; child sitemaps of an index last changed before
 the window are skipped): when the site's articles they list reach back to
 the window's start, it fetches those they date inside the window (or cannot
-date) and pages no further; else it pages the list as without them. The article page's own date decides, either way, whether an
-article is inside the window. Each capture records what found its link
-first (``feed``, ``sitemap``, ``list``).
+date) and pages no further; else it pages the list as without them. The
+article page's own date decides, either way, whether an article is inside
+the window. Each capture records what found its link first (``feed``,
+``sitemap``, ``list``).
 
 Each list page read is announced to the run keeper (``crawler.run``), with
 how many article links it holds (``crawler.signals.list_page_links``, by
