@@ -215,7 +215,8 @@ def test_an_interrupted_daily_run_is_completed_by_the_next(
     for line, run, status, exit_code in zip(
         lines[1:], runs, ["finished", "closespider_pagecount"], [0, 1], strict=True
     ):
-        numbers = (run.pages, run.new, run.duplicate, run.failed, run.list_failed)
+        found = (run.found_feed, run.found_sitemap, run.found_list)
+        numbers = (run.pages, run.new, *found, run.duplicate, run.failed, run.list_failed)
         counts = r"\s+".join(str(n) for n in numbers)
         seoul = rf"{today} [\d:]+\+09:00"  # a time with its zone
         expected = rf"^\s*{run.id}\s+newscms\s+daily\s+{seoul}\s+{seoul}\s+"
