@@ -71,9 +71,14 @@ class SiteProfile:
     @property
     def hosts(self) -> frozenset[str]:
         """The host names the site lives on (its list host, with and without www.)."""
-        host = urlsplit(self.list_url).hostname or ""
-        bare = host.removeprefix("www.")
-        return frozenset({bare, "www." + bare} if "." in bare else {host})
+        return site_hosts(self.list_url)
+
+
+def site_hosts(list_url: str) -> frozenset[str]:
+    """The host names of the site at ``list_url``: its host, with and without www."""
+    host = urlsplit(list_url).hostname or ""
+    bare = host.removeprefix("www.")
+    return frozenset({bare, "www." + bare} if "." in bare else {host})
 
 
 def sites_path() -> Path:
@@ -243,8 +248,7 @@ def _site_urls(value: Any, field: str, list_url: str, fail: FieldError) -> tuple
         return ()
     if not isinstance(value, list) or not value:
         raise fail(field, "must be a list of URLs")
-    host = urlsplit(list_url).hostname or ""
-    hosts = {host, host.removeprefix("www."), "www." + host.removeprefix("www.")}
+    hosts = site_hosts(list_url)
     found: list[str] = []
     for item in value:
         if not isinstance(item, str) or not item.strip():
@@ -256,7 +260,8 @@ def _site_urls(value: Any, field: str, list_url: str, fail: FieldError) -> tuple
         except ValueError as exc:
             raise fail(field, f"{item!r} is not a usable URL: {exc}") from exc
         if parts.scheme not in ("http", "https") or parts.hostname not in hosts:
-            raise fail(field, f"{item!r} is not an http(s) URL on the site's host {host}")
+            named = " or ".join(sorted(hosts))
+            raise fail(field, f"{item!r} is not an http(s) URL on the site's host ({named})")
         found.append(url)
     return tuple(dict.fromkeys(found))
 
