@@ -13,7 +13,7 @@ import pytest
 from crawler.discovery import ListDiscovery
 from crawler.discovery.feeds import decoded, machine_time, parse_feed
 from crawler.discovery.sitemaps import (
-    SitemapTooLarge,
+    SitemapUnreadable,
     in_window,
     parse_sitemap,
     robots_sitemaps,
@@ -251,10 +251,12 @@ def test_gzipped_sitemap_and_gzip_bomb_within_the_size_limit() -> None:
     # 64 MiB of blanks inside a sitemap, 64 KiB on the wire
     bomb = gzip.compress(b"<urlset>" + b" " * (64 * 1024 * 1024) + b"</urlset>")
     assert len(bomb) < 200_000
-    with pytest.raises(SitemapTooLarge):
+    with pytest.raises(SitemapUnreadable):
         sitemap_body(bomb, MAX)
-    with pytest.raises(SitemapTooLarge):
+    with pytest.raises(SitemapUnreadable):
         parse_sitemap(bomb, "https://www.example-gs.kr/bomb.xml.gz", MAX)
+    with pytest.raises(SitemapUnreadable, match="broken gzip"):
+        sitemap_body(b"\x1f\x8b\x08 not gzip at all", MAX)
 
 
 def test_no_sitemap_and_robots_lines() -> None:

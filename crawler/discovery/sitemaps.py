@@ -7,7 +7,7 @@ article was published (``lastmod`` says when it last changed); so entries
 are read here, with the same safe parser settings (no entity expansion, no
 network). Gzipped sitemaps (``.xml.gz``, sent without ``Content-Encoding``)
 are unpacked with Scrapy's :func:`scrapy.utils.gz.gunzip` within a size
-limit, so a gzip bomb fails with :class:`SitemapTooLarge` instead of filling
+limit, so a gzip bomb fails with :class:`SitemapUnreadable` instead of filling
 memory. ``Sitemap:`` lines of robots.txt are read with Scrapy's
 :func:`scrapy.utils.sitemap.sitemap_urls_from_robots`.
 
@@ -30,8 +30,8 @@ from crawler.discovery.feeds import local_name, machine_time, xml_root
 _GZIP_MAGIC = b"\x1f\x8b"
 
 
-class SitemapTooLarge(ValueError):
-    """A gzipped sitemap unpacks past the size limit; the message says how far."""
+class SitemapUnreadable(ValueError):
+    """A gzipped sitemap unpacks past the size limit, or is broken; the message says which."""
 
 
 @dataclass(frozen=True)
@@ -68,9 +68,9 @@ def sitemap_body(body: bytes, max_size: int) -> bytes:
     try:
         return gunzip(body, max_size=max_size)
     except ValueError as exc:  # Scrapy's: past max_size
-        raise SitemapTooLarge(f"gzipped sitemap unpacks past {max_size} bytes") from exc
+        raise SitemapUnreadable(f"gzipped sitemap unpacks past {max_size} bytes") from exc
     except (OSError, EOFError) as exc:
-        raise SitemapTooLarge(f"broken gzip: {exc}") from exc
+        raise SitemapUnreadable(f"broken gzip: {exc}") from exc
 
 
 def parse_sitemap(body: bytes, url: str, max_size: int) -> SitemapPage | None:

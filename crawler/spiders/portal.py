@@ -70,7 +70,7 @@ from crawler.discovery import LinkTemplate, ListDiscovery
 from crawler.discovery.feeds import parse_feed
 from crawler.discovery.sitemaps import (
     SitemapEntry,
-    SitemapTooLarge,
+    SitemapUnreadable,
     in_window,
     parse_sitemap,
     robots_sitemaps,
@@ -356,7 +356,7 @@ class PortalSpider(scrapy.Spider):
             page = parse_sitemap(
                 response.body, response.url, self.settings.getint("DOWNLOAD_MAXSIZE")
             )
-        except SitemapTooLarge as exc:
+        except SitemapUnreadable as exc:
             self.crawler.stats.inc_value("sitemaps/failed")
             logger.warning("sitemap %s could not be read: %s", response.url, exc)
             page = None

@@ -23,7 +23,7 @@ from twisted.python.failure import Failure
 from crawler import families
 from crawler.discovery import ListDiscovery
 from crawler.discovery.feeds import parse_feed
-from crawler.discovery.sitemaps import SitemapTooLarge, parse_sitemap, robots_sitemaps
+from crawler.discovery.sitemaps import SitemapUnreadable, parse_sitemap, robots_sitemaps
 from crawler.pages import Unparseable, html_tree
 from crawler.probing import ListPageSeen, ProbeReport, SourceSeen
 from crawler.scope import SiteScope
@@ -152,7 +152,7 @@ class ProbeSpider(scrapy.Spider):
             page = parse_sitemap(
                 response.body, response.url, self.settings.getint("DOWNLOAD_MAXSIZE")
             )
-        except SitemapTooLarge as exc:
+        except SitemapUnreadable as exc:
             self.report.sources.append(SourceSeen("sitemap", response.url, str(exc)))
             return
         if page is None:
