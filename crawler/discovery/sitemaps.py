@@ -16,6 +16,8 @@ Pure functions of the bytes: no network, no database.
 
 from __future__ import annotations
 
+import struct
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -69,7 +71,7 @@ def sitemap_body(body: bytes, max_size: int) -> bytes:
         return gunzip(body, max_size=max_size)
     except ValueError as exc:  # Scrapy's: past max_size
         raise SitemapUnreadable(f"gzipped sitemap unpacks past {max_size} bytes") from exc
-    except (OSError, EOFError) as exc:
+    except (OSError, EOFError, zlib.error, struct.error) as exc:
         raise SitemapUnreadable(f"broken gzip: {exc}") from exc
 
 
