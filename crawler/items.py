@@ -64,6 +64,8 @@ class CaptureItem:
     # the request as sent and the response as received (body before decoding); None: no response
     exchange: Exchange | None = field(default=None, repr=False)
     site_layout: ArticleLayout | None = None  # the site's own article selectors (sites.yaml)
+    # where the crawl found its link first (storage.models.FoundBy); None: tried again
+    found_by: str | None = None
     # filled in by the pipelines
     article: ExtractedArticle | None = None
     fingerprint: Fingerprint | None = field(default=None, repr=False)

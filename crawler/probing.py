@@ -1,6 +1,7 @@
 """What ``scrapy probe`` saw of a site, and the report it prints: the family
 and the evidence for it, how article links were found, the links of list
-pages 1 and 2, and for each article read its fields and what looks wrong."""
+pages 1 and 2, for each article read its fields and what looks wrong, and
+the feeds and sitemaps found, with the sites.yaml lines that would use them."""
 
 from __future__ import annotations
 
@@ -24,6 +25,16 @@ class ListPageSeen:
 
 
 @dataclass
+class SourceSeen:
+    """A feed or a sitemap probed: what it holds, or why it holds nothing."""
+
+    kind: str  # "feed" or "sitemap"
+    url: str
+    found: str  # one line: what it lists (or what it answered)
+    links: int = 0  # the site's article links (a sitemap index: its child sitemaps)
+
+
+@dataclass
 class ArticleSeen:
     url: str
     article: ExtractedArticle | None
@@ -42,6 +53,7 @@ class ProbeReport:
     list_pages: list[ListPageSeen] = field(default_factory=list)
     articles: list[ArticleSeen] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    sources: list[SourceSeen] = field(default_factory=list)
 
     def add_article(
         self,
@@ -74,6 +86,24 @@ class ProbeReport:
         out += [f"problem: {problem}" for problem in self.problems]
         for number, seen in enumerate(self._in_order(), 1):
             out += self._article_lines(number, seen)
+        return out + self._source_lines()
+
+    def _source_lines(self) -> list[str]:
+        """The feeds and sitemaps found, and the sites.yaml lines for those that list articles."""
+        out = [
+            f"{seen.kind} {seen.url}: {seen.found}"
+            for seen in sorted(self.sources, key=lambda s: (s.kind, s.url))
+        ]
+        if not out:
+            return ["feeds and sitemaps: none found"]
+        feeds = [s.url for s in self.sources if s.kind == "feed" and s.links]
+        sitemaps = any(s.kind == "sitemap" and s.links for s in self.sources)
+        if feeds or sitemaps:
+            out.append("sites.yaml lines for them:")
+        if feeds:
+            out.append(f"  feeds: [{', '.join(repr(url) for url in sorted(feeds))}]")
+        if sitemaps:
+            out.append("  sitemaps: auto")
         return out
 
     def _page(self, number: int) -> ListPageSeen | None:

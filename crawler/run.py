@@ -177,9 +177,9 @@ class RunKeeper:
         """Run ``write(*args)`` in the writer thread, after the writes sent before it."""
         return await asyncio.get_running_loop().run_in_executor(self.writer, write, *args)
 
-    def count(self, outcome: str) -> None:
-        """Count one saved capture by its outcome."""
-        self.counts.count(outcome)
+    def count(self, outcome: str, found_by: str | None = None) -> None:
+        """Count one saved capture by its outcome (and where its link was found first)."""
+        self.counts.count(outcome, found_by)
 
     def _heartbeat(self) -> None:
         """Store the run's counts so far, and that it is alive."""

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import yaml
 from cssselect import SelectorError
@@ -32,9 +32,14 @@ _FIELDS = {
     "list_links",
     "article_url",
     "article",
+    "feeds",
+    "sitemaps",
 }
 _ARTICLE_FIELDS = ("title", "published", "author", "body", "drop")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
+
+# `sitemaps: auto`: the Sitemap: lines of the site's robots.txt, else /sitemap.xml
+SITEMAPS_AUTO = "auto"
 
 # builds the error for one field of the site being read
 FieldError = Callable[[str, str], "SitesConfigError"]
@@ -56,6 +61,9 @@ class SiteProfile:
     list_links: str | None = None  # CSS: where list pages keep their article links
     article_url: str | None = None  # an article's URL by its id: "/news/read.php?no={id}"
     article: ArticleLayout | None = None  # the site's own article selectors, over its family's
+    feeds: tuple[str, ...] = ()  # RSS or Atom feed URLs, read first by daily runs
+    # sitemap URLs backfills take their window from; ("auto",): robots.txt's, else /sitemap.xml
+    sitemaps: tuple[str, ...] = ()
 
     def list_page_url(self, page: int) -> str:
         return self.list_url.replace("{page}", str(page))
@@ -63,9 +71,14 @@ class SiteProfile:
     @property
     def hosts(self) -> frozenset[str]:
         """The host names the site lives on (its list host, with and without www.)."""
-        host = urlsplit(self.list_url).hostname or ""
-        bare = host.removeprefix("www.")
-        return frozenset({bare, "www." + bare} if "." in bare else {host})
+        return site_hosts(self.list_url)
+
+
+def site_hosts(list_url: str) -> frozenset[str]:
+    """The host names of the site at ``list_url``: its host, with and without www."""
+    host = urlsplit(list_url).hostname or ""
+    bare = host.removeprefix("www.")
+    return frozenset({bare, "www." + bare} if "." in bare else {host})
 
 
 def sites_path() -> Path:
@@ -124,15 +137,18 @@ def _profile(path: Path, number: int, entry: Any) -> SiteProfile:
         raise fail("name", "missing")
     if not _NAME.match(name):
         raise fail("name", "use letters, digits, '.', '_' or '-' only")
+    list_url = _list_url(entry.get("list_url"), fail)
     return SiteProfile(
         name=name,
-        list_url=_list_url(entry.get("list_url"), fail),
+        list_url=list_url,
         cms=_cms(entry.get("cms"), fail),
         article_pattern=_pattern(entry.get("article_pattern"), fail),
         schedule=_schedule(entry.get("schedule"), fail),
         list_links=_css(entry.get("list_links"), "list_links", fail),
         article_url=_article_url(entry.get("article_url"), fail),
         article=_article(entry.get("article"), name, fail),
+        feeds=_site_urls(entry.get("feeds"), "feeds", list_url, fail),
+        sitemaps=_sitemaps(entry.get("sitemaps"), list_url, fail),
     )
 
 
@@ -224,3 +240,35 @@ def _article(value: Any, site: str, fail: FieldError) -> ArticleLayout | None:
         raise fail(f"article.{unknown[0]}", f"unknown field (known: {', '.join(_ARTICLE_FIELDS)})")
     selectors = {key: _css(css, f"article.{key}", fail) for key, css in value.items()}
     return ArticleLayout(name=f"site:{site}", **selectors)
+
+
+def _site_urls(value: Any, field: str, list_url: str, fail: FieldError) -> tuple[str, ...]:
+    """A list of URLs on the site's own host (paths are taken from its list URL)."""
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not value:
+        raise fail(field, "must be a list of URLs")
+    hosts = site_hosts(list_url)
+    found: list[str] = []
+    for item in value:
+        if not isinstance(item, str) or not item.strip():
+            raise fail(field, f"{item!r} is not a URL string")
+        try:
+            url = urljoin(list_url, item.strip())
+            parts = urlsplit(url)
+            parts.port  # noqa: B018 - raises on a port out of range
+        except ValueError as exc:
+            raise fail(field, f"{item!r} is not a usable URL: {exc}") from exc
+        if parts.scheme not in ("http", "https") or parts.hostname not in hosts:
+            named = " or ".join(sorted(hosts))
+            raise fail(field, f"{item!r} is not an http(s) URL on the site's host ({named})")
+        found.append(url)
+    return tuple(dict.fromkeys(found))
+
+
+def _sitemaps(value: Any, list_url: str, fail: FieldError) -> tuple[str, ...]:
+    if value == SITEMAPS_AUTO:
+        return (SITEMAPS_AUTO,)
+    if isinstance(value, str):
+        raise fail("sitemaps", f"must be {SITEMAPS_AUTO!r} or a list of URLs, not {value!r}")
+    return _site_urls(value, "sitemaps", list_url, fail)

@@ -35,5 +35,5 @@ class ArchivePipeline:
         except writer.WriteFailed as exc:
             self.run.stop(f"cannot write to the archive: {write_failure(exc)}")
             raise
-        self.run.count(item.outcome)
+        self.run.count(item.outcome, item.found_by)
         return item

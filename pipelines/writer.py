@@ -90,6 +90,7 @@ class PageWriter:
             outcome=outcome,
             error=None if item.error is None else str(item.error),
             published=item.article.published if item.article is not None else None,
+            found_by=item.found_by,
             **received_columns(item.exchange, item.body),
         )
         row = None

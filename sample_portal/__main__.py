@@ -1,5 +1,5 @@
 """CLI: `python -m sample_portal --articles 2000 --per-page 20 --port 0 [--seed 1]
-[--syndicated] [--faults all|NAME,...] [--skin-seeds 1,3,5]`."""
+[--syndicated] [--faults all|NAME,...] [--skin-seeds 1,3,5] [--feeds] [--sitemaps]`."""
 
 from __future__ import annotations
 
@@ -38,6 +38,10 @@ def main(argv: list[str] | None = None) -> int:
         default="",
         help="comma-separated seeds of generated-skin sites to serve too (sample_portal/skins)",
     )
+    parser.add_argument("--feeds", action="store_true", help="serve the sites' RSS and Atom feeds")
+    parser.add_argument(
+        "--sitemaps", action="store_true", help="serve sitemaps, named in robots.txt"
+    )
     parser.add_argument(
         "--sites-yaml",
         action="store_true",
@@ -66,6 +70,8 @@ def main(argv: list[str] | None = None) -> int:
         syndicated=args.syndicated,
         faults=faults,
         skins=[int(seed) for seed in seeds],
+        feeds=args.feeds,
+        sitemaps=args.sitemaps,
     )
     with serve(portal, port=args.port) as base_url:
         print(f"READY {base_url}", flush=True)

@@ -29,6 +29,16 @@ def article_path(no: int) -> str:
     return f"/news/article.html?no={no}"
 
 
+def modified_time(article: Article, now: datetime) -> datetime | None:
+    """When the article's page says it was last edited (수정), if it says so."""
+    return _modified(noise_rng(article), article.published, now)
+
+
+def _modified(rng: random.Random, when: datetime, now: datetime) -> datetime | None:
+    modified = when + timedelta(minutes=rng.randint(10, 2880)) if rng.random() < 0.5 else None
+    return None if modified and modified > now else modified
+
+
 def number(article: Article) -> int:
     """The article number in its path."""
     return int(article.path.rsplit("=", 1)[1])
@@ -197,9 +207,7 @@ def article_page(
     """`/news/article.html?no=N`."""
     rng = noise_rng(article)
     when = article.published
-    modified = when + timedelta(minutes=rng.randint(10, 2880)) if rng.random() < 0.5 else None
-    if modified and modified > now:
-        modified = None
+    modified = _modified(rng, when, now)
     subtitle = ""
     if rng.random() < 0.6:
         text = rng.choice(_SUBTITLES).format(n=rng.randint(2, 9), m=rng.randint(1, 12))

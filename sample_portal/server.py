@@ -14,6 +14,7 @@ from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from . import feeds as site_feeds
 from . import generic, gnuboard5, newscms, syndication
 from .content import SEOUL, Article, Newsroom, Story, schedule
 from .faults import Faults
@@ -34,9 +35,25 @@ _NOT_FOUND = (
 _HANGUL_WORD = re.compile(r"[가-힣]+")
 _HOST = re.compile(r"[A-Za-z0-9.\-]+(:\d+)?|\[[0-9A-Fa-f:.]+\](:\d+)?")
 _POPULAR = {"gnuboard": 10, "newscms": 7}
+_XML = "text/xml"  # as CMSs send their feeds and sitemaps, the charset left to the file
+_GZIP = "application/x-gzip"
 _LATEST = 5
 
 Page = tuple[int, str, bytes]
+# the feeds and the sitemap each site serves when the portal serves them (sample_portal.feeds)
+_FEEDS = {
+    # the board's feed, and a members-only board's, which answers with a refusal
+    "gnuboard": [
+        f'"{site_feeds.GNUBOARD_RSS}?bo_table={board}"' for board in (gnuboard5.BOARD, "report")
+    ],
+    "newscms": [f'"{site_feeds.ALL_ARTICLES}"', f'"{site_feeds.SECTION}"'],
+    "generic": [f'"{site_feeds.ATOM}"'],
+}
+_SITEMAPS = {
+    "gnuboard": site_feeds.BOARD_SITEMAP,
+    "newscms": site_feeds.NEWS_INDEX,
+    "generic": site_feeds.BLOG_NEWS,
+}
 
 
 @dataclass
@@ -81,6 +98,8 @@ class SamplePortal:
     outside the articles' own `paragraphs`.
     `gzip_pages`: pages are sent gzip-encoded to clients that accept it (fault pages as
     they are). `hangul_slugs`: the blog's article URLs end in Hangul words of the title.
+    `feeds`: the sites serve RSS and Atom feeds, `sitemaps`: sitemaps named in robots.txt
+    (see `sample_portal.feeds`); `sites_yaml` then lists them.
     """
 
     def __init__(
@@ -95,6 +114,8 @@ class SamplePortal:
         gzip_pages: bool = False,
         hangul_slugs: bool = False,
         skins: Iterable[int] = (),
+        feeds: bool = False,
+        sitemaps: bool = False,
     ) -> None:
         wanted = set(sites) if sites is not None else set(SITES)
         if not wanted or wanted - set(SITES):
@@ -103,6 +124,8 @@ class SamplePortal:
         self.per_page = per_page
         self.seed = seed
         self.gzip_pages = gzip_pages
+        self.feeds = feeds
+        self.sitemaps = sitemaps
         self.hangul_slugs = hangul_slugs
         self.hits: Counter[str] = Counter()
         self._hits_lock = threading.Lock()
@@ -196,7 +219,8 @@ class SamplePortal:
 
     def sites_yaml(self, base_url: str, list_url_only: bool = False) -> str:
         """A sites.yaml listing the served sites' list URLs under `base_url`
-        (with their `cms`, unless `list_url_only`; generated skins have none)."""
+        (with their `cms`, unless `list_url_only`; generated skins have none),
+        and the feeds and sitemaps served."""
         lines = ["sites:"]
         base = base_url.rstrip("/")
         for site in self.sites:
@@ -204,6 +228,10 @@ class SamplePortal:
             lines += [f"  - name: {site}", f'    list_url: "{base}{family.LIST_PATH}"']
             if not list_url_only:
                 lines.append(f"    cms: {family.CMS}")
+            if self.feeds:
+                lines.append(f"    feeds: [{', '.join(_FEEDS[site])}]")
+            if self.sitemaps and site in _SITEMAPS:
+                lines.append(f'    sitemaps: ["{_SITEMAPS[site]}"]')
         for site, skin in self.skins.items():
             lines += [f"  - name: {site}", f'    list_url: "{base}{skin.list_url_path}"']
         return "\n".join(lines) + "\n"
@@ -224,7 +252,13 @@ class SamplePortal:
         split = urlsplit(path)
         route, query = unquote(split.path), parse_qs(split.query)
         if route == "/robots.txt":
-            return 200, _TEXT, _ROBOTS.encode()
+            named = [_SITEMAPS[site] for site in self.sites if site in _SITEMAPS]
+            lines = [f"Sitemap: http://{host}{path}\n" for path in named if self.sitemaps]
+            return 200, _TEXT, (_ROBOTS + "".join(lines)).encode()
+        served = self._feed(route, query, host) if self.feeds else None
+        served = served or (self._sitemap(route, host) if self.sitemaps else None)
+        if served is not None:
+            return served
         if route == "/":
             return 200, _HTML, self._home()
         if route == "/bbs/board.php" and "gnuboard" in self.sites:
@@ -242,6 +276,67 @@ class SamplePortal:
             if route.startswith(skin.prefix + "/"):
                 return self._skinned(site, skin, split.path, split.query, host)
         return 404, _HTML, _NOT_FOUND
+
+    def _feed(self, route: str, query: dict[str, list[str]], host: str) -> Page | None:
+        """A feed of `route`, when a served site has one there."""
+        if route == site_feeds.GNUBOARD_RSS and "gnuboard" in self.sites:
+            board = query.get("bo_table", [""])[0]
+            if board in site_feeds.REFUSED_BOARDS:
+                return 200, _HTML, site_feeds.REFUSED_BOARDS[board].encode()
+            if board != gnuboard5.BOARD:
+                return 200, _HTML, gnuboard5.alert_page(gnuboard5.NO_BOARD).encode()
+            title = f"{gnuboard5.PAPER} > {gnuboard5.BOARDS[board]}"
+            regular = self._editions["gnuboard"].regular
+            return 200, _XML, site_feeds.gnuboard_rss(host, board, title, regular).encode()
+        if route in (site_feeds.ALL_ARTICLES, site_feeds.SECTION) and "newscms" in self.sites:
+            now = datetime.now(SEOUL)
+            regular = [
+                (a, newscms.modified_time(a, now) or a.published)
+                for a in self._editions["newscms"].regular
+            ]
+            if route == site_feeds.ALL_ARTICLES:
+                size = site_feeds.FEED_SIZE["newscms"]
+                return (
+                    200,
+                    _XML,
+                    site_feeds.news_rss(host, newscms.PAPER, regular, size, "UTF-8").encode(),
+                )
+            held = [(a, t) for a, t in regular if newscms.number(a) % site_feeds.SECTIONS == 1]
+            text = site_feeds.news_rss(host, newscms.PAPER, held, site_feeds.SECTION_SIZE, "euc-kr")
+            return 200, _XML, text.encode("cp949")
+        if route == site_feeds.ATOM and "generic" in self.sites:
+            regular = self._editions["generic"].regular
+            return 200, _XML, site_feeds.atom(host, generic.BLOG, regular).encode()
+        return None
+
+    def _sitemap(self, route: str, host: str) -> Page | None:
+        """A sitemap of `route`, when a served site has one there."""
+        if "newscms" in self.sites and (
+            route == site_feeds.NEWS_INDEX or route.startswith("/sitemap/")
+        ):
+            by_month = site_feeds.months(self._editions["newscms"].regular)
+            if route == site_feeds.NEWS_INDEX:
+                return (
+                    200,
+                    _XML,
+                    site_feeds.sitemap_index(host, self._editions["newscms"].regular).encode(),
+                )
+            month = route.removeprefix("/sitemap/").removesuffix(".xml.gz")
+            if month in by_month:
+                return (
+                    200,
+                    _GZIP,
+                    site_feeds.gzipped(
+                        site_feeds.news_sitemap(host, newscms.PAPER, by_month[month])
+                    ),
+                )
+        if route == site_feeds.BLOG_NEWS and "generic" in self.sites:
+            newest = self._editions["generic"].regular[: site_feeds.BLOG_NEWS_SIZE]
+            return 200, _XML, site_feeds.news_sitemap(host, generic.BLOG, newest).encode()
+        if route == site_feeds.BOARD_SITEMAP and "gnuboard" in self.sites:
+            articles = self._editions["gnuboard"].articles
+            return 200, _XML, site_feeds.board_sitemap(host, articles).encode()
+        return None
 
     def _skinned(self, site: str, skin: Skin, route: str, query: str, host: str) -> Page:
         page = skin.list_page_number(route, query)
@@ -345,13 +440,18 @@ class SamplePortal:
                     html = syndication.with_variant_links(html, rows, page, host)
                 return html
             if site == "newscms":
-                return newscms.list_page(
+                html = newscms.list_page(
                     page=page,
                     rows=rows,
                     total_pages=total_pages,
                     popular=self._popular(edition, f"list{page}", None, _POPULAR[site]),
                     now=now,
                 )
+                if self.feeds:
+                    html = html.replace(
+                        "</head>", site_feeds.alternate_link(newscms.PAPER) + "</head>", 1
+                    )
+                return html
             if site in self.skins:
                 popular = self._popular(edition, f"list{page}", None, _LATEST)
                 return self.skins[site].list_page(page, rows, total_pages, popular)

@@ -71,6 +71,10 @@ class CrawlRun(Base):
     failed: Mapped[int] = mapped_column(Integer, default=0)
     # list pages that could not be read (errors, non-HTML): their articles may be missing
     list_failed: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # new articles first found by the site's feeds, its sitemaps, its list pages
+    found_feed: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    found_sitemap: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    found_list: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # the process running it: a running run whose process is gone is interrupted
     pid: Mapped[int | None]
     host: Mapped[str | None] = mapped_column(String(255))
@@ -129,6 +133,14 @@ class LinkTemplate(Base):
     found_at: Mapped[datetime] = mapped_column(default=now_seoul)
 
 
+class FoundBy(StrEnum):
+    """Where a crawl first found an article's link."""
+
+    FEED = "feed"
+    SITEMAP = "sitemap"
+    LIST = "list"
+
+
 class Capture(Base):
     __tablename__ = "captures"
 
@@ -156,6 +168,8 @@ class Capture(Base):
     payload: Mapped[bytes | None] = mapped_column(LargeBinary)
     # made before the exchange was kept: body decoded, headers as Scrapy left them
     decoded_only: Mapped[bool] = mapped_column(server_default=false())
+    # what led the crawl to it first: a FoundBy value; None: tried again, or made before
+    found_by: Mapped[str | None] = mapped_column(String(16))
 
     @property
     def body(self) -> bytes:

@@ -29,7 +29,7 @@ from sqlalchemy import ColumnElement, Select, case, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from storage.models import Capture, CrawlRun, Outcome, RunListPage, Site
+from storage.models import Capture, CrawlRun, FoundBy, Outcome, RunListPage, Site
 from storage.types import now_seoul
 
 HEARTBEAT_INTERVAL = 60.0  # seconds between a running run's signs of life
@@ -59,12 +59,20 @@ class RunCounts:
     duplicate: int = 0
     failed: int = 0
     list_failed: int = 0  # list pages that could not be read
+    # new articles first found by the feeds, the sitemaps, the list pages
+    found_feed: int = 0
+    found_sitemap: int = 0
+    found_list: int = 0
 
-    def count(self, outcome: str) -> None:
-        """Count one saved capture by its outcome."""
+    def count(self, outcome: str, found_by: str | None = None) -> None:
+        """Count one saved capture by its outcome (and a new article by where
+        its link was found first, a :class:`FoundBy` value)."""
         self.pages += 1
         if outcome == Outcome.ARTICLE:
             self.new += 1
+            if found_by is not None:
+                name = f"found_{FoundBy(found_by).value}"
+                setattr(self, name, getattr(self, name) + 1)
         elif outcome == Outcome.DUPLICATE:
             self.duplicate += 1
         elif outcome == Outcome.FAILED:
@@ -145,6 +153,7 @@ class RunSummary:
     log_file: str | None
     reason: str | None  # why it ended unhealthy, on one line
     host: str | None = None  # the machine that ran it
+    found: dict[str, int] | None = None  # new articles by where they were found first
 
     @property
     def healthy(self) -> bool:
@@ -393,6 +402,7 @@ class Runs:
                 log_file=run.log_file,
                 reason=run.reason,
                 host=run.host,
+                found={source.value: getattr(run, f"found_{source.value}") for source in FoundBy},
             )
             for run, name in rows
         ]
@@ -415,23 +425,35 @@ def _count_values(counts: RunCounts) -> dict[str, int]:
         "duplicate": counts.duplicate,
         "failed": counts.failed,
         "list_failed": counts.list_failed,
+        "found_feed": counts.found_feed,
+        "found_sitemap": counts.found_sitemap,
+        "found_list": counts.found_list,
     }
 
 
 def _close_dead(session: Session, run: CrawlRun, status: str, finished_at: datetime) -> None:
     """End a run whose process is gone: its counts are what its captures say."""
-    outcome = Capture.outcome
-    pages, new, duplicate, failed = session.execute(
+    outcome, new_by = Capture.outcome, Capture.found_by
+    pages, new, duplicate, failed, *found = session.execute(
         select(
             func.count(Capture.id),
             func.coalesce(func.sum(case((outcome == Outcome.ARTICLE, 1), else_=0)), 0),
             func.coalesce(func.sum(case((outcome == Outcome.DUPLICATE, 1), else_=0)), 0),
             func.coalesce(func.sum(case((outcome == Outcome.FAILED, 1), else_=0)), 0),
+            *(
+                func.coalesce(
+                    func.sum(case(((outcome == Outcome.ARTICLE) & (new_by == source), 1), else_=0)),
+                    0,
+                )
+                for source in FoundBy
+            ),
         ).where(Capture.run_id == run.id)
     ).one()
     run.status = status
     run.finished_at = finished_at
     run.pages, run.new, run.duplicate, run.failed = pages, new, duplicate, failed
+    for source, count in zip(FoundBy, found, strict=True):
+        setattr(run, f"found_{source.value}", count)
 
 
 def _busy_message(session: Session, run: CrawlRun) -> str:

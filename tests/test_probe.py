@@ -43,7 +43,11 @@ def test_probe_of_a_gnuboard_site(portal: Portal, tmp_path: Path) -> None:
     assert out.count("page shows: gnuboard5: its layout 'basic' reads title, date and body") == 3
     # the pinned notices are short: said so
     assert "warnings: body under 200 characters" in out
-    assert portal.portal.hits["/robots.txt"] == 1
+    # obeyed, and read once more for its Sitemap: lines
+    assert portal.portal.hits["/robots.txt"] == 2
+    # the portal serves no feed nor sitemap: said so
+    assert "feed " + portal.base_url + "/bbs/rss.php?bo_table=news: HTTP 404" in out
+    assert "sites.yaml lines for them" not in out
     article_hits = [path for path in portal.portal.hits if "wr_id=" in path]
     assert len(article_hits) == 3
 
@@ -73,6 +77,27 @@ def test_probe_of_a_generated_skin_by_its_list_url(tmp_path: Path) -> None:
     ]
     assert out.count("  warnings: ") == 3
     assert "no time in the date" not in out and "date in the future" not in out
+
+
+def test_probe_reports_feeds_and_sitemaps(tmp_path: Path) -> None:
+    sample = SamplePortal(articles_per_site=40, feeds=True, sitemaps=True)
+    with serve(sample) as base_url:
+        sites_file = tmp_path / "sites.yaml"
+        sites_file.write_text(sample.sites_yaml(base_url, list_url_only=True), encoding="utf-8")
+        portal = Portal(sample, base_url, sites_file)
+        code, out, err = probe(portal, tmp_path, "gnuboard")
+        assert code == 0, err[-2000:]
+        # the family's usual feed path; the sitemaps robots.txt names
+        feed = f"feed {base_url}/bbs/rss.php?bo_table=news: 15 entries, 15 of them the site's"
+        assert feed in out
+        assert f"sitemap {base_url}/sitemap_board.xml: 42 URLs, 42 of them the site's" in out
+        assert f"  feeds: ['{base_url}/bbs/rss.php?bo_table=news']" in out
+        assert "  sitemaps: auto" in out
+        code, out, err = probe(portal, tmp_path, "newscms")
+        assert code == 0, err[-2000:]
+        # the feed its pages announce by <link rel="alternate">
+        assert f"feed {base_url}/rss/allArticle.xml: 40 entries, 40 of them the site's" in out
+        assert f"sitemap {base_url}/sitemap.xml: an index of " in out
 
 
 def test_probe_of_a_page_without_articles_exits_non_zero(portal: Portal, tmp_path: Path) -> None:

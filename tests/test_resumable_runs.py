@@ -26,7 +26,8 @@ from tests.conftest import FAST, Portal, scrapy, start_scrapy
 
 RUNS_HEADS = [
     "run", "site", "mode", "window", "started", "finished", "status",
-    "pages", "new", "dup", "failed", "list_failed", "exit", "host", "log",
+    "pages", "new", "by_feed", "by_sitemap", "by_list", "dup", "failed", "list_failed",
+    "exit", "host", "log",
 ]  # fmt: skip
 # slow enough to be caught mid-run, on a loaded machine too
 SLOW = ["DOWNLOAD_DELAY=0.02", "CONCURRENT_REQUESTS_PER_DOMAIN=2"]
@@ -214,7 +215,8 @@ def test_an_interrupted_daily_run_is_completed_by_the_next(
     for line, run, status, exit_code in zip(
         lines[1:], runs, ["finished", "closespider_pagecount"], [0, 1], strict=True
     ):
-        numbers = (run.pages, run.new, run.duplicate, run.failed, run.list_failed)
+        found = (run.found_feed, run.found_sitemap, run.found_list)
+        numbers = (run.pages, run.new, *found, run.duplicate, run.failed, run.list_failed)
         counts = r"\s+".join(str(n) for n in numbers)
         seoul = rf"{today} [\d:]+\+09:00"  # a time with its zone
         expected = rf"^\s*{run.id}\s+newscms\s+daily\s+{seoul}\s+{seoul}\s+"

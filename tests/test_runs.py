@@ -151,6 +151,27 @@ def test_resume_point_is_what_unfinished_runs_of_the_job_left(
     assert (daily_resume.number, daily_resume.furthest) == (7, 7)
 
 
+def test_a_killed_runs_counts_by_source_come_from_its_captures(
+    archive: Archive, site_id: int
+) -> None:
+    killed = archive.runs.start(site_id, "daily", None, None)
+    with archive.sessions.begin() as session:
+        for url, outcome, found_by in (
+            ("u1", "article", "feed"),
+            ("u2", "article", "feed"),
+            ("u3", "article", "list"),
+            ("u4", "duplicate", "list"),
+            ("u5", "article", None),  # tried again: found by no source this run
+        ):
+            row = capture(site_id, killed, url, outcome)
+            row.found_by = found_by
+            session.add(row)
+    archive.runs.record_exit(killed, -9)
+    (row,) = archive.runs.listing()
+    assert (row.status, row.pages, row.new) == ("interrupted", 5, 4)
+    assert row.found == {"feed": 2, "sitemap": 0, "list": 1}
+
+
 def test_window_captures_are_those_of_the_same_window(archive: Archive, site_id: int) -> None:
     window = (date(2024, 1, 1), date(2024, 3, 31))
     old = datetime(2023, 12, 30, 9, 0, tzinfo=SEOUL)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.sites import DEFAULT_SCHEDULE, SitesConfigError, load_sites
+from crawler.sites import DEFAULT_SCHEDULE, SITEMAPS_AUTO, SitesConfigError, load_sites
 from tests.conftest import scrapy
 
 GOOD = """
@@ -60,6 +60,25 @@ def test_site_selectors_load(tmp_path: Path) -> None:
         "#view_text",
         None,
     )
+
+
+def test_feeds_and_sitemaps_load(tmp_path: Path) -> None:
+    text = """
+- name: gs
+  list_url: "https://www.example-gs.kr/news/articleList.html?page={page}&view_type=sm"
+  feeds: ["/rss/allArticle.xml", "https://example-gs.kr/rss/S1N1.xml"]
+  sitemaps: auto
+- name: gy
+  list_url: "http://gy.example.kr/bbs/board.php?bo_table=gs&page={page}"
+  sitemaps: ["/sitemap.xml"]
+"""
+    sites = load_sites(write(tmp_path, text))
+    assert sites["gs"].feeds == (
+        "https://www.example-gs.kr/rss/allArticle.xml",
+        "https://example-gs.kr/rss/S1N1.xml",
+    )
+    assert sites["gs"].sitemaps == (SITEMAPS_AUTO,)
+    assert sites["gy"].feeds == () and sites["gy"].sitemaps == ("http://gy.example.kr/sitemap.xml",)
 
 
 def test_a_plain_list_is_accepted(tmp_path: Path) -> None:
@@ -116,6 +135,36 @@ def test_a_plain_list_is_accepted(tmp_path: Path) -> None:
             "name: x\n    list_url: 'http://x.example/{page}'\n    article: '.body'",
             "article",
             "must map",
+        ),
+        (
+            "name: x\n    list_url: 'http://x.example/{page}'\n    feeds: '/rss.xml'",
+            "feeds",
+            "list",
+        ),
+        (
+            "name: x\n    list_url: 'http://x.example/{page}'\n    feeds: ['http://y.example/r']",
+            "feeds",
+            "on the site's host",
+        ),
+        (
+            "name: x\n    list_url: 'http://x.example/{page}'\n    feeds: [3]",
+            "feeds",
+            "not a URL",
+        ),
+        (
+            "name: x\n    list_url: 'http://x.example/{page}'\n    sitemaps: yes",
+            "sitemaps",
+            "list of URLs",
+        ),
+        (
+            "name: x\n    list_url: 'http://x.example/{page}'\n    sitemaps: robots",
+            "sitemaps",
+            "'auto' or a list",
+        ),
+        (
+            "name: x\n    list_url: 'http://x.example/{page}'\n    sitemaps: ['ftp://x.example/s']",
+            "sitemaps",
+            "http(s)",
         ),
     ],
 )

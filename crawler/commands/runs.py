@@ -1,6 +1,7 @@
 """``scrapy runs [--site NAME] [--limit N] [--problems]``: the crawl runs,
-newest first, with what each did (pages, new articles, duplicates, failed
-pages, list pages that failed), how it ended and the host that ran it;
+newest first, with what each did (pages, new articles and how many of them
+its feeds, sitemaps and list pages found first, duplicates, failed pages,
+list pages that failed), how it ended and the host that ran it;
 ``--problems``: the sites whose last run was not healthy, each with its last
 run and why."""
 
@@ -12,6 +13,7 @@ from datetime import datetime
 from scrapy.commands import ScrapyCommand
 
 from crawler.commands import fail, open_archive
+from storage.models import FoundBy
 from storage.runs import RunSummary
 from storage.types import SEOUL
 
@@ -25,6 +27,9 @@ COLUMNS = (
     ("status", "<"),
     ("pages", ">"),
     ("new", ">"),
+    ("by_feed", ">"),
+    ("by_sitemap", ">"),
+    ("by_list", ">"),
     ("dup", ">"),
     ("failed", ">"),
     ("list_failed", ">"),
@@ -93,6 +98,7 @@ def row(run: RunSummary) -> tuple[str, ...]:
         run.status,
         str(run.pages),
         str(run.new),
+        *(str((run.found or {}).get(source, 0)) for source in FoundBy),
         str(run.duplicate),
         str(run.failed),
         str(run.list_failed),

@@ -103,6 +103,36 @@ class ListDiscovery:
         links = sorted(self._links(tree, page_url), key=lambda link: position[link.element])
         return self._split(tree, links)
 
+    def article_link(self, url: str) -> str | None:
+        """The canonical URL of ``url`` (a feed's or a sitemap's link) when it is
+        an article link by what list pages are read with (the template, the
+        site's ``article_pattern``, its family's links); else None. Before a
+        list page settled that, the family whose article links ``url`` has
+        the shape of reads it (off-site links are the scope's to refuse)."""
+        home = self.profile.list_url
+        try:
+            if self.template is not None:
+                if not self.template.matches(url, self._page_param):
+                    return None
+                return self.template.canonical_url(url, home=home)
+            family = self.family or self._family_of(url)
+            canonical = family.canonical_url(url, home=home)
+        except ValueError:
+            return None
+        pattern = self.profile.article_pattern or family.article_link
+        if pattern is not None:
+            return canonical if pattern.search(canonical) else None
+        return canonical if family.is_article_url(canonical, home) else None
+
+    @staticmethod
+    def _family_of(url: str) -> PortalFamily:
+        """The family whose article links look like ``url``, else ``generic``."""
+        for name in families.FAMILY_NAMES:
+            family = families.get(name)
+            if family.article_link is not None and family.article_link.search(url):
+                return family
+        return families.get("generic")
+
     def confirm(self, is_article: bool) -> LinkTemplate | None:
         """Take note that an article page found by the template extracted as an
         article (or not). Returns the template the first time one did: it is

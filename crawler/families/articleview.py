@@ -19,6 +19,8 @@ class ArticleView(PortalFamily):
     article_link = re.compile(r"/news/articleView\.html\?(?=.*\bidxno=\d+)")
     article_params = ("idxno",)
     article_url = "/news/articleView.html?idxno={id}"
+    # every article; section feeds are /rss/S1N1.xml, S1N2, ... (announced by the pages)
+    feed_paths = ("/rss/allArticle.xml",)
     list_links = (
         "#section-list a[href], .article-list a[href], .list-block a[href], "
         ".ArtList_Title a[href], .list-titles a[href]"

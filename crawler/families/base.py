@@ -130,6 +130,8 @@ class PortalFamily:
     list_links: ClassVar[str] = "a[href]"
     # the article URL of an id (``{id}``), for rows linked only by script
     article_url: ClassVar[str | None] = None
+    # where the CMS serves its feeds, joined to the list URL (``{bo_table}``: its board)
+    feed_paths: ClassVar[tuple[str, ...]] = ()
     layouts: ClassVar[tuple[ArticleLayout, ...]] = ()
 
     def linked_articles(

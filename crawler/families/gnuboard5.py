@@ -19,6 +19,7 @@ class Gnuboard5(PortalFamily):
     name = "gnuboard5"
     article_link = re.compile(r"/bbs/board\.php\?(?=.*\bbo_table=)(?=.*\bwr_id=\d+)")
     article_params = ("bo_table", "wr_id")
+    feed_paths = ("rss.php?bo_table={bo_table}",)  # beside board.php
     list_links = "#bo_list a[href], #bo_gall a[href], #bo_webzine a[href]"
     layouts = (
         ArticleLayout(

@@ -12,6 +12,25 @@ A list page's article links come from :mod:`crawler.discovery`: all of them
 are fetched, but only those of its main list decide paging and the backfill
 window (a sidebar's or a "most read" box's never do).
 
+A site's ``feeds`` (sites.yaml) are read first by a daily run: their
+articles are taken along with list page 1's (the links go through the same
+canonical URLs, article checks and site scope as list links, and are never
+fetched twice). Once the feeds list an article the archive holds, their
+articles count as seen, so the list pages are read only while they bring
+what the feeds left out; else (a first run) the list is paged as without
+them. A feed that answers with no feed (a members-only board, RSS switched
+off) is logged and left.
+
+A backfill of a site with ``sitemaps`` reads list page 1 (which settles how
+article links look), then the sitemaps (``auto``: robots.txt's ``Sitemap:``
+lines, else ``/sitemap.xml``; child sitemaps of an index last changed before
+the window are skipped): when the site's articles they list reach back to
+the window's start, it fetches those they date inside the window (or cannot
+date) and pages no further; else it pages the list as without them. The
+article page's own date decides, either way, whether an article is inside
+the window. Each capture records what found its link first (``feed``,
+``sitemap``, ``list``).
+
 Each list page read is announced to the run keeper (``crawler.run``), with
 how many article links it holds (``crawler.signals.list_page_links``, by
 which a run whose list pages link to no article ends ``no_articles``) and
@@ -33,9 +52,10 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import urljoin
 
 import scrapy
 from scrapy import signals
@@ -47,13 +67,23 @@ from twisted.python.failure import Failure
 from crawler import families
 from crawler import signals as portal_signals
 from crawler.discovery import LinkTemplate, ListDiscovery
+from crawler.discovery.feeds import parse_feed
+from crawler.discovery.sitemaps import (
+    SitemapEntry,
+    SitemapUnreadable,
+    in_window,
+    parse_sitemap,
+    robots_sitemaps,
+)
 from crawler.exchange import exchange_of
 from crawler.items import CaptureItem, PageError, PageProblem, SeenLinks
 from crawler.job import CrawlJob, crawl_job
 from crawler.pages import Unparseable, html_tree, refusal
 from crawler.run import run_keeper
 from crawler.scope import SiteScope
+from crawler.sites import SITEMAPS_AUTO
 from storage.archive import Archive
+from storage.models import FoundBy
 from storage.types import now_seoul
 
 logger = logging.getLogger(__name__)
@@ -65,6 +95,21 @@ ARTICLE_PRIORITY = 1
 _WRAPPED_FAILURE = re.compile(r"<twisted\.python\.failure\.Failure [\w.]+\.(\w+): ([^>]*)>")
 # an HTTP status that says the page is gone for good: not an article, not retried
 GONE = {404: "Not Found", 410: "Gone"}
+# the list page number of the articles a feed or a sitemap found (list pages count from 1)
+NO_LIST_PAGE = 0
+# how deep sitemap indexes are followed (an index of indexes of sitemaps)
+SITEMAP_DEPTH = 3
+
+
+@dataclass
+class SitemapReading:
+    """A backfill's sitemaps while they are read: what is still out, what they
+    list, and whether they reach back to the window's start."""
+
+    pending: int = 0  # sitemap requests not answered yet
+    requested: set[str] = field(default_factory=set)
+    entries: list[SitemapEntry] = field(default_factory=list)
+    reaches_back: bool = False  # something they list was last changed before the window
 
 
 @dataclass
@@ -114,6 +159,10 @@ class PortalSpider(scrapy.Spider):
         self._list_failures = 0  # list pages in a row that could not be read
         self._retried = False  # whether the pages earlier runs missed were requested
         self._read_at_least = 0  # daily: the list page interrupted daily runs had reached
+        self._feed_links: list[str] | None = None  # daily: the feeds' links, till taken
+        self._feed_new: set[str] = set()  # feed articles that count as new on list pages
+        self._sitemaps: SitemapReading | None = None  # backfill: while sitemaps are read
+        self._held: Iterator[scrapy.Request | SeenLinks] | None = None  # list page 1's rest
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         # the archive is first read here, once the pipelines' processes are started
@@ -161,7 +210,220 @@ class PortalSpider(scrapy.Spider):
             for request in self._take_links(resume.number, links):
                 yield request
             return
+        if window is None and self.profile.feeds:
+            self._feed_links = []
+            yield self._feed_request(0)
+            return
         yield self._list_request(1)
+
+    # --- feeds (daily runs) -------------------------------------------------------
+
+    def _feed_request(self, index: int) -> scrapy.Request:
+        """The site's feed ``index`` (they are read one after the other, then list page 1)."""
+        return scrapy.Request(
+            self.profile.feeds[index],
+            callback=self.parse_feed,
+            errback=self.feed_failed,
+            cb_kwargs={"index": index},
+            dont_filter=True,
+        )
+
+    def _after_feed(self, index: int) -> scrapy.Request:
+        if index + 1 < len(self.profile.feeds):
+            return self._feed_request(index + 1)
+        return self._list_request(1)
+
+    def parse_feed(self, response: Response, index: int) -> Iterator[scrapy.Request]:
+        content_type = response.headers.get("Content-Type", b"").decode("latin-1")
+        feed = parse_feed(response.body, response.url, content_type)
+        if feed.refusal is not None:
+            self.crawler.stats.inc_value("feeds/refused")
+            logger.info("no feed at %s: it answered %r", response.url, feed.refusal)
+        else:
+            dates = [entry.published for entry in feed.entries if entry.published is not None]
+            logger.info(
+                "feed %s lists %d articles%s",
+                response.url,
+                len(feed.entries),
+                f", published {min(dates):%Y-%m-%d %H:%M} to {max(dates):%Y-%m-%d %H:%M}"
+                if dates
+                else "",
+            )
+            assert self._feed_links is not None
+            self._feed_links.extend(entry.url for entry in feed.entries)
+        yield self._after_feed(index)
+
+    def feed_failed(self, failure: Failure) -> Iterator[scrapy.Request]:
+        """A feed that cannot be fetched is no feed for this run: the list pages go on."""
+        request = failure.request  # type: ignore[attr-defined]
+        response = failure.value.response if failure.check(HttpError) else None
+        reason = f"HTTP {response.status}" if response is not None else _reason(failure)
+        self.crawler.stats.inc_value("feeds/failed")
+        logger.warning("feed %s could not be read: %s", request.url, reason)
+        yield self._after_feed(request.cb_kwargs["index"])
+
+    def _take_feed_links(self) -> Iterator[scrapy.Request | SeenLinks]:
+        """Fetch the feeds' articles the archive lacks (once, when list page 1 is in).
+
+        When the feeds list an article the archive held already, they reach
+        back to it: their articles count as seen on the list pages, which are
+        read only while they bring something else new or recent. When they
+        list none (the site's first run, or a gap longer than the feeds),
+        list pages are paged as without them, their feed articles fetched once."""
+        if self._feed_links is None:
+            return
+        found, self._feed_links = self._articles_of(self._feed_links), None
+        _, done, gone = self._settled(found)
+        reaches = any(url in done for url in found)
+        logger.info(
+            "the feeds link to %d articles, %d archived already%s",
+            len(found),
+            sum(url in done for url in found),
+            "" if reaches or not found else ": paging the list as without them",
+        )
+        if not reaches:
+            self._feed_new.update(found)
+        for url in found:
+            if url not in done and url not in gone:
+                yield self._article_request(url, NO_LIST_PAGE, found_by=FoundBy.FEED)
+
+    def _articles_of(self, links: Sequence[str]) -> list[str]:
+        """The canonical article URLs among a feed's or a sitemap's ``links``, in
+        scope and not seen before in this run, in order, once each."""
+        canonical = []
+        for url in links:
+            article = self.discovery.article_link(url)
+            if article is None:
+                self.crawler.stats.inc_value("scope/not_article")
+                logger.debug("not an article link: %s", url[:200])
+            else:
+                canonical.append(article)
+        fresh = [
+            url for url in self._in_scope(list(dict.fromkeys(canonical))) if url not in self._seen
+        ]
+        self._seen.update(fresh)
+        return fresh
+
+    # --- sitemaps (backfills) -----------------------------------------------------
+
+    def _read_sitemaps(self) -> Iterator[scrapy.Request]:
+        """Start reading the site's sitemaps: robots.txt's first, for ``auto``."""
+        self._sitemaps = SitemapReading()
+        if self.profile.sitemaps == (SITEMAPS_AUTO,):
+            self._sitemaps.pending = 1
+            yield scrapy.Request(
+                urljoin(self.profile.list_url, "/robots.txt"),
+                callback=self.parse_robots,
+                errback=self.robots_failed,
+                dont_filter=True,
+            )
+            return
+        yield from self._sitemap_requests(self.profile.sitemaps, 1)
+
+    def parse_robots(self, response: Response) -> Iterator[scrapy.Request | SeenLinks]:
+        named = robots_sitemaps(response.body, response.url)
+        if named:
+            logger.info("robots.txt names %d sitemaps", len(named))
+        yield from self._sitemap_requests(named or [urljoin(response.url, "/sitemap.xml")], 1)
+        yield from self._sitemap_answered()
+
+    def robots_failed(self, failure: Failure) -> Iterator[scrapy.Request | SeenLinks]:
+        url = urljoin(self.profile.list_url, "/sitemap.xml")
+        yield from self._sitemap_requests([url], 1)
+        yield from self._sitemap_answered()
+
+    def _sitemap_requests(self, urls: Sequence[str], depth: int) -> Iterator[scrapy.Request]:
+        reading = self._sitemaps
+        assert reading is not None
+        for url in urls:
+            if url in reading.requested or self.scope.refusal(url) is not None:
+                continue
+            reading.requested.add(url)
+            reading.pending += 1
+            yield scrapy.Request(
+                url,
+                callback=self.parse_sitemap,
+                errback=self.sitemap_failed,
+                cb_kwargs={"depth": depth},
+                dont_filter=True,
+            )
+
+    def parse_sitemap(self, response: Response, depth: int) -> Iterator[scrapy.Request | SeenLinks]:
+        reading = self._sitemaps
+        window = self.job.window
+        assert reading is not None and window is not None
+        try:
+            page = parse_sitemap(
+                response.body, response.url, self.settings.getint("DOWNLOAD_MAXSIZE")
+            )
+        except SitemapUnreadable as exc:
+            self.crawler.stats.inc_value("sitemaps/failed")
+            logger.warning("sitemap %s could not be read: %s", response.url, exc)
+            page = None
+        if page is None:
+            logger.info("no sitemap at %s", response.url)
+        elif page.is_index:
+            wanted = [e for e in page.entries if in_window(e, window.since, window.until)]
+            reading.reaches_back |= len(wanted) < len(page.entries)
+            logger.info(
+                "sitemap index %s: %d of its %d sitemaps may hold the window",
+                response.url,
+                len(wanted),
+                len(page.entries),
+            )
+            if depth < SITEMAP_DEPTH:
+                yield from self._sitemap_requests([entry.url for entry in wanted], depth + 1)
+        else:
+            # the site's articles only: other pages (sections, tags, another site's
+            # articles on a shared host) neither cover the window nor are fetched
+            for entry in page.entries:
+                article = self.discovery.article_link(entry.url)
+                if article is not None and self.scope.refusal(article) is None:
+                    reading.entries.append(replace(entry, url=article))
+        yield from self._sitemap_answered()
+
+    def sitemap_failed(self, failure: Failure) -> Iterator[scrapy.Request | SeenLinks]:
+        request = failure.request  # type: ignore[attr-defined]
+        response = failure.value.response if failure.check(HttpError) else None
+        reason = f"HTTP {response.status}" if response is not None else _reason(failure)
+        self.crawler.stats.inc_value("sitemaps/failed")
+        logger.warning("sitemap %s could not be read: %s", request.url, reason)
+        yield from self._sitemap_answered()
+
+    def _sitemap_answered(self) -> Iterator[scrapy.Request | SeenLinks]:
+        """One sitemap request is answered: once all are, take the window from them."""
+        reading, window = self._sitemaps, self.job.window
+        assert reading is not None and window is not None
+        reading.pending -= 1
+        if reading.pending:
+            return
+        held, self._held = self._held, None
+        assert held is not None
+        dated = [entry.date for entry in reading.entries if entry.date is not None]
+        oldest = min(dated) if dated else None
+        if not (reading.reaches_back or (oldest is not None and oldest.date() <= window.since)):
+            logger.info(
+                "the sitemaps do not reach back to %s (%s): paging the list",
+                window.since,
+                f"oldest {oldest:%Y-%m-%d}" if oldest else "no dates",
+            )
+            yield from held
+            return
+        inside = [
+            entry.url for entry in reading.entries if in_window(entry, window.since, window.until)
+        ]
+        found = self._articles_of(inside)
+        logger.info(
+            "the sitemaps list %d articles, %d that may be in the window: "
+            "taking them, no list paging",
+            len(reading.entries),
+            len(found),
+        )
+        held.close()
+        _, done, gone = self._settled(found)
+        for url in found:
+            if url not in done and url not in gone:
+                yield self._article_request(url, NO_LIST_PAGE, found_by=FoundBy.SITEMAP)
 
     def _retry_requests(self, number: int) -> Iterator[scrapy.Request]:
         """A daily run tries again the pages earlier runs could not fetch (once)."""
@@ -177,7 +439,7 @@ class PortalSpider(scrapy.Spider):
             logger.info("trying again %d pages earlier runs could not fetch", len(failed))
         self._seen.update(failed)
         for url in failed:
-            yield self._article_request(url, number)
+            yield self._article_request(url, number, found_by=None)
 
     def _list_request(self, number: int) -> scrapy.Request:
         # dont_filter: the spider requests each page once itself, and Scrapy's
@@ -212,6 +474,7 @@ class PortalSpider(scrapy.Spider):
         self._list_failures = 0
         yield from self._retry_requests(number)
         found = self.discovery.read(tree, response.url)
+        yield from self._take_feed_links()
         linked = found.every
         links = self._in_scope(list(found.main))
         sidebar = self._in_scope(list(found.extra))
@@ -221,17 +484,45 @@ class PortalSpider(scrapy.Spider):
             url=response.url,
             links=len(links),
         )
+        yield from self._sitemaps_first(
+            self._list_links(number, response.url, linked, links, sidebar)
+        )
+
+    def _sitemaps_first(
+        self, rest: Iterator[scrapy.Request | SeenLinks]
+    ) -> Iterator[scrapy.Request | SeenLinks]:
+        """Go on paging the list with ``rest``; but first, in a backfill of a
+        site with sitemaps, read them: ``rest`` is taken up only if they do not
+        cover the window."""
+        if self.job.window is not None and self.profile.sitemaps and self._sitemaps is None:
+            self._held = rest
+            yield from self._read_sitemaps()
+            return
+        yield from rest
+
+    def _list_links(
+        self,
+        number: int,
+        url: str,
+        linked: Mapping[str, Sequence[str]],
+        links: list[str],
+        sidebar: list[str],
+    ) -> Iterator[scrapy.Request | SeenLinks]:
+        """Follow the links of list page ``number`` (at ``url``): ``links`` its
+        main list's, ``sidebar`` the others, ``linked`` the places of each."""
         extra = [url for url in sidebar if url not in self._seen and url not in self._followed]
         if number == 1 and not links and not extra:
             logger.warning(
                 "list page 1 (%s) links to no article: check list_url, cms and "
                 "article_pattern of site %s",
-                response.url,
+                url,
                 self.profile.name,
             )
-        fresh = [url for url in links if url not in self._seen]
+        fresh = [url for url in links if url not in self._seen or url in self._feed_new]
+        # main-list links fetched already (from a sidebar, a feed): they count, once
+        requested = (self._followed | self._feed_new).intersection(fresh)
+        self._feed_new.difference_update(fresh)
         self._seen.update(fresh)
-        requested = self._followed.intersection(fresh)
         self._followed.update(extra)
         if not fresh:
             logger.info("list page %d brings no article not seen before: done", number)
@@ -242,7 +533,7 @@ class PortalSpider(scrapy.Spider):
         self.crawler.signals.send_catch_log(
             portal_signals.list_page_read,
             number=number,
-            url=response.url,
+            url=url,
             family=self.discovery.family_name,
             links=fresh + extra,
         )
@@ -266,15 +557,7 @@ class PortalSpider(scrapy.Spider):
         of one article): those of archived articles are recorded as sightings."""
         window = self.job.window
         every = [*links, *extra]
-        archived = self.archive.archived_dates(every)
-        done = dict(archived)
-        if window is not None:
-            # pages a backfill of this window already captured (outside it, not an article)
-            captured = self.archive.runs.window_captures(
-                self.profile.name, window.since, window.until, every
-            )
-            done = {**captured, **done}
-        gone = self.archive.not_articles(url for url in every if url not in done)
+        archived, done, gone = self._settled(every)
         wanted = [url for url in links if url not in done and url not in gone]
         if archived and linked:
             yield SeenLinks(self.profile.name, {url: linked[url] for url in archived}, now_seoul())
@@ -296,6 +579,23 @@ class PortalSpider(scrapy.Spider):
         if not wanted:
             yield from self._after_list_page(page)
 
+    def _settled(
+        self, urls: list[str]
+    ) -> tuple[dict[str, datetime | None], dict[str, datetime | None], set[str]]:
+        """Which of ``urls`` need no fetch: those archived (with their dates);
+        those done, archived or captured by a backfill of this window already
+        (outside it, not an article); and those known to be no article."""
+        window = self.job.window
+        archived = self.archive.archived_dates(urls)
+        done = dict(archived)
+        if window is not None:
+            captured = self.archive.runs.window_captures(
+                self.profile.name, window.since, window.until, urls
+            )
+            done = {**captured, **done}
+        gone = self.archive.not_articles(url for url in urls if url not in done)
+        return archived, done, gone
+
     def _in_scope(self, links: list[str]) -> list[str]:
         kept = []
         for url in links:
@@ -307,7 +607,7 @@ class PortalSpider(scrapy.Spider):
                 logger.info("not following %s: %s", url[:200], reason)
         return kept
 
-    def list_failed(self, failure: Failure) -> Iterator[scrapy.Request]:
+    def list_failed(self, failure: Failure) -> Iterator[scrapy.Request | SeenLinks]:
         request = failure.request  # type: ignore[attr-defined]
         number = request.cb_kwargs["number"]
         response = failure.value.response if failure.check(HttpError) else None
@@ -317,8 +617,9 @@ class PortalSpider(scrapy.Spider):
         reason = f"HTTP {response.status}" if response is not None else _reason(failure)
         yield from self._list_page_failed(number, reason)
 
-    def _list_page_failed(self, number: int, reason: str) -> Iterator[scrapy.Request]:
+    def _list_page_failed(self, number: int, reason: str) -> Iterator[scrapy.Request | SeenLinks]:
         """Count the failure in the run and page on past it, unless too many in a row failed."""
+        yield from self._take_feed_links()
         self.crawler.signals.send_catch_log(
             portal_signals.list_page_failed, number=number, reason=reason
         )
@@ -332,7 +633,7 @@ class PortalSpider(scrapy.Spider):
             return
         page = ListPage(number)
         self._open_pages[number] = page
-        yield from self._after_list_page(page)
+        yield from self._sitemaps_first(self._after_list_page(page))
 
     def _recent(self, dates: list[datetime]) -> bool:
         """Whether any of ``dates`` falls in the daily re-check window."""
@@ -340,13 +641,19 @@ class PortalSpider(scrapy.Spider):
         cutoff = now_seoul() - timedelta(days=days)
         return days > 0 and any(published >= cutoff for published in dates)
 
-    def _article_request(self, url: str, number: int, places: Sequence[str] = ()) -> scrapy.Request:
+    def _article_request(
+        self,
+        url: str,
+        number: int,
+        places: Sequence[str] = (),
+        found_by: FoundBy | None = FoundBy.LIST,
+    ) -> scrapy.Request:
         return scrapy.Request(
             url,
             callback=self.parse_article,
             errback=self.article_failed,
             cb_kwargs={"number": number},
-            meta={"places": tuple(places)},
+            meta={"places": tuple(places), "found_by": found_by},
             priority=ARTICLE_PRIORITY,
             dont_filter=True,  # see _list_request
         )
@@ -354,7 +661,7 @@ class PortalSpider(scrapy.Spider):
     def parse_article(self, response: Response, number: int) -> Iterator[CaptureItem]:
         request = response.request
         places = request.meta.get("places", ())
-        yield self._capture(_asked_url(request), number, response, None, places)
+        yield self._capture(request, _asked_url(request), number, response, None, places)
 
     def article_failed(self, failure: Failure) -> Iterator[CaptureItem]:
         request = failure.request  # type: ignore[attr-defined]
@@ -370,10 +677,11 @@ class PortalSpider(scrapy.Spider):
         url = _asked_url(request)
         logger.warning("article %s failed: %s", url, error)
         number, places = request.cb_kwargs["number"], request.meta.get("places", ())
-        yield self._capture(url, number, response, error, places)
+        yield self._capture(request, url, number, response, error, places)
 
     def _capture(
         self,
+        request: scrapy.Request,
         url: str,
         number: int,
         response: Response | None,
@@ -394,6 +702,7 @@ class PortalSpider(scrapy.Spider):
             places=places,
             exchange=exchange_of(response),
             site_layout=self.profile.article,
+            found_by=request.meta.get("found_by"),
         )
 
     def _article_done(self, item: Any, **_: Any) -> None:

@@ -1,12 +1,19 @@
 """The ``probe`` spider: what a crawl of a site would find and extract, writing
 nothing. It reads list pages 1 and 2 and the first articles of page 1, through
 the project's polite settings (robots.txt, delays), and keeps what it saw in a
-:class:`crawler.probing.ProbeReport` for ``scrapy probe`` to print."""
+:class:`crawler.probing.ProbeReport` for ``scrapy probe`` to print.
+
+It looks for the site's feeds and sitemaps too: the feeds at its family's
+usual paths and those the home page and list page 1 announce
+(``<link rel="alternate" type="application/rss+xml">``), the sitemaps
+robots.txt names (else ``/sitemap.xml``); each is read once."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from datetime import datetime
 from typing import Any
+from urllib.parse import parse_qs, urljoin, urlsplit
 
 import scrapy
 from scrapy.http import Response, TextResponse
@@ -15,14 +22,20 @@ from twisted.python.failure import Failure
 
 from crawler import families
 from crawler.discovery import ListDiscovery
+from crawler.discovery.feeds import parse_feed
+from crawler.discovery.sitemaps import SitemapUnreadable, parse_sitemap, robots_sitemaps
 from crawler.pages import Unparseable, html_tree
-from crawler.probing import ListPageSeen, ProbeReport
+from crawler.probing import ListPageSeen, ProbeReport, SourceSeen
 from crawler.scope import SiteScope
 from crawler.sites import SiteProfile
 from pipelines.extraction import NotAnArticle, extract_article
 
 ARTICLES = 3  # articles read off list page 1
 LIST_PAGES = 2
+# the feeds a page announces
+_ALTERNATE = (
+    "//link[@rel='alternate'][@type='application/rss+xml' or @type='application/atom+xml']/@href"
+)
 
 
 class ProbeSpider(scrapy.Spider):
@@ -40,6 +53,7 @@ class ProbeSpider(scrapy.Spider):
         self.profile = profile
         self.report = report
         self.discovery = ListDiscovery(profile)
+        self._asked: set[str] = set()  # feeds and sitemaps requested
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         self.scope = SiteScope.of(self.profile, self.settings.getint("URLLENGTH_LIMIT"))
@@ -68,6 +82,7 @@ class ProbeSpider(scrapy.Spider):
         extra = [url for url in found.extra if self.scope.refusal(url) is None]
         self.report.list_pages.append(ListPageSeen(number, response.url, main, extra))
         if number == 1:
+            yield from self._sources(tree, response.url)
             self.report.how = self.discovery.how
             self.report.family = self.discovery.family_name
             self.report.evidence = self.discovery.evidence
@@ -76,6 +91,94 @@ class ProbeSpider(scrapy.Spider):
                 yield self._list_request(number + 1)
             for url in [*main, *extra][:ARTICLES]:
                 yield scrapy.Request(url, callback=self.parse_article, errback=self.failed)
+
+    # --- feeds and sitemaps -------------------------------------------------------
+
+    def _sources(self, tree: Any, page_url: str) -> Iterator[scrapy.Request]:
+        """Ask for the feeds and sitemaps a crawl of the site could read."""
+        family = self.discovery.family or families.get("generic")
+        board = parse_qs(urlsplit(self.profile.list_url).query).get("bo_table", [""])[0]
+        usual = [path.replace("{bo_table}", board) for path in family.feed_paths]
+        yield from self._feed_requests([urljoin(page_url, path) for path in usual])
+        yield from self._announced(tree, page_url)
+        yield scrapy.Request(
+            urljoin(page_url, "/"), callback=self.parse_home, errback=self.source_failed
+        )
+        yield scrapy.Request(
+            urljoin(page_url, "/robots.txt"),
+            callback=self.parse_robots,
+            errback=self.source_failed,
+            dont_filter=True,
+        )
+
+    def _announced(self, tree: Any, page_url: str) -> Iterator[scrapy.Request]:
+        yield from self._feed_requests([urljoin(page_url, href) for href in tree.xpath(_ALTERNATE)])
+
+    def _feed_requests(self, urls: list[str]) -> Iterator[scrapy.Request]:
+        for url in urls:
+            if url not in self._asked and self.scope.refusal(url) is None:
+                self._asked.add(url)
+                yield scrapy.Request(url, callback=self.parse_feed, errback=self.source_failed)
+
+    def parse_home(self, response: Response) -> Iterator[scrapy.Request]:
+        if isinstance(response, TextResponse):
+            try:
+                yield from self._announced(html_tree(response.text), response.url)
+            except Unparseable:
+                return
+
+    def parse_feed(self, response: Response) -> None:
+        content_type = response.headers.get("Content-Type", b"").decode("latin-1")
+        feed = parse_feed(response.body, response.url, content_type)
+        if feed.refusal is not None:
+            self.report.sources.append(
+                SourceSeen("feed", response.url, f"no feed: it says {feed.refusal!r}")
+            )
+            return
+        links = self._site_articles([entry.url for entry in feed.entries])
+        dates = [entry.published for entry in feed.entries if entry.published is not None]
+        found = f"{len(feed.entries)} entries, {links} of them the site's articles{_span(dates)}"
+        self.report.sources.append(SourceSeen("feed", response.url, found, links))
+
+    def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:
+        named = robots_sitemaps(response.body, response.url)
+        for url in named or [urljoin(response.url, "/sitemap.xml")]:
+            if url not in self._asked and self.scope.refusal(url) is None:
+                self._asked.add(url)
+                yield scrapy.Request(url, callback=self.parse_sitemap, errback=self.source_failed)
+
+    def parse_sitemap(self, response: Response) -> None:
+        try:
+            page = parse_sitemap(
+                response.body, response.url, self.settings.getint("DOWNLOAD_MAXSIZE")
+            )
+        except SitemapUnreadable as exc:
+            self.report.sources.append(SourceSeen("sitemap", response.url, str(exc)))
+            return
+        if page is None:
+            self.report.sources.append(SourceSeen("sitemap", response.url, "no sitemap"))
+            return
+        dates = [entry.date for entry in page.entries if entry.date is not None]
+        if page.is_index:
+            found = f"an index of {len(page.entries)} sitemaps{_span(dates, 'last changed')}"
+            links = len(page.entries)
+        else:
+            links = self._site_articles([entry.url for entry in page.entries])
+            found = f"{len(page.entries)} URLs, {links} of them the site's articles{_span(dates)}"
+        self.report.sources.append(SourceSeen("sitemap", response.url, found, links))
+
+    def source_failed(self, failure: Failure) -> None:
+        request = failure.request  # type: ignore[attr-defined]
+        response = failure.value.response if failure.check(HttpError) else None
+        reason = f"HTTP {response.status}" if response is not None else failure.getErrorMessage()
+        if request.callback in (self.parse_feed, self.parse_sitemap):
+            kind = "feed" if request.callback == self.parse_feed else "sitemap"
+            self.report.sources.append(SourceSeen(kind, request.url, reason))
+
+    def _site_articles(self, urls: list[str]) -> int:
+        """How many of ``urls`` are the site's article links."""
+        canonical = {self.discovery.article_link(url) for url in urls} - {None}
+        return sum(self.scope.refusal(url) is None for url in canonical if url is not None)
 
     def parse_article(self, response: Response) -> None:
         url = response.request.url if response.request else response.url
@@ -105,3 +208,10 @@ class ProbeSpider(scrapy.Spider):
             self.report.problems.append(f"list page {request.cb_kwargs['number']}: {reason}")
         else:
             self.report.add_article(request.url, None, reason, None)
+
+
+def _span(dates: list[datetime], what: str = "dated") -> str:
+    """``, dated 2024-01-02 to 2024-03-29`` (nothing when there are no dates)."""
+    if not dates:
+        return ", undated"
+    return f", {what} {min(dates):%Y-%m-%d} to {max(dates):%Y-%m-%d}"
