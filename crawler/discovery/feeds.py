@@ -11,7 +11,8 @@ A body that is no feed (HTTP 200 with "RSS 보기가 금지되어 있습니다",
 members-only board, a login page) is a :class:`Feed` with a ``refusal`` and no
 entries: the site has no feed there, which is not an error. The bytes are
 decoded by checking them (``euc-kr`` read as CP949, a wrong declaration
-overruled by bytes that only decode one way).
+overruled by bytes that only decode one way), as pages are
+(:func:`pipelines.decoding.decode_html`); a body no encoding reads is no feed either.
 
 Pure functions of the bytes: no network, no database.
 """
@@ -25,14 +26,9 @@ from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
-from w3lib.encoding import (
-    html_body_declared_encoding,
-    http_content_type_encoding,
-    read_bom,
-    resolve_encoding,
-)
 
 from crawler.families.dates import parse_iso_datetime
+from pipelines.decoding import Undecodable, decode_html
 from storage.types import SEOUL
 
 # the first characters of a refusal kept as the reason
@@ -66,7 +62,10 @@ class Feed:
 
 def parse_feed(body: bytes, url: str, content_type: str | None = None) -> Feed:
     """The entries of the feed ``body`` fetched from ``url``."""
-    text = decoded(body, content_type)
+    try:
+        text = decode_html(body, content_type).text
+    except Undecodable as exc:
+        return Feed(refusal=f"undecodable: {exc}")
     root = xml_root(_XML_DECLARATION.sub("", text, count=1).encode())
     kind = local_name(root.tag) if root is not None else None
     if kind not in ("rss", "RDF", "feed"):
@@ -77,28 +76,6 @@ def parse_feed(body: bytes, url: str, content_type: str | None = None) -> Feed:
         if link is not None:
             entries.append(FeedEntry(link, _published(item)))
     return Feed(tuple(entries))
-
-
-def decoded(body: bytes, content_type: str | None = None) -> str:
-    """``body`` as text: by its byte order mark, else the first of the declared
-    encoding (XML declaration, then ``Content-Type``), UTF-8 and CP949 that
-    decodes every byte; else the declared one with replacement characters."""
-    bom, _ = read_bom(body)
-    declared = [
-        html_body_declared_encoding(body),
-        http_content_type_encoding(content_type) if content_type else None,
-    ]
-    tried = [bom, *declared, "utf-8", "cp949"]
-    for label in tried:
-        encoding = resolve_encoding(label) if label else None
-        if encoding is None:
-            continue
-        try:
-            return body.decode(encoding).removeprefix("\ufeff")
-        except UnicodeDecodeError:
-            continue
-    fallback = next((resolve_encoding(label) for label in declared if label), None)
-    return body.decode(fallback or "utf-8", errors="replace")
 
 
 def machine_time(text: str | None) -> datetime | None:
