@@ -46,6 +46,10 @@ class PageError:
         return Outcome.NOT_ARTICLE if self.problem is PageProblem.NOT_ARTICLE else Outcome.FAILED
 
 
+# the list page number of the articles a feed or a sitemap found (list pages count from 1)
+NO_LIST_PAGE = 0
+
+
 @dataclass
 class CaptureItem:
     """An article page as fetched (or as it failed), plus what the pipelines made of it."""
@@ -58,7 +62,7 @@ class CaptureItem:
     headers: dict[str, str]
     body: bytes = field(repr=False)  # logged items would carry whole pages
     fetched_at: datetime
-    list_page: int  # the list page that linked to it
+    list_page: int  # the list page that linked to it (NO_LIST_PAGE: a feed or a sitemap)
     error: PageError | None = None  # why the fetch failed or the page is not an article
     places: tuple[str, ...] = ()  # the URLs list pages linked it by (crawler.urls.location)
     # the request as sent and the response as received (body before decoding); None: no response

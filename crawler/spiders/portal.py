@@ -12,24 +12,11 @@ A list page's article links come from :mod:`crawler.discovery`: all of them
 are fetched, but only those of its main list decide paging and the backfill
 window (a sidebar's or a "most read" box's never do).
 
-A site's ``feeds`` (sites.yaml) are read first by a daily run: their
-articles are taken along with list page 1's (the links go through the same
-canonical URLs, article checks and site scope as list links, and are never
-fetched twice). Once the feeds list an article the archive holds, their
-articles count as seen, so the list pages are read only while they bring
-what the feeds left out; else (a first run) the list is paged as without
-them. A feed that answers with no feed (a members-only board, RSS switched
-off) is logged and left.
-
-A backfill of a site with ``sitemaps`` reads list page 1 (which settles how
-article links look), then the sitemaps (``auto``: robots.txt's ``Sitemap:``
-lines, else ``/sitemap.xml``; child sitemaps of an index last changed before
-the window are skipped): when the site's articles they list reach back to
-the window's start, it fetches those they date inside the window (or cannot
-date) and pages no further; else it pages the list as without them. The
-article page's own date decides, either way, whether an article is inside
-the window. Each capture records what found its link first (``feed``,
-``sitemap``, ``list``).
+A daily run of a site with ``feeds`` reads them first, a backfill of a site
+with ``sitemaps`` reads them once list page 1 is in
+(:mod:`crawler.spiders.feed_reading`, :mod:`crawler.spiders.sitemap_reading`).
+Each capture records what found its link first (``feed``, ``sitemap``,
+``list``).
 
 Each list page read is announced to the run keeper (``crawler.run``), with
 how many article links it holds (``crawler.signals.list_page_links``, by
@@ -50,12 +37,10 @@ and absurdly long ones are never requested.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
-from urllib.parse import urljoin
 
 import scrapy
 from scrapy import signals
@@ -67,21 +52,15 @@ from twisted.python.failure import Failure
 from crawler import families
 from crawler import signals as portal_signals
 from crawler.discovery import LinkTemplate, ListDiscovery
-from crawler.discovery.feeds import parse_feed
-from crawler.discovery.sitemaps import (
-    SitemapEntry,
-    SitemapUnreadable,
-    in_window,
-    parse_sitemap,
-    robots_sitemaps,
-)
 from crawler.exchange import exchange_of
 from crawler.items import CaptureItem, PageError, PageProblem, SeenLinks
 from crawler.job import CrawlJob, crawl_job
 from crawler.pages import Unparseable, html_tree, refusal
 from crawler.run import run_keeper
 from crawler.scope import SiteScope
-from crawler.sites import SITEMAPS_AUTO
+from crawler.spiders.failures import failure_reason
+from crawler.spiders.feed_reading import FeedReading
+from crawler.spiders.sitemap_reading import SitemapReading
 from storage.archive import Archive
 from storage.models import FoundBy
 from storage.types import now_seoul
@@ -91,25 +70,8 @@ logger = logging.getLogger(__name__)
 # articles of a list page go before the next list page, so that memory holds
 # about one list page of pending requests, not the whole site
 ARTICLE_PRIORITY = 1
-# how Scrapy's DownloadFailedError lists the Twisted failures behind it
-_WRAPPED_FAILURE = re.compile(r"<twisted\.python\.failure\.Failure [\w.]+\.(\w+): ([^>]*)>")
 # an HTTP status that says the page is gone for good: not an article, not retried
 GONE = {404: "Not Found", 410: "Gone"}
-# the list page number of the articles a feed or a sitemap found (list pages count from 1)
-NO_LIST_PAGE = 0
-# how deep sitemap indexes are followed (an index of indexes of sitemaps)
-SITEMAP_DEPTH = 3
-
-
-@dataclass
-class SitemapReading:
-    """A backfill's sitemaps while they are read: what is still out, what they
-    list, and whether they reach back to the window's start."""
-
-    pending: int = 0  # sitemap requests not answered yet
-    requested: set[str] = field(default_factory=set)
-    entries: list[SitemapEntry] = field(default_factory=list)
-    reaches_back: bool = False  # something they list was last changed before the window
 
 
 @dataclass
@@ -121,7 +83,7 @@ class ListPage:
     dates: list[datetime] = field(default_factory=list)
 
 
-class PortalSpider(scrapy.Spider):
+class PortalSpider(FeedReading, SitemapReading):
     name = "portal"
     job: CrawlJob
     scope: SiteScope
@@ -159,10 +121,6 @@ class PortalSpider(scrapy.Spider):
         self._list_failures = 0  # list pages in a row that could not be read
         self._retried = False  # whether the pages earlier runs missed were requested
         self._read_at_least = 0  # daily: the list page interrupted daily runs had reached
-        self._feed_links: list[str] | None = None  # daily: the feeds' links, till taken
-        self._feed_new: set[str] = set()  # feed articles that count as new on list pages
-        self._sitemaps: SitemapReading | None = None  # backfill: while sitemaps are read
-        self._held: Iterator[scrapy.Request | SeenLinks] | None = None  # list page 1's rest
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         # the archive is first read here, once the pipelines' processes are started
@@ -211,81 +169,9 @@ class PortalSpider(scrapy.Spider):
                 yield request
             return
         if window is None and self.profile.feeds:
-            self._feed_links = []
-            yield self._feed_request(0)
+            yield self._read_feeds()
             return
         yield self._list_request(1)
-
-    # --- feeds (daily runs) -------------------------------------------------------
-
-    def _feed_request(self, index: int) -> scrapy.Request:
-        """The site's feed ``index`` (they are read one after the other, then list page 1)."""
-        return scrapy.Request(
-            self.profile.feeds[index],
-            callback=self.parse_feed,
-            errback=self.feed_failed,
-            cb_kwargs={"index": index},
-            dont_filter=True,
-        )
-
-    def _after_feed(self, index: int) -> scrapy.Request:
-        if index + 1 < len(self.profile.feeds):
-            return self._feed_request(index + 1)
-        return self._list_request(1)
-
-    def parse_feed(self, response: Response, index: int) -> Iterator[scrapy.Request]:
-        content_type = response.headers.get("Content-Type", b"").decode("latin-1")
-        feed = parse_feed(response.body, response.url, content_type)
-        if feed.refusal is not None:
-            self.crawler.stats.inc_value("feeds/refused")
-            logger.info("no feed at %s: it answered %r", response.url, feed.refusal)
-        else:
-            dates = [entry.published for entry in feed.entries if entry.published is not None]
-            logger.info(
-                "feed %s lists %d articles%s",
-                response.url,
-                len(feed.entries),
-                f", published {min(dates):%Y-%m-%d %H:%M} to {max(dates):%Y-%m-%d %H:%M}"
-                if dates
-                else "",
-            )
-            assert self._feed_links is not None
-            self._feed_links.extend(entry.url for entry in feed.entries)
-        yield self._after_feed(index)
-
-    def feed_failed(self, failure: Failure) -> Iterator[scrapy.Request]:
-        """A feed that cannot be fetched is no feed for this run: the list pages go on."""
-        request = failure.request  # type: ignore[attr-defined]
-        response = failure.value.response if failure.check(HttpError) else None
-        reason = f"HTTP {response.status}" if response is not None else _reason(failure)
-        self.crawler.stats.inc_value("feeds/failed")
-        logger.warning("feed %s could not be read: %s", request.url, reason)
-        yield self._after_feed(request.cb_kwargs["index"])
-
-    def _take_feed_links(self) -> Iterator[scrapy.Request | SeenLinks]:
-        """Fetch the feeds' articles the archive lacks (once, when list page 1 is in).
-
-        When the feeds list an article the archive held already, they reach
-        back to it: their articles count as seen on the list pages, which are
-        read only while they bring something else new or recent. When they
-        list none (the site's first run, or a gap longer than the feeds),
-        list pages are paged as without them, their feed articles fetched once."""
-        if self._feed_links is None:
-            return
-        found, self._feed_links = self._articles_of(self._feed_links), None
-        _, done, gone = self._settled(found)
-        reaches = any(url in done for url in found)
-        logger.info(
-            "the feeds link to %d articles, %d archived already%s",
-            len(found),
-            sum(url in done for url in found),
-            "" if reaches or not found else ": paging the list as without them",
-        )
-        if not reaches:
-            self._feed_new.update(found)
-        for url in found:
-            if url not in done and url not in gone:
-                yield self._article_request(url, NO_LIST_PAGE, found_by=FoundBy.FEED)
 
     def _articles_of(self, links: Sequence[str]) -> list[str]:
         """The canonical article URLs among a feed's or a sitemap's ``links``, in
@@ -303,127 +189,6 @@ class PortalSpider(scrapy.Spider):
         ]
         self._seen.update(fresh)
         return fresh
-
-    # --- sitemaps (backfills) -----------------------------------------------------
-
-    def _read_sitemaps(self) -> Iterator[scrapy.Request]:
-        """Start reading the site's sitemaps: robots.txt's first, for ``auto``."""
-        self._sitemaps = SitemapReading()
-        if self.profile.sitemaps == (SITEMAPS_AUTO,):
-            self._sitemaps.pending = 1
-            yield scrapy.Request(
-                urljoin(self.profile.list_url, "/robots.txt"),
-                callback=self.parse_robots,
-                errback=self.robots_failed,
-                dont_filter=True,
-            )
-            return
-        yield from self._sitemap_requests(self.profile.sitemaps, 1)
-
-    def parse_robots(self, response: Response) -> Iterator[scrapy.Request | SeenLinks]:
-        named = robots_sitemaps(response.body, response.url)
-        if named:
-            logger.info("robots.txt names %d sitemaps", len(named))
-        yield from self._sitemap_requests(named or [urljoin(response.url, "/sitemap.xml")], 1)
-        yield from self._sitemap_answered()
-
-    def robots_failed(self, failure: Failure) -> Iterator[scrapy.Request | SeenLinks]:
-        url = urljoin(self.profile.list_url, "/sitemap.xml")
-        yield from self._sitemap_requests([url], 1)
-        yield from self._sitemap_answered()
-
-    def _sitemap_requests(self, urls: Sequence[str], depth: int) -> Iterator[scrapy.Request]:
-        reading = self._sitemaps
-        assert reading is not None
-        for url in urls:
-            if url in reading.requested or self.scope.refusal(url) is not None:
-                continue
-            reading.requested.add(url)
-            reading.pending += 1
-            yield scrapy.Request(
-                url,
-                callback=self.parse_sitemap,
-                errback=self.sitemap_failed,
-                cb_kwargs={"depth": depth},
-                dont_filter=True,
-            )
-
-    def parse_sitemap(self, response: Response, depth: int) -> Iterator[scrapy.Request | SeenLinks]:
-        reading = self._sitemaps
-        window = self.job.window
-        assert reading is not None and window is not None
-        try:
-            page = parse_sitemap(
-                response.body, response.url, self.settings.getint("DOWNLOAD_MAXSIZE")
-            )
-        except SitemapUnreadable as exc:
-            self.crawler.stats.inc_value("sitemaps/failed")
-            logger.warning("sitemap %s could not be read: %s", response.url, exc)
-            page = None
-        if page is None:
-            logger.info("no sitemap at %s", response.url)
-        elif page.is_index:
-            wanted = [e for e in page.entries if in_window(e, window.since, window.until)]
-            reading.reaches_back |= len(wanted) < len(page.entries)
-            logger.info(
-                "sitemap index %s: %d of its %d sitemaps may hold the window",
-                response.url,
-                len(wanted),
-                len(page.entries),
-            )
-            if depth < SITEMAP_DEPTH:
-                yield from self._sitemap_requests([entry.url for entry in wanted], depth + 1)
-        else:
-            # the site's articles only: other pages (sections, tags, another site's
-            # articles on a shared host) neither cover the window nor are fetched
-            for entry in page.entries:
-                article = self.discovery.article_link(entry.url)
-                if article is not None and self.scope.refusal(article) is None:
-                    reading.entries.append(replace(entry, url=article))
-        yield from self._sitemap_answered()
-
-    def sitemap_failed(self, failure: Failure) -> Iterator[scrapy.Request | SeenLinks]:
-        request = failure.request  # type: ignore[attr-defined]
-        response = failure.value.response if failure.check(HttpError) else None
-        reason = f"HTTP {response.status}" if response is not None else _reason(failure)
-        self.crawler.stats.inc_value("sitemaps/failed")
-        logger.warning("sitemap %s could not be read: %s", request.url, reason)
-        yield from self._sitemap_answered()
-
-    def _sitemap_answered(self) -> Iterator[scrapy.Request | SeenLinks]:
-        """One sitemap request is answered: once all are, take the window from them."""
-        reading, window = self._sitemaps, self.job.window
-        assert reading is not None and window is not None
-        reading.pending -= 1
-        if reading.pending:
-            return
-        held, self._held = self._held, None
-        assert held is not None
-        dated = [entry.date for entry in reading.entries if entry.date is not None]
-        oldest = min(dated) if dated else None
-        if not (reading.reaches_back or (oldest is not None and oldest.date() <= window.since)):
-            logger.info(
-                "the sitemaps do not reach back to %s (%s): paging the list",
-                window.since,
-                f"oldest {oldest:%Y-%m-%d}" if oldest else "no dates",
-            )
-            yield from held
-            return
-        inside = [
-            entry.url for entry in reading.entries if in_window(entry, window.since, window.until)
-        ]
-        found = self._articles_of(inside)
-        logger.info(
-            "the sitemaps list %d articles, %d that may be in the window: "
-            "taking them, no list paging",
-            len(reading.entries),
-            len(found),
-        )
-        held.close()
-        _, done, gone = self._settled(found)
-        for url in found:
-            if url not in done and url not in gone:
-                yield self._article_request(url, NO_LIST_PAGE, found_by=FoundBy.SITEMAP)
 
     def _retry_requests(self, number: int) -> Iterator[scrapy.Request]:
         """A daily run tries again the pages earlier runs could not fetch (once)."""
@@ -487,18 +252,6 @@ class PortalSpider(scrapy.Spider):
         yield from self._sitemaps_first(
             self._list_links(number, response.url, linked, links, sidebar)
         )
-
-    def _sitemaps_first(
-        self, rest: Iterator[scrapy.Request | SeenLinks]
-    ) -> Iterator[scrapy.Request | SeenLinks]:
-        """Go on paging the list with ``rest``; but first, in a backfill of a
-        site with sitemaps, read them: ``rest`` is taken up only if they do not
-        cover the window."""
-        if self.job.window is not None and self.profile.sitemaps and self._sitemaps is None:
-            self._held = rest
-            yield from self._read_sitemaps()
-            return
-        yield from rest
 
     def _list_links(
         self,
@@ -614,7 +367,7 @@ class PortalSpider(scrapy.Spider):
         if response is not None and response.status in GONE and number > 1:
             logger.info("list page %d: HTTP %d, the end of the list: done", number, response.status)
             return
-        reason = f"HTTP {response.status}" if response is not None else _reason(failure)
+        reason = f"HTTP {response.status}" if response is not None else failure_reason(failure)
         yield from self._list_page_failed(number, reason)
 
     def _list_page_failed(self, number: int, reason: str) -> Iterator[scrapy.Request | SeenLinks]:
@@ -667,7 +420,7 @@ class PortalSpider(scrapy.Spider):
         request = failure.request  # type: ignore[attr-defined]
         response = failure.value.response if failure.check(HttpError) else None
         if response is None:
-            error = PageError(PageProblem.FETCH, _reason(failure))
+            error = PageError(PageProblem.FETCH, failure_reason(failure))
         elif response.status in GONE:
             error = PageError(
                 PageProblem.NOT_ARTICLE, f"HTTP {response.status} {GONE[response.status]}"
@@ -748,13 +501,3 @@ def _headers(response: Response | None) -> dict[str, str]:
         key.decode("latin-1"): b", ".join(values).decode("latin-1")
         for key, values in response.headers.items()
     }
-
-
-def _reason(failure: Failure) -> str:
-    """One line on why a request failed, with the Twisted failures it wraps spelt out."""
-    message = failure.getErrorMessage()
-    wrapped = _WRAPPED_FAILURE.findall(message)
-    if wrapped:
-        message = "; ".join(f"{name}: {text.strip()}" for name, text in wrapped)
-    name = type(failure.value).__name__
-    return f"{name}: {message}"[:300] if message.strip() else name
