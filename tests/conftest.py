@@ -4,6 +4,7 @@ the sample portal on 127.0.0.1, and running the project's Scrapy commands."""
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 import uuid
@@ -91,6 +92,14 @@ def portal(tmp_path: Path) -> Iterator[Portal]:
         sites_file = tmp_path / "sites.yaml"
         sites_file.write_text(sample.sites_yaml(base_url), encoding="utf-8")
         yield Portal(sample, base_url, sites_file)
+
+
+def free_port() -> str:
+    """A TCP port of 127.0.0.1 free just now, for a command that serves on one
+    (``scrapy demo --port``): its default port may be taken on a shared machine."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return str(probe.getsockname()[1])
 
 
 def project_env(database_url: str, sites_file: Path) -> dict[str, str]:

@@ -15,7 +15,7 @@ import pytest
 from scrapy.utils.project import get_project_settings
 
 from storage.database import ArchiveUnavailable, create_archive_engine
-from tests.conftest import Portal, scrapy
+from tests.conftest import Portal, free_port, scrapy
 from tests.test_archive_faults import read_only
 from tests.test_search import build
 
@@ -174,10 +174,11 @@ def test_crawl_help_documents_the_arguments_and_exit_codes(
 def test_the_demo_says_what_its_run_added(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'demo.db'}"
     output = tmp_path / "demo.csv"
-    first = run("demo", "--articles", "4", "-o", str(output), database_url=url, tmp_path=tmp_path)
+    demo = ("demo", "--port", free_port(), "--articles", "4", "-o", str(output))
+    first = run(*demo, database_url=url, tmp_path=tmp_path)
     assert first.returncode == 0, first.stderr[-2000:]
     assert "this run added 14 articles; the archive holds 14 of the 14" in first.stdout
-    again = run("demo", "--articles", "4", "-o", str(output), database_url=url, tmp_path=tmp_path)
+    again = run(*demo, database_url=url, tmp_path=tmp_path)
     assert again.returncode == 0, again.stderr[-2000:]
     assert "this run added 0 articles; the archive holds 14 of the 14" in again.stdout
     rows = {line.split()[0]: line.split()[1:] for line in again.stdout.splitlines()[2:5]}

@@ -16,7 +16,7 @@ from storage.database import open_database
 from storage.models import Article, Capture
 from storage.search import search, snapshot
 from storage.types import SEOUL
-from tests.conftest import scrapy
+from tests.conftest import free_port, scrapy
 
 STORIES = [
     # site, published (Seoul), title, body
@@ -152,6 +152,8 @@ def sample_archive(tmp_path_factory: pytest.TempPathFactory) -> str:
     url = f"sqlite:///{folder / 'archive.db'}"
     done = scrapy(
         "demo",
+        "--port",
+        free_port(),
         "--articles",
         "12",
         "-o",
