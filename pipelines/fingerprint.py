@@ -15,7 +15,9 @@ A body is a near copy of another when their shingles overlap at least
 another number in the other's place (:func:`substitutions`): a reprint
 rewrites its lead, adds, drops or re-words sentences, while a release made
 from the same template names another law, city, organisation or sum exactly
-there.
+there. Shingles are compared as 64-bit keys (:func:`shingle_keys`); a stored
+body is prepared for comparing once a process (:func:`comparable`), however
+many new articles it is compared with.
 
 Shingle size, threshold and the substitution rule were chosen on the labelled
 pairs in ``tests/fixtures/dedup/pairs.jsonl`` (``benchmarks/dedup.py`` prints
@@ -183,8 +185,9 @@ def shingle_keys(text: str, size: int = SHINGLE) -> np.ndarray:
     """:func:`shingles` as a sorted array of distinct 64-bit keys, for
     :func:`jaccard`: a tenth of the memory of a set of strings, and a
     comparison in microseconds. Each key packs its shingle's code points,
-    three to a part, and mixes the parts; two shingles share a key with odds of 2**-64, so two
-    bodies' count of shared shingles is exact but for one in ~10**12 pairs."""
+    three to a part, and mixes the parts; two shingles share a key with odds
+    of 2**-64, so two bodies' count of shared shingles is exact but for one in
+    ~10**12 pairs."""
     codes = np.frombuffer(text.encode("utf-32-le"), dtype="<u4").astype(np.uint64)
     if codes.size == 0:
         return np.empty(0, dtype=np.uint64)
