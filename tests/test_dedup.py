@@ -8,6 +8,7 @@ import json
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,15 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import func, insert, select
 
-from pipelines.fingerprint import fingerprint, normalized_text, substitutions, words
+from pipelines.fingerprint import (
+    fingerprint,
+    jaccard,
+    normalized_text,
+    shingle_keys,
+    shingles,
+    substitutions,
+    words,
+)
 from storage.archive import Archive, RunCounts
 from storage.database import MIGRATIONS, create_archive_engine, migrate
 from storage.export import ExportFilter, records
@@ -95,6 +104,19 @@ def test_short_bodies_are_matched_with_their_title_and_never_as_near_copies() ->
     short = fingerprint("포토뉴스 1", "경산시청 전경.")
     assert short.signature is None and short.band_keys == ()
     assert short.content_hash != fingerprint("포토뉴스 2", "경산시청 전경.").content_hash
+
+
+def test_shingle_keys_count_what_the_shingles_count() -> None:
+    texts = [normalized_text(pair[side]) for pair in PAIRS for side in ("a", "b")]
+    for size in (2, 5, 7):
+        for ours, theirs in pairwise(texts):
+            a, b = shingles(ours, size), shingles(theirs, size)
+            keys_a, keys_b = shingle_keys(ours, size), shingle_keys(theirs, size)
+            assert keys_a.size == len(a)
+            assert jaccard(keys_a, keys_b) == len(a & b) / len(a | b)
+    for short in ("", "가", "1월"):  # shorter than a shingle: the text itself
+        assert shingle_keys(short).size == len(shingles(short))
+    assert jaccard(shingle_keys("가나"), shingle_keys("가나다라마")) == 0.0
 
 
 def test_one_article_under_four_url_variants_has_four_sightings(archive: Archive) -> None:
