@@ -13,10 +13,10 @@ does every start.
     python scheduler.py --run-now SITE [--since D [--until D]]
                                         crawl one site now (a backfill window), in the foreground
 
-Jobs live in the archive database (``DATABASE_URL``), see ``crawler.scheduling``.
+Jobs live in the archive database (``DATABASE_URL``), see ``scheduling.jobs``.
 
 With ``NEWSARCHIVE_BROKER`` set (``amqp://USER:PASSWORD@HOST:5672//``), runs
-are spread over machines (``crawler.distributed``, ``crawler.tasks``): the
+are spread over machines (``scheduling.distributed``, ``scheduling.tasks``): the
 scheduler and ``--run-now`` enqueue each site run as a task, and
 
     python scheduler.py --worker [--concurrency N]   runs the tasks, on any machine
@@ -39,10 +39,10 @@ from apscheduler.schedulers.base import BaseScheduler
 
 from crawler.commands import fail
 from crawler.commands.runs import seoul_time
-from crawler.distributed import EnqueueExecutor, RunRequest, broker_url, celery_app, enqueue
 from crawler.job import CrawlArgumentError, Window, crawl_job
-from crawler.launcher import CrawlLauncher
-from crawler.scheduling import (
+from crawler.sites import SiteProfile, SitesConfigError, load_sites
+from scheduling.distributed import EnqueueExecutor, RunRequest, broker_url, celery_app, enqueue
+from scheduling.jobs import (
     MAX_CRAWLS,
     SITES_PER_CRAWL,
     build_scheduler,
@@ -50,8 +50,8 @@ from crawler.scheduling import (
     read_jobs,
     sync_jobs,
 )
-from crawler.sites import SiteProfile, SitesConfigError, load_sites
-from crawler.tasks import SLICE_SECONDS, Worker, run_worker
+from scheduling.launcher import CrawlLauncher
+from scheduling.tasks import SLICE_SECONDS, Worker, run_worker
 from storage.archive import Archive
 from storage.database import ArchiveUnavailable, database_url, project_root
 

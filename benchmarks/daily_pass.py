@@ -1,5 +1,5 @@
 """A daily pass over many sites with few new articles each: the local
-scheduler's way (``crawler.scheduling.DueSites`` with ``scheduler.py``'s
+scheduler's way (``scheduling.jobs.DueSites`` with ``scheduler.py``'s
 defaults: every site due at once, two crawl processes at a time, each a
 ``scrapy daily`` of up to ``SITES_PER_CRAWL`` sites, one crawler per site)
 and the same with one ``scrapy crawl`` per site (``--sites-per-crawl 1``),
@@ -30,10 +30,10 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from crawler.distributed import RunRequest, celery_app, enqueue
-from crawler.launcher import CrawlLauncher
-from crawler.scheduling import MAX_CRAWLS, SITES_PER_CRAWL, DueSites
 from sample_portal import SamplePortal, serve
+from scheduling.distributed import RunRequest, celery_app, enqueue
+from scheduling.jobs import MAX_CRAWLS, SITES_PER_CRAWL, DueSites
+from scheduling.launcher import CrawlLauncher
 from storage.archive import Archive
 from storage.models import CrawlRun
 from storage.types import now_seoul

@@ -48,7 +48,7 @@ from lxml.html import document_fromstring
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from crawler.families.dates import parse_iso_datetime  # noqa: E402
+from pipelines.dates import parse_iso_datetime  # noqa: E402
 from pipelines.decoding import Undecodable, decode_html  # noqa: E402
 from pipelines.extraction import NotAnArticle, extract_article  # noqa: E402
 from pipelines.paragraphs import CONTAINER, PAGE, BodySettings, body_paragraphs  # noqa: E402

@@ -42,8 +42,8 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
-from crawler.launcher import CrawlLauncher
-from crawler.scheduling import MAX_CRAWLS, SITES_PER_CRAWL, DueSites
+from scheduling.jobs import MAX_CRAWLS, SITES_PER_CRAWL, DueSites
+from scheduling.launcher import CrawlLauncher
 from storage.archive import Archive
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -184,7 +184,7 @@ def scheduled(
     name: str, sites: list[str], archive_url: str, settings: list[str], count: Callable[[], int]
 ) -> Measure:
     """The sites, all due at once, run by the local scheduler's way of running
-    them (``crawler.scheduling.DueSites``, ``scheduler.py``'s defaults)."""
+    them (``scheduling.jobs.DueSites``, ``scheduler.py``'s defaults)."""
     archive = Archive.open(archive_url)
     with tempfile.TemporaryDirectory() as logs:
         launcher = CrawlLauncher(archive, archive_url, Path(logs), settings)

@@ -7,7 +7,7 @@ stored beside the decoded body or decoded on demand.
 
 The captures are the sample portal's article pages (its three sites' markup),
 sent gzip-encoded at ``--gzip-level`` (nginx defaults to 1, Apache to 6) and
-stored as the archive writer stores them (``pipelines.received``) in an
+stored as the archive writer stores them (``storage.exchange``) in an
 SQLite archive (or ``--database-url``). The table's size is SQLite's page
 count for ``captures`` and its indexes (``dbstat``), else the stored bytes.
 """
@@ -29,10 +29,9 @@ from sqlalchemy import func, insert, select, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from crawler.exchange import Exchange
-from pipelines.received import received_columns
 from sample_portal import SamplePortal
 from storage.archive import Archive
+from storage.exchange import Exchange, received_columns
 from storage.export import ExportFilter
 from storage.models import Capture
 from storage.payload import decode

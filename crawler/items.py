@@ -1,49 +1,31 @@
-"""The items a crawl produces: one fetched article page, raw, as the pipelines
-receive it, with why it gave no article when it gave none (:class:`PageError`);
-and the archived articles a list page linked to (not fetched again).
+"""The items a crawl produces: one fetched article page, raw, as the item
+pipelines receive it, with why it gave no article when it gave none
+(``pipelines.article_page.PageError``); and the archived articles a list page
+linked to (not fetched again).
 
-The article and fingerprint types are the pipelines' (imported for type
-checking only): the pipelines fill those fields in."""
+The article and fingerprint types are the page room's (imported for type
+checking only): the item pipelines fill those fields in."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import Enum
 from typing import TYPE_CHECKING
 
+from pipelines.article_page import PageError, PageProblem
 from storage.models import Outcome
 
 if TYPE_CHECKING:
-    from crawler.exchange import Exchange
-    from crawler.families import ArticleLayout
     from pipelines.extraction import ExtractedArticle
+    from pipelines.families import ArticleLayout
     from pipelines.fingerprint import Fingerprint
+    from storage.exchange import Exchange
 
 
-class PageProblem(Enum):
-    """Why a fetched page gave no article; the value begins the stored reason."""
-
-    FETCH = ""  # the request failed: no response, or an HTTP error status
-    NOT_ARTICLE = "not an article"  # a 404, an alert page, an attachment: not fetched again
-    UNDECODABLE = "undecodable"  # its text cannot be decoded
-    EXTRACTION = "extraction failed"  # extraction raised, or its worker died
-
-
-@dataclass(frozen=True)
-class PageError:
-    """A page's problem and its one-line details (``str()``: as the capture keeps it)."""
-
-    problem: PageProblem
-    detail: str
-
-    def __str__(self) -> str:
-        return f"{self.problem.value}: {self.detail}" if self.problem.value else self.detail
-
-    @property
-    def outcome(self) -> Outcome:
-        """What the page's capture is: not an article (for good), or failed (tried again)."""
-        return Outcome.NOT_ARTICLE if self.problem is PageProblem.NOT_ARTICLE else Outcome.FAILED
+def outcome_of(error: PageError) -> Outcome:
+    """What a page's capture is when it gave no article: not an article (for
+    good), or failed (tried again by later runs)."""
+    return Outcome.NOT_ARTICLE if error.problem is PageProblem.NOT_ARTICLE else Outcome.FAILED
 
 
 # the list page number of the articles a feed or a sitemap found (list pages count from 1)
@@ -64,7 +46,7 @@ class CaptureItem:
     fetched_at: datetime
     list_page: int  # the list page that linked to it (NO_LIST_PAGE: a feed or a sitemap)
     error: PageError | None = None  # why the fetch failed or the page is not an article
-    places: tuple[str, ...] = ()  # the URLs list pages linked it by (crawler.urls.location)
+    places: tuple[str, ...] = ()  # the URLs list pages linked it by (pipelines.urls.location)
     # the request as sent and the response as received (body before decoding); None: no response
     exchange: Exchange | None = field(default=None, repr=False)
     site_layout: ArticleLayout | None = None  # the site's own article selectors (sites.yaml)

@@ -1,28 +1,43 @@
 """Downloader middlewares: retries spaced out by exponential backoff (honouring
-``Retry-After``), and the site scope applied to every request, redirects
-included.
+``Retry-After``), the site scope applied to every request, redirects
+included, and the exchange of each fetch kept as received.
 
-Both are wired in ``crawler/settings.py``; the backoff waits without blocking
+All are wired in ``crawler/settings.py``; the backoff waits without blocking
 the reactor (other downloads go on meanwhile).
+
+``ExchangeMiddleware`` sits between ``RedirectMiddleware`` (600) and
+``HttpCompressionMiddleware`` (590): it sees the final response of a fetch
+(redirects followed) while its body is still gzip, deflate or br, and keeps
+it on the request's ``meta`` for the spider. The size limit of
+``HttpCompressionMiddleware`` still holds on the decoded body, so a gzip bomb
+is refused as before.
 """
 
 from __future__ import annotations
 
 import logging
 import random
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from urllib.parse import urlsplit
 
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response
+from scrapy.http.headers import Headers
 from scrapy.settings import BaseSettings
 from scrapy.utils.asyncio import sleep
 from scrapy.utils.response import response_status_message
 
+from storage.exchange import Exchange, HeaderPairs, reason_phrase
+
 logger = logging.getLogger(__name__)
+
+# the request meta key the exchange of a fetch is kept under
+EXCHANGE = "newsarchive_exchange"
 
 
 def retry_after_seconds(value: bytes | str | None, now: datetime | None = None) -> float | None:
@@ -134,3 +149,48 @@ class SiteScopeMiddleware:
         self.crawler.stats.inc_value("scope/dropped")
         logger.info("not requesting %s: %s", request.url[:200], reason)
         raise IgnoreRequest(reason)
+
+
+def header_pairs(headers: Headers) -> HeaderPairs:
+    """Scrapy's headers as (name, value) pairs, one per value."""
+    return [
+        (name.decode("latin-1"), value.decode("latin-1"))
+        for name, values in headers.items()
+        for value in values
+    ]
+
+
+def _with_host(url: str, pairs: Iterable[tuple[str, str]]) -> HeaderPairs:
+    """``pairs`` with the ``Host`` header the HTTP client adds when it sends them."""
+    pairs = list(pairs)
+    if not any(name.lower() == "host" for name, _ in pairs):
+        pairs.insert(0, ("Host", urlsplit(url).netloc))
+    return pairs
+
+
+def exchange_of(response: Response | None) -> Exchange | None:
+    """The exchange that brought ``response`` to the spider; its payload only when
+    Scrapy decoded the body (so an item does not carry the body twice)."""
+    if response is None or response.request is None:
+        return None
+    exchange: Exchange | None = response.request.meta.get(EXCHANGE)
+    if exchange is None or exchange.payload is not response.body:
+        return exchange
+    return replace(exchange, payload=None)
+
+
+class ExchangeMiddleware:
+    """Keeps each fetch's :class:`Exchange` on ``request.meta[EXCHANGE]``."""
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        request.meta[EXCHANGE] = Exchange(
+            method=request.method,
+            request_url=request.url,
+            request_headers=_with_host(request.url, header_pairs(request.headers)),
+            http_version=response.protocol,
+            reason=reason_phrase(response.status),
+            response_headers=header_pairs(response.headers),
+            payload=response.body,
+            ip_address=str(response.ip_address) if response.ip_address is not None else None,
+        )
+        return response

@@ -8,8 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from crawler.families import Evidence
 from pipelines.extraction import ExtractedArticle
+from pipelines.families import Evidence
 from storage.types import now_seoul
 
 SHORT_BODY = 200  # characters: a body shorter than this is likely not the whole article

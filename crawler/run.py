@@ -10,7 +10,7 @@ one-line reason when the run was not healthy: see :meth:`RunKeeper.ending`);
 the command records the exit code through it. Other components ask it
 (:func:`run_keeper`) for the run's job, archive and writer, not the spider.
 
-Why this module imports ``pipelines.writer``: every write of a crawl, pages
+Why this module imports ``crawler.writer``: every write of a crawl, pages
 and run records alike, goes through one writer thread, in the order sent,
 so a list page is recorded behind the pages sent before it (a resumed run
 never skips a page that was not written). The keeper owns that thread; the
@@ -36,14 +36,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from twisted.internet.task import LoopingCall
 
 from crawler import signals as portal_signals
-from crawler.commands import (
-    EXIT_FAILED,
-    EXIT_LIST_UNREADABLE,
-    EXIT_NO_ARTICLES,
-    EXIT_UNREACHABLE,
-)
+from crawler import writer
+from crawler.exit_codes import EXIT_FAILED, EXIT_LIST_UNREADABLE, EXIT_NO_ARTICLES, EXIT_UNREACHABLE
 from crawler.job import CrawlJob
-from pipelines import writer
 from storage.archive import Archive
 from storage.database import one_line
 from storage.runs import HEARTBEAT_INTERVAL, RunCounts, RunStatus

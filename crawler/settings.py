@@ -42,7 +42,7 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.BackoffRetryMiddleware": 550,
     # between redirects (600) and decompression (590): the final response as received
-    "crawler.exchange.ExchangeMiddleware": 595,
+    "crawler.middlewares.ExchangeMiddleware": 595,
 }
 # Traps: longer links are not followed; a run reads at most this many list
 # pages, and stops paging after this many list pages in a row failed.
@@ -56,8 +56,8 @@ CONCURRENT_ITEMS = 1
 REDIRECT_MAX_TIMES = 10
 
 ITEM_PIPELINES = {
-    "pipelines.extract.ExtractPipeline": 300,
-    "pipelines.archive.ArchivePipeline": 900,
+    "crawler.archiving.extract_pipeline.ExtractPipeline": 300,
+    "crawler.archiving.archive_pipeline.ArchivePipeline": 900,
 }
 # the run keeper owns the crawl's run: heartbeat, list pages, counts, how it ended
 EXTENSIONS = {"crawler.run.RunKeeper": 100, "crawler.progress.ProgressLog": 500}
@@ -69,7 +69,7 @@ RECHECK_DAYS = 2
 DATABASE_URL = None
 # EXTRACT_WORKERS: worker processes for extraction, started once pages queue up for
 # the crawl's extraction thread (default: the machine's cores, 1 to 4); 0: the thread
-# alone (the default of `scrapy daily`; see pipelines/extract.py)
+# alone (the default of `scrapy daily`; see crawler/archiving/extract_pipeline.py)
 
 # Scrapy re-reads a generator callback's source on every response to warn of a
 # `return value` in it (its cache is keyed by bound methods, new each time):

@@ -19,7 +19,7 @@ from cssselect import SelectorError
 from lxml.cssselect import CSSSelector
 
 from crawler.cron import cron_trigger
-from crawler.families import FAMILY_NAMES, ArticleLayout
+from pipelines.families import FAMILY_NAMES, ArticleLayout
 from storage.database import project_root
 
 DEFAULT_SCHEDULE = "30 6 * * *"  # 06:30 Asia/Seoul, before the archivists' day starts

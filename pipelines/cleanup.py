@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from crawler.families.dates import is_date_line, without_stamps
+from pipelines.dates import is_date_line, without_stamps
 from pipelines.korean_news import (
     BREADCRUMB,
     BUTTON_MESSAGE,

@@ -22,8 +22,7 @@ from datetime import datetime
 
 from lxml.html import HtmlElement
 
-from crawler import families, pages
-from pipelines import boilerplate, cleanup, korean_news, metadata
+from pipelines import boilerplate, cleanup, families, korean_news, metadata, pages
 from pipelines.decoding import REPLACEMENT, Undecodable, decode_html, looks_like_mojibake
 from pipelines.fingerprint import fingerprint
 from pipelines.paragraphs import (

@@ -21,7 +21,8 @@ import htmldate
 from lxml import etree
 from lxml.html import HtmlElement
 
-from crawler.families.dates import (
+from pipelines.dates import (
+    SEOUL,
     datetimes_in,
     labelled_published,
     parse_iso_datetime,
@@ -29,7 +30,6 @@ from crawler.families.dates import (
 )
 from pipelines.korean_news import BYLINE_LINE
 from pipelines.paragraphs import letters
-from storage.types import SEOUL
 
 _ARTICLE_TYPES = {"NewsArticle", "Article", "BlogPosting", "ReportageNewsArticle"}
 # page parts that hold other articles or site furniture, never this article's date

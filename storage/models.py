@@ -157,7 +157,7 @@ class Capture(Base):
     outcome: Mapped[str] = mapped_column(String(32))
     error: Mapped[str | None]
     published: Mapped[datetime | None]  # of the article extracted from it, whatever the outcome
-    # the exchange as received (``crawler.exchange``); None on decoded-only captures
+    # the exchange as received (``storage.exchange``); None on decoded-only captures
     http_version: Mapped[str | None] = mapped_column(String(16))
     reason: Mapped[str | None]
     response_headers: Mapped[list[list[str]] | None] = mapped_column(JSON)  # name, value pairs

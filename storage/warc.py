@@ -39,7 +39,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.timeutils import datetime_to_iso_date
 from warcio.warcwriter import WARCWriter
 
-from crawler.exchange import reason_phrase
+from storage.exchange import reason_phrase
 from storage.export import ExportFilter, published_within
 from storage.models import Article, Capture, Site
 

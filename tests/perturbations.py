@@ -14,7 +14,7 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml.html import HtmlElement, fragment_fromstring
 
-from crawler import urls
+from pipelines import urls
 
 _NUMBER = re.compile(r"\d+")
 

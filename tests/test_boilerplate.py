@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from crawler.archiving.boilerplate_learning import relearn
+from crawler.archiving.extract_pipeline import ExtractPipeline
+from pipelines.article_page import extract_and_fingerprint
 from pipelines.boilerplate import StoredStory, learn, line_key, strip
-from pipelines.extract import ExtractPipeline
 from pipelines.extraction import EXTRACTOR_VERSION
-from pipelines.page_extraction import extract_and_fingerprint
-from pipelines.site_boilerplate import relearn
 from sample_portal import SamplePortal, serve
 from sample_portal.content import Newsroom
 from storage.archive import Archive, RunCounts

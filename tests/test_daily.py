@@ -11,9 +11,9 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from crawler.commands import EXIT_FAILED, EXIT_UNREACHABLE
-from crawler.launcher import DAILY_LOGS, CrawlLauncher
-from crawler.scheduling import DueSites
+from crawler.exit_codes import EXIT_FAILED, EXIT_UNREACHABLE
+from scheduling.jobs import DueSites
+from scheduling.launcher import DAILY_LOGS, CrawlLauncher
 from storage.archive import Archive
 from storage.models import CrawlRun
 from storage.runs import RunCounts

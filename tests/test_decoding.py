@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.items import PageError, PageProblem
+from crawler.items import outcome_of
+from pipelines.article_page import PageError, PageProblem, extract_and_fingerprint
 from pipelines.decoding import Undecodable, decode_html, looks_like_mojibake
 from pipelines.extraction import extract_article
-from pipelines.page_extraction import extract_and_fingerprint
 from storage.models import Outcome
 
 # 똠 and 햏 are CP949 extensions: Python's euc-kr codec refuses them
@@ -113,4 +113,4 @@ def test_the_crawl_records_an_undecodable_page_as_failed() -> None:
         garbled, "text/html; charset=utf-8", "http://x.example/1", None
     )
     assert isinstance(reason, PageError) and reason.problem is PageProblem.UNDECODABLE
-    assert reason.outcome is Outcome.FAILED  # tried again, not taken for no article
+    assert outcome_of(reason) is Outcome.FAILED  # tried again, not taken for no article

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from crawler.urls import location
+from pipelines.urls import location
 from sample_portal import SamplePortal, serve
 from sample_portal.syndication import variant_hrefs
 from storage.archive import Archive

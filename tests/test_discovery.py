@@ -9,14 +9,14 @@ import re
 
 import pytest
 
-from crawler import families
 from crawler.discovery import LinkTemplate, ListDiscovery
 from crawler.discovery.scripts import script_id
 from crawler.discovery.templates import template_of
-from crawler.families import ArticleLayout
-from crawler.pages import html_tree
 from crawler.sites import SiteProfile
+from pipelines import families
 from pipelines.extraction import extract_article
+from pipelines.families import ArticleLayout
+from pipelines.pages import html_tree
 
 SITE = "http://news.example.kr"
 LIST_URL = SITE + "/news/list.php?page={page}"

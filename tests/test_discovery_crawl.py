@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from crawler import urls
 from crawler.discovery.templates import LinkTemplate
+from pipelines import urls
 from sample_portal import SamplePortal, serve
 from storage.archive import Archive
 from tests.conftest import Portal

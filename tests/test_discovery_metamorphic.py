@@ -12,11 +12,11 @@ from itertools import count
 
 import pytest
 
-from crawler import families, urls
 from crawler.discovery import ListDiscovery, ListLinks
-from crawler.pages import html_tree
 from crawler.scope import SiteScope
 from crawler.sites import SiteProfile
+from pipelines import families, urls
+from pipelines.pages import html_tree
 from sample_portal import SamplePortal
 from sample_portal.server import _FAMILIES
 from tests.perturbations import PERTURBATIONS, PageFacts, perturbed

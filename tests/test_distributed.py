@@ -29,8 +29,8 @@ import pytest
 from kombu import Connection
 from sqlalchemy import select
 
-from crawler.distributed import QUEUE, RunRequest, celery_app, enqueue
 from sample_portal import SamplePortal, serve
+from scheduling.distributed import QUEUE, RunRequest, celery_app, enqueue
 from storage.archive import Archive
 from storage.models import Capture, CrawlRun, Outcome, Site
 from storage.runs import RunStatus

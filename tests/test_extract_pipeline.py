@@ -10,8 +10,9 @@ import multiprocessing
 import os
 import signal
 
-from crawler.items import CaptureItem, PageError, PageProblem
-from pipelines.extract import ExtractPipeline
+from crawler.archiving.extract_pipeline import ExtractPipeline
+from crawler.items import CaptureItem
+from pipelines.article_page import PageError, PageProblem
 from sample_portal import SamplePortal
 from storage.types import now_seoul
 

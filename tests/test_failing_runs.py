@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.commands import EXIT_LIST_UNREADABLE, EXIT_NO_ARTICLES, EXIT_UNREACHABLE
+from crawler.exit_codes import EXIT_LIST_UNREADABLE, EXIT_NO_ARTICLES, EXIT_UNREACHABLE
 from storage.archive import Archive
 from storage.runs import RunSummary
 from tests.conftest import FAST, Portal, scrapy

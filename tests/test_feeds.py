@@ -19,10 +19,10 @@ from crawler.discovery.sitemaps import (
     robots_sitemaps,
     sitemap_body,
 )
-from crawler.pages import html_tree
 from crawler.scope import SiteScope
 from crawler.sites import SiteProfile
 from pipelines.decoding import decode_html
+from pipelines.pages import html_tree
 from storage.types import SEOUL
 
 MAX = 1024 * 1024

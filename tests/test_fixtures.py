@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from lxml.html import document_fromstring
 
-from crawler import families
+from pipelines import families
 from pipelines.decoding import decode_html
 from pipelines.extraction import extract_article
 from tests.fixtures import Fixture, all_fixtures

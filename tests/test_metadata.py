@@ -7,8 +7,8 @@ from datetime import datetime
 
 from lxml.html import document_fromstring
 
-from crawler.families.dates import is_date_line, labelled_published, published_in
 from pipelines import metadata
+from pipelines.dates import is_date_line, labelled_published, published_in
 from pipelines.extraction import extract_article
 from storage.types import SEOUL
 

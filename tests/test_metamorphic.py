@@ -17,7 +17,7 @@ from collections.abc import Callable
 import pytest
 from lxml.html import HtmlElement, fragment_fromstring, tostring
 
-from crawler import pages
+from pipelines import pages
 from pipelines.decoding import decode_html
 from pipelines.extraction import extract_article
 from tests.fixtures import Fixture, all_fixtures

@@ -12,8 +12,8 @@ from collections.abc import Iterator
 import pytest
 from lxml.html import document_fromstring
 
-from crawler.pages import Unparseable, html_tree, parseable, refusal, tree_refusal
 from pipelines.extraction import NotAnArticle, extract_article
+from pipelines.pages import Unparseable, html_tree, parseable, refusal, tree_refusal
 from sample_portal import SamplePortal, serve
 from sample_portal.faults import CASES, NOT_ARTICLE
 

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from crawler.families import ArticleFields, ArticleLayout
-from crawler.pages import html_tree
 from pipelines.decoding import decode_html
 from pipelines.extraction import EXTRACTOR_VERSION, extract_article
+from pipelines.families import ArticleFields, ArticleLayout
 from pipelines.fingerprint import fingerprint
+from pipelines.pages import html_tree
 from storage.archive import Archive
 from storage.models import Article, MinhashBand
 from tests.conftest import scrapy

@@ -20,8 +20,8 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import select, text
 
 from crawler.cron import cron_trigger
-from crawler.launcher import CrawlLauncher
-from crawler.scheduling import (
+from crawler.sites import SiteProfile
+from scheduling.jobs import (
     JOB_TABLE,
     SyncReport,
     build_scheduler,
@@ -29,7 +29,7 @@ from crawler.scheduling import (
     read_jobs,
     sync_jobs,
 )
-from crawler.sites import SiteProfile
+from scheduling.launcher import CrawlLauncher
 from storage.archive import Archive
 from storage.models import CrawlRun
 from storage.types import SEOUL, now_seoul
@@ -91,7 +91,7 @@ def test_the_job_store_follows_sites_yaml(database_url: str, tmp_path: Path) -> 
     assert jobs["crawl:a"].next_run_time.strftime("%H:%M %a") in {
         f"08:15 {day}" for day in ("Mon", "Tue", "Wed", "Thu", "Fri")
     }
-    assert jobs["crawl:a"].func_ref == "crawler.scheduling:scheduled_crawl"
+    assert jobs["crawl:a"].func_ref == "scheduling.jobs:scheduled_crawl"
     assert jobs["crawl:a"].coalesce and jobs["crawl:a"].max_instances == 1
     assert jobs["crawl:a"].misfire_grace_time >= 3600
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from lxml.html import document_fromstring
 
-from crawler import families
-from crawler.urls import canonical_url, location
+from pipelines import families
+from pipelines.urls import canonical_url, location
 
 GNUBOARD = "http://www.gyeongil.kr/bbs/board.php?bo_table=news&wr_id=5"
 NEWSCMS = "https://www.samplenews.kr/news/article.html?no=123"

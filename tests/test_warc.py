@@ -26,10 +26,9 @@ from alembic.config import Config
 from sqlalchemy import insert, select, text
 from warcio.archiveiterator import ArchiveIterator
 
-from crawler.exchange import Exchange
-from pipelines.received import received_columns
 from storage.archive import Archive
 from storage.database import MIGRATIONS, create_archive_engine, open_database
+from storage.exchange import Exchange, received_columns
 from storage.export import ExportFilter
 from storage.models import Capture
 from storage.payload import decodable, decode
@@ -51,7 +50,7 @@ FETCHED = datetime(2024, 4, 20, 9, 0, tzinfo=SEOUL)
 
 
 def exchange(url: str, body: bytes, encoding: str | None = "gzip") -> Exchange:
-    """An exchange as ``crawler.exchange`` records it; the payload gzip-encoded."""
+    """An exchange as ``storage.exchange`` records it; the payload gzip-encoded."""
     payload = gzip.compress(body) if encoding == "gzip" else body
     headers = [("Content-Type", "text/html; charset=utf-8")]
     if encoding:
@@ -72,7 +71,7 @@ def exchange(url: str, body: bytes, encoding: str | None = "gzip") -> Exchange:
 def stored(
     site_id: int, url: str, body: bytes, exchange: Exchange | None, **columns: object
 ) -> Capture:
-    """A capture as the archive writer stores it (``pipelines.received``)."""
+    """A capture as the archive writer stores it (``storage.exchange``)."""
     values: dict[str, object] = {
         "site_id": site_id,
         "url": url,

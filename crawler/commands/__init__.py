@@ -1,7 +1,9 @@
 """newsarchive's Scrapy commands: ``crawl`` (checked before it starts),
-``export``, ``reextract``, ``runs``, ``fixture`` and ``demo``; the exit codes
-they share. Commands are the project's entry points: they wire the rooms
-together, so they may import ``pipelines`` (extraction) as well as ``storage``."""
+``daily``, ``export``, ``reextract``, ``runs``, ``failures``, ``sites``,
+``probe``, ``fixture`` and ``demo``, and what they share: one-line errors,
+opening the archive, a free port. Commands are the crawl room's entry points:
+they wire the page room (``pipelines``) and ``storage`` together. The exit
+codes live in ``crawler.exit_codes``; ``scrapy browse`` is the browsing room's."""
 
 from __future__ import annotations
 
@@ -11,15 +13,9 @@ import sys
 
 from scrapy.commands import ScrapyCommand
 
+from crawler.exit_codes import EXIT_USAGE
 from storage.archive import Archive
 from storage.database import ArchiveUnavailable
-
-EXIT_FAILED = 1  # the crawl did not finish normally, or met an error in the spider
-EXIT_USAGE = 2  # bad arguments, configuration or archive
-EXIT_BUSY = 3  # the site is being crawled by another run
-EXIT_NO_ARTICLES = 4  # the list pages read linked to no article
-EXIT_LIST_UNREADABLE = 5  # the site answered, but no list page could be read
-EXIT_UNREACHABLE = 6  # no request got an answer (DNS, connection refused, timeouts)
 
 
 def say(message: str) -> None:

@@ -17,7 +17,7 @@ A backfill given ``since`` alone continues an interrupted backfill from the
 same day with that one's ``until``, so resuming it on a later day keeps its window.
 
 At the end of a run the site's boilerplate is learned again from the archive
-and taken out of its stored articles (``pipelines.site_boilerplate``): a new
+and taken out of its stored articles (``crawler.archiving.boilerplate_learning``): a new
 site's first articles are cleaned at the end of the run that archived them.
 """
 
@@ -33,11 +33,12 @@ from scrapy.exceptions import UsageError
 from scrapy.spiderloader import get_spider_loader
 from sqlalchemy.exc import SQLAlchemyError
 
-from crawler.commands import EXIT_BUSY, EXIT_FAILED, fail, say
+from crawler.archiving.boilerplate_learning import relearn
+from crawler.commands import fail, say
+from crawler.exit_codes import EXIT_BUSY, EXIT_FAILED
 from crawler.job import CrawlArgumentError, CrawlJob, crawl_job
 from crawler.run import OpenRun, RunKeeper, hand_over, open_run, run_keeper
 from crawler.spiders.portal import PortalSpider
-from pipelines.site_boilerplate import relearn
 from storage.archive import Archive
 from storage.database import ArchiveUnavailable, one_line
 from storage.runs import SiteBusy

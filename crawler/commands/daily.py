@@ -1,6 +1,6 @@
 """``scrapy daily SITE [SITE ...]``: the daily runs of several sites in one
 Scrapy process, one crawler per site, as the local scheduler runs the sites
-due at the same time (``crawler.launcher``): the process starts once for them
+due at the same time (``scheduling.launcher``): the process starts once for them
 all, and one site's politeness waits leave the CPU to the others' pages.
 
 Each site keeps what ``scrapy crawl portal -a site=NAME`` gives it: its own
@@ -21,8 +21,9 @@ from pathlib import Path
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
-from crawler.commands import EXIT_BUSY, EXIT_FAILED, fail, say
+from crawler.commands import fail, say
 from crawler.commands.crawl import relearn_boilerplate
+from crawler.exit_codes import EXIT_BUSY, EXIT_FAILED
 from crawler.job import CrawlArgumentError, crawl_job
 from crawler.run import OpenRun, RunKeeper, hand_over, open_run
 from crawler.spiders.portal import PortalSpider

@@ -12,7 +12,8 @@ from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 from sqlalchemy import Engine
 
-from crawler.commands import EXIT_FAILED, fail
+from crawler.commands import fail
+from crawler.exit_codes import EXIT_FAILED
 from storage.database import ArchiveUnavailable, open_database
 from storage.export import ExportFilter, export, format_of, records
 from storage.health import site_names

@@ -21,11 +21,11 @@ from typing import Any
 from scrapy.commands import ScrapyCommand
 from sqlalchemy import or_, select
 
-from crawler import families
 from crawler.commands import fail, open_archive
-from crawler.pages import Unparseable, html_tree
+from pipelines import families
 from pipelines.decoding import Undecodable, decode_html
 from pipelines.extraction import NotAnArticle, extract_article
+from pipelines.pages import Unparseable, html_tree
 from storage.archive import Archive
 from storage.database import project_root
 from storage.models import Capture, Site

@@ -12,7 +12,8 @@ import argparse
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
-from crawler.commands import EXIT_USAGE, fail
+from crawler.commands import fail
+from crawler.exit_codes import EXIT_USAGE
 from crawler.probing import ProbeReport
 from crawler.sites import SiteProfile, SitesConfigError, check_list_url, load_site
 from crawler.spiders.probe import ProbeSpider

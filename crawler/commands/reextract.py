@@ -6,7 +6,7 @@ band keys) by which later copies are matched. Run it after upgrading
 newsarchive.
 
 First each site's boilerplate is learned again from the archive and taken out
-of its stored articles (``pipelines.site_boilerplate``); extraction is then
+of its stored articles (``crawler.archiving.boilerplate_learning``); extraction is then
 given each site's lines in force, so older articles lose them too.
 
 A page the new extractor cannot read as an article keeps its stored article,
@@ -25,15 +25,14 @@ from dataclasses import dataclass, field
 from scrapy.commands import ScrapyCommand
 from sqlalchemy import Engine
 
+from crawler.archiving.boilerplate_learning import relearn
+from crawler.archiving.extract_pipeline import default_workers
+from crawler.archiving.worker_processes import process_pool
 from crawler.commands import fail
-from crawler.families import ArticleLayout
-from crawler.items import PageError
 from crawler.sites import SitesConfigError, load_sites, sites_path
-from pipelines.extract import default_workers
+from pipelines.article_page import PageError, extract_and_fingerprint
 from pipelines.extraction import EXTRACTOR_VERSION, ExtractedArticle
-from pipelines.page_extraction import extract_and_fingerprint
-from pipelines.processes import process_pool
-from pipelines.site_boilerplate import relearn
+from pipelines.families import ArticleLayout
 from storage.archive import Archive
 from storage.database import ArchiveUnavailable, open_database
 from storage.reextraction import Reextracted, StoredPage, save_reextracted, stored_pages

@@ -27,7 +27,7 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
-from crawler.families.dates import parse_iso_datetime
+from pipelines.dates import parse_iso_datetime
 from pipelines.decoding import Undecodable, decode_html
 from storage.types import SEOUL
 

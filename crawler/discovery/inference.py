@@ -21,7 +21,7 @@ from lxml.html import HtmlElement
 
 from crawler.discovery.blocks import inside, main_block
 from crawler.discovery.templates import LinkTemplate, template_of
-from crawler.families.base import absolute_link, clean_text
+from pipelines.families.base import absolute_link, clean_text
 
 # a headline is at least this long; menu labels and page numbers are shorter
 HEADLINE_CHARS = 8

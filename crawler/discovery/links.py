@@ -3,7 +3,7 @@
 How article links are told apart is settled on the first list page read and
 kept for the run: the site's ``article_pattern`` (every matching link, wherever
 it sits); else its family's knowledge (given by ``cms`` or shown by the page,
-:func:`crawler.families.detect`); else, when that finds nothing or far fewer
+:func:`pipelines.families.detect`); else, when that finds nothing or far fewer
 links than the page holds, an article URL template inferred from the page
 (:mod:`crawler.discovery.inference`) or kept from an earlier run. Rows linked
 only by script become links when the article URL of an id is known.
@@ -24,14 +24,14 @@ from urllib.parse import parse_qsl, urlsplit
 from lxml.cssselect import CSSSelector
 from lxml.html import HtmlElement
 
-from crawler import families, urls
 from crawler.discovery.blocks import inside, main_block
 from crawler.discovery.inference import Inferred, infer_template
 from crawler.discovery.scripts import script_rows
 from crawler.discovery.templates import LinkTemplate, fill, page_param
-from crawler.families import PortalFamily
-from crawler.families.base import absolute_link
 from crawler.sites import SiteProfile
+from pipelines import families, urls
+from pipelines.families import PortalFamily
+from pipelines.families.base import absolute_link
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +61,7 @@ class Link:
 
     element: HtmlElement
     url: str  # canonical
-    place: str  # as the page links it (crawler.urls.location)
+    place: str  # as the page links it (pipelines.urls.location)
 
 
 class ListDiscovery:
@@ -90,7 +90,7 @@ class ListDiscovery:
     def article_family(self) -> str | None:
         """The family to read the site's article pages with; None when list
         pages showed none: each article page is then detected by its own
-        evidence (:func:`crawler.families.detect`)."""
+        evidence (:func:`pipelines.families.detect`)."""
         if self.profile.cms or self.family_name != "generic":
             return self.family_name
         return None

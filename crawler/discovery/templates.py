@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
-from crawler import urls
+from pipelines import urls
 
 NUMBER = "{n}"
 WITH_DIGITS = "{x}"

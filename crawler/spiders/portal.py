@@ -49,18 +49,19 @@ from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from crawler import families
 from crawler import signals as portal_signals
 from crawler.discovery import LinkTemplate, ListDiscovery
-from crawler.exchange import exchange_of
-from crawler.items import CaptureItem, PageError, PageProblem, SeenLinks
+from crawler.items import CaptureItem, SeenLinks
 from crawler.job import CrawlJob, crawl_job
-from crawler.pages import Unparseable, html_tree, refusal
+from crawler.middlewares import exchange_of
 from crawler.run import run_keeper
 from crawler.scope import SiteScope
 from crawler.spiders.failures import failure_reason
 from crawler.spiders.feed_reading import FeedReading
 from crawler.spiders.sitemap_reading import SitemapReading
+from pipelines import families
+from pipelines.article_page import PageError, PageProblem
+from pipelines.pages import Unparseable, html_tree, refusal
 from storage.archive import Archive
 from storage.models import FoundBy
 from storage.types import now_seoul

@@ -20,15 +20,15 @@ from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from crawler import families
 from crawler.discovery import ListDiscovery
 from crawler.discovery.feeds import parse_feed
 from crawler.discovery.sitemaps import SitemapUnreadable, parse_sitemap, robots_sitemaps
-from crawler.pages import Unparseable, html_tree
 from crawler.probing import ListPageSeen, ProbeReport, SourceSeen
 from crawler.scope import SiteScope
 from crawler.sites import SiteProfile
+from pipelines import families
 from pipelines.extraction import NotAnArticle, extract_article
+from pipelines.pages import Unparseable, html_tree
 
 ARTICLES = 3  # articles read off list page 1
 LIST_PAGES = 2

@@ -2,12 +2,12 @@
 and its fingerprint (``pipelines.fingerprint``), by which the archive matches
 it against every article of every site and run when it stores it.
 
-The site's learned boilerplate (``pipelines.site_boilerplate``) in force when
+The site's learned boilerplate (``crawler.archiving.boilerplate_learning``) in force when
 the crawl starts is read from the archive and given to extraction as data.
 Extraction and fingerprinting are CPU work. They run in one thread of the
 crawl's process until ``WORKERS_FROM`` pages wait for it, then in
 ``EXTRACT_WORKERS`` worker processes (by default the machine's cores, 1 to 4;
-``pipelines.processes``); ``EXTRACT_WORKERS`` 0 keeps the thread. A polite
+``crawler.archiving.worker_processes``); ``EXTRACT_WORKERS`` 0 keeps the thread. A polite
 crawl, whose pages come one by one, never starts them: a first crawl of 30
 articles cost 1.8-1.9 s of CPU against 2.5-3.3 s with the workers started at
 once. Delays off, they start at once: on two cores, 2,000 articles of one site
@@ -32,10 +32,10 @@ from typing import Any, ClassVar
 from scrapy.crawler import Crawler
 from sqlalchemy.exc import SQLAlchemyError
 
-from crawler.items import CaptureItem, PageError, PageProblem
+from crawler.archiving.worker_processes import process_pool
+from crawler.items import CaptureItem
 from crawler.run import run_keeper
-from pipelines.page_extraction import extract_and_fingerprint
-from pipelines.processes import process_pool
+from pipelines.article_page import PageError, PageProblem, extract_and_fingerprint
 from storage.boilerplate import in_force
 
 logger = logging.getLogger(__name__)

@@ -22,11 +22,11 @@ from datetime import datetime
 
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
-from crawler.items import CaptureItem
+from crawler.items import CaptureItem, outcome_of
 from crawler.job import Window
-from pipelines.received import received_columns
 from storage.archive import Archive
 from storage.database import ArchiveUnavailable, create_archive_engine, one_line
+from storage.exchange import received_columns
 from storage.models import Article, Capture, Outcome
 from storage.runs import RunCounts
 
@@ -72,7 +72,7 @@ class PageWriter:
         article = item.article
         outcome = Outcome.ARTICLE
         if item.error is not None:
-            outcome, article = item.error.outcome, None
+            outcome, article = outcome_of(item.error), None
         elif (
             article is not None
             and window is not None

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from crawler.families.base import PortalFamily
+from pipelines.families.base import PortalFamily
 
 _HAS_DIGIT = re.compile(r"\d")
 

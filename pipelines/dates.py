@@ -8,8 +8,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
-from storage.types import SEOUL
+# Korean portals show local time; every time read is Asia/Seoul (as the archive stores it)
+SEOUL = ZoneInfo("Asia/Seoul")
 
 _DATE_TIME = re.compile(
     r"(?P<year>\d{4}|\d{2})\s*[-./년]\s*(?P<month>\d{1,2})\s*[-./월]\s*(?P<day>\d{1,2})\s*일?"

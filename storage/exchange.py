@@ -1,14 +1,42 @@
-"""What a capture stores of a fetch's exchange as received (``crawler.exchange``):
-the columns of ``storage.models.Capture`` that hold the body, the request and
-the response as they went over the wire."""
+"""The HTTP exchange of a fetch as it went over the wire (:class:`Exchange`):
+the request as sent and the response as received, before its body was
+decoded; and the columns of ``storage.models.Capture`` that keep it
+(:func:`received_columns`). ``crawler.middlewares.ExchangeMiddleware`` records it."""
 
 from __future__ import annotations
 
 import zlib
+from dataclasses import dataclass, field
+from http import HTTPStatus
 from typing import Any
 
-from crawler.exchange import Exchange
 from storage.payload import decodable
+
+HeaderPairs = list[tuple[str, str]]
+
+
+@dataclass
+class Exchange:
+    """One request as sent and the response to it as received."""
+
+    method: str
+    request_url: str  # percent-encoded, as sent
+    request_headers: HeaderPairs
+    http_version: str | None  # "HTTP/1.1"; None when Scrapy did not say
+    reason: str  # the status's reason phrase
+    # as Scrapy has them: each name where it first came, repeated headers kept apart
+    response_headers: HeaderPairs
+    ip_address: str | None  # of the server, when Scrapy knows it
+    # the body before content decoding; None: the same as the decoded body
+    payload: bytes | None = field(default=None, repr=False)
+
+
+def reason_phrase(status: int) -> str:
+    """The standard reason phrase of ``status`` (Scrapy does not keep the server's)."""
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return ""
 
 
 def received_columns(exchange: Exchange | None, body: bytes) -> dict[str, Any]:

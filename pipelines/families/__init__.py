@@ -6,11 +6,11 @@ from dataclasses import dataclass
 
 from lxml.html import HtmlElement
 
-from crawler.families.articleview import ArticleView
-from crawler.families.base import ArticleFields, ArticleLayout, PortalFamily
-from crawler.families.generic import Generic
-from crawler.families.gnuboard5 import Gnuboard5
-from crawler.families.newscms import NewsCms
+from pipelines.families.articleview import ArticleView
+from pipelines.families.base import ArticleFields, ArticleLayout, PortalFamily
+from pipelines.families.generic import Generic
+from pipelines.families.gnuboard5 import Gnuboard5
+from pipelines.families.newscms import NewsCms
 
 __all__ = [
     "FAMILY_NAMES",

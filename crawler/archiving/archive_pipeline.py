@@ -1,5 +1,5 @@
 """ArchivePipeline: sends each capture to the crawl's archive writer
-(``pipelines.writer``), which stores it, and its article when it is a new one
+(``crawler.writer``), which stores it, and its article when it is a new one
 inside the crawl's window, in one transaction; links to articles already
 archived become sightings (last seen now). The saved capture's outcome is
 set on the item and counted in the run.
@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from scrapy.crawler import Crawler
 
+from crawler import writer
 from crawler.items import CaptureItem, SeenLinks
 from crawler.run import RunKeeper, run_keeper, write_failure
-from pipelines import writer
 
 
 class ArchivePipeline:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from crawler.families.base import ArticleLayout, PortalFamily
+from pipelines.families.base import ArticleLayout, PortalFamily
 
 
 class Gnuboard5(PortalFamily):

@@ -27,13 +27,13 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import STATE_STOPPED, BaseScheduler
 
 from crawler.cron import cron_trigger
-from crawler.launcher import CrawlLauncher
 from crawler.sites import SiteProfile
+from scheduling.launcher import CrawlLauncher
 from storage.database import create_archive_engine
 from storage.types import SEOUL
 
 JOB_TABLE = "apscheduler_jobs"
-JOB_FUNC = "crawler.scheduling:scheduled_crawl"
+JOB_FUNC = "scheduling.jobs:scheduled_crawl"
 JOB_PREFIX = "crawl:"
 # a run may start this late (scheduler down, or every crawl slot busy) and still
 # run; later than that it is skipped, and the next day's incremental run catches up
@@ -146,7 +146,7 @@ def build_scheduler(
     """A scheduler on the archive database's job store whose jobs run on
     ``launcher``, at most ``max_crawls`` crawl processes at once, each running
     up to ``sites_per_crawl`` sites due together (or, given an ``executor``,
-    are handed to it: see ``crawler.distributed``)."""
+    are handed to it: see ``scheduling.distributed``)."""
     global _due
     _due = DueSites(launcher, max_crawls, sites_per_crawl)
     # a thread per site in flight: each waits for its site's run

@@ -3,7 +3,7 @@
 ``python scheduler.py`` with a broker enqueues each due site run as one task
 (:class:`EnqueueExecutor` stands in for APScheduler's thread pool), and
 ``--run-now SITE [--since D --until D]`` enqueues one; ``python scheduler.py
---worker`` runs them (``crawler.tasks``), each as a ``scrapy crawl`` child.
+--worker`` runs them (``scheduling.tasks``), each as a ``scrapy crawl`` child.
 
 A task message is acknowledged only when its run is done (``acks_late``), one
 at a time per worker slot (prefetch 1); a worker that dies leaves its messages
@@ -42,7 +42,7 @@ def broker_url() -> str | None:
 
 def celery_app(broker: str) -> Celery:
     """The app every scheduler and worker of one archive shares."""
-    app = Celery("newsarchive", broker=broker, include=["crawler.tasks"])
+    app = Celery("newsarchive", broker=broker, include=["scheduling.tasks"])
     app.conf.update(
         task_default_queue=QUEUE,
         task_acks_late=True,  # a run's message is acknowledged once the run is done

@@ -1,7 +1,7 @@
 """``scrapy browse``'s Datasette: the archive read-only, its facets (site,
 day in Korea time, author), the canned query ``search`` and an article's
 page. Datasette does the serving; this package holds its configuration
-(:func:`datasette_for`), one plugin (:mod:`crawler.browse.plugin`) and the
+(:func:`datasette_for`), one plugin (:mod:`browsing.plugin`) and the
 templates."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Any
 from datasette.app import Datasette
 from datasette.plugins import pm
 
-from crawler.browse import plugin
+from browsing import plugin
 from storage.search import SEARCH
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"

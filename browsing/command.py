@@ -67,7 +67,7 @@ class Command(ScrapyCommand):
         # whatever the command run, and Datasette would cost every crawl 0.5 s of CPU
         import uvicorn
 
-        from crawler.browse import datasette_for
+        from browsing.datasette import datasette_for
 
         datasette = datasette_for(path)
         print(f"browsing {path} read-only at http://{HOST}:{opts.port}/{path.stem} (Ctrl-C stops)")

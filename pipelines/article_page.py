@@ -1,15 +1,37 @@
-"""What an extraction worker runs on a fetched page: the article and its
-fingerprint, or why the page is none. Its own module, importing extraction and
-fingerprinting alone, so a spawned worker (``pipelines.processes``) imports
-neither Scrapy nor the archive's writer: about 35 MB less per worker."""
+"""A fetched article page read whole: its article and fingerprint, or why the
+page is none (:class:`PageError`). The page room's entry point: what the
+crawl's extraction thread and its spawned workers run on a page's bytes. The
+room imports neither Scrapy nor the archive, so a worker stays lean."""
 
 from __future__ import annotations
 
-from crawler.families import ArticleLayout
-from crawler.items import PageError, PageProblem
+from dataclasses import dataclass
+from enum import Enum
+
 from pipelines.decoding import Undecodable
 from pipelines.extraction import ExtractedArticle, NotAnArticle, extract_article
+from pipelines.families import ArticleLayout
 from pipelines.fingerprint import Fingerprint, fingerprint
+
+
+class PageProblem(Enum):
+    """Why a fetched page gave no article; the value begins the stored reason."""
+
+    FETCH = ""  # the request failed: no response, or an HTTP error status
+    NOT_ARTICLE = "not an article"  # a 404, an alert page, an attachment: not fetched again
+    UNDECODABLE = "undecodable"  # its text cannot be decoded
+    EXTRACTION = "extraction failed"  # extraction raised, or its worker died
+
+
+@dataclass(frozen=True)
+class PageError:
+    """A page's problem and its one-line details (``str()``: as the capture keeps it)."""
+
+    problem: PageProblem
+    detail: str
+
+    def __str__(self) -> str:
+        return f"{self.problem.value}: {self.detail}" if self.problem.value else self.detail
 
 
 def extract_and_fingerprint(

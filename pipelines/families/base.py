@@ -15,8 +15,8 @@ from urllib.parse import urljoin, urlsplit
 from lxml.cssselect import CSSSelector
 from lxml.html import HtmlElement
 
-from crawler import urls
-from crawler.families.dates import published_in
+from pipelines import urls
+from pipelines.dates import published_in
 
 _SPACES = re.compile(r"\s+")
 
@@ -138,7 +138,7 @@ class PortalFamily:
         self, tree: HtmlElement, page_url: str, pattern: re.Pattern[str] | None = None
     ) -> dict[str, list[str]]:
         """The articles a list page links to, in page order: each canonical URL
-        with the places (:func:`crawler.urls.location`) the page links it by."""
+        with the places (:func:`pipelines.urls.location`) the page links it by."""
         links: dict[str, list[str]] = {}
         for _, canonical, place in self.article_anchors(tree, page_url, pattern):
             places = links.setdefault(canonical, [])
@@ -177,7 +177,7 @@ class PortalFamily:
         return False
 
     def canonical_url(self, url: str, home: str | None = None) -> str:
-        """``url`` as :func:`crawler.urls.canonical_url` makes it with what this
+        """``url`` as :func:`pipelines.urls.canonical_url` makes it with what this
         family knows (article parameters, print and mobile views); ``home`` is a
         URL of the site, onto whose host ``m.`` hosts are folded."""
         return urls.canonical_url(

@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from crawler.commands import EXIT_BUSY
+from crawler.exit_codes import EXIT_BUSY
 from storage.archive import Archive
 from storage.database import project_root
 from storage.types import now_seoul

@@ -1,5 +1,5 @@
 """The worker side of distributed runs: ``python scheduler.py --worker`` runs
-each task of ``crawler.distributed`` as a ``scrapy crawl`` child process.
+each task of ``scheduling.distributed`` as a ``scrapy crawl`` child process.
 
 Guarantees, and what gives each:
 
@@ -31,9 +31,9 @@ from dataclasses import dataclass
 
 from celery import Celery, Task
 
-from crawler.commands import EXIT_BUSY
-from crawler.distributed import TASK, RunRequest, celery_app, enqueue
-from crawler.launcher import CrawlLauncher
+from crawler.exit_codes import EXIT_BUSY
+from scheduling.distributed import TASK, RunRequest, celery_app, enqueue
+from scheduling.launcher import CrawlLauncher
 from storage.archive import Archive
 from storage.runs import RunStatus, RunSummary
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from crawler.families.base import ArticleLayout, PortalFamily
+from pipelines.families.base import ArticleLayout, PortalFamily
 
 
 class NewsCms(PortalFamily):
