@@ -29,7 +29,8 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
@@ -66,10 +67,19 @@ COMPARED_BODIES = 512
 # title joins it (exact hash) and no near-duplicate is looked for
 MIN_CHARS = 100
 
+# a sentence carried by the stories of at least this many clusters is stock
+STOCK_CLUSTERS = 2
+# sentences shorter than this (letters and digits) are not told apart
+MIN_SENTENCE_CHARS = 12
+
 _BYLINE_MAX = 80  # a paragraph longer than this is text, whatever it starts with
 _NOT_WORD = re.compile(r"[\W_]+")
 _WORD = re.compile(r"[^\W_]+")
 _NUMBER_SEPARATOR = re.compile(r"(?<=\d)[,.](?=\d)")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+# a number and the first character after it, its unit: 3억, 42대, 12일, 35%
+_NUMBER = re.compile(r"\d+\s*[^\s\d]?")
+_NOT_WORD_OR_UNIT = re.compile(r"[^\w%]+|_")
 _CALENDAR = re.compile(r"\d+(?:년|월|일)")
 _DIGIT = re.compile(r"\d")
 _NOT_DIGIT = re.compile(r"\D")
@@ -210,25 +220,67 @@ def jaccard(ours: np.ndarray, theirs: np.ndarray) -> float:
     return shared / union if union else 0.0
 
 
+def sentence_key(sentence: str) -> int:
+    """A signed 64-bit key of one sentence's normalized letters and digits."""
+    digest = hashlib.blake2b(sentence.encode("utf-8"), digest_size=8, person=b"sentence")
+    return int.from_bytes(digest.digest(), "little", signed=True)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence of a body: its letters and digits, and the numbers it states."""
+
+    text: str  # normalized as normalized_text() normalizes a body
+    numbers: frozenset[str]  # its numbers, separators dropped: sums, counts, dates
+
+
+def sentences(own_text: str) -> dict[int, Sentence]:
+    """The sentences of ``own_text`` long enough to be told apart, by :func:`sentence_key`."""
+    found = {}
+    for raw in _SENTENCE_END.split(_NUMBER_SEPARATOR.sub("", own_text)):
+        text = _NOT_WORD.sub("", raw).lower()
+        if len(text) >= MIN_SENTENCE_CHARS:
+            numbers = frozenset(_NOT_WORD_OR_UNIT.sub("", one) for one in _NUMBER.findall(raw))
+            found[sentence_key(text)] = Sentence(text, numbers)
+    return found
+
+
 @dataclass(frozen=True)
 class Comparable:
     """A body as near-duplicate matching compares it."""
 
     shingles: np.ndarray  # shingle_keys() of its normalized text
     own_text: str  # its paragraphs without bylines, captions and copyright lines
+    sentences: dict[int, Sentence]  # its sentences, by sentence_key()
 
     @property
     def words(self) -> tuple[str, ...]:
         """Its words, as :func:`words` reads them."""
         return _words(self.own_text)
 
+    def rest(self, left_out: frozenset[int]) -> np.ndarray:
+        """The shingle keys of its text without the sentences ``left_out``."""
+        if not left_out:
+            return self.shingles
+        kept = (one.text for key, one in self.sentences.items() if key not in left_out)
+        return shingle_keys("".join(kept))
+
+    def numbers(self, left_out: frozenset[int] = frozenset()) -> frozenset[str]:
+        """The numbers its sentences but ``left_out`` state."""
+        found = (one.numbers for key, one in self.sentences.items() if key not in left_out)
+        return frozenset().union(*found)
+
+
+def _comparable(own_text: str) -> Comparable:
+    text = _NOT_WORD.sub("", own_text).lower()
+    return Comparable(shingle_keys(text), own_text, sentences(own_text))
+
 
 @lru_cache(maxsize=COMPARED_BODIES)
 def comparable(body: str) -> Comparable:
     """``body`` as near-duplicate matching compares it; a stored body that new
     articles resemble is compared many times in a crawl, and prepared once."""
-    own_text = " ".join(_own_paragraphs(body))
-    return Comparable(shingle_keys(_NOT_WORD.sub("", own_text).lower()), own_text)
+    return _comparable(" ".join(_own_paragraphs(body)))
 
 
 def minhash(items: set[str], num_perm: int = NUM_PERM) -> np.ndarray:
@@ -268,8 +320,7 @@ class Fingerprint:
     content_hash: str  # SHA-256 hex of the normalized text
     signature: bytes | None  # MinHash, little-endian uint32; None: too short to compare
     band_keys: tuple[int, ...]  # LSH keys of the signature; () when it is None
-    shingles: np.ndarray | None = None  # shingle_keys() of the body; None when too short
-    words: tuple[str, ...] = ()  # the body's words (words()), where substitutions are looked for
+    body: Comparable | None = None  # the body as compared; None when too short
     threshold: float = THRESHOLD  # resemblance from which another body is a copy of this one
 
     def may_copy(self, stored: bytes) -> bool:
@@ -279,21 +330,56 @@ class Fingerprint:
             return False
         return similarity(self.signature, stored) >= THRESHOLD - MARGIN
 
-    def resemblance(self, body: str) -> float:
-        """Jaccard similarity of this body's shingles and ``body``'s; 0 when,
-        however alike, ``body`` :meth:`contradicts` this one."""
-        if self.shingles is None:
+    def stock(self, clusters: Iterable[Iterable[str]]) -> frozenset[int]:
+        """This body's sentences that bodies of at least ``STOCK_CLUSTERS`` of
+        ``clusters`` (each the bodies of one story's copies) carry too: a
+        press office's stock sentences, no evidence of a copy."""
+        if self.body is None:
+            return frozenset()
+        carried: Counter[int] = Counter()
+        for bodies in clusters:
+            keys = set().union(*(comparable(body).sentences.keys() for body in bodies))
+            carried.update(keys & self.body.sentences.keys())
+        return frozenset(key for key, count in carried.items() if count >= STOCK_CLUSTERS)
+
+    def resemblance(self, body: str, stock: frozenset[int] = frozenset()) -> float:
+        """Jaccard similarity of this body's shingles and ``body``'s, the
+        ``stock`` sentences left out of both; 0 when, however alike, ``body``
+        :meth:`contradicts` this one."""
+        if self.body is None:
             return 0.0
         other = comparable(body)
-        similar = jaccard(self.shingles, other.shingles)
-        if similar >= self.threshold and substitutions(self.words, other.words):
+        similar = jaccard(self.body.rest(stock), other.rest(stock))
+        if similar >= self.threshold and self._contradicted(other, stock):
             return 0.0
         return similar
 
-    def contradicts(self, body: str) -> bool:
-        """Whether ``body`` puts another name or number in this body's place
-        (the same template about something else: :func:`substitutions`)."""
-        return bool(substitutions(self.words, comparable(body).words))
+    def contradicts(self, body: str, stock: frozenset[int] = frozenset()) -> bool:
+        """Whether ``body`` is another story in this one's words: it puts another
+        name or number in this body's place (:func:`substitutions`), or each of
+        the two states, outside the sentences they share and the ``stock``
+        ones, a number the other never states (:func:`other_numbers`)."""
+        return self.body is not None and self._contradicted(comparable(body), stock)
+
+    def _contradicted(self, other: Comparable, stock: frozenset[int]) -> bool:
+        assert self.body is not None
+        return other_numbers(self.body, other, stock) or bool(
+            substitutions(self.body.words, other.words)
+        )
+
+
+def other_numbers(ours: Comparable, theirs: Comparable, stock: frozenset[int]) -> bool:
+    """Whether each body states, in the rest of its text (without the sentences
+    both carry and the ``stock`` ones), a number the other body never states:
+    two releases of one house style, each with its own sums and dates."""
+    shared = stock | (ours.sentences.keys() & theirs.sentences.keys())
+    units = {_unit(number) for number in ours.numbers(shared) - theirs.numbers()}
+    return any(_unit(number) in units for number in theirs.numbers(shared) - ours.numbers())
+
+
+def _unit(number: str) -> str:
+    """What ``number`` (as :meth:`Comparable.numbers` states it) counts: ``억`` of ``3억``."""
+    return _DIGIT.sub("", number)
 
 
 def fingerprint(title: str, body: str) -> Fingerprint:
@@ -304,12 +390,10 @@ def fingerprint(title: str, body: str) -> Fingerprint:
         text = normalized_text(title) + "|" + text
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
         return Fingerprint(digest, None, ())
-    grams = shingles(text)
-    signature = minhash(grams)
+    signature = minhash(shingles(text))
     return Fingerprint(
         hashlib.sha256(text.encode("utf-8")).hexdigest(),
         signature.astype("<u4").tobytes(),
         band_keys(signature),
-        shingle_keys(text),
-        _words(own_text),
+        _comparable(own_text),
     )

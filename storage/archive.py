@@ -4,23 +4,21 @@ themselves, with their lock and resume points, are ``storage.runs``).
 
 Saving an article matches it, in the same transaction, against what the
 archive holds: its URL, then its normalized-body hash (the same story at
-another place becomes a *sighting* of the first article), then the MinHash
-band keys (a lightly edited copy is stored, linked to the first copy by
-``duplicate_of``). The earliest publication wins: an exact copy published
-earlier moves the article's date back, and a near copy published earlier
-becomes the one the others point at.
+another place becomes a *sighting* of the first article), then its near
+copies (``storage.near_duplicates``: a lightly edited copy is stored, linked
+to its story's first copy by ``duplicate_of``). The earliest publication
+wins: an exact copy published earlier moves the article's date back, and a
+near copy published earlier becomes the one the others point at.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
-from typing import Protocol
 
 from sqlalchemy import (
     Connection,
     Engine,
-    Row,
     bindparam,
     func,
     insert,
@@ -41,26 +39,12 @@ from storage.database import (
     safe_url,
 )
 from storage.models import Article, Base, Capture, MinhashBand, Outcome, Sighting, Site
+from storage.near_duplicates import ALONE, Fingerprint, absorb, earlier, place
 from storage.runs import RunCounts, Runs
 from storage.templates import LinkTemplates
 
 # SQLite and PostgreSQL both accept this many bound parameters in one IN (...)
 _LOOKUP_CHUNK = 500
-
-
-class Fingerprint(Protocol):
-    """What the archive matches a new article's body by (``pipelines.fingerprint``)."""
-
-    content_hash: str
-    signature: bytes | None
-    band_keys: tuple[int, ...]
-    threshold: float
-
-    def may_copy(self, stored: bytes) -> bool: ...
-
-    def resemblance(self, body: str) -> float: ...
-
-    def contradicts(self, body: str) -> bool: ...
 
 
 class Archive:
@@ -257,12 +241,10 @@ def _add_page(
         )
         _keep_earliest(connection, original_id, article.published)
         return
-    root = near_original(connection, fingerprint) if fingerprint is not None else None
+    placement = ALONE if fingerprint is None else place(connection, fingerprint, article.published)
     capture.id = _insert(connection, capture)
     article.capture_id = capture.id
-    # a near copy published before the first copy becomes the first copy
-    first = root is not None and earlier(article.published, root.published)
-    article.duplicate_of_id = root.id if root is not None and not first else None
+    article.duplicate_of_id = placement.first_copy
     article.id = _insert(connection, article)
     if fingerprint is not None and fingerprint.band_keys:
         connection.execute(
@@ -283,13 +265,9 @@ def _add_page(
             for url in dict.fromkeys(seen)
         ],
     )
-    if root is not None and first:
-        # the others now point at it
-        connection.execute(
-            update(Article)
-            .where((Article.duplicate_of_id == root.id) | (Article.id == root.id))
-            .values(duplicate_of_id=article.id)
-        )
+    if placement.absorbed:
+        # a near copy published before the first copies it matches becomes theirs
+        absorb(connection, fingerprint, article.id, placement)
 
 
 def _insert(connection: Connection, row: Base) -> int:
@@ -349,11 +327,6 @@ def _sight(
             )
 
 
-def earlier(candidate: datetime | None, than: datetime | None) -> bool:
-    """Whether ``candidate`` is a publication time before ``than`` (None: unknown)."""
-    return candidate is not None and (than is None or candidate < than)
-
-
 def _keep_earliest(connection: Connection, article_id: int, published: datetime | None) -> None:
     """An exact copy published before the article moves the article's date back."""
     stored = connection.execute(select(Article.published).where(Article.id == article_id)).scalar()
@@ -361,40 +334,3 @@ def _keep_earliest(connection: Connection, article_id: int, published: datetime 
         connection.execute(
             update(Article).where(Article.id == article_id).values(published=published)
         )
-
-
-def near_original(connection: Connection, fingerprint: Fingerprint) -> Row | None:
-    """The near-duplicate index's answer: the first copy (its ``id`` and
-    ``published``) of the article whose body is a near copy of
-    ``fingerprint``'s. Candidates share an LSH band key; those whose MinHash
-    estimate is close have their body's shingles compared. A copy of a copy
-    must not contradict the first copy either (a reprint may have dropped the
-    very sentences where two releases of one template differ)."""
-    if not fingerprint.band_keys:
-        return None
-    candidates = connection.execute(_CANDIDATES, {"keys": list(fingerprint.band_keys)}).all()
-    close = [article_id for article_id, stored in candidates if fingerprint.may_copy(stored)]
-    best: tuple[float, Row] | None = None
-    for article_id in close:
-        found = connection.execute(_NEAR_COPY, {"id": article_id}).one()
-        similarity = fingerprint.resemblance(found.body)
-        if similarity >= fingerprint.threshold and (best is None or similarity > best[0]):
-            best = (similarity, found)
-    if best is None:
-        return None
-    found = best[1]
-    if found.duplicate_of_id is None:
-        return found
-    first = connection.execute(_NEAR_COPY, {"id": found.duplicate_of_id}).one()
-    return None if fingerprint.contradicts(first.body) else first
-
-
-_CANDIDATES = select(Article.id, Article.minhash).where(
-    Article.id.in_(
-        select(MinhashBand.article_id).where(MinhashBand.key.in_(bindparam("keys", expanding=True)))
-    ),
-    Article.minhash.is_not(None),
-)
-_NEAR_COPY = select(Article.id, Article.body, Article.published, Article.duplicate_of_id).where(
-    Article.id == bindparam("id")
-)

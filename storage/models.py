@@ -200,7 +200,7 @@ class Article(Base):
     minhash: Mapped[bytes | None] = mapped_column(LargeBinary)
     extractor_version: Mapped[str] = mapped_column(String(32))
     capture_id: Mapped[int] = mapped_column(ForeignKey("captures.id"))
-    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id"))
+    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id"), index=True)
     archived_at: Mapped[datetime] = mapped_column(default=now_seoul)
 
     site: Mapped[Site] = relationship()

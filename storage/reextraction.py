@@ -11,8 +11,8 @@ from datetime import datetime
 from sqlalchemy import Connection, Engine, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from storage.archive import earlier
 from storage.models import Article, Capture, MinhashBand, Sighting, Site
+from storage.near_duplicates import earlier
 
 BATCH = 200
 

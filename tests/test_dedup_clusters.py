@@ -1,0 +1,216 @@
+"""Near-duplicate clusters on SQLite and PostgreSQL: a copy joins the cluster
+whose first copy it matches, whatever the order the copies arrive in, and
+releases written in one press office's house style (stock sentences, other
+city, programme, sums and dates) are never linked as copies.
+
+``house_style_releases`` generates such releases from random seeds;
+``tests/fixtures/dedup/groups.jsonl`` holds labelled sets of articles (which
+story each tells); ``benchmarks/dedup.py`` measures both."""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from itertools import combinations
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from pipelines.fingerprint import fingerprint
+from storage.archive import Archive
+from storage.models import Article, Capture, Sighting
+from storage.types import SEOUL
+
+GROUPS = Path(__file__).parent / "fixtures" / "dedup" / "groups.jsonl"
+START = datetime(2024, 5, 1, 9, 0, tzinfo=SEOUL)
+
+# stock sentences of three press offices: what every release of theirs says
+HOUSE_STYLES = (
+    (
+        "참석자들은 그동안의 추진 상황을 점검하고, 현장에서 제기된 애로사항과 개선 방안에 대해"
+        " 의견을 나눴다.",
+        "시는 주민 참여 예산 확대를 통해 주민이 체감할 수 있는 정책을 꾸준히 발굴해 나갈 계획이다.",
+        "이날 보고회에는 관계 부서장과 민간 위원 등 30여 명이 참석했다.",
+    ),
+    (
+        "간담회에서는 사업 추진 과정에서 드러난 문제점과 향후 보완 과제에 대한 논의가 이어졌다.",
+        "이번 사업은 지역 균형 발전과 주민 삶의 질 향상을 위한 핵심 과제로 추진되고 있다.",
+        "시는 앞으로도 시민의 목소리에 귀 기울이며 현장 중심의 행정을 펼쳐 나갈 방침이다.",
+    ),
+    (
+        "시는 관계 기관과 긴밀히 협력해 사업이 차질 없이 추진될 수 있도록 행정력을 모을 방침이다.",
+        "사업 추진 과정에서 시민 불편이 없도록 현장 점검도 꾸준히 이어 가기로 했다.",
+        "자세한 내용은 시청 누리집 공지사항이나 담당 부서로 문의하면 된다.",
+    ),
+)
+CITIES = (
+    "영천시", "순천시", "김천시", "밀양시", "경산시", "상주시", "논산시", "보령시",
+    "아산시", "충주시", "제천시", "여수시", "광양시", "구미시", "안동시", "통영시",
+)  # fmt: skip
+# programme, what it gives, to whom
+PROGRAMMES = (
+    ("귀농·귀촌 정착 지원", "주택 수리비와 영농 정착금", "귀농 가구"),
+    ("청년 일자리 창출", "인건비", "청년 고용 기업"),
+    ("어르신 돌봄 서비스 확대", "안부 확인과 방문 돌봄", "홀로 사는 어르신"),
+    ("전통시장 활성화", "아케이드 보수비와 상인 교육", "전통시장"),
+    ("소상공인 경영 안정", "임차료와 카드 수수료", "소상공인"),
+    ("출산 장려", "출산 축하금과 산후 조리비", "출산 가정"),
+    ("노후 주택 에너지 효율 개선", "단열 공사비", "저소득 가구"),
+    ("마을 공동체 활성화", "공동체 공간 조성비", "마을 공동체"),
+)
+_PLACES = ("시청 대회의실", "시청 소회의실", "시민회관", "종합복지관", "시의회 세미나실")
+_VERBS = ("말했다", "강조했다", "밝혔다", "전했다")
+
+
+def house_style_releases(seed: int, count: int) -> list[str]:
+    """``count`` releases of one press office (``seed`` picks its house style and
+    the facts): each of another city or programme, with its own sums and dates."""
+    rng = random.Random(seed)
+    stock = HOUSE_STYLES[seed % len(HOUSE_STYLES)]
+    subjects = rng.sample([(c, p) for c in CITIES for p in PROGRAMMES], count)
+    releases = []
+    for city, (programme, support, whom) in subjects:
+        month, day = rng.randint(1, 12), rng.randint(1, 28)
+        eok, cheon = rng.randint(1, 30), rng.randint(1, 9)
+        places = rng.randint(12, 400)
+        lead = (
+            f"{city}는 {programme} 사업 추진 보고회를 {rng.choice(_PLACES)}에서 열었다고"
+            f" {day}일 밝혔다."
+        )
+        facts = (
+            f"올해 사업에는 모두 {eok}억 {cheon}천만 원이 투입되며, {whom} {places}곳에"
+            f" {support}을 지원한다."
+        )
+        schedule = f"신청은 {month}월 {rng.randint(1, 28)}일까지 {city}청 담당 부서에서 받는다."
+        quote = (
+            f'{city} 관계자는 "{programme} 사업이 현장에 뿌리내리도록 돕겠다"고'
+            f" {rng.choice(_VERBS)}."
+        )
+        releases.append("\n\n".join([lead, facts, stock[2], stock[0], schedule, quote, stock[1]]))
+    return releases
+
+
+def load_groups() -> dict[str, list[dict]]:
+    """The labelled sets of ``groups.jsonl``: each article's body, its story, and
+    its publication (hours after the set's first)."""
+    sets: dict[str, list[dict]] = {}
+    for line in GROUPS.read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        sets.setdefault(row["set"], []).append(row)
+    return sets
+
+
+def save_story(archive: Archive, url: str, body: str, published: datetime) -> None:
+    """Save ``body`` as the article at ``url``, fingerprinted as the pipeline does."""
+    site_id = archive.site_id("portal", None, "http://portal.example/?page={page}")
+    found = fingerprint("", body)
+    capture = Capture(
+        site_id=site_id, run_id=None, url=url, final_url=url, status=200, headers={},
+        body_zlib=b"", fetched_at=published, outcome="article",
+    )  # fmt: skip
+    article = Article(
+        site_id=site_id, url=url, title=url, author=None, published=published, body=body,
+        content_hash=found.content_hash, minhash=found.signature, extractor_version="test",
+    )  # fmt: skip
+    archive.save_page(capture, article, found)
+
+
+def clusters(archive: Archive, urls: Sequence[str]) -> list[int]:
+    """For each of ``urls``: the first copy of the story archived there."""
+    with archive.sessions() as session:
+        found = {
+            url: duplicate_of or article_id
+            for url, article_id, duplicate_of in session.execute(
+                select(Sighting.url, Article.id, Article.duplicate_of_id)
+                .join(Article, Sighting.article_id == Article.id)
+                .where(Sighting.url.in_(urls))
+            )
+        }
+    return [found[url] for url in urls]
+
+
+def save_in_order(archive: Archive, rows: Sequence[dict], order: Sequence[int]) -> list[int]:
+    """Save the set's articles ``rows`` in the arrival ``order``; each one's first copy."""
+    urls = [f"http://portal.example/{row['set']}/{n}" for n, row in enumerate(rows)]
+    for n in order:
+        save_story(archive, urls[n], rows[n]["body"], START + timedelta(hours=rows[n]["hours"]))
+    return clusters(archive, urls)
+
+
+def linked_pairs(firsts: Sequence[int]) -> set[tuple[int, int]]:
+    """The pairs of articles (by position) that ``firsts`` puts in one cluster."""
+    return {(a, b) for a, b in combinations(range(len(firsts)), 2) if firsts[a] == firsts[b]}
+
+
+def copy_pairs(rows: Sequence[dict]) -> set[tuple[int, int]]:
+    """The pairs of articles (by position) that tell one story."""
+    return {
+        (a, b) for a, b in combinations(range(len(rows)), 2) if rows[a]["story"] == rows[b]["story"]
+    }
+
+
+@pytest.fixture
+def archive(database_url: str):
+    opened = Archive.open(database_url)
+    yield opened
+    opened.close()
+
+
+@pytest.mark.parametrize("seed", [3, 11])
+def test_releases_in_one_house_style_are_not_linked(archive: Archive, seed: int) -> None:
+    """Releases sharing a press office's stock sentences, each of another
+    city or programme with its own sums and dates: no copies."""
+    releases = house_style_releases(seed, 8)
+    rows = [{"set": f"house{seed}", "body": body, "hours": n} for n, body in enumerate(releases)]
+    assert linked_pairs(save_in_order(archive, rows, range(len(rows)))) == set()
+
+
+def test_house_style_copies_are_linked_and_other_releases_kept_apart(archive: Archive) -> None:
+    """Two press offices' releases and their reprints (one re-titled "… 눈길")."""
+    for rows in (load_groups()["house-city"], load_groups()["house-province"]):
+        assert linked_pairs(save_in_order(archive, rows, range(len(rows)))) == copy_pairs(rows)
+
+
+def test_the_order_of_arrival_does_not_change_the_clusters(database_url: str) -> None:
+    """A release, a reprint and two re-titled re-posts that each kept another
+    half of it (alike to the release, not to each other), and another release
+    of the city re-posted by one of those portals: every arrival order gives
+    the same clusters."""
+    rows = load_groups()["nungil"]
+    rng = random.Random(21)
+    orders = [[2, 3, 0, 1, 4, 5], [5, 3, 2, 4, 1, 0]] + [
+        rng.sample(range(len(rows)), len(rows)) for _ in range(4)
+    ]
+    for order in orders:
+        archive = Archive.open(database_url)
+        try:
+            assert linked_pairs(save_in_order(archive, rows, order)) == copy_pairs(rows), order
+        finally:
+            with archive.engine.begin() as connection:
+                for table in ("sightings", "minhash_bands", "articles", "captures"):
+                    connection.exec_driver_sql(f"DELETE FROM {table}")
+            archive.close()
+
+
+def test_a_copy_joins_no_cluster_through_a_third_article(archive: Archive) -> None:
+    """A portal ran the internship release with the volunteer release's
+    paragraphs appended: a re-post of the volunteer release resembles that
+    article, not the internship release, its cluster's first copy."""
+    rows = load_groups()["nungil"]
+    internship, volunteer = rows[0]["body"], rows[4]["body"]
+    merged = internship + "\n\n" + volunteer.split("\n\n", 1)[1]
+    save_story(archive, "http://portal.example/internship", internship, START)
+    save_story(archive, "http://portal.example/merged", merged, START + timedelta(hours=1))
+    save_story(
+        archive, "http://portal.example/volunteer", rows[5]["body"], START + timedelta(hours=2)
+    )
+    internship_first, merged_first, volunteer_first = clusters(
+        archive,
+        ["http://portal.example/internship", "http://portal.example/merged",
+         "http://portal.example/volunteer"],
+    )  # fmt: skip
+    assert merged_first == internship_first
+    assert volunteer_first != internship_first
