@@ -15,9 +15,22 @@ A body is a near copy of another when their shingles overlap at least
 another number in the other's place (:func:`substitutions`): a reprint
 rewrites its lead, adds, drops or re-words sentences, while a release made
 from the same template names another law, city, organisation or sum exactly
-there. Shingles are compared as 64-bit keys (:func:`shingle_keys`); a stored
-body is prepared for comparing once a process (:func:`comparable`), however
-many new articles it is compared with.
+there.
+
+What is a copy: a re-post of one release, however re-titled, re-led,
+shortened or extended, that states no fact the other contradicts. Two bodies
+are not copies when, outside the sentences both carry verbatim and the
+*stock* sentences (a press office's stock phrases, which the archive learns
+from the candidates: :meth:`Fingerprint.stock`, left out of both before the
+shingles are compared), each states a number of one unit (a sum, a count, a
+date) the other never states (:func:`other_numbers`). A re-post with a
+corrected figure is therefore kept apart, as a release of the next week or of
+another city is: the words cannot tell a correction from another release, and
+keeping both versions loses nothing.
+
+Shingles are compared as 64-bit keys (:func:`shingle_keys`); a stored body is
+prepared for comparing once a process (:func:`comparable`), however many new
+articles it is compared with.
 
 Shingle size, threshold and the substitution rule were chosen on the labelled
 pairs in ``tests/fixtures/dedup/pairs.jsonl`` (``benchmarks/dedup.py`` prints

@@ -65,31 +65,51 @@ _PLACES = ("시청 대회의실", "시청 소회의실", "시민회관", "종합
 _VERBS = ("말했다", "강조했다", "밝혔다", "전했다")
 
 
+# each fact in other words from one release to the next: what differs is whole
+# sentences, not a name put in another's place
+_LEADS = (
+    "{city}는 {programme} 사업 추진 보고회를 {place}에서 열었다고 {day}일 밝혔다.",
+    "{city}가 올해 {programme} 사업의 첫 점검 회의를 {day}일 {place}에서 가졌다.",
+    "{day}일 {place}에서 열린 {city} {programme} 사업 보고회에서 올해 계획이 공개됐다.",
+)
+_FACTS = (
+    "올해 사업에는 모두 {eok}억 {cheon}천만 원이 투입되며, {whom} {count}곳에 {support}을"
+    " 지원한다.",
+    "{whom} {count}곳이 {support} 지원을 받게 되며, 예산은 {eok}억 {cheon}천만 원이다.",
+    "{support}에 드는 {eok}억 {cheon}천만 원은 국비와 시비로 마련해 {whom} {count}곳을 돕는다.",
+)
+_SCHEDULES = (
+    "신청은 {month}월 {until}일까지 {city}청 담당 부서에서 받는다.",
+    "{month}월 {until}일 마감인 신청 접수는 읍면동 행정복지센터에서도 할 수 있다.",
+)
+
+
 def house_style_releases(seed: int, count: int) -> list[str]:
     """``count`` releases of one press office (``seed`` picks its house style and
-    the facts): each of another city or programme, with its own sums and dates."""
+    the facts): each of another city or programme, with its own sums and dates,
+    worded its own way around the office's stock sentences."""
     rng = random.Random(seed)
     stock = HOUSE_STYLES[seed % len(HOUSE_STYLES)]
     subjects = rng.sample([(c, p) for c in CITIES for p in PROGRAMMES], count)
     releases = []
     for city, (programme, support, whom) in subjects:
-        month, day = rng.randint(1, 12), rng.randint(1, 28)
-        eok, cheon = rng.randint(1, 30), rng.randint(1, 9)
-        places = rng.randint(12, 400)
-        lead = (
-            f"{city}는 {programme} 사업 추진 보고회를 {rng.choice(_PLACES)}에서 열었다고"
-            f" {day}일 밝혔다."
-        )
-        facts = (
-            f"올해 사업에는 모두 {eok}억 {cheon}천만 원이 투입되며, {whom} {places}곳에"
-            f" {support}을 지원한다."
-        )
-        schedule = f"신청은 {month}월 {rng.randint(1, 28)}일까지 {city}청 담당 부서에서 받는다."
-        quote = (
-            f'{city} 관계자는 "{programme} 사업이 현장에 뿌리내리도록 돕겠다"고'
-            f" {rng.choice(_VERBS)}."
-        )
-        releases.append("\n\n".join([lead, facts, stock[2], stock[0], schedule, quote, stock[1]]))
+        facts = {
+            "city": city, "programme": programme, "support": support, "whom": whom,
+            "place": rng.choice(_PLACES), "day": rng.randint(1, 28),
+            "month": rng.randint(1, 12), "until": rng.randint(1, 28),
+            "eok": rng.randint(1, 30), "cheon": rng.randint(1, 9), "count": rng.randint(12, 400),
+        }  # fmt: skip
+        quote = f'{city} 관계자는 "{programme} 사업이 현장에 뿌리내리도록 돕겠다"고'
+        paragraphs = [
+            rng.choice(_LEADS).format(**facts),
+            rng.choice(_FACTS).format(**facts),
+            stock[2],
+            stock[0],
+            rng.choice(_SCHEDULES).format(**facts),
+            f"{quote} {rng.choice(_VERBS)}.",
+            stock[1],
+        ]
+        releases.append("\n\n".join(paragraphs))
     return releases
 
 
