@@ -22,11 +22,11 @@ shortened or extended, that states no fact the other contradicts. Two bodies
 are not copies when, outside the sentences both carry verbatim and the
 *stock* sentences (a press office's stock phrases, which the archive learns
 from the candidates: :meth:`Fingerprint.stock`, left out of both before the
-shingles are compared), each states a number of one unit (a sum, a count, a
-date) the other never states (:func:`other_numbers`). A re-post with a
-corrected figure is therefore kept apart, as a release of the next week or of
-another city is: the words cannot tell a correction from another release, and
-keeping both versions loses nothing.
+shingles are compared), each states numbers of at least
+``CONTRADICTING_UNITS`` units (a sum and a date, say) that the other never
+states (:func:`other_numbers`). A re-post with one corrected figure is still
+the same release; the next week's report or another city's release changes
+several.
 
 Shingles are compared as 64-bit keys (:func:`shingle_keys`); a stored body is
 prepared for comparing once a process (:func:`comparable`), however many new
@@ -82,6 +82,9 @@ MIN_CHARS = 100
 
 # a sentence carried by the stories of at least this many clusters is stock
 STOCK_CLUSTERS = 2
+# numbers of this many units (sums and dates, say) each body states otherwise
+# make two releases; one figure alone may be a correction
+CONTRADICTING_UNITS = 2
 # sentences shorter than this (letters and digits) are not told apart
 MIN_SENTENCE_CHARS = 12
 
@@ -387,7 +390,8 @@ def other_numbers(ours: Comparable, theirs: Comparable, stock: frozenset[int]) -
     two releases of one house style, each with its own sums and dates."""
     shared = stock | (ours.sentences.keys() & theirs.sentences.keys())
     units = {_unit(number) for number in ours.numbers(shared) - theirs.numbers()}
-    return any(_unit(number) in units for number in theirs.numbers(shared) - ours.numbers())
+    other_units = {_unit(number) for number in theirs.numbers(shared) - ours.numbers()}
+    return len(units & other_units) >= CONTRADICTING_UNITS
 
 
 def _unit(number: str) -> str:
