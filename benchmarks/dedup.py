@@ -57,18 +57,12 @@ from pipelines.fingerprint import (
     substitutions,
     words,
 )
+from sample_portal.releases import HOUSE_STYLES, house_style_releases
 from storage.archive import Archive
 from storage.models import Article, Capture, MinhashBand, Sighting
 from storage.near_duplicates import place
 from storage.types import SEOUL
-from tests.test_dedup_clusters import (
-    HOUSE_STYLES,
-    copy_pairs,
-    house_style_releases,
-    linked_pairs,
-    load_groups,
-    save_in_order,
-)
+from tests.dedup_sets import copy_pairs, linked_pairs, load_groups, save_in_order
 
 PAIRS = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "dedup" / "pairs.jsonl"
 START = datetime(2020, 1, 1, 9, 0, tzinfo=SEOUL)
