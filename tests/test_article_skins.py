@@ -52,8 +52,9 @@ def test_gold_holds_the_page_text() -> None:
 
 
 @pytest.mark.parametrize("seed", SEEDS)
-def test_title_is_the_headline(seed: int) -> None:
+def test_title_and_time_are_the_posts(seed: int) -> None:
     for number in PAGES:
         article, gold = _article(seed, number), _page(seed, number).gold
+        assert article.published == gold.published, number
         if not ArticleSkin.from_seed(seed).generic_title:
             assert article.title == gold.title, number
