@@ -12,6 +12,7 @@ import pytest
 
 from pipelines.article_page import extract_and_fingerprint
 from pipelines.extraction import ExtractedArticle
+from pipelines.paragraphs import letters
 from sample_portal.article_skins import ArticleSkin, GeneratedPage, Parts
 
 SEEDS = range(48)
@@ -58,3 +59,27 @@ def test_title_and_time_are_the_posts(seed: int) -> None:
         assert article.published == gold.published, number
         if not ArticleSkin.from_seed(seed).generic_title:
             assert article.title == gold.title, number
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_no_frame_line_in_the_body_and_the_author_is_the_writers(seed: int) -> None:
+    """Comments, boxes, label rows and hidden headings stay out; a 작성자 row
+    naming a person is the byline, a department names none."""
+    for number in PAGES:
+        article, gold = _article(seed, number), _page(seed, number).gold
+        assert article.author == gold.author, number
+        assert not gold.leaks(article.body), number
+        assert letters(article.paragraphs) == letters(gold.lines), number
+
+
+@pytest.mark.parametrize("seed", [seed for seed in SEEDS if seed % 3 == 0])
+def test_comments_and_boxes_do_not_change_the_article(seed: int) -> None:
+    whole = _article(seed, 1)
+    for parts in (Parts(comments=False), Parts(box=False), Parts(comments=False, box=False)):
+        assert _article(seed, 1, parts) == whole, parts
+
+
+@pytest.mark.parametrize("seed", [seed for seed in SEEDS if seed % 3 == 1])
+def test_renamed_classes_do_not_change_the_article(seed: int) -> None:
+    renamed = ArticleSkin.from_seed(seed).renamed(seed + 7)
+    assert _read(renamed.page(1)) == _article(seed, 1)
