@@ -29,6 +29,7 @@ from pipelines.korean_news import (
     CREDIT_LINE,
     EMAIL,
     EMAIL_LINE,
+    LABEL_ROW,
     LEADING_BYLINE,
     NAMES,
     NOTICE_LINE,
@@ -200,6 +201,8 @@ def is_noise(paragraph: str) -> bool:
     if short and CREDIT.search(paragraph):
         return True
     if short and _is_furniture(paragraph):
+        return True
+    if short and LABEL_ROW.match(paragraph) and not _SENTENCE_END.search(paragraph):
         return True
     return _is_buttons(paragraph)
 

@@ -16,7 +16,8 @@ SEOUL = ZoneInfo("Asia/Seoul")
 _DATE_TIME = re.compile(
     r"(?P<year>\d{4}|\d{2})\s*[-./년]\s*(?P<month>\d{1,2})\s*[-./월]\s*(?P<day>\d{1,2})\s*일?"
     r"(?:\s*\([월화수목금토일]\))?"
-    r"(?:\s*(?:(?P<ampm>오전|오후)\s*)?(?P<hour>\d{1,2})\s*[:시]\s*(?P<minute>\d{2})"
+    r"(?:\s*(?:(?P<ampm>오전|오후)\s*)?(?P<hour>\d{1,2})"
+    r"\s*(?::\s*(?P<minute>\d{2})|시\s*(?P<korean_minute>\d{1,2})(?=\s*분))"
     r"(?:\s*[:분]\s*(?P<second>\d{2}))?)?"
 )
 # labels that name the publication time, and those that name a later edit
@@ -105,7 +106,7 @@ def _to_datetime(match: re.Match[str]) -> datetime | None:
             int(match["month"]),
             int(match["day"]),
             hour,
-            int(match["minute"] or 0),
+            int(match["minute"] or match["korean_minute"] or 0),
             int(match["second"] or 0),
             tzinfo=SEOUL,
         )

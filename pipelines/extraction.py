@@ -25,6 +25,7 @@ from lxml.html import HtmlElement
 from pipelines import boilerplate, cleanup, families, korean_news, metadata, pages
 from pipelines.decoding import REPLACEMENT, Undecodable, decode_html, looks_like_mojibake
 from pipelines.fingerprint import fingerprint
+from pipelines.frame_blocks import drop_frame_blocks
 from pipelines.paragraphs import (
     CONTAINER,
     PAGE,
@@ -36,7 +37,7 @@ from pipelines.paragraphs import (
 )
 
 # bump when extraction changes what it stores; `scrapy reextract` uses it
-EXTRACTOR_VERSION = "3"
+EXTRACTOR_VERSION = "4"
 
 _ROLE_MARK = re.compile(korean_news.ROLE)
 # what a metadata author that is no person holds: a URL, a path, a desk, a list
@@ -95,6 +96,7 @@ def extract_article(
         raise NotAnArticle(str(exc)) from exc
     if refused := pages.tree_refusal(tree):
         raise NotAnArticle(refused)
+    drop_frame_blocks(tree)
     portal = families.get(family) if family else families.detect(tree)
     fields = portal.read_article(tree)
     if site_layout is not None:
@@ -142,7 +144,8 @@ def _page_article(
 def _author(field: str | None, reporters: tuple[str, ...], tree: HtmlElement) -> str | None:
     """The reporter: the family's byline field when it names a reporter
     (``홍길동 기자``), else the reporters of the body's bylines, else the
-    family's field (a Gnuboard poster, a desk), else the byline the page
+    family's field (a Gnuboard poster, a desk), else the person a 작성자
+    row names, else the byline the page
     shows (or the metadata's people when they include it: several names),
     else the person the page's metadata names. Never a wire, the site's
     name, a desk or a URL from the metadata: then None."""
@@ -152,6 +155,8 @@ def _author(field: str | None, reporters: tuple[str, ...], tree: HtmlElement) ->
         return ", ".join(reporters)
     if field:
         return cleanup.reporter_name(field)
+    if writer := metadata.labelled_writer(tree):
+        return writer
     shown = cleanup.strip_bylines(metadata.visible_byline(tree) or "")[1]
     named = _person(cleanup.reporter_name(metadata.author(tree)), tree)
     if shown and not (named and set(shown) <= set(named.split(", "))):

@@ -130,6 +130,15 @@ BUTTON_MESSAGE = re.compile(r"(?:URL|주소|링크)(?:이|가)?\s*복사되었�
 # 뉴스 > 경제 > 기업·CEO
 BREADCRUMB = re.compile(r"^[^>›»]{1,12}(?:\s*[>›»]\s*[^>›»]{1,12}){2,5}$")
 
+# a board's label row over or under a post: 담당부서 : 일자리경제과 / 제목 | ... / 조회수 12
+LABEL_ROW = re.compile(
+    r"^(?:제목|작성자|글쓴이|담당부서|등록부서|부서명|담당자|연락처|전화번호|전화|조회수|조회"
+    r"|첨부파일|첨부|작성일|등록일|게시일)(?:\s*[:：|]\s*|\s+)\S"
+)
+# a 작성자 / 글쓴이 / 기자 row naming a person (a department, 일자리경제과, names none)
+WRITER_ROW = re.compile(rf"(?:작성자|글쓴이|기자명)\s*[:：|]?\s*(?P<names>{NAMES})(?![가-힣])")
+DEPARTMENT = re.compile(r"(?:과|팀|실|국|담당관|센터|사업소|본부|부|처|청|단|위원회)$")
+
 # -- loose patterns (fingerprint): whatever may be one, dropped before comparing
 
 # "[경북신문=서인교 기자] ", "(대구=연합뉴스) 김철수 기자 = ", "[포항=경북일보] 최민호 기자 = "

@@ -28,7 +28,7 @@ from pipelines.dates import (
     parse_iso_datetime,
     without_stamps,
 )
-from pipelines.korean_news import BYLINE_LINE
+from pipelines.korean_news import BYLINE_LINE, DEPARTMENT, WRITER_ROW
 from pipelines.paragraphs import letters
 
 _ARTICLE_TYPES = {"NewsArticle", "Article", "BlogPosting", "ReportageNewsArticle"}
@@ -293,3 +293,13 @@ def author(tree: HtmlElement) -> str | None:
         if 1 < len(text) <= _BYLINE_MAX and _outside_asides(element):
             return text
     return _meta(tree, "author")
+
+
+def labelled_writer(tree: HtmlElement) -> str | None:
+    """The person a board's 작성자 / 글쓴이 / 기자 row names outside sidebars
+    and comments; None when it names a department (일자리경제과)."""
+    found = WRITER_ROW.search(main_text(tree))
+    if found is None:
+        return None
+    names = [name.strip() for name in re.split(r"[,·]", found["names"])]
+    return None if any(DEPARTMENT.search(name) for name in names) else ", ".join(names)

@@ -141,3 +141,11 @@ def test_the_headline_repeated_in_the_body_goes() -> None:
 )
 def test_reporter_names(field: str | None, name: str | None) -> None:
     assert reporter_name(field) == name
+
+
+def test_board_label_rows_are_not_text() -> None:
+    from pipelines.cleanup import is_noise
+
+    assert is_noise("담당부서 : 일자리경제과")
+    assert is_noise("첨부파일 | 보도자료.hwp (43KB)")
+    assert not is_noise("연락처를 남긴 주민에게는 결과를 알려 줄 예정이다.")

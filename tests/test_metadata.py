@@ -57,6 +57,9 @@ def test_korean_date_labels() -> None:
         2008, 10, 10, 14, 5, tzinfo=SEOUL
     )
     assert labelled_published("수정 2020.11.22 09:00") is None
+    assert labelled_published("작성일 2024년 2월 1일 (목) 13시 2분") == datetime(
+        2024, 2, 1, 13, 2, tzinfo=SEOUL
+    )
     assert is_date_line("승인 2019.05.08 14:36")
     assert not is_date_line("행사는 2024년 5월 3일부터 열린다.")
 

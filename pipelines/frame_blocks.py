@@ -1,0 +1,120 @@
+"""Blocks of a page that are never its article, found by their structure and
+the wording Korean boards give them, not by class names: readers' comment
+sections, boxes of other articles ("most read", "latest") and the
+screen-reader headings and table captions boards put over their parts
+(``본문``, ``페이지 정보``, ``글 내용보기``).
+They are taken off the parsed page before its article, title, time and
+author are read, so none of their text, times or names reaches the article.
+
+A comment section is a block whose items repeat, each with a time and a
+short text, that its opening heading, a name (``댓글``, ``comment``, ``reply``,
+``cmt``, ``fbList``) or a reply form marks as comments, and whose text is
+mostly those items; a reply form (a ``<form>`` with a ``<textarea>``) goes
+too. A box is a block that opens with a heading such as ``많이 본 기사`` and
+links to other articles.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml.html import HtmlElement
+
+from pipelines.dates import parse_korean_datetime
+
+_COMMENT_MARK = re.compile(r"댓글|덧글|comment|reply|replies|cmt|fblist|의견", re.IGNORECASE)
+# the headings of boxes of other articles
+_BOX_HEADING = re.compile(
+    r"^(?:많이\s*(?:본|읽은)|인기|최신|주요|관련|추천|화제|실시간|오늘의|이\s*시각|핫|포토)"
+    r"[\s\w·]{0,10}$"
+)
+# screen-reader headings of a board's parts, never the article's text
+_HIDDEN_HEADING = re.compile(
+    r"^(?:본문|본문\s*내용|페이지\s*정보|게시(?:물|글)\s*정보|글\s*정보|댓글\s*목록|댓글\s*쓰기"
+    r"|전체\s*메뉴|주\s*메뉴|하단\s*메뉴|검색|본문\s*바로가기"
+    r"|(?:글\s*)?(?:내용|상세)\s*보기|게시(?:물|글)\s*(?:보기|상세))$"
+)
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+_BOX_HEADING_TAGS = (*_HEADINGS, "strong", "b", "dt", "caption", "p", "span")
+_ITEM_TAGS = frozenset(("li", "div", "article", "tr", "dl", "section", "dd", "p"))
+# a comment is short; its items hold most of its section's text
+_COMMENT_MAX = 400
+_ITEMS_SHARE = 0.7
+_BOX_LINKS = 3
+
+
+def drop_frame_blocks(tree: HtmlElement) -> None:
+    """Take the comment sections, reply forms, boxes of other articles,
+    screen-reader headings and board captions off ``tree`` (in place)."""
+    doomed = [*_comment_sections(tree), *_reply_forms(tree), *_boxes(tree)]
+    labels = tree.iter(*_HEADINGS, "caption")
+    doomed += [label for label in labels if _HIDDEN_HEADING.match(_text(label))]
+    for element in doomed:
+        if element.getparent() is not None and not _inside_any(element, doomed):
+            element.drop_tree()
+
+
+def _text(element: HtmlElement) -> str:
+    return " ".join(element.text_content().split())
+
+
+def _inside_any(element: HtmlElement, others: list[HtmlElement]) -> bool:
+    ancestors = set(element.iterancestors())
+    return any(other in ancestors for other in others)
+
+
+def _reply_forms(tree: HtmlElement) -> list[HtmlElement]:
+    return [form for form in tree.iter("form") if form.find(".//textarea") is not None]
+
+
+def _comment_sections(tree: HtmlElement) -> list[HtmlElement]:
+    """The outermost blocks that hold comments (see the module doc)."""
+    found = []
+    for element in tree.iter("div", "section", "ul", "ol", "table", "aside", "article"):
+        if _is_comment_section(element):
+            found.append(element)
+    return found
+
+
+def _is_comment_section(element: HtmlElement) -> bool:
+    marked = _COMMENT_MARK.search(f"{element.get('id', '')} {element.get('class', '')}")
+    heading = next((h for h in element.iter(*_HEADINGS) if _text(h)), None)
+    opens = heading is not None and _text(element).startswith(_text(heading))
+    marked = marked or (opens and _COMMENT_MARK.search(_text(heading)))
+    if not marked and element.find(".//textarea") is None:
+        return False
+    items = _stamped_items(element)
+    if len(items) < 2:
+        return False
+    total = len(_text(element))
+    return total > 0 and sum(len(_text(item)) for item in items) >= _ITEMS_SHARE * total
+
+
+def _stamped_items(element: HtmlElement) -> list[HtmlElement]:
+    """The largest run of sibling items under ``element`` that each show a
+    time and a short text (a comment list's items)."""
+    best: list[HtmlElement] = []
+    for parent in element.iter():
+        items = [
+            child
+            for child in parent
+            if child.tag in _ITEM_TAGS
+            and len(_text(child)) <= _COMMENT_MAX
+            and parse_korean_datetime(_text(child)) is not None
+        ]
+        if len(items) > len(best):
+            best = items
+    return best
+
+
+def _boxes(tree: HtmlElement) -> list[HtmlElement]:
+    """Blocks that open with a box heading (``많이 본 기사``) and link to other articles."""
+    found = []
+    for heading in tree.iter(*_BOX_HEADING_TAGS):
+        parent = heading.getparent()
+        if parent is None or not _BOX_HEADING.match(_text(heading)):
+            continue
+        first = next((child for child in parent if isinstance(child.tag, str)), None)
+        if first is heading and len(parent.findall(".//a")) >= _BOX_LINKS:
+            found.append(parent)
+    return found
