@@ -1,6 +1,7 @@
 """What ``scrapy probe`` saw of a site, and the report it prints: the family
-and the evidence for it, how article links were found, the links of list
-pages 1 and 2, for each article read its fields and what looks wrong, and
+and the evidence for it, how article links were found (with the site's
+``article_pattern``: some links of list page 1 it matched and some it did
+not), the links of list pages 1 and 2, for each article read its fields and what looks wrong, and
 the feeds and sitemaps found, with the sites.yaml lines that would use them."""
 
 from __future__ import annotations
@@ -8,12 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from crawler.discovery.patterns import PatternCheck
 from pipelines.extraction import ExtractedArticle
 from pipelines.families import Evidence
 from storage.types import now_seoul
 
 SHORT_BODY = 200  # characters: a body shorter than this is likely not the whole article
 _SHOWN = 90  # characters of a paragraph shown
+PATTERN_EXAMPLES = 3  # links shown of those the site's article_pattern matched, and missed
 
 
 @dataclass
@@ -54,6 +57,7 @@ class ProbeReport:
     articles: list[ArticleSeen] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     sources: list[SourceSeen] = field(default_factory=list)
+    pattern_check: PatternCheck | None = None  # with an article_pattern, on list page 1
 
     def add_article(
         self,
@@ -74,6 +78,7 @@ class ProbeReport:
         out = [f"site {self.site}: {self.list_url}"]
         out.append(f"family: {self.family or 'unknown'} ({_evidence(self.evidence)})")
         out.append(f"article links: by {self.how or 'nothing (list page 1 not read)'}")
+        out += self._pattern_lines()
         for page in sorted(self.list_pages, key=lambda p: p.number):
             out.append(
                 f"list page {page.number}: {len(page.main) + len(page.extra)} article links "
@@ -87,6 +92,20 @@ class ProbeReport:
         for number, seen in enumerate(self._in_order(), 1):
             out += self._article_lines(number, seen)
         return out + self._source_lines()
+
+    def _pattern_lines(self) -> list[str]:
+        """What the site's article_pattern matched on list page 1, and what not."""
+        if self.pattern_check is None:
+            return []
+        out = []
+        for what, links in (
+            ("matched", self.pattern_check.matched),
+            ("did not match", self.pattern_check.missed),
+        ):
+            shown = ", for example:" if links else ""
+            out.append(f"article_pattern {what} {len(links)} links of list page 1{shown}")
+            out += [f"  {url}" for url in links[:PATTERN_EXAMPLES]]
+        return out
 
     def _source_lines(self) -> list[str]:
         """The feeds and sitemaps found, and the sites.yaml lines for those that list articles."""

@@ -12,6 +12,8 @@ from .content import Article, lead, noise_rng, photo_credit
 CMS = "generic"
 BLOG = "지역정책 리포트"
 LIST_PATH = "/blog/?page={page}"
+# a user's article_pattern, written against the links as the list pages show them
+ARTICLE_PATTERN = r"/blog/\d{4}/\d{2}/\d{2}/[^/?#]+\.html"
 
 
 def article_path(number: int, published: datetime, slug: str) -> str:

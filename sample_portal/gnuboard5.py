@@ -20,6 +20,8 @@ BOARDS = {
     "report": "독자제보",
 }
 LIST_PATH = f"/bbs/board.php?bo_table={BOARD}&page={{page}}"
+# a user's article_pattern, written against the links as the list pages show them
+ARTICLE_PATTERN = rf"bbs/board\.php\?bo_table={BOARD}&wr_id=\d+"
 NOT_FOUND = "글이 존재하지 않습니다.\\n\\n글이 삭제되었거나 이동된 경우입니다."
 NO_BOARD = "존재하지 않는 게시판입니다."
 _WRITE_PAGES = 10

@@ -12,6 +12,8 @@ from .content import Article, lead, noise_rng, photo_credit, reporter_email
 CMS = "newscms"
 PAPER = "샘플뉴스"
 LIST_PATH = "/news/section_list_all.html?page={page}"
+# a user's article_pattern, written against the links as the list pages show them
+ARTICLE_PATTERN = r"/news/article\.html\?no=\d+"
 _BLOCK = 5
 _WEEKDAYS = "월화수목금토일"
 _SECTIONS = (("56", "정치"), ("57", "경제"), ("58", "사회"), ("59", "지역"), ("60", "오피니언"))

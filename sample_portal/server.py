@@ -217,10 +217,13 @@ class SamplePortal:
             self._editions[site] = _Edition((*regular, *edition.notices), number + 1)
         return late
 
-    def sites_yaml(self, base_url: str, list_url_only: bool = False) -> str:
+    def sites_yaml(
+        self, base_url: str, list_url_only: bool = False, article_patterns: bool = False
+    ) -> str:
         """A sites.yaml listing the served sites' list URLs under `base_url`
-        (with their `cms`, unless `list_url_only`; generated skins have none),
-        and the feeds and sitemaps served."""
+        (with their `cms`, unless `list_url_only`; a generated skin's is `generic`),
+        each site's `article_pattern` as a user writes it against the links its
+        pages show when `article_patterns`, and the feeds and sitemaps served."""
         lines = ["sites:"]
         base = base_url.rstrip("/")
         for site in self.sites:
@@ -228,12 +231,18 @@ class SamplePortal:
             lines += [f"  - name: {site}", f'    list_url: "{base}{family.LIST_PATH}"']
             if not list_url_only:
                 lines.append(f"    cms: {family.CMS}")
+            if article_patterns:
+                lines.append(f"    article_pattern: '{family.ARTICLE_PATTERN}'")
             if self.feeds:
                 lines.append(f"    feeds: [{', '.join(_FEEDS[site])}]")
             if self.sitemaps and site in _SITEMAPS:
                 lines.append(f'    sitemaps: ["{_SITEMAPS[site]}"]')
         for site, skin in self.skins.items():
             lines += [f"  - name: {site}", f'    list_url: "{base}{skin.list_url_path}"']
+            if not list_url_only:
+                lines.append("    cms: generic")
+            if article_patterns:
+                lines.append(f"    article_pattern: '{skin.article_pattern}'")
         return "\n".join(lines) + "\n"
 
     def record_hit(self, path: str) -> None:

@@ -2,7 +2,9 @@
 key on one markup. Class names and wrappers are random; the list is a table, a
 ``<ul>`` or a run of ``<div>``s; article URLs take one of several shapes
 (``view.php?idx=N``, ``read.php?uid=N&section=X``, ...); some list rows link
-their article only by script (``onclick="fnView('N')"``). Each skin lives
+their article only by script (``onclick="fnView('N')"``), and on some old-CMS
+boards every row does, on the row itself (``<tr onclick="goView('N')">``), so
+that the only real article links are the "most read" box's. Each skin lives
 under its own path prefix (``/s7/...`` for seed 7).
 """
 
@@ -34,6 +36,10 @@ _SCRIPT_CALLS = (
     ('href="#none"', "onclick=\"fn_view('{n}'); return false;\""),
     ('href="javascript:void(0);"', 'onclick="readArticle({n})"'),
 )
+# calls on a whole row of an old-CMS board, which carries no link at all
+_ROW_CALLS = ("goView('{n}')", "fn_view('{n}'); return false;", "readArticle({n})")
+# the share of scriptable skins whose every row is linked by a call on the row
+ROW_SCRIPT_SHARE = 0.4
 _LETTERS = ("bcdfghjklmnprstvz", "aeiou")
 _NUMBER = re.compile(r"\d+")
 
@@ -52,6 +58,7 @@ class Skin:
     wrappers: int
     script_share: float
     heading: str
+    row_scripts: bool  # every row is linked only by a call on the row itself
 
     @classmethod
     def from_seed(cls, seed: int) -> Skin:
@@ -73,6 +80,7 @@ class Skin:
             wrappers=rng.randint(0, 3),
             script_share=rng.choice((0.3, 0.5)) if scriptable else 0.0,
             heading=rng.choice(("h1", "h2")),
+            row_scripts=scriptable and rng.random() < ROW_SCRIPT_SHARE,
         )
 
     @property
@@ -83,6 +91,13 @@ class Skin:
     def list_url_path(self) -> str:
         """The list page path with ``{page}``."""
         return f"{self.prefix}/{self.list_path}"
+
+    @property
+    def article_pattern(self) -> str:
+        """An ``article_pattern`` as a user writes it against the article links
+        the pages show: the shape up to its number, parameters in page order."""
+        written = self.shape[: self.shape.index("{n}")]
+        return re.escape(f"{self.prefix}/{written}") + r"\d+"
 
     def article_path(self, number: int) -> str:
         section = SECTIONS[number % len(SECTIONS)]
@@ -142,6 +157,8 @@ class Skin:
         number = self.number(article)
         title = escape(article.title)
         rng = random.Random(f"{self.seed}|{article.path}")
+        if self.row_scripts:
+            return self._script_row(article, rng.choice(_ROW_CALLS).format(n=number))
         if rng.random() < self.script_share:
             href, onclick = rng.choice(_SCRIPT_CALLS)
             link = f"<a {href.format(n=number)} {onclick.format(n=number)}>{title}</a>"
@@ -159,6 +176,20 @@ class Skin:
             f'<{tag} class="{n["row"]}"><span class="{n["title"]}">{link}</span>'
             f'<p>{teaser}</p><span class="{n["date"]}">{day}</span></{tag}>'
         )
+
+    def _script_row(self, article: Article, call: str) -> str:
+        """A row of an old-CMS board: the call on the row, the title as plain text."""
+        n = self.names
+        title = escape(article.title)
+        day = f"{article.published:%Y.%m.%d}"
+        tag = {"table": "tr", "list": "li"}.get(self.layout, "div")
+        cells = (
+            f'<td>{self.number(article)}</td><td class="{n["title"]}">{title}</td>'
+            f"<td>{escape(article.author)}</td><td>{day}</td>"
+            if tag == "tr"
+            else f'<span class="{n["title"]}">{title}</span><span class="{n["date"]}">{day}</span>'
+        )
+        return f'<{tag} class="{n["row"]}" onclick="{escape(call)}">{cells}</{tag}>'
 
     def number(self, article: Article) -> int:
         """The article number in its path (the first number after the prefix)."""

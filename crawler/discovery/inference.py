@@ -6,11 +6,15 @@ articles as its best repeated block holds distinct links
 (:func:`crawler.discovery.blocks.main_block`). Links that do not read like
 headlines (menu labels, page numbers: short texts), templates without a
 numeric part (boards, static pages) and the list's own pages are never
-article templates.
+article templates. When rows linked only by script make the main list (an old
+CMS board whose only real links are a "most read" box's and a community
+widget's), the rows' template is the group whose ids lie nearest theirs.
 """
 
 from __future__ import annotations
 
+import math
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -27,6 +31,7 @@ from pipelines.families.base import absolute_link, clean_text
 HEADLINE_CHARS = 8
 # the fewest distinct links in one block that make a template an article list
 MIN_LINKS = 2
+_NUMBER = re.compile(r"\d+")
 
 
 @dataclass(frozen=True)
@@ -42,11 +47,11 @@ def infer_template(
     anchors: Iterable[HtmlElement],
     page_url: str,
     page_param: str | None,
-    script_rows: Sequence[HtmlElement] = (),
+    script_rows: Sequence[tuple[HtmlElement, str]] = (),
 ) -> Inferred | None:
     """The template of the page's article links, or None when no group of links
-    looks like one. Rows linked only by script (``script_rows``) count for the
-    block they sit in."""
+    looks like one. Rows linked only by script (``script_rows``, each with the
+    id it passes) count for the block they sit in."""
     home = urlsplit(page_url)
     own = template_of(page_url, page_param)
     groups: dict[LinkTemplate, list[tuple[HtmlElement, str]]] = defaultdict(list)
@@ -63,18 +68,33 @@ def infer_template(
             continue
         if template.ids and template != own:
             groups[template].append((anchor, url))
-    best: Inferred | None = None
+    rows = [element for element, _ in script_rows]
+    found: list[Inferred] = []
     for template, links in groups.items():
-        container, count = _block(links, script_rows)
+        container, count = _block(links, rows)
         if container is None or count < MIN_LINKS:
             continue
         listed = [(element, url) for element, url in links if inside(element, container)]
         if median(len(_text(element)) for element, _ in listed) < HEADLINE_CHARS:
             continue  # menus, page numbers, tags: not headlines
-        if best is None or count > best.count:
-            specific = template.specialized([url for _, url in listed], page_param)
-            best = Inferred(specific, count, tuple(url for _, url in links))
+        specific = template.specialized([url for _, url in listed], page_param)
+        found.append(Inferred(specific, count, tuple(url for _, url in links)))
+    if not found:
+        return None
+    best = max(found, key=lambda inferred: inferred.count)
+    if len(rows) > best.count:  # the script rows are the main list, held by no group's block
+        ids = [int(article_id) for _, article_id in script_rows]
+        return min(found, key=lambda inferred: _id_distance(inferred.links, ids))
     return best
+
+
+def _id_distance(links: Sequence[str], ids: Sequence[int]) -> float:
+    """How far the ids of ``links`` (each one's last number) lie from ``ids``,
+    in orders of magnitude between their medians."""
+    numbers = [int(found[-1]) for url in links if (found := _NUMBER.findall(url))]
+    if not numbers:
+        return math.inf
+    return abs(math.log10(median(numbers) + 1) - math.log10(median(ids) + 1))
 
 
 def _text(anchor: HtmlElement) -> str:

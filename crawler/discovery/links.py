@@ -2,11 +2,15 @@
 
 How article links are told apart is settled on the first list page read and
 kept for the run: the site's ``article_pattern`` (every matching link, wherever
-it sits); else its family's knowledge (given by ``cms`` or shown by the page,
-:func:`pipelines.families.detect`); else, when that finds nothing or far fewer
-links than the page holds, an article URL template inferred from the page
+it sits, matched as the page writes it or as canonical,
+:mod:`crawler.discovery.patterns`); else its family's knowledge (given by
+``cms`` or shown by the page, :func:`pipelines.families.detect`); else, when
+that finds nothing or far fewer links than the page holds, an article URL
+template inferred from the page
 (:mod:`crawler.discovery.inference`) or kept from an earlier run. Rows linked
-only by script become links when the article URL of an id is known.
+only by script become links when the article URL of an id is known: the
+site's ``article_url``, its family's, or the template of its article links
+(with a pattern, the template inferred from the links the pattern matched).
 
 Every article link is followed; only those of the main list
 (:func:`crawler.discovery.blocks.main_block`) decide paging and the backfill
@@ -26,6 +30,7 @@ from lxml.html import HtmlElement
 
 from crawler.discovery.blocks import inside, main_block
 from crawler.discovery.inference import Inferred, infer_template
+from crawler.discovery.patterns import PatternCheck, pattern_matches
 from crawler.discovery.scripts import script_rows
 from crawler.discovery.templates import LinkTemplate, fill, page_param
 from crawler.sites import SiteProfile
@@ -76,6 +81,10 @@ class ListDiscovery:
         self.how: str | None = None  # how links are found, once settled
         self.evidence: dict[str, families.Evidence] = {}  # the families' on list page 1
         self.inferred: Inferred | None = None  # the best template the page itself showed
+        # with an article_pattern: what it matched on list page 1, and the
+        # template of those links (for rows linked only by script)
+        self.pattern_check: PatternCheck | None = None
+        self.pattern_template: LinkTemplate | None = None
         self._page_param = page_param(profile.list_url)
         self._area = CSSSelector(profile.list_links) if profile.list_links else None
         self._main_path: str | None = None  # where the main list is on list page 1
@@ -121,7 +130,7 @@ class ListDiscovery:
             return None
         pattern = self.profile.article_pattern or family.article_link
         if pattern is not None:
-            return canonical if pattern.search(canonical) else None
+            return canonical if pattern_matches(pattern, url, canonical) else None
         return canonical if family.is_article_url(canonical, home) else None
 
     @staticmethod
@@ -159,11 +168,12 @@ class ListDiscovery:
     def _settle(self, tree: HtmlElement, page_url: str) -> None:
         name = self.profile.name
         self.evidence = families.evidence(tree, page_url)
-        scripted = [element for element, _ in self._script_rows(tree)]
+        scripted = list(self._script_rows(tree))
         self.inferred = infer_template(self._anchors(tree), page_url, self._page_param, scripted)
         if self.profile.article_pattern is not None:
             self.family = self.family or self._detected()
             self.how = f"article_pattern {self.profile.article_pattern.pattern}"
+            self._settle_pattern(tree, page_url, scripted)
             return
         given = self.family
         family = given or self._detected()
@@ -193,6 +203,32 @@ class ListDiscovery:
         else:
             self.how = "family generic (links by shape)"
         logger.info("site %s: article links by %s", name, self.how)
+
+    def _settle_pattern(
+        self, tree: HtmlElement, page_url: str, scripted: list[tuple[HtmlElement, str]]
+    ) -> None:
+        """Note what the site's pattern matches on list page 1, and infer the
+        template of those links for the rows linked only by script."""
+        matched = list(self._pattern_links(tree, page_url))
+        written = {anchor: absolute_link(anchor, page_url) for anchor in self._anchors(tree)}
+        found = {link.element for link in matched}
+        home = urlsplit(page_url).netloc
+        missed = [
+            url
+            for anchor, url in written.items()
+            if url is not None and anchor not in found and urlsplit(url).netloc == home
+        ]
+        article_like = set(self.inferred.links) if self.inferred else set()
+        missed.sort(key=lambda url: url not in article_like)
+        self.pattern_check = PatternCheck(
+            tuple(dict.fromkeys(written[link.element] or link.place for link in matched)),
+            tuple(dict.fromkeys(missed)),
+        )
+        if scripted and matched:
+            inferred = infer_template(
+                [link.element for link in matched], page_url, self._page_param, scripted
+            )
+            self.pattern_template = inferred.template if inferred else None
 
     def _family_knows(self, family: PortalFamily) -> bool:
         """Whether the links of the page's inferred template are the family's
@@ -247,7 +283,7 @@ class ListDiscovery:
                 place = urls.location(url)
             except ValueError:
                 continue
-            if pattern is not None and not pattern.search(canonical):
+            if pattern is not None and not pattern_matches(pattern, url, canonical):
                 continue
             if pattern is None and not self.family.is_article_url(canonical, page_url):
                 continue
@@ -299,6 +335,10 @@ class ListDiscovery:
                 return by_id[article_id].url
             if self.template is not None:
                 return self.template.url_for(article_id, page_url)
+            if self.pattern_template is not None:
+                url = self.pattern_template.url_for(article_id, page_url)
+                assert self.family is not None
+                return url and self.family.canonical_url(url, home=page_url)
         except ValueError:
             return None
         return None

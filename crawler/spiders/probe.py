@@ -86,6 +86,7 @@ class ProbeSpider(scrapy.Spider):
             self.report.how = self.discovery.how
             self.report.family = self.discovery.family_name
             self.report.evidence = self.discovery.evidence
+            self.report.pattern_check = self.discovery.pattern_check
             self.report.site_title = " ".join(tree.xpath("string(//title)").split())
             if number < LIST_PAGES:
                 yield self._list_request(number + 1)
