@@ -33,6 +33,7 @@ DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 # Transient failures (5xx, 408, 429, resets, timeouts) are retried after
 # 2, 4, 8 s (with jitter) or the server's Retry-After; a page still failing
 # is recorded as a failed capture and tried again by the next daily runs.
+# A page still sending when the timeout ran out (a drip) is retried once only.
 RETRY_TIMES = 3
 RETRY_BACKOFF_BASE = 2.0
 RETRY_BACKOFF_MAX = 60.0  # a longer Retry-After is not waited for in this run
@@ -41,6 +42,9 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.SiteScopeMiddleware": 60,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.BackoffRetryMiddleware": 550,
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    # a redirect chain ends at the first URL it meets twice
+    "crawler.middlewares.LoopRedirectMiddleware": 600,
     # between redirects (600) and decompression (590): the final response as received
     "crawler.middlewares.ExchangeMiddleware": 595,
 }
