@@ -60,7 +60,7 @@ ITEM_PIPELINES = {
     "crawler.archiving.archive_pipeline.ArchivePipeline": 900,
 }
 # the run keeper owns the crawl's run: heartbeat, list pages, counts, how it ended
-EXTENSIONS = {"crawler.run.RunKeeper": 100, "crawler.progress.ProgressLog": 500}
+EXTENSIONS = {"crawler.run_keeper.RunKeeper": 100, "crawler.progress.ProgressLog": 500}
 # seconds between progress lines in the log (pages, new articles, rate); 0: none
 PROGRESS_INTERVAL = 60
 # daily runs read on while a list page holds an article published in the last this many days
@@ -69,7 +69,7 @@ RECHECK_DAYS = 2
 DATABASE_URL = None
 # EXTRACT_WORKERS: worker processes for extraction, started once pages queue up for
 # the crawl's extraction thread (default: the machine's cores, 1 to 4); 0: the thread
-# alone (the default of `scrapy daily`; see crawler/archiving/extract_pipeline.py)
+# alone (the default of `scrapy daily`; see crawler/extraction_service.py)
 
 # Scrapy re-reads a generator callback's source on every response to warn of a
 # `return value` in it (its cache is keyed by bound methods, new each time):

@@ -9,18 +9,13 @@ from __future__ import annotations
 
 import errno
 import socket
-import sys
 
 from scrapy.commands import ScrapyCommand
 
 from crawler.exit_codes import EXIT_USAGE
+from crawler.user_messages import say
 from storage.archive import Archive
 from storage.database import ArchiveUnavailable
-
-
-def say(message: str) -> None:
-    """Print a one-line error for the user."""
-    print(f"newsarchive: error: {message}", file=sys.stderr)
 
 
 def fail(message: str, code: int = EXIT_USAGE) -> int:

@@ -26,10 +26,10 @@ from scrapy.commands import ScrapyCommand
 from sqlalchemy import Engine
 
 from crawler.archiving.boilerplate_learning import relearn
-from crawler.archiving.extract_pipeline import default_workers
-from crawler.archiving.worker_processes import process_pool
 from crawler.commands import fail
+from crawler.extraction_service import default_workers
 from crawler.sites import SitesConfigError, load_sites, sites_path
+from crawler.worker_processes import process_pool
 from pipelines.article_page import PageError, extract_and_fingerprint
 from pipelines.extraction import EXTRACTOR_VERSION, ExtractedArticle
 from pipelines.families import ArticleLayout

@@ -14,7 +14,7 @@ from scrapy.commands import ScrapyCommand
 
 from crawler.commands import fail, open_archive
 from storage.models import FoundBy
-from storage.runs import RunSummary
+from storage.run_records import RunSummary
 from storage.types import SEOUL
 
 COLUMNS = (

@@ -18,7 +18,7 @@ with ``sitemaps`` reads them once list page 1 is in
 Each capture records what found its link first (``feed``, ``sitemap``,
 ``list``).
 
-Each list page read is announced to the run keeper (``crawler.run``), with
+Each list page read is announced to the run keeper (``crawler.run_keeper``), with
 how many article links it holds (``crawler.signals.list_page_links``, by
 which a run whose list pages link to no article ends ``no_articles``) and
 the links first seen on it (``list_page_read``, kept with the run); so is
@@ -52,9 +52,9 @@ from twisted.python.failure import Failure
 from crawler import signals as portal_signals
 from crawler.discovery import LinkTemplate, ListDiscovery
 from crawler.items import CaptureItem, SeenLinks
-from crawler.job import CrawlJob, crawl_job
+from crawler.job import CrawlJob
 from crawler.middlewares import exchange_of
-from crawler.run import run_keeper
+from crawler.run_crawler import run_crawler
 from crawler.scope import SiteScope
 from crawler.spiders.failures import failure_reason
 from crawler.spiders.feed_reading import FeedReading
@@ -87,6 +87,7 @@ class ListPage:
 class PortalSpider(FeedReading, SitemapReading):
     name = "portal"
     job: CrawlJob
+    archive: Archive
     scope: SiteScope
     discovery: ListDiscovery
     max_list_pages: int
@@ -96,6 +97,8 @@ class PortalSpider(FeedReading, SitemapReading):
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> PortalSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
+        run = run_crawler(crawler).run
+        spider.job, spider.profile, spider.archive = run.job, run.job.profile, run.archive
         settings = crawler.settings
         spider.scope = SiteScope.of(spider.profile, settings.getint("URLLENGTH_LIMIT"))
         spider.max_list_pages = settings.getint("MAX_LIST_PAGES")
@@ -105,17 +108,9 @@ class PortalSpider(FeedReading, SitemapReading):
             crawler.signals.connect(spider._article_done, signal=signal)
         return spider
 
-    @property
-    def archive(self) -> Archive:
-        """The run's archive, which the run keeper holds."""
-        return run_keeper(self.crawler).archive
-
-    def __init__(
-        self, site: str | None = None, since: str | None = None, until: str | None = None, **kw: Any
-    ) -> None:
+    def __init__(self, **kw: Any) -> None:
+        # the job, its site's profile and the archive are the run's (from_crawler)
         super().__init__(**kw)
-        self.job = crawl_job(site, since, until)
-        self.profile = self.job.profile
         self._seen: set[str] = set()
         self._followed: set[str] = set()  # article links followed from sidebars and boxes
         self._open_pages: dict[int, ListPage] = {}
