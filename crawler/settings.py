@@ -51,7 +51,7 @@ MAX_LIST_PAGES = 10000
 MAX_LIST_FAILURES = 3
 # Scrapy starts this many tasks for every response's output; ours yield one
 # capture or one list page of links (requests, scheduled at once): more tasks
-# cost CPU for nothing (six sites of 500 articles: 6-8% less CPU at 1 than 16)
+# cost CPU for nothing (the README gives the figure)
 CONCURRENT_ITEMS = 1
 REDIRECT_MAX_TIMES = 10
 
