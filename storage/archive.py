@@ -205,7 +205,7 @@ class Archive:
         ``capture.id`` (and ``article.id`` when stored) are set.
 
         This is the crawl's hot path: it runs once a page, in the crawl's one
-        writer process (``crawler.writer``), so it writes with Core
+        writer thread (``crawler.writer``), so it writes with Core
         statements rather than the ORM's unit of work.
         """
         with self.engine.begin() as connection:
