@@ -14,7 +14,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from twisted.internet.task import LoopingCall
 
-from crawler.run_crawler import RunCrawler, run_crawler
+from crawler.run_crawler import RunCrawler
 
 logger = logging.getLogger(__name__)
 
@@ -30,9 +30,9 @@ class ProgressLog:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ProgressLog:
         interval = crawler.settings.getfloat("PROGRESS_INTERVAL")
-        if interval <= 0:
+        if interval <= 0 or not isinstance(crawler, RunCrawler):  # no run: nothing to show
             raise NotConfigured
-        extension = cls(run_crawler(crawler), interval)
+        extension = cls(crawler, interval)
         crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
         return extension
