@@ -33,6 +33,7 @@ from crawler.discovery import LinkTemplate, ListDiscovery
 from crawler.items import CaptureItem
 from crawler.job import CrawlJob, crawl_job
 from crawler.middlewares import exchange_of
+from crawler.rendering import page_meta, use_browser
 from crawler.run import run_keeper
 from crawler.scope import SiteScope
 from crawler.sources.failures import GONE, failed_response, failure_reason
@@ -64,6 +65,7 @@ class PortalSpider(scrapy.Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
         spider.scope = SiteScope.of(spider.profile, settings.getint("URLLENGTH_LIMIT"))
+        use_browser(crawler, spider.profile)
         for signal in (signals.item_scraped, signals.item_error, signals.item_dropped):
             crawler.signals.connect(spider._article_done, signal=signal)
         return spider
@@ -108,7 +110,7 @@ class PortalSpider(scrapy.Spider):
             callback=self.parse_article,
             errback=self.article_failed,
             cb_kwargs={"number": number},
-            meta={"places": tuple(places), "found_by": found_by},
+            meta={"places": tuple(places), "found_by": found_by, **page_meta(self.profile)},
             priority=ARTICLE_PRIORITY,
             dont_filter=True,  # see crawler.sources.source.UrlSource.request
         )
