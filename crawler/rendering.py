@@ -5,8 +5,9 @@ Only such crawls pay for it: :func:`use_browser` puts scrapy-playwright's
 download handler into their settings alone (the Debian ``chromium``, launched
 with the flags of a closed machine), and :func:`page_meta` sends their list
 and article pages through it; robots.txt, feeds and sitemaps still come over
-plain HTTP. The browser is given :data:`SETTLE_SECONDS` to get past a bot
-check's reload (:func:`_settle`); :class:`BrowserDocumentMiddleware` then
+plain HTTP. The browser is given time to get past a bot check's reload
+(:mod:`crawler.browser_pages`, which alone imports Playwright);
+:class:`BrowserDocumentMiddleware` then
 gives the response the status and headers of the document the browser ended
 on, so that a capture keeps what the browser received: the final HTML and
 its response headers.
@@ -14,23 +15,23 @@ its response headers.
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 from typing import Any
 
-from playwright.async_api import Error as PlaywrightError
-from playwright.async_api import Page
-from playwright.async_api import Response as BrowserResponse
 from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.http import Response
 from scrapy.http.headers import Headers
-from scrapy_playwright.page import PageMethod
 
 from crawler.sites import RENDER_BROWSER, SiteProfile
-from pipelines.bot_checks import bot_check
 
-__all__ = ["RENDER_BROWSER", "BrowserDocumentMiddleware", "page_meta", "use_browser"]
+__all__ = [
+    "RENDER_BROWSER",
+    "BrowserDocument",
+    "BrowserDocumentMiddleware",
+    "page_meta",
+    "use_browser",
+]
 
 _HANDLER = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
 # a closed machine: no sandbox (containers), no GPU, nothing fetched behind the crawl's back
@@ -43,10 +44,10 @@ CHROMIUM_FLAGS = (
     "--disable-sync",
     "--no-first-run",
 )
-SETTLE_SECONDS = 15.0  # the longest a page is given to get past a bot check
-_POLL_SECONDS = 1.0
-# the request meta key of the document the browser ended on
-_DOCUMENT = "newsarchive_browser_document"
+# the request meta key of the document the browser ended on (crawler.browser_pages)
+BROWSER_DOCUMENT = "newsarchive_browser_document"
+# named, not imported: Playwright is loaded by the crawls that render alone
+_PAGE_INIT = "crawler.browser_pages.watch_documents"
 
 
 @dataclass(frozen=True)
@@ -82,40 +83,7 @@ def page_meta(profile: SiteProfile) -> dict[str, Any]:
     """The request meta of a list or article page of ``profile``'s site."""
     if profile.render != RENDER_BROWSER:
         return {}
-    return {"playwright": True, "playwright_page_init_callback": _watch_documents}
-
-
-async def _watch_documents(page: Page, request: Request) -> None:
-    """Before the page is opened: keep the documents it loads, and settle it after."""
-    documents: list[BrowserResponse] = []
-
-    def loaded(response: BrowserResponse) -> None:
-        if response.request.is_navigation_request() and response.frame == page.main_frame:
-            documents.append(response)
-
-    page.on("response", loaded)
-    request.meta["playwright_page_methods"] = [PageMethod(_settle, request, documents)]
-
-
-async def _settle(page: Page, request: Request, documents: list[BrowserResponse]) -> None:
-    """Wait until the page is no bot check (its script reloaded it) or
-    :data:`SETTLE_SECONDS` passed; keep the last document's response."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + SETTLE_SECONDS
-    while loop.time() < deadline:
-        try:
-            if bot_check(await page.content()) is None:
-                break
-        except PlaywrightError:
-            pass  # the page is navigating: its content comes with the next load
-        try:
-            await page.wait_for_event("load", timeout=_POLL_SECONDS * 1000)
-        except PlaywrightError:
-            continue  # no load yet: look again
-    if documents:
-        final = documents[-1]
-        pairs = [(header["name"], header["value"]) for header in await final.headers_array()]
-        request.meta[_DOCUMENT] = BrowserDocument(final.url, final.status, pairs)
+    return {"playwright": True, "playwright_page_init_callback": _PAGE_INIT}
 
 
 class BrowserDocumentMiddleware:
@@ -124,7 +92,7 @@ class BrowserDocumentMiddleware:
     content encoding its body, the rendered HTML, no longer has."""
 
     def process_response(self, request: Request, response: Response) -> Response:
-        document: BrowserDocument | None = request.meta.pop(_DOCUMENT, None)
+        document: BrowserDocument | None = request.meta.pop(BROWSER_DOCUMENT, None)
         if document is None:
             return response
         headers = Headers()
