@@ -285,8 +285,8 @@ class RunKeeper:
 
         A run Scrapy closed early (Ctrl-C, a write the archive refused) keeps
         Scrapy's reason and exits 1. One that finished is ``blocked`` when a
-        bot check answered in place of its list pages, so that none was read
-        and nothing captured; ``unreachable`` when
+        bot check answered in place of a list page or an article and it
+        archived no new article; ``unreachable`` when
         no list page could be read and no request got any answer,
         ``list_unreadable`` when no list page could be read though the site
         answered, ``no_articles`` when its list pages' main lists linked to no
@@ -301,7 +301,7 @@ class RunKeeper:
         site, pages = self.job.profile.name, self.list_pages
         assert self.crawler.stats is not None
         stats = self.crawler.stats
-        if pages.bot_check is not None and not pages.read and not self.counts.pages:
+        if pages.bot_check is not None and not self.counts.new:
             return self._unhealthy(RunStatus.BLOCKED, self._blocked())
         if not pages.read and self.counts.list_failed:
             failed = f"{self.counts.list_failed} list pages failed, the first {pages.failure}"

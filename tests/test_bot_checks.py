@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import pytest
 
+from crawler.items import outcome_of
+from pipelines.article_page import PageError, PageProblem, extract_and_fingerprint
 from pipelines.bot_checks import bot_check
 from sample_portal import SamplePortal, gnuboard5
 from sample_portal import bot_check as cookie_check
+from storage.models import Outcome
 
 # the 297-byte page a provincial portal answered every request with
 COOKIE_AND_RELOAD = (
@@ -123,3 +126,13 @@ def test_an_application_shell_and_an_alert_page_are_no_bot_checks() -> None:
 def test_what_is_no_html_is_no_bot_check() -> None:
     assert bot_check("") is None
     assert bot_check(b"%PDF-1.4 ...") is None
+
+
+def test_an_article_answered_by_a_bot_check_fails_to_be_tried_again() -> None:
+    url = "http://127.0.0.1/news/article.html?no=1"
+    error = extract_and_fingerprint(cookie_check.PAGE, "text/html; charset=utf-8", url, None)
+    assert error == PageError(PageProblem.BOT_CHECK, bot_check(cookie_check.PAGE))
+    assert outcome_of(error) == Outcome.FAILED  # not "not_article": later runs fetch it again
+    alert = gnuboard5.alert_page(gnuboard5.NOT_FOUND).encode()
+    refused = extract_and_fingerprint(alert, "text/html; charset=utf-8", url, None)
+    assert isinstance(refused, PageError) and refused.problem is PageProblem.NOT_ARTICLE

@@ -2,7 +2,8 @@
 (``crawler.writer``), which stores it, and its article when it is a new one
 inside the crawl's window, in one transaction; links to articles already
 archived become sightings (last seen now). The saved capture's outcome is
-set on the item and counted in the run.
+set on the item and counted in the run; a bot check met in place of an
+article is told to the run.
 
 The writer and the run belong to the run keeper (``crawler.run``). A write
 that fails stops the crawl through it, with a clear message, rather than
@@ -16,6 +17,7 @@ from scrapy.crawler import Crawler
 from crawler import writer
 from crawler.items import CaptureItem, SeenLinks
 from crawler.run import RunKeeper, run_keeper, write_failure
+from pipelines.article_page import PageProblem
 
 
 class ArchivePipeline:
@@ -36,4 +38,6 @@ class ArchivePipeline:
             self.run.stop(f"cannot write to the archive: {write_failure(exc)}")
             raise
         self.run.count(item.outcome, item.found_by)
+        if item.error is not None and item.error.problem is PageProblem.BOT_CHECK:
+            self.run.bot_check_met(item.url, item.error.detail)
         return item

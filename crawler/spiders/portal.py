@@ -42,6 +42,7 @@ from crawler.sources.lookups import ArchiveLookups
 from crawler.sources.reading import Reading
 from crawler.sources.routes import companions_for, paging_for, paging_limits
 from pipelines.article_page import PageError, PageProblem
+from pipelines.bot_checks import bot_check
 from storage.archive import Archive
 from storage.types import now_seoul
 
@@ -129,6 +130,8 @@ class PortalSpider(scrapy.Spider):
             error = PageError(
                 PageProblem.NOT_ARTICLE, f"HTTP {response.status} {GONE[response.status]}"
             )
+        elif (check := bot_check(response.body)) is not None:
+            error = PageError(PageProblem.BOT_CHECK, f"HTTP {response.status}: {check}")
         else:
             error = PageError(PageProblem.FETCH, f"HTTP {response.status}")
         url = _asked_url(request)
