@@ -7,10 +7,9 @@ with the flags of a closed machine), and :func:`page_meta` sends their list
 and article pages through it; robots.txt, feeds and sitemaps still come over
 plain HTTP. The browser is given time to get past a bot check's reload
 (:mod:`crawler.browser_pages`, which alone imports Playwright);
-:class:`BrowserDocumentMiddleware` then
-gives the response the status and headers of the document the browser ended
-on, so that a capture keeps what the browser received: the final HTML and
-its response headers.
+:class:`BrowserDocumentMiddleware` then gives the response the status and
+headers of the document the browser ended on, so that a capture keeps what
+the browser received: the final HTML and its response headers.
 """
 
 from __future__ import annotations
@@ -24,14 +23,6 @@ from scrapy.http import Response
 from scrapy.http.headers import Headers
 
 from crawler.sites import RENDER_BROWSER, SiteProfile
-
-__all__ = [
-    "RENDER_BROWSER",
-    "BrowserDocument",
-    "BrowserDocumentMiddleware",
-    "page_meta",
-    "use_browser",
-]
 
 _HANDLER = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
 # a closed machine: no sandbox (containers), no GPU, nothing fetched behind the crawl's back

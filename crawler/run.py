@@ -132,7 +132,7 @@ class ListPages:
     links: int = 0  # article links found on them
     first: str | None = None  # "list page N (URL)", the first read
     failure: str | None = None  # "list page N: why", the first that could not be read
-    bot_check: str | None = None  # "URL: what kind", the first bot check met
+    bot_check: str | None = None  # "URL is what kind", the first bot check met
 
 
 class RunKeeper:
