@@ -2,7 +2,8 @@
 and the evidence for it, how article links were found (with the site's
 ``article_pattern``: some links of list page 1 it matched and some it did
 not), the links of list pages 1 and 2, for each article read its fields and what looks wrong, and
-the feeds and sitemaps found, with the sites.yaml lines that would use them."""
+the feeds and sitemaps found, with the sites.yaml lines that would use them;
+a bot check met in place of a list page, and how to go on."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from crawler.discovery.patterns import PatternCheck
+from crawler.sites import RENDER_BROWSER
 from pipelines.extraction import ExtractedArticle
 from pipelines.families import Evidence
 from storage.types import now_seoul
@@ -58,6 +60,19 @@ class ProbeReport:
     problems: list[str] = field(default_factory=list)
     sources: list[SourceSeen] = field(default_factory=list)
     pattern_check: PatternCheck | None = None  # with an article_pattern, on list page 1
+    bot_check: str | None = None  # one line: the bot check met, and how to go on
+
+    def blocked(self, number: int, check: str, rendered: bool) -> None:
+        """A bot check answered in place of list page ``number`` (through the
+        browser when ``rendered``)."""
+        if rendered:
+            going_on = "the browser did not get past it either"
+        else:
+            going_on = (
+                f"set 'render: {RENDER_BROWSER}' for the site in sites.yaml "
+                "to fetch its pages through headless Chromium"
+            )
+        self.bot_check = self.bot_check or f"list page {number} is {check}; {going_on}"
 
     def add_article(
         self,
@@ -88,6 +103,8 @@ class ProbeReport:
         if first is not None and second is not None:
             differs = set(first.main) != set(second.main)
             out.append(f"list page 2 differs from page 1: {'yes' if differs else 'NO'}")
+        if self.bot_check is not None:
+            out.append(f"bot check: {self.bot_check}")
         out += [f"problem: {problem}" for problem in self.problems]
         for number, seen in enumerate(self._in_order(), 1):
             out += self._article_lines(number, seen)

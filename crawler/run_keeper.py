@@ -28,9 +28,16 @@ from twisted.internet.task import LoopingCall
 from twisted.python.failure import Failure
 
 from crawler import signals as portal_signals
-from crawler.exit_codes import EXIT_FAILED, EXIT_LIST_UNREADABLE, EXIT_NO_ARTICLES, EXIT_UNREACHABLE
+from crawler.exit_codes import (
+    EXIT_BLOCKED,
+    EXIT_FAILED,
+    EXIT_LIST_UNREADABLE,
+    EXIT_NO_ARTICLES,
+    EXIT_UNREACHABLE,
+)
 from crawler.job import CrawlJob
 from crawler.run_crawler import RunCrawler, run_crawler
+from crawler.sites import RENDER_BROWSER
 from crawler.writer import WriteFailed
 from storage.archive import Archive
 from storage.database import one_line
@@ -44,6 +51,7 @@ EXIT_CODES = {
     RunStatus.NO_ARTICLES: EXIT_NO_ARTICLES,
     RunStatus.LIST_UNREADABLE: EXIT_LIST_UNREADABLE,
     RunStatus.UNREACHABLE: EXIT_UNREACHABLE,
+    RunStatus.BLOCKED: EXIT_BLOCKED,
 }
 
 
@@ -65,6 +73,7 @@ class ListPages:
     links: int = 0  # article links found on them
     first: str | None = None  # "list page N (URL)", the first read
     failure: str | None = None  # "list page N: why", the first that could not be read
+    bot_check: str | None = None  # "URL is what kind", the first bot check met
 
 
 class RunKeeper:
@@ -88,6 +97,7 @@ class RunKeeper:
             (keeper.list_page_links, portal_signals.list_page_links),
             (keeper.list_page_read, portal_signals.list_page_read),
             (keeper.list_page_failed, portal_signals.list_page_failed),
+            (keeper.bot_check_met, portal_signals.bot_check_met),
         ):
             crawler.signals.connect(handler, signal=signal)
         return keeper
@@ -143,6 +153,11 @@ class RunKeeper:
         if self.list_pages.failure is None:
             self.list_pages.failure = f"list page {number}: {reason}"
 
+    def bot_check_met(self, url: str, check: str) -> None:
+        """A bot check answered in place of a page."""
+        if self.list_pages.bot_check is None:
+            self.list_pages.bot_check = f"{url} is {check}"
+
     def _write(
         self, what: str, written: Future[T], then: Callable[[T], None] | None = None
     ) -> None:
@@ -195,7 +210,9 @@ class RunKeeper:
         """How the run ends, Scrapy having closed it for ``reason``.
 
         A run Scrapy closed early (Ctrl-C, a write the archive refused) keeps
-        Scrapy's reason and exits 1. One that finished is ``unreachable`` when
+        Scrapy's reason and exits 1. One that finished is ``blocked`` when a
+        bot check answered in place of a list page or an article and it
+        archived no new article; ``unreachable`` when
         no list page could be read and no request got any answer,
         ``list_unreadable`` when no list page could be read though the site
         answered, ``no_articles`` when its list pages' main lists linked to no
@@ -210,6 +227,8 @@ class RunKeeper:
         site, pages = self.job.profile.name, self.list_pages
         assert self.crawler.stats is not None
         stats = self.crawler.stats
+        if pages.bot_check is not None and not self.counts.new:
+            return self._unhealthy(RunStatus.BLOCKED, self._blocked())
         if not pages.read and self.counts.list_failed:
             failed = f"{self.counts.list_failed} list pages failed, the first {pages.failure}"
             if not stats.get_value("downloader/response_count"):
@@ -225,6 +244,14 @@ class RunKeeper:
     @staticmethod
     def _unhealthy(status: RunStatus, reason: str) -> RunEnd:
         return RunEnd(status, EXIT_CODES[status], reason)
+
+    def _blocked(self) -> str:
+        site = self.job.profile.name
+        if self.job.profile.render == RENDER_BROWSER:
+            going_on = "its pages were rendered in the browser and still blocked"
+        else:
+            going_on = f"set 'render: {RENDER_BROWSER}' for it in sites.yaml"
+        return f"site {site}: blocked by a bot check: {self.list_pages.bot_check}; {going_on}"
 
     def _no_articles(self) -> str:
         site = self.job.profile.name

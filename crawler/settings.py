@@ -47,7 +47,11 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.LoopRedirectMiddleware": 600,
     # between redirects (600) and decompression (590): the final response as received
     "crawler.middlewares.ExchangeMiddleware": 595,
+    # a page rendered in the browser: the status and headers of the document it ended on
+    "crawler.rendering.BrowserDocumentMiddleware": 610,
 }
+# the Chromium of a site's `render: browser` (crawler.rendering): Debian's package
+CHROMIUM_PATH = "/usr/bin/chromium"
 # Traps: longer links are not followed; a run reads at most this many list
 # pages, and stops paging after this many list pages in a row failed.
 URLLENGTH_LIMIT = 2083

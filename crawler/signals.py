@@ -21,3 +21,7 @@ list_page_read = object()
 
 # a list page could not be read: number (int), reason (str, one line)
 list_page_failed = object()
+
+# a bot check answered in place of a page (pipelines.bot_checks): url (str),
+# check (str, one line: what kind of bot check)
+bot_check_met = object()

@@ -34,12 +34,15 @@ _FIELDS = {
     "article",
     "feeds",
     "sitemaps",
+    "render",
 }
 _ARTICLE_FIELDS = ("title", "published", "author", "body", "drop")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
 
 # `sitemaps: auto`: the Sitemap: lines of the site's robots.txt, else /sitemap.xml
 SITEMAPS_AUTO = "auto"
+# `render: browser`: the site's pages are fetched through headless Chromium (crawler.rendering)
+RENDER_BROWSER = "browser"
 
 # builds the error for one field of the site being read
 FieldError = Callable[[str, str], "SitesConfigError"]
@@ -64,6 +67,7 @@ class SiteProfile:
     feeds: tuple[str, ...] = ()  # RSS or Atom feed URLs, read first by daily runs
     # sitemap URLs backfills take their window from; ("auto",): robots.txt's, else /sitemap.xml
     sitemaps: tuple[str, ...] = ()
+    render: str | None = None  # "browser": fetch its pages through headless Chromium
 
     def list_page_url(self, page: int) -> str:
         return self.list_url.replace("{page}", str(page))
@@ -149,6 +153,7 @@ def _profile(path: Path, number: int, entry: Any) -> SiteProfile:
         article=_article(entry.get("article"), name, fail),
         feeds=_site_urls(entry.get("feeds"), "feeds", list_url, fail),
         sitemaps=_sitemaps(entry.get("sitemaps"), list_url, fail),
+        render=_render(entry.get("render"), fail),
     )
 
 
@@ -264,6 +269,12 @@ def _site_urls(value: Any, field: str, list_url: str, fail: FieldError) -> tuple
             raise fail(field, f"{item!r} is not an http(s) URL on the site's host ({named})")
         found.append(url)
     return tuple(dict.fromkeys(found))
+
+
+def _render(value: Any, fail: FieldError) -> str | None:
+    if value is None or value == RENDER_BROWSER:
+        return value
+    raise fail("render", f"must be {RENDER_BROWSER!r} (or left out), not {value!r}")
 
 
 def _sitemaps(value: Any, list_url: str, fail: FieldError) -> tuple[str, ...]:

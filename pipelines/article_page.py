@@ -1,5 +1,6 @@
 """A fetched article page read whole: its article and fingerprint, or why the
-page is none (:class:`PageError`). The page room's entry point: what the
+page is none (:class:`PageError`; a bot check in its place is no "not an
+article", which would never be fetched again). The page room's entry point: what the
 crawl's extraction thread and its spawned workers run on a page's bytes. The
 room imports neither Scrapy nor the archive, so a worker stays lean."""
 
@@ -8,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
+from pipelines.bot_checks import bot_check
 from pipelines.decoding import Undecodable
 from pipelines.extraction import ExtractedArticle, NotAnArticle, extract_article
 from pipelines.families import ArticleLayout
@@ -24,6 +26,7 @@ class PageProblem(Enum):
     MEMBERS_ONLY = "not an article (members only)"
     UNDECODABLE = "undecodable"  # its text cannot be decoded
     EXTRACTION = "extraction failed"  # extraction raised, or its worker died
+    BOT_CHECK = "bot check"  # a bot check answered in its place: tried again
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,10 @@ def extract_and_fingerprint(
             site_layout=site_layout,
         )
     except NotAnArticle as exc:
+        # only a page that gave no article is looked at again: a bot check never does
+        check = bot_check(body)
+        if check is not None:
+            return PageError(PageProblem.BOT_CHECK, check)
         reason = str(exc)
         if reason.startswith(MEMBERS_ONLY):
             return PageError(PageProblem.MEMBERS_ONLY, reason.removeprefix(MEMBERS_ONLY))

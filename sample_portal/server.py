@@ -14,6 +14,7 @@ from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from . import bot_check as cookie_check
 from . import feeds as site_feeds
 from . import generic, gnuboard5, newscms, syndication
 from .content import SEOUL, Article, Newsroom, Story, schedule
@@ -100,6 +101,8 @@ class SamplePortal:
     they are). `hangul_slugs`: the blog's article URLs end in Hangul words of the title.
     `feeds`: the sites serve RSS and Atom feeds, `sitemaps`: sitemaps named in robots.txt
     (see `sample_portal.feeds`); `sites_yaml` then lists them.
+    `bot_check`: every request without the pass cookie gets the script page that
+    sets it and reloads (see `sample_portal.bot_check`).
     """
 
     def __init__(
@@ -116,6 +119,7 @@ class SamplePortal:
         skins: Iterable[int] = (),
         feeds: bool = False,
         sitemaps: bool = False,
+        bot_check: bool = False,
     ) -> None:
         wanted = set(sites) if sites is not None else set(SITES)
         if not wanted or wanted - set(SITES):
@@ -126,6 +130,7 @@ class SamplePortal:
         self.gzip_pages = gzip_pages
         self.feeds = feeds
         self.sitemaps = sitemaps
+        self.bot_check = bot_check
         self.hangul_slugs = hangul_slugs
         self.hits: Counter[str] = Counter()
         self._hits_lock = threading.Lock()
@@ -523,7 +528,11 @@ class _Handler(BaseHTTPRequestHandler):
             host = f"127.0.0.1:{self.server.server_address[1]}"
         if with_body and portal.faults.serve(self, host):
             return
-        status, headers, body = portal.render(self.path, host)
+        if portal.bot_check and not cookie_check.passed(self.headers.get("Cookie")):
+            status, headers, body = 200, {"Content-Type": _HTML}, cookie_check.PAGE
+            headers["Content-Length"] = str(len(body))
+        else:
+            status, headers, body = portal.render(self.path, host)
         if portal.gzip_pages and "gzip" in self.headers.get("Accept-Encoding", ""):
             body = gzip.compress(body, mtime=0)
             headers = {**headers, "Content-Encoding": "gzip", "Content-Length": str(len(body))}

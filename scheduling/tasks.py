@@ -48,6 +48,7 @@ DONE = frozenset(
         RunStatus.NO_ARTICLES,
         RunStatus.LIST_UNREADABLE,
         RunStatus.UNREACHABLE,
+        RunStatus.BLOCKED,
     }
 )
 _RECENT_RUNS = 50

@@ -48,6 +48,7 @@ class RunStatus(StrEnum):
     NO_ARTICLES = "no_articles"  # read list pages that linked to no article
     LIST_UNREADABLE = "list_unreadable"  # the site answered, but no list page could be read
     UNREACHABLE = "unreachable"  # no request got an answer (DNS, refused, timeouts)
+    BLOCKED = "blocked"  # bot checks answered in place of its pages; nothing new archived
 
 
 @dataclass

@@ -7,7 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from crawler.sites import DEFAULT_SCHEDULE, SITEMAPS_AUTO, SitesConfigError, load_sites
+from crawler.sites import (
+    DEFAULT_SCHEDULE,
+    RENDER_BROWSER,
+    SITEMAPS_AUTO,
+    SitesConfigError,
+    load_sites,
+)
 from tests.conftest import scrapy
 
 GOOD = """
@@ -79,6 +85,18 @@ def test_feeds_and_sitemaps_load(tmp_path: Path) -> None:
     )
     assert sites["gs"].sitemaps == (SITEMAPS_AUTO,)
     assert sites["gy"].feeds == () and sites["gy"].sitemaps == ("http://gy.example.kr/sitemap.xml",)
+
+
+def test_render_browser_loads(tmp_path: Path) -> None:
+    text = """
+- name: guarded
+  list_url: "https://guarded.example.kr/news/list.html?page={page}"
+  render: browser
+- name: plain
+  list_url: "https://plain.example.kr/news/list.html?page={page}"
+"""
+    sites = load_sites(write(tmp_path, text))
+    assert (sites["guarded"].render, sites["plain"].render) == (RENDER_BROWSER, None)
 
 
 def test_a_plain_list_is_accepted(tmp_path: Path) -> None:
@@ -165,6 +183,16 @@ def test_a_plain_list_is_accepted(tmp_path: Path) -> None:
             "name: x\n    list_url: 'http://x.example/{page}'\n    sitemaps: ['ftp://x.example/s']",
             "sitemaps",
             "http(s)",
+        ),
+        (
+            "name: x\n    list_url: 'http://x.example/{page}'\n    render: chromium",
+            "render",
+            "must be 'browser'",
+        ),
+        (
+            "name: x\n    list_url: 'http://x.example/{page}'\n    render: true",
+            "render",
+            "must be 'browser'",
         ),
     ],
 )

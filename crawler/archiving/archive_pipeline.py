@@ -2,7 +2,8 @@
 (``crawler.writer``), which stores it, and its article when it is a new one
 inside the crawl's window, in one transaction; links to articles already
 archived become sightings (last seen now). The saved capture's outcome is
-set on the item and counted in the run.
+set on the item and counted in the run; a bot check met in place of an
+article is told to the run.
 
 The writer and the counts are the run's, taken from the crawler
 (``crawler.run_crawler``). A write that fails raises :class:`WriteFailed`,
@@ -13,22 +14,26 @@ dropping pages silently.
 from __future__ import annotations
 
 from scrapy.crawler import Crawler
+from scrapy.signalmanager import SignalManager
 
+from crawler import signals as portal_signals
 from crawler.items import CaptureItem, SeenLinks
 from crawler.run_crawler import run_crawler
 from crawler.writer import ArchiveWriter
+from pipelines.article_page import PageProblem
 from storage.run_records import RunCounts
 
 
 class ArchivePipeline:
-    def __init__(self, writer: ArchiveWriter, counts: RunCounts) -> None:
+    def __init__(self, writer: ArchiveWriter, counts: RunCounts, signals: SignalManager) -> None:
         self.writer = writer
         self.counts = counts
+        self.signals = signals
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArchivePipeline:
         crawl = run_crawler(crawler)
-        return cls(crawl.writer, crawl.counts)
+        return cls(crawl.writer, crawl.counts, crawler.signals)
 
     async def process_item(self, item: CaptureItem | SeenLinks) -> CaptureItem | SeenLinks:
         if isinstance(item, SeenLinks):
@@ -36,4 +41,8 @@ class ArchivePipeline:
             return item
         item.outcome = await self.writer.save_page(item)
         self.counts.count(item.outcome, item.found_by)
+        if item.error is not None and item.error.problem is PageProblem.BOT_CHECK:
+            self.signals.send_catch_log(
+                portal_signals.bot_check_met, url=item.url, check=item.error.detail
+            )
         return item

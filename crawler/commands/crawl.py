@@ -54,7 +54,8 @@ class Command(ScrapyCrawl):
             "articles published in that window. Exit codes: 0 the run finished; 1 it did not "
             "finish (or the archive stopped taking writes); 2 bad arguments, configuration or "
             "archive; 3 the site is being crawled by another run; 4 no article link on the "
-            "list pages read; 5 no list page could be read; 6 the site never answered."
+            "list pages read; 5 no list page could be read; 6 the site never answered; "
+            "7 a bot check answered in place of the list pages."
         )
 
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:

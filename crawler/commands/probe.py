@@ -3,7 +3,8 @@ site would find and extract, writing nothing to the archive. Reads list pages 1
 and 2 and three articles, politely (robots.txt, the project's delays), then
 prints the family and its evidence, how article links are found, the links of
 each list page, and each article's fields with warnings. Exit code 0 when list
-page 1 links to articles, 1 when it links to none, 2 on a bad site or URL."""
+page 1 links to articles, 1 when it links to none, 2 on a bad site or URL, 7
+when a bot check answered in place of a list page (the report says how to go on)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
 from crawler.commands import fail
-from crawler.exit_codes import EXIT_USAGE
+from crawler.exit_codes import EXIT_BLOCKED, EXIT_USAGE
 from crawler.probing import ProbeReport
 from crawler.sites import SiteProfile, SitesConfigError, check_list_url, load_site
 from crawler.spiders.probe import ProbeSpider
@@ -60,7 +61,9 @@ class Command(ScrapyCommand):
         self.crawler_process.crawl(ProbeSpider, profile=profile, report=report)
         self.crawler_process.start()
         print("\n".join(report.lines()))
-        if not report.found_links:
+        if report.bot_check is not None:
+            self.exitcode = fail(f"{profile.name}: bot check: {report.bot_check}", EXIT_BLOCKED)
+        elif not report.found_links:
             self.exitcode = fail(
                 f"list page 1 of {profile.name} links to no article: check list_url, "
                 "or give the site list_links or article_pattern",

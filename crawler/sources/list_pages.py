@@ -7,7 +7,8 @@ is announced to the run keeper (``crawler.signals``), with how many article
 links it holds (``list_page_links``) and the links first seen on it
 (``list_page_read``); so is each list page that could not be read
 (``list_page_failed``), which is counted and paged past. A 404 or 410 past
-list page 1 is the end of the list."""
+list page 1 is the end of the list. A bot check in place of a list page
+(``pipelines.bot_checks``) is announced (``bot_check_met``) and ends paging."""
 
 from __future__ import annotations
 
@@ -20,11 +21,13 @@ from twisted.python.failure import Failure
 
 from crawler import signals as portal_signals
 from crawler.items import CaptureItem, SeenLinks
+from crawler.rendering import page_meta
 from crawler.sources.archive_view import ResumePoint
 from crawler.sources.failures import GONE, failed_response, request_failure
 from crawler.sources.reading import Reading
 from crawler.sources.source import Requests, UrlSource
 from pipelines import families
+from pipelines.bot_checks import bot_check
 from pipelines.pages import Unparseable, html_tree, refusal
 from storage.models import FoundBy
 from storage.types import now_seoul
@@ -51,7 +54,9 @@ class ListPages(UrlSource):
 
     def list_request(self, number: int) -> scrapy.Request:
         url = self.reading.profile.list_page_url(number)
-        return self.request(url, self.parse_list, self.list_failed, number=number)
+        request = self.request(url, self.parse_list, self.list_failed, number=number)
+        request.meta.update(page_meta(self.reading.profile))
+        return request
 
     def resume(self, point: ResumePoint) -> Requests:
         """Go on from the list page interrupted runs read last, as read."""
@@ -79,6 +84,10 @@ class ListPages(UrlSource):
         except Unparseable as exc:
             yield from self._failed(number, str(exc))
             return
+        check = bot_check(tree)
+        if check is not None:
+            yield from self._blocked(number, response.url, check)
+            return
         self.policy.list_page_read()
         found = self.reading.discovery.read(tree, response.url)
         for companion in self.companions:
@@ -94,17 +103,30 @@ class ListPages(UrlSource):
         if response is not None and response.status in GONE and number > 1:
             logger.info("list page %d: HTTP %d, the end of the list: done", number, response.status)
             return
+        check = bot_check(response.body) if response is not None else None
+        if check is not None:
+            yield from self._blocked(number, response.url, check)
+            return
         yield from self._failed(number, request_failure(failure))
 
-    def _failed(self, number: int, reason: str) -> Requests:
-        """Count the failure in the run and page on past it, unless too many in a row failed."""
+    def _blocked(self, number: int, url: str, check: str) -> Requests:
+        """A bot check answered in place of list page ``number``: say so, and page
+        no further (the next pages would get the same)."""
+        self.reading.crawler.signals.send_catch_log(
+            portal_signals.bot_check_met, url=url, check=check
+        )
+        yield from self._failed(number, f"bot check: {check}", page_on=False)
+
+    def _failed(self, number: int, reason: str, page_on: bool = True) -> Requests:
+        """Count the failure in the run and page on past it (when ``page_on``),
+        unless too many in a row failed."""
         for companion in self.companions:
             yield from companion.list_page_in(number, read=False)
         self.reading.crawler.signals.send_catch_log(
             portal_signals.list_page_failed, number=number, reason=reason
         )
         logger.error("list page %d could not be read: %s", number, reason)
-        if self.policy.list_page_failed():
+        if page_on and self.policy.list_page_failed():
             yield from self._paging_on(self._next(number + 1))
 
     def _paging_on(self, rest: Requests) -> Requests:

@@ -33,6 +33,7 @@ from crawler.discovery import LinkTemplate, ListDiscovery
 from crawler.items import CaptureItem
 from crawler.job import CrawlJob
 from crawler.middlewares import exchange_of
+from crawler.rendering import page_meta, use_browser
 from crawler.run_crawler import run_crawler
 from crawler.scope import SiteScope
 from crawler.sources.failures import GONE, failed_response, failure_reason
@@ -41,6 +42,7 @@ from crawler.sources.lookups import ArchiveLookups
 from crawler.sources.reading import Reading
 from crawler.sources.routes import companions_for, paging_for, paging_limits
 from pipelines.article_page import PageError, PageProblem
+from pipelines.bot_checks import bot_check
 from storage.archive import Archive
 from storage.types import now_seoul
 
@@ -67,6 +69,7 @@ class PortalSpider(scrapy.Spider):
         spider.job, spider.profile, spider.archive = run.job, run.job.profile, run.archive
         settings = crawler.settings
         spider.scope = SiteScope.of(spider.profile, settings.getint("URLLENGTH_LIMIT"))
+        use_browser(crawler, spider.profile)
         for signal in (signals.item_scraped, signals.item_error, signals.item_dropped):
             crawler.signals.connect(spider._article_done, signal=signal)
         return spider
@@ -103,7 +106,7 @@ class PortalSpider(scrapy.Spider):
             callback=self.parse_article,
             errback=self.article_failed,
             cb_kwargs={"number": number},
-            meta={"places": tuple(places), "found_by": found_by},
+            meta={"places": tuple(places), "found_by": found_by, **page_meta(self.profile)},
             priority=ARTICLE_PRIORITY,
             dont_filter=True,  # see crawler.sources.source.UrlSource.request
         )
@@ -122,6 +125,8 @@ class PortalSpider(scrapy.Spider):
             error = PageError(
                 PageProblem.NOT_ARTICLE, f"HTTP {response.status} {GONE[response.status]}"
             )
+        elif (check := bot_check(response.body)) is not None:
+            error = PageError(PageProblem.BOT_CHECK, f"HTTP {response.status}: {check}")
         else:
             error = PageError(PageProblem.FETCH, f"HTTP {response.status}")
         url = _asked_url(request)

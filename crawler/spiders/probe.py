@@ -6,7 +6,10 @@ the project's polite settings (robots.txt, delays), and keeps what it saw in a
 It looks for the site's feeds and sitemaps too: the feeds at its family's
 usual paths and those the home page and list page 1 announce
 (``<link rel="alternate" type="application/rss+xml">``), the sitemaps
-robots.txt names (else ``/sitemap.xml``); each is read once."""
+robots.txt names (else ``/sitemap.xml``); each is read once.
+
+A bot check in place of a list page (``pipelines.bot_checks``) is reported
+as such; a site with ``render: browser`` is probed through Chromium too."""
 
 from __future__ import annotations
 
@@ -16,6 +19,7 @@ from typing import Any
 from urllib.parse import parse_qs, urljoin, urlsplit
 
 import scrapy
+from scrapy.crawler import Crawler
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
@@ -24,9 +28,11 @@ from crawler.discovery import ListDiscovery
 from crawler.discovery.feeds import parse_feed
 from crawler.discovery.sitemaps import SitemapUnreadable, parse_sitemap, robots_sitemaps
 from crawler.probing import ListPageSeen, ProbeReport, SourceSeen
+from crawler.rendering import page_meta, use_browser
 from crawler.scope import SiteScope
-from crawler.sites import SiteProfile
+from crawler.sites import RENDER_BROWSER, SiteProfile
 from pipelines import families
+from pipelines.bot_checks import bot_check
 from pipelines.extraction import NotAnArticle, extract_article
 from pipelines.pages import Unparseable, html_tree
 
@@ -48,6 +54,12 @@ class ProbeSpider(scrapy.Spider):
         "LOG_LEVEL": "WARNING",
     }
 
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> ProbeSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        use_browser(crawler, spider.profile)
+        return spider
+
     def __init__(self, profile: SiteProfile, report: ProbeReport, **kw: Any) -> None:
         super().__init__(**kw)
         self.profile = profile
@@ -65,6 +77,7 @@ class ProbeSpider(scrapy.Spider):
             callback=self.parse_list,
             errback=self.failed,
             cb_kwargs={"number": number},
+            meta=page_meta(self.profile),
             dont_filter=True,
         )
 
@@ -76,6 +89,10 @@ class ProbeSpider(scrapy.Spider):
             tree = html_tree(response.text)
         except Unparseable as exc:
             self.report.problems.append(f"list page {number}: {exc}")
+            return
+        check = bot_check(tree)
+        if check is not None:
+            self.report.blocked(number, check, self.profile.render == RENDER_BROWSER)
             return
         found = self.discovery.read(tree, response.url)
         main = [url for url in found.main if self.scope.refusal(url) is None]
@@ -91,7 +108,12 @@ class ProbeSpider(scrapy.Spider):
             if number < LIST_PAGES:
                 yield self._list_request(number + 1)
             for url in [*main, *extra][:ARTICLES]:
-                yield scrapy.Request(url, callback=self.parse_article, errback=self.failed)
+                yield scrapy.Request(
+                    url,
+                    callback=self.parse_article,
+                    errback=self.failed,
+                    meta=page_meta(self.profile),
+                )
 
     # --- feeds and sitemaps -------------------------------------------------------
 
@@ -206,7 +228,12 @@ class ProbeSpider(scrapy.Spider):
         response = failure.value.response if failure.check(HttpError) else None
         reason = f"HTTP {response.status}" if response is not None else failure.getErrorMessage()
         if request.callback == self.parse_list:
-            self.report.problems.append(f"list page {request.cb_kwargs['number']}: {reason}")
+            number = request.cb_kwargs["number"]
+            check = bot_check(response.body) if response is not None else None
+            if check is not None:
+                self.report.blocked(number, check, self.profile.render == RENDER_BROWSER)
+            else:
+                self.report.problems.append(f"list page {number}: {reason}")
         else:
             self.report.add_article(request.url, None, reason, None)
 
