@@ -199,10 +199,17 @@ class RunKeeper:
         if pages.first is None:
             pages.first = f"list page {number} ({url})"
 
-    def list_page_read(self, number: int, url: str, family: str, links: list[str]) -> None:
+    def list_page_read(
+        self,
+        number: int,
+        url: str,
+        family: str,
+        links: list[str],
+        form: dict[str, str] | None = None,
+    ) -> None:
         """Record a list page the spider read, after the page writes already sent."""
         record = writer.record_list_page
-        self._write("cannot record a list page", record, number, url, family, links)
+        self._write("cannot record a list page", record, number, url, family, links, form)
 
     def list_page_failed(self, number: int, reason: str) -> None:
         """Count a list page that could not be read (kept by the heartbeat too,

@@ -168,7 +168,11 @@ def heartbeat(counts: RunCounts) -> bool:
         return writer.archive.runs.heartbeat(writer.target.run_id, counts)
 
 
-def record_list_page(number: int, url: str, family: str, links: list[str]) -> None:
-    """Remember that the run read list page ``number`` and the links first seen on it."""
+def record_list_page(
+    number: int, url: str, family: str, links: list[str], form: dict[str, str] | None
+) -> None:
+    """Remember that the run read list page ``number``, the links first seen on
+    it and the form post that shows the next one, if any."""
     with _writing() as writer:
-        writer.archive.runs.record_list_page(writer.target.run_id, number, url, family, links)
+        runs = writer.archive.runs
+        runs.record_list_page(writer.target.run_id, number, url, family, links, form)

@@ -18,6 +18,7 @@ from . import feeds as site_feeds
 from . import generic, gnuboard5, newscms, syndication
 from .content import SEOUL, Article, Newsroom, Story, schedule
 from .faults import Faults
+from .form_boards import FORM_BOARDS, LIST_PATHS, FormBoards
 from .skins import Skin
 
 SITES = ("gnuboard", "newscms", "generic")
@@ -100,6 +101,9 @@ class SamplePortal:
     they are). `hangul_slugs`: the blog's article URLs end in Hangul words of the title.
     `feeds`: the sites serve RSS and Atom feeds, `sitemaps`: sitemaps named in robots.txt
     (see `sample_portal.feeds`); `sites_yaml` then lists them.
+    `form_boards`: the boards paged only by a form post are served too (their
+    `list_url` alone listed; see `sample_portal.form_boards`), with no date on
+    the press board's pages unless `dated_form_boards`.
     """
 
     def __init__(
@@ -116,6 +120,8 @@ class SamplePortal:
         skins: Iterable[int] = (),
         feeds: bool = False,
         sitemaps: bool = False,
+        form_boards: bool = False,
+        dated_form_boards: bool = True,
     ) -> None:
         wanted = set(sites) if sites is not None else set(SITES)
         if not wanted or wanted - set(SITES):
@@ -137,6 +143,11 @@ class SamplePortal:
             site: self._archive(site, articles_per_site) for site in (*SITES, *self.skins)
         }
         self.syndicated = syndicated
+        self.form_boards = (
+            FormBoards(seed, articles_per_site, per_page, dated_form_boards)
+            if form_boards
+            else None
+        )
         # (original, reprint) pairs; see syndication.py
         self.reprints: list[tuple[Article, Article]] = []
         if syndicated:
@@ -243,6 +254,8 @@ class SamplePortal:
                 lines.append("    cms: generic")
             if article_patterns:
                 lines.append(f"    article_pattern: '{skin.article_pattern}'")
+        for site in FORM_BOARDS if self.form_boards else ():
+            lines += [f"  - name: {site}", f'    list_url: "{base}{LIST_PATHS[site]}"']
         return "\n".join(lines) + "\n"
 
     def record_hit(self, path: str) -> None:
@@ -252,9 +265,15 @@ class SamplePortal:
 
     # --- rendering -------------------------------------------------------------
 
-    def render(self, path: str, host: str = "127.0.0.1") -> tuple[int, dict[str, str], bytes]:
-        """Status, headers and body for a GET of `path` (with query) sent to `host`."""
-        status, content_type, body = self._route(path, host)
+    def render(
+        self, path: str, host: str = "127.0.0.1", form: bytes | None = None
+    ) -> tuple[int, dict[str, str], bytes]:
+        """Status, headers and body for a GET of `path` (with query) sent to
+        `host`, or a POST of `form` to it."""
+        served = self.form_boards.route(path, form) if self.form_boards else None
+        if served is None and form is not None:
+            served = 405, _TEXT, b"Method Not Allowed"
+        status, content_type, body = served or self._route(path, host)
         return status, {"Content-Type": content_type, "Content-Length": str(len(body))}, body
 
     def _route(self, path: str, host: str) -> Page:
@@ -515,7 +534,11 @@ class _Handler(BaseHTTPRequestHandler):
     def do_HEAD(self) -> None:
         self._answer(with_body=False)
 
-    def _answer(self, with_body: bool) -> None:
+    def do_POST(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        self._answer(with_body=True, form=self.rfile.read(length))
+
+    def _answer(self, with_body: bool, form: bytes | None = None) -> None:
         portal = self.server.portal
         portal.record_hit(self.path)
         host = self.headers.get("Host", "")
@@ -523,7 +546,7 @@ class _Handler(BaseHTTPRequestHandler):
             host = f"127.0.0.1:{self.server.server_address[1]}"
         if with_body and portal.faults.serve(self, host):
             return
-        status, headers, body = portal.render(self.path, host)
+        status, headers, body = portal.render(self.path, host, form)
         if portal.gzip_pages and "gzip" in self.headers.get("Accept-Encoding", ""):
             body = gzip.compress(body, mtime=0)
             headers = {**headers, "Content-Encoding": "gzip", "Content-Length": str(len(body))}

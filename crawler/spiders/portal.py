@@ -36,6 +36,7 @@ from crawler.middlewares import exchange_of
 from crawler.run import run_keeper
 from crawler.scope import SiteScope
 from crawler.sources.failures import GONE, failed_response, failure_reason
+from crawler.sources.form_pages import FormListPages
 from crawler.sources.list_pages import ListPages
 from crawler.sources.lookups import ArchiveLookups
 from crawler.sources.reading import Reading
@@ -90,7 +91,7 @@ class PortalSpider(scrapy.Spider):
         reading = Reading(
             self.crawler, self.profile, self.scope, self.discovery, policy, self.request_article
         )
-        self.list_pages = ListPages(reading, companions_for(reading))
+        self.list_pages = FormListPages(reading, companions_for(reading))
         point = policy.resume()
         if point is not None:
             for request in self.list_pages.resume(point):
