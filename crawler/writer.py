@@ -76,8 +76,11 @@ class PageWriter:
         elif (
             article is not None
             and window is not None
-            and not (article.published is not None and window.contains(article.published))
+            and article.published is not None
+            and not window.contains(article.published)
         ):
+            # an undated article is not outside the window: it is kept, and a
+            # backfill that reads no date at all ends ``undated``
             outcome, article = Outcome.OUTSIDE_WINDOW, None
         capture = Capture(
             site_id=self.target.site_id,

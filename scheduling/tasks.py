@@ -48,6 +48,7 @@ DONE = frozenset(
         RunStatus.NO_ARTICLES,
         RunStatus.LIST_UNREADABLE,
         RunStatus.UNREACHABLE,
+        RunStatus.UNDATED,
     }
 )
 _RECENT_RUNS = 50

@@ -48,6 +48,7 @@ class RunStatus(StrEnum):
     NO_ARTICLES = "no_articles"  # read list pages that linked to no article
     LIST_UNREADABLE = "list_unreadable"  # the site answered, but no list page could be read
     UNREACHABLE = "unreachable"  # no request got an answer (DNS, refused, timeouts)
+    UNDATED = "undated"  # a backfill read articles, none with a readable date
 
 
 @dataclass
