@@ -259,7 +259,8 @@ class SamplePortal:
         return "\n".join(lines) + "\n"
 
     def record_hit(self, path: str) -> None:
-        """Count one request for `path` (path with query, as requested)."""
+        """Count one request for `path` (path with query, as requested; a form
+        post's as ``POST path``)."""
         with self._hits_lock:
             self.hits[path] += 1
 
@@ -540,7 +541,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _answer(self, with_body: bool, form: bytes | None = None) -> None:
         portal = self.server.portal
-        portal.record_hit(self.path)
+        portal.record_hit(self.path if form is None else f"POST {self.path}")
         host = self.headers.get("Host", "")
         if not _HOST.fullmatch(host):
             host = f"127.0.0.1:{self.server.server_address[1]}"

@@ -2,11 +2,14 @@
 found on the page (ASP.NET ``__doPostBack``, eGovFrame ``fn_link_page``, a
 page field set by the page's own script), and crawls with ``list_url`` alone
 archive every article of such boards, daily and backfill, on SQLite and
-PostgreSQL, against the sample portal on 127.0.0.1."""
+PostgreSQL, against the sample portal on 127.0.0.1; a backfill killed mid-way
+goes on from the post kept with its last list page."""
 
 from __future__ import annotations
 
+import signal
 import subprocess
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,7 +22,8 @@ from sample_portal import SamplePortal, serve
 from sample_portal.form_boards import ASPNET, FORM_BOARDS, PAGER, VIEW_PATHS
 from storage.archive import Archive
 from storage.models import Article, CrawlRun
-from tests.conftest import FAST, Portal, scrapy
+from tests.conftest import FAST, Portal, scrapy, start_scrapy
+from tests.test_resumable_runs import captured_urls, wait_for_captures
 
 ARTICLES, PER_PAGE = 35, 10  # four list pages each
 
@@ -133,3 +137,41 @@ def test_list_url_alone_archives_every_article_of_a_form_paged_board(
             f"{site} {mode}: archived {len(mine)}/{len(wanted)}, "
             f"{sum(boards.portal.hits.values()) - hits_before} requests"
         )
+
+
+def test_a_killed_form_paged_backfill_goes_on_from_the_post_kept_with_its_list_page(
+    database_url: str, tmp_path: Path
+) -> None:
+    sample = SamplePortal(articles_per_site=150, per_page=10, sites=["generic"], form_boards=True)
+    articles = sample.form_boards.boards[ASPNET].articles  # type: ignore[union-attr]
+    since, until = articles[140].published.date(), articles[3].published.date()
+    args = ["-a", f"site={ASPNET}", "-a", f"since={since}", "-a", f"until={until}"]
+    slow = ["-s", "DOWNLOAD_DELAY=0.02", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2"]
+    with serve(sample) as base_url:
+        sites_file = tmp_path / "sites.yaml"
+        sites_file.write_text(sample.sites_yaml(base_url, list_url_only=True), encoding="utf-8")
+        Archive.open(database_url).close()  # migrated, so that we can watch it fill
+        killed = start_scrapy(
+            "crawl", "portal", *args, *FAST, *slow, database_url=database_url, sites_file=sites_file
+        )
+        wait_for_captures(database_url, 60)
+        killed.send_signal(signal.SIGKILL)
+        killed.communicate()
+        before = Counter(sample.hits)
+        resumed = scrapy(
+            "crawl", "portal", *args, *FAST, database_url=database_url, sites_file=sites_file
+        )
+    assert resumed.returncode == 0, resumed.stderr[-3000:]
+    assert "is paged on by the form post kept with it" in resumed.stderr
+    again = sample.hits - before
+    assert again["/press/List.aspx?page=1"] == 0  # list page 1 was not read again
+    assert again["POST /press/List.aspx?page=1"] > 0
+    stored, runs = archived(database_url)
+    wanted = {base_url + a.path for a in articles if since <= a.published.date() <= until}
+    assert set(stored) == wanted
+    assert max(captured_urls(database_url).values()) == 1  # no page captured twice
+    assert [r.status for r in runs] == ["interrupted", "finished"]
+    print(
+        f"resumed: archived {len(stored)}/{len(wanted)}; {sum(before.values())} requests "
+        f"before the kill, {sum(again.values())} after"
+    )
