@@ -82,20 +82,8 @@ class PageWriter:
             # an undated article is not outside the window: it is kept, and a
             # backfill that reads no date at all ends ``undated``
             outcome, article = Outcome.OUTSIDE_WINDOW, None
-        capture = Capture(
-            site_id=self.target.site_id,
-            run_id=self.target.run_id,
-            url=item.url,
-            final_url=item.final_url,
-            status=item.status,
-            headers=item.headers,
-            fetched_at=item.fetched_at,
-            outcome=outcome,
-            error=None if item.error is None else str(item.error),
-            published=item.article.published if item.article is not None else None,
-            found_by=item.found_by,
-            **received_columns(item.exchange, item.body),
-        )
+        published = item.article.published if item.article is not None else None
+        capture = self._capture(item, outcome, published)
         row = None
         fingerprint = item.fingerprint
         if article is not None:
@@ -110,7 +98,26 @@ class PageWriter:
                 minhash=fingerprint.signature if fingerprint else None,
                 extractor_version=article.extractor_version,
             )
-        return self.archive.save_page(capture, row, fingerprint, item.places)
+        saved = self.archive.save_page(capture, row, fingerprint, item.places)
+        for page in item.continued:  # a paged article's further pages, each kept as received
+            self.archive.save_page(self._capture(page, Outcome.CONTINUATION, published), None)
+        return saved
+
+    def _capture(self, item: CaptureItem, outcome: Outcome, published: datetime | None) -> Capture:
+        return Capture(
+            site_id=self.target.site_id,
+            run_id=self.target.run_id,
+            url=item.url,
+            final_url=item.final_url,
+            status=item.status,
+            headers=item.headers,
+            fetched_at=item.fetched_at,
+            outcome=outcome,
+            error=None if item.error is None else str(item.error),
+            published=published,
+            found_by=item.found_by,
+            **received_columns(item.exchange, item.body),
+        )
 
 
 class _ThreadWriter(threading.local):

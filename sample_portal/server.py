@@ -15,10 +15,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from . import feeds as site_feeds
-from . import generic, gnuboard5, newscms, syndication
+from . import generic, gnuboard5, newscms, paged_articles, syndication
 from .content import SEOUL, Article, Newsroom, Story, schedule
 from .faults import Faults
 from .form_boards import FORM_BOARDS, LIST_PATHS, FormBoards
+from .paged_articles import WEEKLY, CountyWeekly
 from .skins import Skin
 
 SITES = ("gnuboard", "newscms", "generic")
@@ -103,7 +104,9 @@ class SamplePortal:
     (see `sample_portal.feeds`); `sites_yaml` then lists them.
     `form_boards`: the boards paged only by a form post are served too (their
     `list_url` alone listed; see `sample_portal.form_boards`), with no date on
-    the press board's pages unless `dated_form_boards`.
+    the press board's pages unless `dated_form_boards`. `paged_articles`: a
+    county weekly whose articles continue over several pages is served too
+    (see `sample_portal.paged_articles`).
     """
 
     def __init__(
@@ -122,6 +125,7 @@ class SamplePortal:
         sitemaps: bool = False,
         form_boards: bool = False,
         dated_form_boards: bool = True,
+        paged_articles: bool = False,
     ) -> None:
         wanted = set(sites) if sites is not None else set(SITES)
         if not wanted or wanted - set(SITES):
@@ -147,6 +151,9 @@ class SamplePortal:
             FormBoards(seed, articles_per_site, per_page, dated_form_boards)
             if form_boards
             else None
+        )
+        self.weekly = (
+            CountyWeekly.generate(seed, articles_per_site, per_page) if paged_articles else None
         )
         # (original, reprint) pairs; see syndication.py
         self.reprints: list[tuple[Article, Article]] = []
@@ -256,6 +263,8 @@ class SamplePortal:
                 lines.append(f"    article_pattern: '{skin.article_pattern}'")
         for site in FORM_BOARDS if self.form_boards else ():
             lines += [f"  - name: {site}", f'    list_url: "{base}{LIST_PATHS[site]}"']
+        if self.weekly is not None:
+            lines += [f"  - name: {WEEKLY}", f'    list_url: "{base}{paged_articles.LIST_PATH}"']
         return "\n".join(lines) + "\n"
 
     def record_hit(self, path: str) -> None:
@@ -272,6 +281,7 @@ class SamplePortal:
         """Status, headers and body for a GET of `path` (with query) sent to
         `host`, or a POST of `form` to it."""
         served = self.form_boards.route(path, form) if self.form_boards else None
+        served = served or (self.weekly.route(path, form) if self.weekly else None)
         if served is None and form is not None:
             served = 405, _TEXT, b"Method Not Allowed"
         status, content_type, body = served or self._route(path, host)

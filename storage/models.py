@@ -121,6 +121,7 @@ class Outcome(StrEnum):
     OUTSIDE_WINDOW = "outside_window"
     NOT_ARTICLE = "not_article"
     FAILED = "failed"
+    CONTINUATION = "continuation"  # a further page of a paged article, joined to page 1's
 
 
 class LinkTemplate(Base):

@@ -128,6 +128,10 @@ class ExtractPipeline:
                 item.family,
                 self.site_boilerplate(item.site),
                 item.site_layout,
+                tuple(
+                    (page.body, page.headers.get("Content-Type"), page.url)
+                    for page in item.continued
+                ),
             )
         except BrokenProcessPool:
             # a worker died (killed, out of memory): the pages it had fail, the rest go on
