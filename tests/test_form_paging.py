@@ -10,7 +10,7 @@ from __future__ import annotations
 import signal
 import subprocess
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -18,6 +18,7 @@ from scrapy.http import HtmlResponse
 from sqlalchemy import select
 
 from crawler.sources.form_pager import form_post
+from sample_portal import Article as SampleArticle
 from sample_portal import SamplePortal, serve
 from sample_portal.form_boards import ASPNET, FORM_BOARDS, PAGER, VIEW_PATHS
 from storage.archive import Archive
@@ -103,19 +104,27 @@ def archived(database_url: str) -> tuple[dict[str, Article], list[CrawlRun]]:
         archive.close()
 
 
+def job(
+    site: str, mode: str, articles: Sequence[SampleArticle], oldest: int, newest: int
+) -> tuple[list[str], list[SampleArticle]]:
+    """The crawl arguments of ``site``'s ``mode`` run, and the articles it must
+    archive: all of them daily; in a backfill, those of the days of
+    ``articles[oldest]`` to ``articles[newest]``, a window in the middle."""
+    if mode == "daily":
+        return ["-a", f"site={site}"], list(articles)
+    since, until = articles[oldest].published.date(), articles[newest].published.date()
+    wanted = [a for a in articles if since <= a.published.date() <= until]
+    return ["-a", f"site={site}", "-a", f"since={since}", "-a", f"until={until}"], wanted
+
+
 @pytest.mark.parametrize("mode", ["daily", "backfill"])
 def test_list_url_alone_archives_every_article_of_a_form_paged_board(
     boards: Portal, database_url: str, mode: str
 ) -> None:
     for site in FORM_BOARDS:
         articles = boards.portal.form_boards.boards[site].articles  # type: ignore[union-attr]
-        args = ["-a", f"site={site}"]
-        wanted = list(articles)
-        if mode == "backfill":
-            # a window in the middle: paging must post its way past it and stop
-            since, until = articles[28].published.date(), articles[6].published.date()
-            args += ["-a", f"since={since}", "-a", f"until={until}"]
-            wanted = [a for a in articles if since <= a.published.date() <= until]
+        # a backfill's window in the middle: paging must post its way past it and stop
+        args, wanted = job(site, mode, articles, 28, 6)
         hits_before = sum(boards.portal.hits.values())
         result = crawl(boards, database_url, *args)
         assert result.returncode == 0, result.stderr[-3000:]

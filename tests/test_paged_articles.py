@@ -20,6 +20,7 @@ from sample_portal.paged_articles import WEEKLY, pages_of
 from storage.archive import Archive
 from storage.models import Article, Capture, Outcome
 from tests.conftest import FAST, Portal, scrapy
+from tests.test_form_paging import job
 
 ARTICLE = "http://127.0.0.1/weekly/view.php?idxno=7"
 
@@ -65,12 +66,7 @@ def test_list_url_alone_archives_each_paged_article_whole(
 ) -> None:
     assert weekly.portal.weekly is not None
     articles = weekly.portal.weekly.articles
-    args = ["-a", f"site={WEEKLY}"]
-    wanted = list(articles)
-    if mode == "backfill":
-        since, until = articles[20].published.date(), articles[2].published.date()
-        args += ["-a", f"since={since}", "-a", f"until={until}"]
-        wanted = [a for a in articles if since <= a.published.date() <= until]
+    args, wanted = job(WEEKLY, mode, articles, 20, 2)
     result = scrapy(
         "crawl", "portal", *args, *FAST, database_url=database_url, sites_file=weekly.sites_file
     )
