@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from pipelines.article_pages import further_pages
+from pipelines.article_pages import further_pages, further_pages_in
 from pipelines.pages import html_tree
 from sample_portal import SamplePortal, serve
 from sample_portal.paged_articles import WEEKLY, pages_of
@@ -49,6 +49,18 @@ def test_links_to_other_articles_and_lists_are_no_pages() -> None:
         '<a href="view.php?idxno=7&pg=x">다음</a>'
     )
     assert links(others) == {}
+
+
+def test_only_a_page_whose_links_could_be_further_pages_is_parsed_for_them() -> None:
+    sample = SamplePortal(sites=["gnuboard"], paged_articles=True)
+    for path, found in (
+        (sample.articles("gnuboard")[3].path, 0),
+        ("/weekly/view.php?idxno=523", 2),
+    ):
+        url = f"http://127.0.0.1{path}"
+        text = sample.render(path)[2].decode()
+        assert len(further_pages_in(text, url, url)) == found
+        assert further_pages_in(text, url, url) == further_pages(html_tree(text), url, url)
 
 
 @pytest.fixture

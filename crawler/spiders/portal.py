@@ -42,8 +42,7 @@ from crawler.sources.lookups import ArchiveLookups
 from crawler.sources.reading import Reading
 from crawler.sources.routes import companions_for, paging_for, paging_limits
 from pipelines.article_page import PageError, PageProblem
-from pipelines.article_pages import further_pages
-from pipelines.pages import Unparseable, html_tree
+from pipelines.article_pages import further_pages_in
 from storage.archive import Archive
 from storage.types import now_seoul
 
@@ -228,11 +227,7 @@ def _pages_linked(response: Response | None, article_url: str) -> dict[int, str]
     """The further pages of the article at ``article_url`` that ``response`` links to."""
     if not isinstance(response, TextResponse) or response.status != 200:
         return {}
-    try:
-        tree = html_tree(response.text)
-    except Unparseable:
-        return {}
-    return further_pages(tree, response.url, article_url)
+    return further_pages_in(response.text, response.url, article_url)
 
 
 def _asked_url(request: scrapy.Request) -> str:
