@@ -8,3 +8,4 @@ EXIT_NO_ARTICLES = 4  # the list pages read linked to no article
 EXIT_LIST_UNREADABLE = 5  # the site answered, but no list page could be read
 EXIT_UNREACHABLE = 6  # no request got an answer (DNS, connection refused, timeouts)
 EXIT_BLOCKED = 7  # bot checks answered in place of its pages: nothing new archived
+EXIT_UNDATED = 8  # a backfill read articles, none with a date it could read

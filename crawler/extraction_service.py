@@ -69,6 +69,10 @@ class ExtractionService:
                 item.family,
                 boilerplate,
                 item.site_layout,
+                tuple(
+                    (page.body, page.headers.get("Content-Type"), page.url)
+                    for page in item.continued
+                ),
             )
         except BrokenProcessPool:
             if self.pool is executor:

@@ -53,6 +53,9 @@ class CaptureItem:
     site_layout: ArticleLayout | None = None  # the site's own article selectors (sites.yaml)
     # where the crawl found its link first (storage.models.FoundBy); None: tried again
     found_by: str | None = None
+    # the further pages of an article paged over several, in order: each kept
+    # as a capture of its own, their text joined to this page's article
+    continued: tuple[CaptureItem, ...] = ()
     # filled in by the pipelines
     article: ExtractedArticle | None = None
     fingerprint: Fingerprint | None = field(default=None, repr=False)

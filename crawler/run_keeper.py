@@ -33,8 +33,10 @@ from crawler.exit_codes import (
     EXIT_FAILED,
     EXIT_LIST_UNREADABLE,
     EXIT_NO_ARTICLES,
+    EXIT_UNDATED,
     EXIT_UNREACHABLE,
 )
+from crawler.items import CaptureItem
 from crawler.job import CrawlJob
 from crawler.run_crawler import RunCrawler, run_crawler
 from crawler.sites import RENDER_BROWSER
@@ -52,6 +54,7 @@ EXIT_CODES = {
     RunStatus.LIST_UNREADABLE: EXIT_LIST_UNREADABLE,
     RunStatus.UNREACHABLE: EXIT_UNREACHABLE,
     RunStatus.BLOCKED: EXIT_BLOCKED,
+    RunStatus.UNDATED: EXIT_UNDATED,
 }
 
 
@@ -76,6 +79,14 @@ class ListPages:
     bot_check: str | None = None  # "URL is what kind", the first bot check met
 
 
+@dataclass
+class ArticleDates:
+    """How many of the run's extracted articles had a readable date, and how many not."""
+
+    dated: int = 0
+    undated: int = 0
+
+
 class RunKeeper:
     def __init__(self, crawler: RunCrawler) -> None:
         self.crawler = crawler
@@ -83,6 +94,7 @@ class RunKeeper:
         self.counts = crawler.counts
         self.writer = crawler.writer
         self.list_pages = ListPages()
+        self.dates = ArticleDates()
         self.write_failed: str | None = None
         self.end: RunEnd | None = None
         self.heartbeat = LoopingCall(self._heartbeat)
@@ -94,6 +106,7 @@ class RunKeeper:
             (keeper.spider_opened, signals.spider_opened),
             (keeper.spider_closed, signals.spider_closed),
             (keeper.item_error, signals.item_error),
+            (keeper.item_scraped, signals.item_scraped),
             (keeper.list_page_links, portal_signals.list_page_links),
             (keeper.list_page_read, portal_signals.list_page_read),
             (keeper.list_page_failed, portal_signals.list_page_failed),
@@ -133,6 +146,14 @@ class RunKeeper:
                 f"run {self.run.id} was ended by another process that found it silent for too long"
             )
 
+    def item_scraped(self, item: object) -> None:
+        """Count an extracted article as dated or undated."""
+        if isinstance(item, CaptureItem) and item.article is not None:
+            if item.article.published is None:
+                self.dates.undated += 1
+            else:
+                self.dates.dated += 1
+
     def list_page_links(self, number: int, url: str, links: int) -> None:
         """A list page was read, holding ``links`` article links."""
         pages = self.list_pages
@@ -141,9 +162,16 @@ class RunKeeper:
         if pages.first is None:
             pages.first = f"list page {number} ({url})"
 
-    def list_page_read(self, number: int, url: str, family: str, links: list[str]) -> None:
+    def list_page_read(
+        self,
+        number: int,
+        url: str,
+        family: str,
+        links: list[str],
+        form: dict[str, str] | None = None,
+    ) -> None:
         """Record a list page the spider read, after the page writes already sent."""
-        written = self.writer.record_list_page(number, url, family, links)
+        written = self.writer.record_list_page(number, url, family, links, form)
         self._write("cannot record a list page", written)
 
     def list_page_failed(self, number: int, reason: str) -> None:
@@ -217,7 +245,10 @@ class RunKeeper:
         ``list_unreadable`` when no list page could be read though the site
         answered, ``no_articles`` when its list pages' main lists linked to no
         article and it captured no page (naming the site's last good run,
-        whose layout may since have changed), else ``finished`` (exit 1 if the spider met an error).
+        whose layout may since have changed), ``undated`` when it is a
+        backfill whose articles all lacked a readable date (kept undated: it
+        could not tell which fall in its window), else ``finished`` (exit 1 if
+        the spider met an error).
         """
         if self.write_failed is not None:
             said = f"{self.write_failed}: the crawl stopped; run it again when fixed"
@@ -238,6 +269,14 @@ class RunKeeper:
             return self._unhealthy(status, f"site {site}: {said} ({failed})")
         if pages.read and not pages.links and not self.counts.pages:
             return self._unhealthy(RunStatus.NO_ARTICLES, self._no_articles())
+        window, dates = self.job.window, self.dates
+        if window is not None and dates.undated and not dates.dated:
+            said = (
+                f"site {site}: none of the {dates.undated} articles read had a readable date, "
+                f"so the backfill {window.since}..{window.until} could not tell which are in "
+                "its window (they were kept undated)"
+            )
+            return self._unhealthy(RunStatus.UNDATED, said)
         errors = stats.get_value("spider_exceptions/count", 0)
         return RunEnd(RunStatus.FINISHED, EXIT_FAILED if errors else 0)
 

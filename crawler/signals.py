@@ -16,7 +16,9 @@ list_page_links = object()
 
 # a list page was read: number (int), url (str), family (str, the portal family
 # that read it), links (list[str], the article links first seen on it, in
-# order); the run records it so that an interrupted run can be resumed from it
+# order), form (dict[str, str] | None: the post, url and body, that shows the
+# next list page of a form-paged list); the run records it so that an
+# interrupted run can be resumed from it
 list_page_read = object()
 
 # a list page could not be read: number (int), reason (str, one line)

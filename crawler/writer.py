@@ -69,11 +69,19 @@ class ArchiveWriter:
         return self._submit(lambda archive: archive.runs.heartbeat(self.run_id, counts))
 
     def record_list_page(
-        self, number: int, url: str, family: str, links: list[str]
+        self,
+        number: int,
+        url: str,
+        family: str,
+        links: list[str],
+        form: dict[str, str] | None = None,
     ) -> Future[None]:
-        """Remember that the run read list page ``number`` and the links first seen on it."""
+        """Remember that the run read list page ``number``, the links first seen
+        on it and the form post that shows the next one, if any."""
         return self._submit(
-            lambda archive: archive.runs.record_list_page(self.run_id, number, url, family, links)
+            lambda archive: archive.runs.record_list_page(
+                self.run_id, number, url, family, links, form
+            )
         )
 
     def close(self) -> None:
@@ -119,23 +127,14 @@ class ArchiveWriter:
         elif (
             article is not None
             and self.window is not None
-            and not (article.published is not None and self.window.contains(article.published))
+            and article.published is not None
+            and not self.window.contains(article.published)
         ):
+            # an undated article is not outside the window: it is kept, and a
+            # backfill that reads no date at all ends ``undated``
             outcome, article = Outcome.OUTSIDE_WINDOW, None
-        capture = Capture(
-            site_id=self.site_id,
-            run_id=self.run_id,
-            url=item.url,
-            final_url=item.final_url,
-            status=item.status,
-            headers=item.headers,
-            fetched_at=item.fetched_at,
-            outcome=outcome,
-            error=None if item.error is None else str(item.error),
-            published=item.article.published if item.article is not None else None,
-            found_by=item.found_by,
-            **received_columns(item.exchange, item.body),
-        )
+        published = item.article.published if item.article is not None else None
+        capture = self._capture(item, outcome, published)
         row = None
         fingerprint = item.fingerprint
         if article is not None:
@@ -150,4 +149,23 @@ class ArchiveWriter:
                 minhash=fingerprint.signature if fingerprint else None,
                 extractor_version=article.extractor_version,
             )
-        return archive.save_page(capture, row, fingerprint, item.places)
+        saved = archive.save_page(capture, row, fingerprint, item.places)
+        for page in item.continued:  # a paged article's further pages, each kept as received
+            archive.save_page(self._capture(page, Outcome.CONTINUATION, published), None)
+        return saved
+
+    def _capture(self, item: CaptureItem, outcome: Outcome, published: datetime | None) -> Capture:
+        return Capture(
+            site_id=self.site_id,
+            run_id=self.run_id,
+            url=item.url,
+            final_url=item.final_url,
+            status=item.status,
+            headers=item.headers,
+            fetched_at=item.fetched_at,
+            outcome=outcome,
+            error=None if item.error is None else str(item.error),
+            published=published,
+            found_by=item.found_by,
+            **received_columns(item.exchange, item.body),
+        )

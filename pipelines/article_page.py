@@ -6,7 +6,8 @@ room imports neither Scrapy nor the archive, so a worker stays lean."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from enum import Enum
 
 from pipelines.bot_checks import bot_check
@@ -47,13 +48,17 @@ def extract_and_fingerprint(
     family: str | None,
     site_boilerplate: frozenset[str] = frozenset(),
     site_layout: ArticleLayout | None = None,
+    continued: Sequence[tuple[bytes, str | None, str]] = (),
 ) -> tuple[ExtractedArticle, Fingerprint] | PageError:
     """The article (read with the site's own selectors where given, without
     the site's boilerplate lines) and its fingerprint (the normalized-body hash
     and MinHash the archive deduplicates by), or why the page is not one or
     cannot be read. A page whose body is only a members-only notice is no
     article (:attr:`PageProblem.MEMBERS_ONLY`). Fingerprinting is CPU work too:
-    it runs beside extraction, in the workers, not in the crawl's own process."""
+    it runs beside extraction, in the workers, not in the crawl's own process.
+    An article paged over several pages has the further pages' bodies, content
+    types and URLs ``continued``, in order: their paragraphs follow page 1's (a
+    page that holds no article adds none)."""
     try:
         article = extract_article(
             body,
@@ -74,6 +79,19 @@ def extract_and_fingerprint(
         return PageError(PageProblem.NOT_ARTICLE, reason)
     except Undecodable as exc:
         return PageError(PageProblem.UNDECODABLE, str(exc))
+    for page_body, page_type, page_url in continued:
+        try:
+            page = extract_article(
+                page_body,
+                page_type,
+                page_url,
+                family,
+                site_boilerplate=site_boilerplate,
+                site_layout=site_layout,
+            )
+        except (NotAnArticle, Undecodable):
+            continue
+        article = replace(article, paragraphs=article.paragraphs + page.paragraphs)
     if notice := members_only(article.paragraphs):
         return PageError(PageProblem.MEMBERS_ONLY, f"wall notice: {notice}")
     return article, fingerprint(article.title, article.body)

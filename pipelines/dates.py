@@ -1,6 +1,7 @@
 """Read Korean news dates: ``작성일 17-04-19 11:53``, ``등록 2019-05-08 14:36:38``,
 ``입력 2020.11.21 08:08``, ``2024년 3월 29일 14:12``, ``기사입력 2008-10-10 오후
-2:05:00`` and ISO 8601, always returning timezone-aware Asia/Seoul times; tell
+2:05:00``, ``2024. 3. 5. 오후 4:29:12`` (a browser's own form), full-width
+digits and ISO 8601, always returning timezone-aware Asia/Seoul times; tell
 a publication stamp from a modification stamp, and a line of stamps from text."""
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from zoneinfo import ZoneInfo
 SEOUL = ZoneInfo("Asia/Seoul")
 
 _DATE_TIME = re.compile(
-    r"(?P<year>\d{4}|\d{2})\s*[-./년]\s*(?P<month>\d{1,2})\s*[-./월]\s*(?P<day>\d{1,2})\s*일?"
+    r"(?P<year>\d{4}|\d{2})\s*[-./년]\s*(?P<month>\d{1,2})\s*[-./월]\s*(?P<day>\d{1,2})\s*[일.]?"
     r"(?:\s*\([월화수목금토일]\))?"
     r"(?:\s*(?:(?P<ampm>오전|오후)\s*)?(?P<hour>\d{1,2})"
     r"\s*(?::\s*(?P<minute>\d{2})|시\s*(?P<korean_minute>\d{1,2})(?=\s*분))"

@@ -16,9 +16,11 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from . import bot_check as cookie_check
 from . import feeds as site_feeds
-from . import generic, gnuboard5, newscms, syndication
+from . import generic, gnuboard5, newscms, paged_articles, syndication
 from .content import SEOUL, Article, Newsroom, Story, schedule
 from .faults import Faults
+from .form_boards import FORM_BOARDS, LIST_PATHS, FormBoards
+from .paged_articles import WEEKLY, CountyWeekly
 from .skins import Skin
 
 SITES = ("gnuboard", "newscms", "generic")
@@ -103,6 +105,11 @@ class SamplePortal:
     (see `sample_portal.feeds`); `sites_yaml` then lists them.
     `bot_check`: every request without the pass cookie gets the script page that
     sets it and reloads (see `sample_portal.bot_check`).
+    `form_boards`: the boards paged only by a form post are served too (their
+    `list_url` alone listed; see `sample_portal.form_boards`), with no date on
+    the press board's pages unless `dated_form_boards`. `paged_articles`: a
+    county weekly whose articles continue over several pages is served too
+    (see `sample_portal.paged_articles`).
     """
 
     def __init__(
@@ -120,6 +127,9 @@ class SamplePortal:
         feeds: bool = False,
         sitemaps: bool = False,
         bot_check: bool = False,
+        form_boards: bool = False,
+        dated_form_boards: bool = True,
+        paged_articles: bool = False,
     ) -> None:
         wanted = set(sites) if sites is not None else set(SITES)
         if not wanted or wanted - set(SITES):
@@ -142,6 +152,14 @@ class SamplePortal:
             site: self._archive(site, articles_per_site) for site in (*SITES, *self.skins)
         }
         self.syndicated = syndicated
+        self.form_boards = (
+            FormBoards(seed, articles_per_site, per_page, dated_form_boards)
+            if form_boards
+            else None
+        )
+        self.weekly = (
+            CountyWeekly.generate(seed, articles_per_site, per_page) if paged_articles else None
+        )
         # (original, reprint) pairs; see syndication.py
         self.reprints: list[tuple[Article, Article]] = []
         if syndicated:
@@ -248,18 +266,30 @@ class SamplePortal:
                 lines.append("    cms: generic")
             if article_patterns:
                 lines.append(f"    article_pattern: '{skin.article_pattern}'")
+        for site in FORM_BOARDS if self.form_boards else ():
+            lines += [f"  - name: {site}", f'    list_url: "{base}{LIST_PATHS[site]}"']
+        if self.weekly is not None:
+            lines += [f"  - name: {WEEKLY}", f'    list_url: "{base}{paged_articles.LIST_PATH}"']
         return "\n".join(lines) + "\n"
 
     def record_hit(self, path: str) -> None:
-        """Count one request for `path` (path with query, as requested)."""
+        """Count one request for `path` (path with query, as requested; a form
+        post's as ``POST path``)."""
         with self._hits_lock:
             self.hits[path] += 1
 
     # --- rendering -------------------------------------------------------------
 
-    def render(self, path: str, host: str = "127.0.0.1") -> tuple[int, dict[str, str], bytes]:
-        """Status, headers and body for a GET of `path` (with query) sent to `host`."""
-        status, content_type, body = self._route(path, host)
+    def render(
+        self, path: str, host: str = "127.0.0.1", form: bytes | None = None
+    ) -> tuple[int, dict[str, str], bytes]:
+        """Status, headers and body for a GET of `path` (with query) sent to
+        `host`, or a POST of `form` to it."""
+        served = self.form_boards.route(path, form) if self.form_boards else None
+        served = served or (self.weekly.route(path, form) if self.weekly else None)
+        if served is None and form is not None:
+            served = 405, _TEXT, b"Method Not Allowed"
+        status, content_type, body = served or self._route(path, host)
         return status, {"Content-Type": content_type, "Content-Length": str(len(body))}, body
 
     def _route(self, path: str, host: str) -> Page:
@@ -520,9 +550,13 @@ class _Handler(BaseHTTPRequestHandler):
     def do_HEAD(self) -> None:
         self._answer(with_body=False)
 
-    def _answer(self, with_body: bool) -> None:
+    def do_POST(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        self._answer(with_body=True, form=self.rfile.read(length))
+
+    def _answer(self, with_body: bool, form: bytes | None = None) -> None:
         portal = self.server.portal
-        portal.record_hit(self.path)
+        portal.record_hit(self.path if form is None else f"POST {self.path}")
         host = self.headers.get("Host", "")
         if not _HOST.fullmatch(host):
             host = f"127.0.0.1:{self.server.server_address[1]}"
@@ -532,7 +566,7 @@ class _Handler(BaseHTTPRequestHandler):
             status, headers, body = 200, {"Content-Type": _HTML}, cookie_check.PAGE
             headers["Content-Length"] = str(len(body))
         else:
-            status, headers, body = portal.render(self.path, host)
+            status, headers, body = portal.render(self.path, host, form)
         if portal.gzip_pages and "gzip" in self.headers.get("Accept-Encoding", ""):
             body = gzip.compress(body, mtime=0)
             headers = {**headers, "Content-Encoding": "gzip", "Content-Length": str(len(body))}

@@ -49,6 +49,7 @@ DONE = frozenset(
         RunStatus.LIST_UNREADABLE,
         RunStatus.UNREACHABLE,
         RunStatus.BLOCKED,
+        RunStatus.UNDATED,
     }
 )
 _RECENT_RUNS = 50

@@ -106,6 +106,8 @@ class RunListPage(Base):
     url: Mapped[str]
     family: Mapped[str] = mapped_column(String(32))  # the portal family that read its links
     links: Mapped[list[str]] = mapped_column(JSON)  # article links first seen on it, in order
+    # the form post (url, body) that shows the next list page, when the list is form-paged
+    form: Mapped[dict[str, str] | None] = mapped_column(JSON, nullable=True)
     read_at: Mapped[datetime] = mapped_column(default=now_seoul)
 
 
@@ -119,6 +121,7 @@ class Outcome(StrEnum):
     OUTSIDE_WINDOW = "outside_window"
     NOT_ARTICLE = "not_article"
     FAILED = "failed"
+    CONTINUATION = "continuation"  # a further page of a paged article, joined to page 1's
 
 
 class LinkTemplate(Base):

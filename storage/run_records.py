@@ -49,6 +49,7 @@ class RunStatus(StrEnum):
     LIST_UNREADABLE = "list_unreadable"  # the site answered, but no list page could be read
     UNREACHABLE = "unreachable"  # no request got an answer (DNS, refused, timeouts)
     BLOCKED = "blocked"  # bot checks answered in place of its pages; nothing new archived
+    UNDATED = "undated"  # a backfill read articles, none with a readable date
 
 
 @dataclass
@@ -131,6 +132,7 @@ class Resume:
     family: str | None = None  # the portal family that read it
     links: tuple[str, ...] = ()  # the article links first seen on it
     furthest: int = 0  # the highest list page they reached
+    form: dict[str, str] | None = None  # the post that shows the page after it, if form-paged
 
 
 @dataclass(frozen=True)
@@ -231,12 +233,21 @@ class Runs:
             return bool(result.rowcount)
 
     def record_list_page(
-        self, run_id: int, number: int, url: str, family: str, links: list[str]
+        self,
+        run_id: int,
+        number: int,
+        url: str,
+        family: str,
+        links: list[str],
+        form: dict[str, str] | None = None,
     ) -> None:
-        """Remember that the run read list page ``number`` and the links first seen on it."""
+        """Remember that the run read list page ``number``, the links first seen
+        on it and the ``form`` post that shows the next one (a form-paged list)."""
         with self.sessions.begin() as session:
             session.add(
-                RunListPage(run_id=run_id, number=number, url=url, family=family, links=links)
+                RunListPage(
+                    run_id=run_id, number=number, url=url, family=family, links=links, form=form
+                )
             )
 
     def finish(
@@ -304,7 +315,9 @@ class Runs:
                 return Resume()
             read = pages.subquery()
             furthest = session.scalar(select(func.max(read.c.number)))
-            return Resume(last.number, last.family, tuple(last.links), furthest or last.number)
+            return Resume(
+                last.number, last.family, tuple(last.links), furthest or last.number, last.form
+            )
 
     def unfinished_until(self, site: str, since: date) -> date | None:
         """The end of the window of the site's latest backfill from ``since``, when

@@ -12,7 +12,7 @@ from lxml.html import HtmlElement
 # a function call: its name and its argument list
 _CALL = re.compile(r"([A-Za-z_$][\w$.]*)\s*\(([^()]*)\)")
 # calls that turn a list's pages or do nothing, not open an article
-_NOT_VIEWS = re.compile(r"page|paging|list|^void$", re.IGNORECASE)
+_NOT_VIEWS = re.compile(r"page|paging|list|postback|^void$", re.IGNORECASE)
 _NUMBER_ARGUMENT = re.compile(r"""^\s*['"]?(\d+)['"]?\s*$""")
 
 

@@ -24,6 +24,9 @@ class ResumePoint(Protocol):
     @property
     def furthest(self) -> int: ...  # the highest list page they reached
 
+    @property
+    def form(self) -> dict[str, str] | None: ...  # the post that shows the page after it
+
 
 class ArchiveView(Protocol):
     """The archive's answers a crawl pages by."""

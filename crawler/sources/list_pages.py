@@ -97,6 +97,11 @@ class ListPages(UrlSource):
         self._announce_links(number, response.url, links)
         yield from self._paging_on(self._links(number, response.url, found.every, links, sidebar))
 
+    def next_post(self, number: int) -> dict[str, str] | None:
+        """The form post (url, body) that shows list page ``number + 1``, kept
+        with the run; None: it is a GET of ``list_url``."""
+        return None
+
     def list_failed(self, failure: Failure) -> Requests:
         number = failure.request.cb_kwargs["number"]  # type: ignore[attr-defined]
         response = failed_response(failure)
@@ -169,6 +174,7 @@ class ListPages(UrlSource):
             url=url,
             family=self.reading.discovery.family_name,
             links=fresh + extra,
+            form=self.next_post(number),
         )
         yield from self._take(number, fresh, linked, extra, fetched)
 

@@ -26,7 +26,7 @@ from typing import Any
 import scrapy
 from scrapy import signals
 from scrapy.crawler import Crawler
-from scrapy.http import Response
+from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
 from crawler.discovery import LinkTemplate, ListDiscovery
@@ -37,11 +37,13 @@ from crawler.rendering import page_meta, use_browser
 from crawler.run_crawler import run_crawler
 from crawler.scope import SiteScope
 from crawler.sources.failures import GONE, failed_response, failure_reason
+from crawler.sources.form_pages import FormListPages
 from crawler.sources.list_pages import ListPages
 from crawler.sources.lookups import ArchiveLookups
 from crawler.sources.reading import Reading
 from crawler.sources.routes import companions_for, paging_for, paging_limits
 from pipelines.article_page import PageError, PageProblem
+from pipelines.article_pages import further_pages_in
 from pipelines.bot_checks import bot_check
 from storage.archive import Archive
 from storage.types import now_seoul
@@ -51,6 +53,8 @@ logger = logging.getLogger(__name__)
 # articles of a list page go before the next list page, so that memory holds
 # about one list page of pending requests, not the whole site
 ARTICLE_PRIORITY = 1
+# the most further pages of one paged article fetched (a pager that never ends is a trap)
+MAX_ARTICLE_PAGES = 30
 
 
 class PortalSpider(scrapy.Spider):
@@ -88,7 +92,7 @@ class PortalSpider(scrapy.Spider):
         reading = Reading(
             self.crawler, self.profile, self.scope, self.discovery, policy, self.request_article
         )
-        self.list_pages = ListPages(reading, companions_for(reading))
+        self.list_pages = FormListPages(reading, companions_for(reading))
         point = policy.resume()
         if point is not None:
             for request in self.list_pages.resume(point):
@@ -111,10 +115,56 @@ class PortalSpider(scrapy.Spider):
             dont_filter=True,  # see crawler.sources.source.UrlSource.request
         )
 
-    def parse_article(self, response: Response, number: int) -> Iterator[CaptureItem]:
+    def parse_article(
+        self, response: Response, number: int
+    ) -> Iterator[CaptureItem | scrapy.Request]:
         request = response.request
         places = request.meta.get("places", ())
-        yield self._capture(request, _asked_url(request), number, response, None, places)
+        first = self._capture(request, _asked_url(request), number, response, None, places)
+        yield from self._further_pages(first, response, {})
+
+    def _further_pages(
+        self, first: CaptureItem, response: Response | None, pending: dict[int, str]
+    ) -> Iterator[CaptureItem | scrapy.Request]:
+        """Fetch the further pages of an article paged over several, one by
+        one in order (each page's pager may name more); then yield it whole."""
+        taken = {first.url, *(page.url for page in first.continued), *pending.values()}
+        for page, url in _pages_linked(response, first.url).items():
+            if url not in taken and len(first.continued) + len(pending) < MAX_ARTICLE_PAGES:
+                pending.setdefault(page, url)
+        if not pending:
+            yield first
+            return
+        url = pending.pop(min(pending))
+        yield scrapy.Request(
+            url,
+            callback=self.parse_further_page,
+            errback=self.further_page_failed,
+            cb_kwargs={"first": first, "pending": pending},
+            priority=ARTICLE_PRIORITY + 1,  # finish an article before starting others
+            dont_filter=True,
+        )
+
+    def parse_further_page(
+        self, response: Response, first: CaptureItem, pending: dict[int, str]
+    ) -> Iterator[CaptureItem | scrapy.Request]:
+        page = self._capture(response.request, response.url, first.list_page, response, None)
+        first.continued += (page,)
+        yield from self._further_pages(first, response, pending)
+
+    def further_page_failed(self, failure: Failure) -> Iterator[CaptureItem | scrapy.Request]:
+        request = failure.request  # type: ignore[attr-defined]
+        first: CaptureItem = request.cb_kwargs["first"]
+        error = PageError(PageProblem.FETCH, failure_reason(failure))
+        logger.warning(
+            "page %s of article %s failed (%s): the article is kept without it",
+            request.url,
+            first.url,
+            error,
+        )
+        page = self._capture(request, request.url, first.list_page, failed_response(failure), error)
+        first.continued += (page,)
+        yield from self._further_pages(first, None, request.cb_kwargs["pending"])
 
     def article_failed(self, failure: Failure) -> Iterator[CaptureItem]:
         request = failure.request  # type: ignore[attr-defined]
@@ -171,6 +221,13 @@ class PortalSpider(scrapy.Spider):
                 self.lookups.keep_link_template(self.profile.name, str(confirmed))
         for request in self.list_pages.article_done(item):
             self.crawler.engine.crawl(request)
+
+
+def _pages_linked(response: Response | None, article_url: str) -> dict[int, str]:
+    """The further pages of the article at ``article_url`` that ``response`` links to."""
+    if not isinstance(response, TextResponse) or response.status != 200:
+        return {}
+    return further_pages_in(response.text, response.url, article_url)
 
 
 def _asked_url(request: scrapy.Request) -> str:
