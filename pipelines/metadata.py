@@ -34,7 +34,11 @@ from pipelines.paragraphs import letters
 
 _ARTICLE_TYPES = {"NewsArticle", "Article", "BlogPosting", "ReportageNewsArticle"}
 # page parts that hold other articles or site furniture, never this article's date
-_ASIDE_TAGS = {"aside", "nav", "footer", "script", "style", "noscript", "form", "select"}
+_ASIDE_TAGS = {"aside", "nav", "footer", "script", "style", "noscript", "select"}
+# a form is a search box or a poll (fields to fill, little text), unless it
+# wraps the post (boards and ASP.NET pages put a whole post in one)
+_FORM_FIELDS = ".//input[not(@type='hidden' or @type='submit' or @type='button')] | .//select"
+_FORM_TEXT_MAX = 300
 _ASIDE_NAMES = re.compile(
     r"aside|side|rank|popular|best|hot|latest|recent|most|widget|footer|\bft\b|copy|"
     r"comment|reply|\bcmt|related|banner|lnb|gnb|\bnav|menu|company|address",
@@ -277,6 +281,8 @@ def main_text(tree: HtmlElement) -> str:
 def is_aside(element: HtmlElement) -> bool:
     """Whether ``element`` is a sidebar, ranking, menu, comment block or footer."""
     names = f"{element.get('id', '')} {element.get('class', '')}"
+    if element.tag == "form":
+        return bool(element.xpath(_FORM_FIELDS)) and len(element.text_content()) < _FORM_TEXT_MAX
     return element.tag in _ASIDE_TAGS or bool(names.strip() and _ASIDE_NAMES.search(names))
 
 

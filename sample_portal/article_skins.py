@@ -3,7 +3,8 @@ comes from a seed, so that no rule can key on one markup. The frame is what
 Korean boards put around a post: random wrappers and class names; a side
 menu with its heading; the post in a table (the title in a cell, label rows
 beside it) or in blocks; label/value rows before and after the body
-(작성자, 담당부서, 연락처, 조회수, 작성일 in the forms boards show, 첨부파일);
+(작성자, 담당부서, 연락처, 조회수, 작성일/날짜 in the forms boards show,
+첨부파일), some posts wrapped in a ``<form>``;
 screen-reader headings (``<h2 class="sound_only">본문</h2>``); a comment
 section (names, times, replies, a reply form); a "most read" box of other
 articles with their leads. The body is bare text with ``<br>``, ``<div>``
@@ -46,6 +47,7 @@ _REPLIES = (
     "문의해 보니 다음 달부터 가능하다고 하네요.",
     "동의합니다 ㅎㅎ",
 )
+_DATE_LABELS = ("작성일", "등록일", "날짜", "등록일자")
 _GENERIC_TITLES = ("보도자료", "뉴스", "상세보기", "게시판")
 _FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 _WEEKDAYS = "월화수목금토일"
@@ -169,6 +171,8 @@ class ArticleSkin:
         author = self._author_rows(story.author, rng, frame)
         stamp = self._stamp(published)
         view = self._view(story.title, story.paragraphs, author, stamp, rng, frame)
+        if self.form_wrapped:
+            view = f'<form name="{self.names["view"]}f" method="post">\n{view}\n</form>'
         blocks = [view]
         if self.comments and parts.comments:
             blocks.append(self._comments(published, rng, frame))
@@ -189,6 +193,11 @@ class ArticleSkin:
         url = f"http://127.0.0.1/a{self.seed}/view.php?idx={number}"
         content_type = "text/html" if self.encoding != "utf-8" else "text/html; charset=utf-8"
         return GeneratedPage(url, html.encode(self.encoding), content_type, gold)
+
+    @property
+    def form_wrapped(self) -> bool:
+        """Whether the post stands in a ``<form>`` (as ASP.NET boards put it)."""
+        return self.seed % 5 == 0
 
     @property
     def _shows_time(self) -> bool:
@@ -281,7 +290,7 @@ class ArticleSkin:
         """The post: its title, label rows, body and attachment row."""
         n = self.names
         views = str(rng.randint(10, 4000))
-        before = [*author.rows, ("작성일" if rng.random() < 0.5 else "등록일", stamp)]
+        before = [*author.rows, (rng.choice(_DATE_LABELS), stamp)]
         before.append(("조회수", views))
         hidden = f'<h2 class="{n["hidden"]}">본문</h2>'
         frame += ["페이지 정보"]

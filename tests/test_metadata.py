@@ -44,6 +44,26 @@ def test_metadata_first_then_time_in_the_article() -> None:
     assert metadata.published(tree(sidebar_time)) == datetime(2024, 3, 29, 14, 12, tzinfo=SEOUL)
 
 
+def test_a_post_wrapped_in_a_form_shows_its_time() -> None:
+    """Boards wrap a whole post in a <form>: its 작성일 is the post's; a search
+    form's date is not."""
+    post = (
+        "<form><input type='text' name='q'> 2010-01-01 09:00</form>"
+        "<form id='boardForm'><div class='head'>한빛군, 청년 창업 지원</div>"
+        "<div class='info'><span>작성일 : 2025-12-05 17:09</span></div>"
+        "<p>한빛군은 청년 창업자 지원 사업을 내년부터 두 배로 늘린다.</p>"
+        "</form>"
+    )
+    assert metadata.published(tree(post)) == datetime(2025, 12, 5, 17, 9, tzinfo=SEOUL)
+
+
+def test_a_date_a_definition_list_labels() -> None:
+    for label in ("날짜", "작성일", "등록일자"):
+        shown = f"<div class='box'><h3>헤드라인</h3><dl><dt>{label}</dt><dd>2025.12.09 </dd>"
+        shown += "<dt>조회수</dt><dd>28</dd></dl></div>"
+        assert metadata.published(tree(shown)) == datetime(2025, 12, 9, tzinfo=SEOUL), label
+
+
 def test_no_date_at_all() -> None:
     assert metadata.published(tree(f"{RANKING}<p>본문만 있는 페이지</p>")) is None
 
