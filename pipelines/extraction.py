@@ -37,7 +37,7 @@ from pipelines.paragraphs import (
 )
 
 # bump when extraction changes what it stores; `scrapy reextract` uses it
-EXTRACTOR_VERSION = "4"
+EXTRACTOR_VERSION = "5"
 
 _ROLE_MARK = re.compile(korean_news.ROLE)
 # what a metadata author that is no person holds: a URL, a path, a desk, a list

@@ -4,7 +4,8 @@ Korean boards put around a post: random wrappers and class names; a side
 menu with its heading; the post in a table (the title in a cell, label rows
 beside it) or in blocks; label/value rows before and after the body
 (작성자, 담당부서, 연락처, 조회수, 작성일/날짜 in the forms boards show,
-첨부파일), some posts wrapped in a ``<form>``;
+첨부파일), some posts wrapped in a ``<form>``, the 공공누리 licence and a
+satisfaction survey under some bodies;
 screen-reader headings (``<h2 class="sound_only">본문</h2>``); a comment
 section (names, times, replies, a reply form); a "most read" box of other
 articles with their leads. The body is bare text with ``<br>``, ``<div>``
@@ -295,7 +296,7 @@ class ArticleSkin:
         hidden = f'<h2 class="{n["hidden"]}">본문</h2>'
         frame += ["페이지 정보"]
         files = self._files(title, rng, frame)
-        body = self._body(paragraphs)
+        body = self._body(paragraphs) + self._licence(frame)
         if self.layout == "table":
             rows = "\n".join(self._labels([pair]) for pair in before)
             if author.shown:
@@ -320,6 +321,17 @@ class ArticleSkin:
 </section>
 {files}
 </article>"""
+
+    def _licence(self, frame: list[str]) -> str:
+        """The 공공누리 licence line and a satisfaction survey some boards
+        put under every post's body."""
+        if self.seed % 3 != 2:
+            return ""
+        kind = self.seed % 4 + 1
+        licence = f"이 게시물은 공공누리 제{kind}유형 조건에 따라 자유롭게 이용이 가능합니다."
+        survey = "현재 페이지의 만족도를 평가해 주십시오."
+        frame += [licence, survey]
+        return f"\n<p>{licence}</p>\n<div><strong>{survey}</strong> 매우만족 만족 보통</div>"
 
     def _comments(self, published: datetime, rng: random.Random, frame: list[str]) -> str:
         """Readers' comments: names, times and texts, a reply, and the reply form."""
