@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from pipelines.dates import is_date_line, without_stamps
 from pipelines.korean_news import (
+    BODY_LABEL,
     BREADCRUMB,
     BUTTON_MESSAGE,
     BYLINE_LINE,
@@ -97,7 +98,7 @@ def clean(paragraphs: Iterable[str], title: str | None = None) -> Cleaned:
     title_key = letters([title]) if title else None
     labelled = False
     for raw in paragraphs:
-        paragraph, names = strip_bylines(" ".join(raw.split()))
+        paragraph, names = strip_bylines(BODY_LABEL.sub("", " ".join(raw.split()), count=1))
         reporters.update(dict.fromkeys(names))
         if labelled and _is_label_value(paragraph):
             labelled = False
@@ -221,7 +222,9 @@ def is_noise(paragraph: str) -> bool:
         return True
     if short and LABEL_ROW.match(paragraph) and not _SENTENCE_END.search(paragraph):
         return True
-    if short and (LABEL_ALONE.match(paragraph) or SITE_NOTICE.search(paragraph)):
+    if short and LABEL_ALONE.match(paragraph):
+        return True
+    if short and SITE_NOTICE.search(paragraph):
         return True
     return _is_buttons(paragraph)
 

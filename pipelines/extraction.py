@@ -96,6 +96,7 @@ def extract_article(
         raise NotAnArticle(str(exc)) from exc
     if refused := pages.tree_refusal(tree):
         raise NotAnArticle(refused)
+    pages.drop_comments(tree)
     drop_frame_blocks(tree)
     portal = families.get(family) if family else families.detect(tree)
     fields = portal.read_article(tree)

@@ -146,6 +146,8 @@ LABEL = (
 LABEL_ROW = re.compile(rf"^{LABEL}\s*[:：|]?\s*\S")
 # a label alone on its line (a <dt> or <th>), its value on the next
 LABEL_ALONE = re.compile(rf"^{LABEL}\s*[:：]?$")
+# the label of a board's body cell (its value is the article): 내용 / 내용 | ...
+BODY_LABEL = re.compile(r"^(?:내용|본문|상세\s*내용)\s*(?:[:：]?$|\|\s*)")
 # a 작성자 / 글쓴이 / 기자 row naming a person (a department, 일자리경제과, names none)
 WRITER_ROW = re.compile(rf"(?:작성자|글쓴이|기자명)\s*[:：|]?\s*(?P<names>{NAMES})(?![가-힣])")
 DEPARTMENT = re.compile(r"(?:과|팀|실|국|담당관|센터|사업소|본부|부|처|청|단|위원회)$")

@@ -8,8 +8,8 @@ beside it) or in blocks; label/value rows before and after the body
 satisfaction survey under some bodies;
 screen-reader headings (``<h2 class="sound_only">본문</h2>``); a comment
 section (names, times, replies, a reply form); a "most read" box of other
-articles with their leads. The body is bare text with ``<br>``, ``<div>``
-lines or ``<p>``; some skins are EUC-KR.
+articles with their leads. The body is bare text with ``<br>``, one ``<span>`` of
+``<br>``-separated lines after HTML comments, ``<div>`` lines or ``<p>``; some skins are EUC-KR.
 
 Each page carries its gold (:class:`Gold`): the title, the post's time, the
 author (None where the page names a department) and the body's lines, and
@@ -55,7 +55,7 @@ _WEEKDAYS = "월화수목금토일"
 # how much of another article's text a box shows
 _TEASER = 60
 LAYOUTS = ("blocks", "table")
-BODY_FORMS = ("p", "div", "br")
+BODY_FORMS = ("p", "div", "br", "span")
 BYLINES = ("reporter", "writer", "department")
 LABEL_FORMS = ("colon", "dl", "span")
 # how a board shows its post's time: (name, shows the time of day)
@@ -268,7 +268,11 @@ class ArticleSkin:
             return "\n".join(f"<p>{escape(p)}</p>" for p in paragraphs)
         if self.body_form == "div":
             return "\n".join(f"<div>{escape(p)}</div>" for p in paragraphs)
-        return "<br>\n<br>\n".join(escape(p) for p in paragraphs)
+        lines = "<br>\n<br>\n".join(escape(p) for p in paragraphs)
+        if self.body_form == "span":  # one <span> of lines after the CMS's comments
+            photo = f'<div class="{self.names["body"]}p"><img src="/photo/{self.seed}.jpg"></div>'
+            return f"{photo}\n<!-- 본문 시작 -->\n<!-- article body -->\n<span>{lines}</span>"
+        return lines
 
     def _files(self, title: str, rng: random.Random, frame: list[str]) -> str:
         name = f"{title[:12].strip()} 보도자료.hwp"
@@ -298,6 +302,10 @@ class ArticleSkin:
         files = self._files(title, rng, frame)
         body = self._body(paragraphs) + self._licence(frame)
         if self.layout == "table":
+            # a board that labels its body's cell (내용) as it labels the others
+            labelled = self.body_form == "span"
+            body_label = '<th scope="row">내용</th>' if labelled else ""
+            body_span = 5 if labelled else 6
             rows = "\n".join(self._labels([pair]) for pair in before)
             if author.shown:
                 shown = f'<td colspan="6" class="{n["info"]}w">{escape(author.shown)}</td>'
@@ -306,7 +314,7 @@ class ArticleSkin:
 <tbody>
 <tr><th scope="row">제목</th><td colspan="5" class="{n["title"]}">{escape(title)}</td></tr>
 {rows}
-<tr><td colspan="6" class="{n["body"]}">{body}</td></tr>
+<tr>{body_label}<td colspan="{body_span}" class="{n["body"]}">{body}</td></tr>
 {files}
 </tbody></table>"""
         t = self.title_tag
