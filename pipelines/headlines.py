@@ -39,7 +39,7 @@ def is_frame_title(text: str, sites: set[str], links: set[str]) -> bool:
     """Whether every part of ``text`` names the site, its board or a menu
     entry the page links to (``links``): a title every page of the site has."""
     parts = [part.strip() for part in _PARTS.split(text) if part.strip()]
-    return all(
+    return bool(parts) and all(
         part in sites
         or (part in links and len(part) <= _MENU_ENTRY_MAX and " " not in part)
         or _BOARD_PART.match(part)
