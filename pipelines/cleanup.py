@@ -5,10 +5,12 @@ Reporter bylines (``[경북신문=서인교, 류희철 기자]`` leading a parag
 ``서인교 기자 abc@naver.com`` trailing the article), e-mail lines, copyright
 lines (``저작권자 © ... 무단전재 및 재배포 금지``), photo captions and credits
 (``↑↑ ... (사진=... 제공)``, ``▲ 사진=...``), stray image file names,
-share/print button text, the headline or date repeated in the body, and a body
-printed twice. Paragraph order is kept; the reporters named in the bylines
-are returned, as the byline is often the only place that names them. The
-patterns are :mod:`pipelines.korean_news`'s, shared with the fingerprint.
+share/print button text, board label rows (``작성자 | 홍길동``, a label
+and its value on two lines), a site's survey, licence and tip-off lines,
+the headline or date repeated in the body, and a body printed twice.
+Paragraph order is kept; the reporters named in the bylines are returned,
+as the byline is often the only place that names them. The patterns are
+:mod:`pipelines.korean_news`'s, shared with the fingerprint.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from dataclasses import dataclass
 
 from pipelines.dates import is_date_line, without_stamps
 from pipelines.korean_news import (
+    BODY_LABEL,
     BREADCRUMB,
     BUTTON_MESSAGE,
     BYLINE_LINE,
@@ -29,6 +32,7 @@ from pipelines.korean_news import (
     CREDIT_LINE,
     EMAIL,
     EMAIL_LINE,
+    LABEL_ALONE,
     LABEL_ROW,
     LEADING_BYLINE,
     NAMES,
@@ -39,6 +43,7 @@ from pipelines.korean_news import (
     PROMO_WORDS,
     ROLE,
     ROLES,
+    SITE_NOTICE,
     TRAILING_BYLINE,
     WIRES,
 )
@@ -68,6 +73,8 @@ _ROLE_AND_AFTER = re.compile(rf"\s*{ROLE}(?:\s.*)?$")
 _SENTENCE_END = re.compile(r"[다요죠까]\s*[.!?]?[\"'”’)]*$")
 # a caption or copyright line is short; a paragraph of text may mention these words
 _SHORT = 150
+# a label's value on its own line (a name, a department, a phone number) at most
+_LABEL_VALUE_MAX = 40
 # a repeated run is a body printed twice when its paragraphs are prose: this
 # many characters each on average
 REPEATED_PROSE = 40
@@ -89,12 +96,23 @@ def clean(paragraphs: Iterable[str], title: str | None = None) -> Cleaned:
     reporters: dict[str, None] = {}
     kept: list[str] = []
     title_key = letters([title]) if title else None
+    labelled = False
     for raw in paragraphs:
-        paragraph, names = strip_bylines(" ".join(raw.split()))
+        paragraph, names = strip_bylines(BODY_LABEL.sub("", " ".join(raw.split()), count=1))
         reporters.update(dict.fromkeys(names))
+        if labelled and _is_label_value(paragraph):
+            labelled = False
+            continue
+        labelled = bool(LABEL_ALONE.match(paragraph))
         if paragraph and not is_noise(paragraph) and letters([paragraph]) != title_key:
             kept.append(paragraph)
     return Cleaned(tuple(once(kept)), tuple(reporters))
+
+
+def _is_label_value(paragraph: str) -> bool:
+    """Whether the line after a label alone (``작성자``) is its value
+    (``홍길동``, ``일자리경제과``), not a sentence."""
+    return len(paragraph) <= _LABEL_VALUE_MAX and not _SENTENCE_END.search(paragraph)
 
 
 def once(paragraphs: list[str]) -> list[str]:
@@ -203,6 +221,10 @@ def is_noise(paragraph: str) -> bool:
     if short and _is_furniture(paragraph):
         return True
     if short and LABEL_ROW.match(paragraph) and not _SENTENCE_END.search(paragraph):
+        return True
+    if short and LABEL_ALONE.match(paragraph):
+        return True
+    if short and SITE_NOTICE.search(paragraph):
         return True
     return _is_buttons(paragraph)
 

@@ -22,11 +22,24 @@ _DATE_TIME = re.compile(
     r"(?:\s*[:분]\s*(?P<second>\d{2}))?)?"
 )
 # labels that name the publication time, and those that name a later edit
-PUBLISHED_LABELS = ("작성일", "등록일", "등록", "입력", "승인", "게재", "발행", "기사입력")
+PUBLISHED_LABELS = (
+    "작성일",
+    "작성일자",
+    "등록일",
+    "등록일자",
+    "게시일",
+    "등록",
+    "입력",
+    "승인",
+    "게재",
+    "발행",
+    "기사입력",
+    "날짜",
+)
 MODIFIED_LABELS = ("수정일", "수정", "업데이트", "최종수정")
 
 _LABELS = re.compile(
-    "|".join(sorted(PUBLISHED_LABELS + MODIFIED_LABELS + ("일시", "날짜"), key=len, reverse=True))
+    "|".join(sorted(PUBLISHED_LABELS + MODIFIED_LABELS + ("일시",), key=len, reverse=True))
 )
 # a published or modified label, kept by split() between the pieces it separates
 _STAMP_LABEL = re.compile(

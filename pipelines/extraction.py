@@ -11,7 +11,10 @@ portals no family knows and then reads the element holding it
 (:mod:`pipelines.paragraphs`); the Korean news cleanup drops bylines,
 captions, copyright, promo and button text and names the reporters
 (:mod:`pipelines.cleanup`); the site's learned boilerplate lines, given as
-data, are taken off the body's end (:mod:`pipelines.boilerplate`).
+data, are taken off the body's end (:mod:`pipelines.boilerplate`). A page
+whose shown body is empty or short while its own data (JSON-LD, a CMS's
+content object) carries a far longer article gives that one
+(:mod:`pipelines.embedded_article`).
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from lxml.html import HtmlElement
 
 from pipelines import boilerplate, cleanup, families, korean_news, metadata, pages
 from pipelines.decoding import REPLACEMENT, Undecodable, decode_html, looks_like_mojibake
+from pipelines.embedded_article import embedded_paragraphs
 from pipelines.fingerprint import fingerprint
 from pipelines.frame_blocks import drop_frame_blocks
 from pipelines.paragraphs import (
@@ -37,8 +41,12 @@ from pipelines.paragraphs import (
 )
 
 # bump when extraction changes what it stores; `scrapy reextract` uses it
-EXTRACTOR_VERSION = "4"
+EXTRACTOR_VERSION = "5"
 
+# a shown body this long (letters) is the article; a shorter one is compared
+# with the article the page's data carries, taken when this many times longer
+_SHOWN_ENOUGH = 300
+_CARRIED_SHARE = 2
 _ROLE_MARK = re.compile(korean_news.ROLE)
 # what a metadata author that is no person holds: a URL, a path, a desk, a list
 _NOT_A_NAME = re.compile(rf"https?:|www\.|/|\||@|{korean_news.DESK}")
@@ -96,6 +104,7 @@ def extract_article(
         raise NotAnArticle(str(exc)) from exc
     if refused := pages.tree_refusal(tree):
         raise NotAnArticle(refused)
+    pages.drop_comments(tree)
     drop_frame_blocks(tree)
     portal = families.get(family) if family else families.detect(tree)
     fields = portal.read_article(tree)
@@ -111,6 +120,7 @@ def extract_article(
         )
     else:
         cleaned = _page_article(tree, url, title, body_settings)
+    cleaned = _embedded_when_longer(tree, title, cleaned)
     if not cleaned.paragraphs:
         raise NotAnArticle("no article text")
     paragraphs = boilerplate.strip(cleaned.paragraphs, site_boilerplate)
@@ -139,6 +149,19 @@ def _page_article(
     text = letters(whole.paragraphs)
     keeps = all(letters([line]) in text for line in found.paragraphs)
     return whole if keeps and len(whole.paragraphs) >= len(found.paragraphs) else found
+
+
+def _embedded_when_longer(tree: HtmlElement, title: str, shown: cleanup.Cleaned) -> cleanup.Cleaned:
+    """The article the page's own data carries (:mod:`pipelines.embedded_article`)
+    when the shown body is short (scripts fill it in) and that one is far
+    longer; else the shown body. Only a short body is looked past: a page's
+    scripts are not parsed for every article."""
+    shown_length = len(letters(shown.paragraphs))
+    if shown_length >= _SHOWN_ENOUGH:
+        return shown
+    carried = cleanup.clean(embedded_paragraphs(tree), title)
+    longer = len(letters(carried.paragraphs)) > _CARRIED_SHARE * shown_length
+    return carried if longer else shown
 
 
 def _author(field: str | None, reporters: tuple[str, ...], tree: HtmlElement) -> str | None:

@@ -11,7 +11,9 @@ short text, that its opening heading, a name (``댓글``, ``comment``, ``reply``
 ``cmt``, ``fbList``) or a reply form marks as comments, and whose text is
 mostly those items; a reply form (a ``<form>`` with a ``<textarea>``) goes
 too. A box is a block that opens with a heading such as ``많이 본 기사`` and
-links to other articles.
+links to other articles. A notice is the largest block around a line
+that sites put under every post: a satisfaction survey, the 공공누리 licence,
+a broadcaster's tip-off block, that adds no sentence to it.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import re
 from lxml.html import HtmlElement
 
 from pipelines.dates import parse_korean_datetime
+from pipelines.korean_news import SITE_NOTICE
 
 _COMMENT_MARK = re.compile(r"댓글|덧글|comment|reply|replies|cmt|fblist|의견", re.IGNORECASE)
 # the headings of boxes of other articles
@@ -41,12 +44,15 @@ _ITEM_TAGS = frozenset(("li", "div", "article", "tr", "dl", "section", "dd", "p"
 _COMMENT_MAX = 400
 _ITEMS_SHARE = 0.7
 _BOX_LINKS = 3
+# a site's notice block (a survey with its choices, a licence line) is this short
+_NOTICE_MAX = 160
+_SENTENCE = re.compile(r"[다요까]\s*[.!?]")
 
 
 def drop_frame_blocks(tree: HtmlElement) -> None:
     """Take the comment sections, reply forms, boxes of other articles,
     screen-reader headings and board captions off ``tree`` (in place)."""
-    doomed = [*_comment_sections(tree), *_reply_forms(tree), *_boxes(tree)]
+    doomed = [*_comment_sections(tree), *_reply_forms(tree), *_boxes(tree), *_notices(tree)]
     labels = tree.iter(*_HEADINGS, "caption")
     doomed += [label for label in labels if _HIDDEN_HEADING.match(_text(label))]
     for element in doomed:
@@ -105,6 +111,34 @@ def _stamped_items(element: HtmlElement) -> list[HtmlElement]:
         if len(items) > len(best):
             best = items
     return best
+
+
+def _notices(tree: HtmlElement) -> list[HtmlElement]:
+    """The outermost short blocks that hold a line a site puts under every
+    post (a satisfaction survey, the 공공누리 licence, a tip-off block)."""
+    found = []
+    for text in tree.xpath("//body//text()[normalize-space()]"):
+        if not SITE_NOTICE.search(text):
+            continue
+        holder = text.getparent()
+        if holder is not None and text.is_tail:
+            holder = holder.getparent()
+        if holder is None or not _adds_no_sentence(holder, " ".join(text.split())):
+            continue  # a line among the body's: cleanup takes it off
+        block = holder
+        while block.getparent() is not None and _adds_no_sentence(block.getparent(), _text(block)):
+            block = block.getparent()
+        found.append(block)
+    return found
+
+
+def _adds_no_sentence(holder: HtmlElement, notice: str) -> bool:
+    """Whether ``holder`` is short and holds no sentence but ``notice`` (a
+    survey's choices, a licence's mark may stand beside it)."""
+    if holder.tag == "body":
+        return False
+    text = _text(holder)
+    return len(text) <= _NOTICE_MAX and not _SENTENCE.search(text.replace(notice, ""))
 
 
 def _boxes(tree: HtmlElement) -> list[HtmlElement]:

@@ -125,16 +125,29 @@ NOTICE_LINE = re.compile(
     r"|^\s*[\[<(]?\s*(?:바로잡습니다|정정\s*보도문?)\s*[\]>)]?"
     r"|^\s*(?:고충처리인|청소년보호책임자|기사배열책임자|등록번호|발행인|편집인)\s*[:：]"
 )
+# lines a site puts under every post: a satisfaction survey, the 공공누리
+# licence, a broadcaster's tip-off block and its contact lines
+SITE_NOTICE = re.compile(
+    r"만족도를?\s*평가|만족하십니까|페이지\s*개선에\s*도움|의견을\s*수렴하여"
+    r"|공공누리\s*제?\s*\d\s*유형|공공누리.{0,40}조건에\s*따라"
+    r"|제보가\s*뉴스가\s*됩니다|^\s*[\[(](?:전화|메일|이메일|카카오톡|팩스)[\])]\s*\S+$"
+)
 # what the page's buttons say once pressed: 기사 URL이 복사되었습니다.
 BUTTON_MESSAGE = re.compile(r"(?:URL|주소|링크)(?:이|가)?\s*복사되었습니다|클립보드에\s*복사")
 # 뉴스 > 경제 > 기업·CEO
 BREADCRUMB = re.compile(r"^[^>›»]{1,12}(?:\s*[>›»]\s*[^>›»]{1,12}){2,5}$")
 
 # a board's label row over or under a post: 담당부서 : 일자리경제과 / 제목 | ... / 조회수 12
-LABEL_ROW = re.compile(
-    r"^(?:제목|작성자|글쓴이|담당부서|등록부서|부서명|담당자|연락처|전화번호|전화|조회수|조회"
-    r"|첨부파일|첨부|작성일|등록일|게시일)(?:\s*[:：|]\s*|\s+)\S"
+# / 작성자홍길동 (a table's cells read as one line)
+LABEL = (
+    r"(?:제목|작성자|글쓴이|담당부서|등록부서|부서명|담당자|연락처|전화번호|전화|조회수|조회"
+    r"|첨부파일|첨부|작성일자|작성일|등록일자|등록일|게시일|날짜)"
 )
+LABEL_ROW = re.compile(rf"^{LABEL}\s*[:：|]?\s*\S")
+# a label alone on its line (a <dt> or <th>), its value on the next
+LABEL_ALONE = re.compile(rf"^{LABEL}\s*[:：]?$")
+# the label of a board's body cell (its value is the article): 내용 / 내용 | ...
+BODY_LABEL = re.compile(r"^(?:내용|본문|상세\s*내용)\s*(?:[:：]?$|\|\s*)")
 # a 작성자 / 글쓴이 / 기자 row naming a person (a department, 일자리경제과, names none)
 WRITER_ROW = re.compile(rf"(?:작성자|글쓴이|기자명)\s*[:：|]?\s*(?P<names>{NAMES})(?![가-힣])")
 DEPARTMENT = re.compile(r"(?:과|팀|실|국|담당관|센터|사업소|본부|부|처|청|단|위원회)$")

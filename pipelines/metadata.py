@@ -21,6 +21,7 @@ import htmldate
 from lxml import etree
 from lxml.html import HtmlElement
 
+from pipelines import headlines
 from pipelines.dates import (
     SEOUL,
     datetimes_in,
@@ -33,7 +34,11 @@ from pipelines.paragraphs import letters
 
 _ARTICLE_TYPES = {"NewsArticle", "Article", "BlogPosting", "ReportageNewsArticle"}
 # page parts that hold other articles or site furniture, never this article's date
-_ASIDE_TAGS = {"aside", "nav", "footer", "script", "style", "noscript", "form", "select"}
+_ASIDE_TAGS = {"aside", "nav", "footer", "script", "style", "noscript", "select"}
+# a form is a search box or a poll (fields to fill, little text), unless it
+# wraps the post (boards and ASP.NET pages put a whole post in one)
+_FORM_FIELDS = ".//input[not(@type='hidden' or @type='submit' or @type='button')] | .//select"
+_FORM_TEXT_MAX = 300
 _ASIDE_NAMES = re.compile(
     r"aside|side|rank|popular|best|hot|latest|recent|most|widget|footer|\bft\b|copy|"
     r"comment|reply|\bcmt|related|banner|lnb|gnb|\bnav|menu|company|address",
@@ -87,16 +92,28 @@ def _json_ld(tree: HtmlElement) -> Iterator[dict[str, Any]]:
 def title(tree: HtmlElement) -> str | None:
     """The headline: as the page shows it (its ``h1``, else an ``h2``/``h3``,
     that the metadata's title names), else the metadata's title without the
-    site's name, else the page's own headline."""
-    named = [found for found in _meta_titles(tree) if found]
-    page_title = " ".join(tree.xpath("string(//title)").split())
+    site's name, else the page's own headline. Metadata that is the site's
+    frame (its name and board, a keyword list) is no title: then the post's
+    headline (:func:`pipelines.headlines.post_headline`) is."""
     sites = site_names(tree)
-    shown = _shown_headline(tree, named or [page_title], sites)
+    links = headlines.link_texts(tree)
+    keywords = headlines.meta_keywords(tree)
+    named = [
+        found
+        for found in (headlines.without_keywords(meta, keywords) for meta in _meta_titles(tree))
+        if found and not headlines.is_frame_title(found, sites, links)
+    ]
+    page_title = " ".join(tree.xpath("string(//title)").split())
+    generic = headlines.is_frame_title(page_title, sites, links)
+    shown = _shown_headline(tree, named or ([] if generic else [page_title]), sites)
     if shown:
         return shown
     if named:
         return _without_site_name(named[0], sites, tree)
-    return _page_headline(tree)
+    post = headlines.post_headline(tree, is_aside)
+    if post and (generic or title_key(post) in title_key(page_title)):
+        return post
+    return _page_headline(tree, sites, links)
 
 
 def _meta_titles(tree: HtmlElement) -> Iterator[str]:
@@ -163,16 +180,25 @@ def _strip_separators(text: str) -> str:
     return text.rstrip().rstrip(_SEPARATOR_MARKS).rstrip()
 
 
-def _page_headline(tree: HtmlElement) -> str | None:
+def _page_headline(tree: HtmlElement, sites: set[str], links: set[str]) -> str | None:
     """The longest heading that the ``<title>`` repeats (a site's logo is a
-    heading too, but shorter), else the longest part of the ``<title>``."""
+    heading too, but shorter), else the longest part of the ``<title>`` that
+    names neither the site nor its board."""
     page_title = " ".join(tree.xpath("string(//title)").split())
     headings = (" ".join(h.text_content().split()) for h in tree.xpath("//h1 | //h2 | //h3"))
-    repeated = [h for h in headings if len(h) > 1 and h in page_title]
+    repeated = [
+        h
+        for h in headings
+        if len(h) > 1 and h in page_title and not headlines.is_frame_title(h, sites, links)
+    ]
     if repeated:
         return max(repeated, key=len)
-    parts = [part for part in _TITLE_SEPARATORS.split(page_title) if part.strip()]
-    return max(parts, key=len).strip() if parts else None
+    parts = [
+        part.strip()
+        for part in _TITLE_SEPARATORS.split(page_title)
+        if part.strip() and not headlines.is_frame_title(part, sites, links)
+    ]
+    return max(parts, key=len) if parts else None
 
 
 def published(tree: HtmlElement, url: str | None = None) -> datetime | None:
@@ -255,6 +281,8 @@ def main_text(tree: HtmlElement) -> str:
 def is_aside(element: HtmlElement) -> bool:
     """Whether ``element`` is a sidebar, ranking, menu, comment block or footer."""
     names = f"{element.get('id', '')} {element.get('class', '')}"
+    if element.tag == "form":
+        return bool(element.xpath(_FORM_FIELDS)) and len(element.text_content()) < _FORM_TEXT_MAX
     return element.tag in _ASIDE_TAGS or bool(names.strip() and _ASIDE_NAMES.search(names))
 
 

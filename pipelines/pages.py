@@ -76,6 +76,15 @@ def html_tree(text: str) -> HtmlElement:
         raise Unparseable(f"unparseable HTML: {exc}") from exc
 
 
+def drop_comments(tree: HtmlElement) -> None:
+    """Take the HTML comments off ``tree`` (in place), keeping the text that
+    follows each: a body's first line written after a comment is that
+    comment's tail, which readers that skip comments lose with it."""
+    for comment in tree.xpath("//comment()"):
+        if comment.getparent() is not None:
+            comment.drop_tree()
+
+
 class Unparseable(ValueError):
     """A page's text holds no HTML document; the message says why, on one line."""
 

@@ -8,7 +8,8 @@ out. Before trafilatura reads it, text that sits bare in a block beside other
 blocks (a lead written straight into the container before the first
 ``<p>``, the text after a photo's ``<figure>``, tails of inline elements) is
 wrapped in a paragraph of its own: trafilatura reads paragraphs, and would
-otherwise lose it.
+otherwise lose it. A ``<span>`` of ``<br>``-separated lines is read as a
+block, so that its first line is not lost either.
 
 The trafilatura settings for each case are measured on the fixtures and on
 the Zyte article benchmark (``benchmarks/extraction.py --sweep``).
@@ -134,6 +135,7 @@ def body_paragraphs(element: HtmlElement, url: str, settings: BodySettings) -> l
     element = deepcopy(element)
     _drop_link_lists(element)
     captions = _caption_lines(element)
+    _line_spans_as_blocks(element)
     _wrap_bare_text(element)
     if element.tag != "html":
         _divs_as_paragraphs(element)
@@ -237,6 +239,15 @@ def _is_caption(element: HtmlElement) -> bool:
         and element.find(".//img") is not None
     )
     return named and len(element.text_content().strip()) <= _PHOTO_BOX_TEXT
+
+
+def _line_spans_as_blocks(root: HtmlElement) -> None:
+    """A ``<span>`` or ``<font>`` whose lines ``<br>`` breaks is a block of
+    paragraphs: as a ``<div>``, its first line (its own text, before the first
+    break) is not lost where trafilatura reads a table cell."""
+    for inline in list(root.iter("span", "font")):
+        if inline.find("br") is not None and (inline.text or "").strip():
+            inline.tag = "div"
 
 
 def _wrap_bare_text(root: HtmlElement) -> None:

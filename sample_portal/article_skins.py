@@ -3,11 +3,13 @@ comes from a seed, so that no rule can key on one markup. The frame is what
 Korean boards put around a post: random wrappers and class names; a side
 menu with its heading; the post in a table (the title in a cell, label rows
 beside it) or in blocks; label/value rows before and after the body
-(작성자, 담당부서, 연락처, 조회수, 작성일 in the forms boards show, 첨부파일);
+(작성자, 담당부서, 연락처, 조회수, 작성일/날짜 in the forms boards show,
+첨부파일), some posts wrapped in a ``<form>``, the 공공누리 licence and a
+satisfaction survey under some bodies;
 screen-reader headings (``<h2 class="sound_only">본문</h2>``); a comment
 section (names, times, replies, a reply form); a "most read" box of other
-articles with their leads. The body is bare text with ``<br>``, ``<div>``
-lines or ``<p>``; some skins are EUC-KR.
+articles with their leads. The body is bare text with ``<br>``, one ``<span>`` of
+``<br>``-separated lines after HTML comments, ``<div>`` lines or ``<p>``; some skins are EUC-KR.
 
 Each page carries its gold (:class:`Gold`): the title, the post's time, the
 author (None where the page names a department) and the body's lines, and
@@ -46,13 +48,14 @@ _REPLIES = (
     "문의해 보니 다음 달부터 가능하다고 하네요.",
     "동의합니다 ㅎㅎ",
 )
+_DATE_LABELS = ("작성일", "등록일", "날짜", "등록일자")
 _GENERIC_TITLES = ("보도자료", "뉴스", "상세보기", "게시판")
 _FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 _WEEKDAYS = "월화수목금토일"
 # how much of another article's text a box shows
 _TEASER = 60
 LAYOUTS = ("blocks", "table")
-BODY_FORMS = ("p", "div", "br")
+BODY_FORMS = ("p", "div", "br", "span")
 BYLINES = ("reporter", "writer", "department")
 LABEL_FORMS = ("colon", "dl", "span")
 # how a board shows its post's time: (name, shows the time of day)
@@ -169,6 +172,8 @@ class ArticleSkin:
         author = self._author_rows(story.author, rng, frame)
         stamp = self._stamp(published)
         view = self._view(story.title, story.paragraphs, author, stamp, rng, frame)
+        if self.form_wrapped:
+            view = f'<form name="{self.names["view"]}f" method="post">\n{view}\n</form>'
         blocks = [view]
         if self.comments and parts.comments:
             blocks.append(self._comments(published, rng, frame))
@@ -189,6 +194,11 @@ class ArticleSkin:
         url = f"http://127.0.0.1/a{self.seed}/view.php?idx={number}"
         content_type = "text/html" if self.encoding != "utf-8" else "text/html; charset=utf-8"
         return GeneratedPage(url, html.encode(self.encoding), content_type, gold)
+
+    @property
+    def form_wrapped(self) -> bool:
+        """Whether the post stands in a ``<form>`` (as ASP.NET boards put it)."""
+        return self.seed % 5 == 0
 
     @property
     def _shows_time(self) -> bool:
@@ -258,7 +268,11 @@ class ArticleSkin:
             return "\n".join(f"<p>{escape(p)}</p>" for p in paragraphs)
         if self.body_form == "div":
             return "\n".join(f"<div>{escape(p)}</div>" for p in paragraphs)
-        return "<br>\n<br>\n".join(escape(p) for p in paragraphs)
+        lines = "<br>\n<br>\n".join(escape(p) for p in paragraphs)
+        if self.body_form == "span":  # one <span> of lines after the CMS's comments
+            photo = f'<div class="{self.names["body"]}p"><img src="/photo/{self.seed}.jpg"></div>'
+            return f"{photo}\n<!-- 본문 시작 -->\n<!-- article body -->\n<span>{lines}</span>"
+        return lines
 
     def _files(self, title: str, rng: random.Random, frame: list[str]) -> str:
         name = f"{title[:12].strip()} 보도자료.hwp"
@@ -281,13 +295,17 @@ class ArticleSkin:
         """The post: its title, label rows, body and attachment row."""
         n = self.names
         views = str(rng.randint(10, 4000))
-        before = [*author.rows, ("작성일" if rng.random() < 0.5 else "등록일", stamp)]
+        before = [*author.rows, (rng.choice(_DATE_LABELS), stamp)]
         before.append(("조회수", views))
         hidden = f'<h2 class="{n["hidden"]}">본문</h2>'
         frame += ["페이지 정보"]
         files = self._files(title, rng, frame)
-        body = self._body(paragraphs)
+        body = self._body(paragraphs) + self._licence(frame)
         if self.layout == "table":
+            # a board that labels its body's cell (내용) as it labels the others
+            labelled = self.body_form == "span"
+            body_label = '<th scope="row">내용</th>' if labelled else ""
+            body_span = 5 if labelled else 6
             rows = "\n".join(self._labels([pair]) for pair in before)
             if author.shown:
                 shown = f'<td colspan="6" class="{n["info"]}w">{escape(author.shown)}</td>'
@@ -296,7 +314,7 @@ class ArticleSkin:
 <tbody>
 <tr><th scope="row">제목</th><td colspan="5" class="{n["title"]}">{escape(title)}</td></tr>
 {rows}
-<tr><td colspan="6" class="{n["body"]}">{body}</td></tr>
+<tr>{body_label}<td colspan="{body_span}" class="{n["body"]}">{body}</td></tr>
 {files}
 </tbody></table>"""
         t = self.title_tag
@@ -311,6 +329,17 @@ class ArticleSkin:
 </section>
 {files}
 </article>"""
+
+    def _licence(self, frame: list[str]) -> str:
+        """The 공공누리 licence line and a satisfaction survey some boards
+        put under every post's body."""
+        if self.seed % 3 != 2:
+            return ""
+        kind = self.seed % 4 + 1
+        licence = f"이 게시물은 공공누리 제{kind}유형 조건에 따라 자유롭게 이용이 가능합니다."
+        survey = "현재 페이지의 만족도를 평가해 주십시오."
+        frame += [licence, survey]
+        return f"\n<p>{licence}</p>\n<div><strong>{survey}</strong> 매우만족 만족 보통</div>"
 
     def _comments(self, published: datetime, rng: random.Random, frame: list[str]) -> str:
         """Readers' comments: names, times and texts, a reply, and the reply form."""

@@ -71,6 +71,16 @@ def test_bylines_are_cut_and_name_the_reporters(
         "고충처리인 : 콘텐츠부장 help@example.kr",
         "기사 URL이 복사되었습니다.",
         "뉴스 > 경제 > 기업·CEO",
+        "현재 페이지의 만족도를 평가해 주십시오.",
+        "Q. 현재 페이지에서 제공되는 서비스에 대하여 만족하십니까?",
+        "보내주신 소중한 의견은 페이지 개선에 도움이 됩니다.",
+        "이 게시물은 공공누리 제1유형(출처표시) 조건에 따라 자유롭게 이용이 가능합니다.",
+        "※ '당신의 제보가 뉴스가 됩니다'",
+        "[전화] 02-000-0000",
+        "[메일] tip@example.kr",
+        "작성자홍길동",
+        "조회수785",
+        "등록일자",
     ],
 )
 def test_portal_furniture_is_noise(paragraph: str) -> None:
@@ -93,6 +103,8 @@ def test_portal_furniture_is_noise(paragraph: str) -> None:
         "▶ 시는 카카오톡 채널과 이메일로 제보를 받는다.",
         "피해자는 언론중재위원회에 정정보도를 청구했다.",
         "구독자 수가 1년 만에 두 배로 늘었다.",
+        "주민 만족도 조사 결과는 다음 달 발표된다.",
+        "시는 공공누리 누리집에 자료를 올렸다.",
     ],
 )
 def test_article_text_is_kept(paragraph: str) -> None:
@@ -149,3 +161,15 @@ def test_board_label_rows_are_not_text() -> None:
     assert is_noise("담당부서 : 일자리경제과")
     assert is_noise("첨부파일 | 보도자료.hwp (43KB)")
     assert not is_noise("연락처를 남긴 주민에게는 결과를 알려 줄 예정이다.")
+
+
+def test_a_label_and_its_value_on_two_lines_are_not_text() -> None:
+    """A <dt>/<dd> row read line by line: the label and its value both go."""
+    lines = [
+        "작성자",
+        "홍길동",
+        "담당부서",
+        "일자리경제과",
+        "시는 청년 일자리 사업을 늘린다고 밝혔다.",
+    ]
+    assert clean(lines).paragraphs == ("시는 청년 일자리 사업을 늘린다고 밝혔다.",)

@@ -44,6 +44,26 @@ def test_metadata_first_then_time_in_the_article() -> None:
     assert metadata.published(tree(sidebar_time)) == datetime(2024, 3, 29, 14, 12, tzinfo=SEOUL)
 
 
+def test_a_post_wrapped_in_a_form_shows_its_time() -> None:
+    """Boards wrap a whole post in a <form>: its 작성일 is the post's; a search
+    form's date is not."""
+    post = (
+        "<form><input type='text' name='q'> 2010-01-01 09:00</form>"
+        "<form id='boardForm'><div class='head'>한빛군, 청년 창업 지원</div>"
+        "<div class='info'><span>작성일 : 2025-12-05 17:09</span></div>"
+        "<p>한빛군은 청년 창업자 지원 사업을 내년부터 두 배로 늘린다.</p>"
+        "</form>"
+    )
+    assert metadata.published(tree(post)) == datetime(2025, 12, 5, 17, 9, tzinfo=SEOUL)
+
+
+def test_a_date_a_definition_list_labels() -> None:
+    for label in ("날짜", "작성일", "등록일자"):
+        shown = f"<div class='box'><h3>헤드라인</h3><dl><dt>{label}</dt><dd>2025.12.09 </dd>"
+        shown += "<dt>조회수</dt><dd>28</dd></dl></div>"
+        assert metadata.published(tree(shown)) == datetime(2025, 12, 9, tzinfo=SEOUL), label
+
+
 def test_no_date_at_all() -> None:
     assert metadata.published(tree(f"{RANKING}<p>본문만 있는 페이지</p>")) is None
 
@@ -77,6 +97,48 @@ def test_headline_without_the_site_name() -> None:
     assert metadata.title(logo_first) == "진주 남강유등축제 유등 7만개 띄운다"
     title_only = tree("", "<title>거창 사과 수확 체험 관광 인기 | 거창타임즈</title>")
     assert metadata.title(title_only) == "거창 사과 수확 체험 관광 인기"
+
+
+def test_a_title_that_is_the_sites_frame_is_not_the_headline() -> None:
+    """The site's name and board (og:title, <title>) name no post: its
+    제목 cell does; a keyword list is no title either."""
+    board = (
+        "<title>소통마당 | 보도자료 | 한빛군청</title>"
+        '<meta property="og:title" content="한빛군청누리집 - 보도자료 |">'
+    )
+    cell = "<table><tr><th>제목</th><td>한빛군, 청년 창업 지원금 확대</td></tr></table>"
+    assert metadata.title(tree(cell, board)) == "한빛군, 청년 창업 지원금 확대"
+    keywords = (
+        '<meta name="keywords" content="푸른도청, 푸른도, 도청, 분야별정보">'
+        '<meta property="og:title" content="푸른도청, 푸른도, 도청, Purun-do">'
+        "<title>푸른도, 하천 수질 조사 결과 발표 | 보도자료&gt;도정소식&gt;푸른도</title>"
+    )
+    subject = "<div class='subject'>푸른도, 하천 수질 조사 결과 발표</div>"
+    assert metadata.title(tree(subject, keywords)) == "푸른도, 하천 수질 조사 결과 발표"
+    tail = (
+        '<meta name="keywords" content="새울시청, 새울시, Saeul City">'
+        '<meta property="og:title" content="새울시, 1,200명 일자리 지원, 새울시, Saeul City">'
+    )
+    assert metadata.title(tree("", tail)) == "새울시, 1,200명 일자리 지원"
+
+
+def test_a_generic_title_gives_the_posts_longest_titled_text() -> None:
+    """A breadcrumb and a pop-up's title are titled too, but no headline."""
+    body = (
+        "<div class='sub-tit'><a href='/'>홈</a> <a href='/m'>알림마당</a></div>"
+        "<div class='title-box'>자동 로그아웃 안내</div>"
+        "<p class='tit'>한빛군 누리집, 웹 접근성 인증 획득</p>"
+    )
+    assert metadata.title(tree(body, "<title>알림마당>한빛뉴스>보도자료 > 상세</title>")) == (
+        "한빛군 누리집, 웹 접근성 인증 획득"
+    )
+
+
+def test_a_headline_that_a_link_repeats_is_still_the_title() -> None:
+    body = "<h1>새 역사 문 연다</h1><a href='/a/1'>새 역사 문 연다</a>"
+    assert metadata.title(tree(body, '<meta property="og:title" content="새 역사 문 연다">')) == (
+        "새 역사 문 연다"
+    )
 
 
 def test_byline_elements() -> None:
