@@ -7,3 +7,4 @@ EXIT_BUSY = 3  # the site is being crawled by another run
 EXIT_NO_ARTICLES = 4  # the list pages read linked to no article
 EXIT_LIST_UNREADABLE = 5  # the site answered, but no list page could be read
 EXIT_UNREACHABLE = 6  # no request got an answer (DNS, connection refused, timeouts)
+EXIT_PARTIAL = 9  # the run archived less than it should: list paging ended early, or routes short

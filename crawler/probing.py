@@ -31,7 +31,7 @@ class ListPageSeen:
 class SourceSeen:
     """A feed or a sitemap probed: what it holds, or why it holds nothing."""
 
-    kind: str  # "feed" or "sitemap"
+    kind: str  # "feed", "sitemap" or "list endpoint"
     url: str
     found: str  # one line: what it lists (or what it answered)
     links: int = 0  # the site's article links (a sitemap index: its child sitemaps)
@@ -117,6 +117,10 @@ class ProbeReport:
             return ["feeds and sitemaps: none found"]
         feeds = [s.url for s in self.sources if s.kind == "feed" and s.links]
         sitemaps = any(s.kind == "sitemap" and s.links for s in self.sources)
+        out.append(
+            "runs find and read these routes themselves where list paging ends early "
+            "(a list endpoint: always); the lines below name them, 'off' switches them off"
+        )
         if feeds or sitemaps:
             out.append("sites.yaml lines for them:")
         if feeds:

@@ -37,8 +37,15 @@ from twisted.internet.task import LoopingCall
 
 from crawler import signals as portal_signals
 from crawler import writer
-from crawler.exit_codes import EXIT_FAILED, EXIT_LIST_UNREADABLE, EXIT_NO_ARTICLES, EXIT_UNREACHABLE
+from crawler.exit_codes import (
+    EXIT_FAILED,
+    EXIT_LIST_UNREADABLE,
+    EXIT_NO_ARTICLES,
+    EXIT_PARTIAL,
+    EXIT_UNREACHABLE,
+)
 from crawler.job import CrawlJob
+from crawler.partial import partial_end
 from storage.archive import Archive
 from storage.database import one_line
 from storage.runs import HEARTBEAT_INTERVAL, RunCounts, RunStatus
@@ -53,6 +60,8 @@ EXIT_CODES = {
     RunStatus.NO_ARTICLES: EXIT_NO_ARTICLES,
     RunStatus.LIST_UNREADABLE: EXIT_LIST_UNREADABLE,
     RunStatus.UNREACHABLE: EXIT_UNREACHABLE,
+    RunStatus.LIST_ENDED_EARLY: EXIT_PARTIAL,
+    RunStatus.SHORT_OF_ROUTES: EXIT_PARTIAL,
 }
 
 
@@ -274,7 +283,10 @@ class RunKeeper:
         ``list_unreadable`` when no list page could be read though the site
         answered, ``no_articles`` when its list pages' main lists linked to no
         article and it captured no page (naming the site's last good run,
-        whose layout may since have changed), else ``finished`` (exit 1 if the spider met an error).
+        whose layout may since have changed); ``list_ended_early`` and
+        ``short_of_routes`` when it archived less than it should
+        (:func:`crawler.partial.partial_end`); else ``finished`` (exit 1 if
+        the spider met an error).
         """
         if self.write_failed is not None:
             said = f"{self.write_failed}: the crawl stopped; run it again when fixed"
@@ -291,8 +303,14 @@ class RunKeeper:
             else:
                 status, said = RunStatus.LIST_UNREADABLE, "no list page could be read"
             return self._unhealthy(status, f"site {site}: {said} ({failed})")
-        if pages.read and not pages.links and not self.counts.pages:
+        partial = partial_end(stats, self.crawler.settings.getfloat("ROUTES_MIN_SHARE"))
+        if partial is not None and partial[0] == RunStatus.LIST_ENDED_EARLY:
+            return self._unhealthy(*partial)
+        routes = stats.get_value("routes/links", 0)  # links found by feeds, sitemaps, APIs
+        if pages.read and not pages.links and not self.counts.pages and not routes:
             return self._unhealthy(RunStatus.NO_ARTICLES, self._no_articles())
+        if partial is not None:
+            return self._unhealthy(*partial)
         errors = stats.get_value("spider_exceptions/count", 0)
         return RunEnd(RunStatus.FINISHED, EXIT_FAILED if errors else 0)
 

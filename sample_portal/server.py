@@ -18,6 +18,7 @@ from . import feeds as site_feeds
 from . import generic, gnuboard5, newscms, syndication
 from .content import SEOUL, Article, Newsroom, Story, schedule
 from .faults import Faults
+from .outlets import Outlet
 from .skins import Skin
 
 SITES = ("gnuboard", "newscms", "generic")
@@ -542,14 +543,15 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 128
 
-    def __init__(self, portal: SamplePortal, port: int) -> None:
+    def __init__(self, portal: SamplePortal | Outlet, port: int) -> None:
         self.portal = portal
         super().__init__(("127.0.0.1", port), _Handler)
 
 
 @contextmanager
-def serve(portal: SamplePortal, port: int = 0) -> Iterator[str]:
-    """Serve `portal` on 127.0.0.1 in a daemon thread; yields the base URL.
+def serve(portal: SamplePortal | Outlet, port: int = 0) -> Iterator[str]:
+    """Serve `portal` (or an outlet of :mod:`sample_portal.outlets`) on
+    127.0.0.1 in a daemon thread; yields the base URL.
 
     With faults on, the off-site decoy is served on another port meanwhile.
     """

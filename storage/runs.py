@@ -48,6 +48,8 @@ class RunStatus(StrEnum):
     NO_ARTICLES = "no_articles"  # read list pages that linked to no article
     LIST_UNREADABLE = "list_unreadable"  # the site answered, but no list page could be read
     UNREACHABLE = "unreachable"  # no request got an answer (DNS, refused, timeouts)
+    LIST_ENDED_EARLY = "list_ended_early"  # list paging ended early; no other route made up
+    SHORT_OF_ROUTES = "short_of_routes"  # archived too few of what feeds, sitemaps, APIs listed
 
 
 @dataclass
