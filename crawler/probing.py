@@ -70,8 +70,10 @@ class ProbeReport:
 
     @property
     def found_links(self) -> bool:
+        """Whether list page 1, or a route found beside it, links to articles."""
         first = self._page(1)
-        return first is not None and bool(first.main or first.extra)
+        listed = first is not None and bool(first.main or first.extra)
+        return listed or any(seen.links for seen in self.sources if seen.kind != "sitemap")
 
     def lines(self) -> list[str]:
         """The report, line by line."""

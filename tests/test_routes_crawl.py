@@ -131,3 +131,29 @@ def test_short_of_what_routes_listed_ends_partial(
     assert done.returncode == EXIT_PARTIAL, done.stderr[-3000:]
     assert runs[-1].status == RunStatus.SHORT_OF_ROUTES
     assert RunStatus.SHORT_OF_ROUTES in problems.stdout
+
+
+@pytest.mark.parametrize(
+    ("kind", "routes"),
+    [
+        ("next", ["list endpoint {base}/api/news?page=1&size=10: page 1: 10 item links, 10 of"]),
+        ("shell", ["feed {base}/rss.xml: 20 entries, 20 of them the site's", "sitemap {base}"]),
+    ],
+)
+def test_probe_prints_each_route_and_its_articles(
+    kind: str, routes: list[str], tmp_path: Path
+) -> None:
+    outlet = Outlet(kind)
+    with served(outlet, tmp_path) as (base_url, sites_file):
+        done = scrapy(
+            "probe",
+            kind,
+            "-s",
+            "DOWNLOAD_DELAY=0",
+            database_url=f"sqlite:///{tmp_path / 'archive.db'}",
+            sites_file=sites_file,
+        )
+    print(done.stdout)
+    assert done.returncode == 0, done.stderr[-2000:]
+    for route in routes:
+        assert route.format(base=base_url) in done.stdout

@@ -198,7 +198,9 @@ class ProbeSpider(scrapy.Spider):
             self.report.sources.append(SourceSeen(kind, request.url, reason))
 
     def _site_articles(self, urls: list[str]) -> int:
-        """How many of ``urls`` are the site's article links."""
+        """How many of ``urls`` are the site's article links (a shell list
+        page's template taken from them, as a crawl takes it)."""
+        self.discovery.learn_from_route(urls)
         canonical = {self.discovery.article_link(url) for url in urls} - {None}
         return sum(self.scope.refusal(url) is None for url in canonical if url is not None)
 
