@@ -19,7 +19,7 @@ from scrapy.http import Response
 class PlainSpider(scrapy.Spider):
     name = "plain"
     # runs inside the project: none of our pipelines, nor the run keeper
-    custom_settings = {"ITEM_PIPELINES": {}, "EXTENSIONS": {"crawler.run.RunKeeper": None}}
+    custom_settings = {"ITEM_PIPELINES": {}, "EXTENSIONS": {"crawler.run_keeper.RunKeeper": None}}
 
     def __init__(self, list_url: str, db: str, article_css: str, **kw: Any) -> None:
         super().__init__(**kw)

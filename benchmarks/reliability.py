@@ -12,7 +12,10 @@ crawl's process tree and what was archived, then the checks:
 - no hostile page archived;
 - no request to another host (the decoy port, localhost, an .invalid name);
 - peak memory under 500 MB;
-- the run ends long before the drip would (one byte a second).
+- the run ends long before the drip would (one byte a second);
+- requests per URL of a redirect loop: 1 (each URL of the chain once);
+- requests of a page still sending at the timeout (the drip): at most 2;
+- members-only walls (login forms, paywalls, alerts) archived: 0.
 
 Exits 1 when a check fails.
 
@@ -27,6 +30,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 from sqlalchemy import create_engine, text
 from throughput import ROOT, run_measured
@@ -37,6 +41,7 @@ from sample_portal import SamplePortal, serve
 from sample_portal.faults import ALL_FAULTS
 
 MEMORY_LIMIT_MB = 500
+LOOPS = {"redirect-loop": ("/loop/a?to=", "/loop/b?to="), "redirect-loop-back": ("/loop/back?to=",)}
 
 
 def settings(timeout: float) -> list[str]:
@@ -82,6 +87,18 @@ def main() -> int:
             captured = [url for (url,) in connection.execute(text("SELECT url FROM captures"))]
         engine.dispose()
         hostile = portal.faults.hostile_urls(base_url)
+        loop_requests = [
+            portal.hits[path] for site in portal.sites for path in loop_paths(portal, site)
+        ]
+        drip_requests = [
+            portal.hits[portal.faults.planted(site)["drip"].path] for site in portal.sites
+        ]
+        walls = {
+            base_url + planted.path
+            for site in portal.sites
+            for planted in portal.faults.planted(site).values()
+            if planted.case.group == "members only"
+        }
         published = {
             base_url + a.path: a.title for site in portal.sites for a in portal.articles(site)
         }
@@ -101,6 +118,10 @@ def main() -> int:
     missing = [url for url in published if url not in archived]
     garbled = [url for url, title in published.items() if archived.get(url, title) != title]
     peak = max(measure.peak_rss_mb for _, measure in rows)
+    loops = sorted(set(loop_requests))
+    print(f"requests per URL of a redirect loop: {loops} ({len(loop_requests)} URLs)")
+    print(f"requests of a dripping page: {sorted(set(drip_requests))} ({len(drip_requests)} pages)")
+    print(f"members-only walls archived: {len(walls & set(archived))} of {len(walls)}")
     drip_seconds = min(portal.faults.drip_seconds(site) for site in portal.sites)
     checks = [
         ("every published article archived", not missing, f"{len(missing)} missing"),
@@ -119,6 +140,17 @@ def main() -> int:
         ),
         (f"peak memory under {MEMORY_LIMIT_MB} MB", peak < MEMORY_LIMIT_MB, f"{peak:.0f} MB"),
         (
+            "each URL of a redirect loop once",
+            set(loop_requests) == {1},
+            f"{max(loop_requests)} at most",
+        ),
+        ("a dripping page twice at most", max(drip_requests) <= 2, f"{max(drip_requests)} at most"),
+        (
+            "no members-only wall archived",
+            not walls & set(archived),
+            f"{len(walls & set(archived))}",
+        ),
+        (
             "no drip waited out",
             total < drip_seconds,
             f"whole run {total:.0f} s; a drip page takes {drip_seconds:.0f} s",
@@ -129,6 +161,15 @@ def main() -> int:
     for url in garbled[:10]:
         print(f"      garbled: {url} -> {archived[url][:40]!r}")
     return 0 if all(passed for _, passed, _ in checks) else 1
+
+
+def loop_paths(portal: SamplePortal, site: str) -> list[str]:
+    """The URL paths of the redirect loops planted on ``site``: each case's own, and its hops."""
+    paths = []
+    for name, hops in LOOPS.items():
+        path = portal.faults.planted(site)[name].path
+        paths += [path, *(hop + quote(path) for hop in hops)]
+    return paths
 
 
 if __name__ == "__main__":

@@ -24,7 +24,8 @@ if TYPE_CHECKING:
 
 def outcome_of(error: PageError) -> Outcome:
     """What a page's capture is when it gave no article: not an article (for
-    good), or failed (tried again by later runs)."""
+    good), or failed (tried again by later runs): a members-only page too,
+    whose article a later run may find open."""
     return Outcome.NOT_ARTICLE if error.problem is PageProblem.NOT_ARTICLE else Outcome.FAILED
 
 

@@ -1,6 +1,8 @@
 """Downloader middlewares: retries spaced out by exponential backoff (honouring
-``Retry-After``), the site scope applied to every request, redirects
-included, and the exchange of each fetch kept as received.
+``Retry-After``; a page that timed out while it was sending is tried once
+more at most), the site scope applied to every request, redirects included,
+redirect chains that end at the first URL met twice, and the exchange of
+each fetch kept as received.
 
 All are wired in ``crawler/settings.py``; the backoff waits without blocking
 the reactor (other downloads go on meanwhile).
@@ -21,11 +23,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from urllib.parse import urlsplit
+from typing import Any
+from urllib.parse import urldefrag, urlsplit
 
+from scrapy import signals
 from scrapy.crawler import Crawler
+from scrapy.downloadermiddlewares.redirect import RedirectMiddleware
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import DownloadTimeoutError, IgnoreRequest
 from scrapy.http import Request, Response
 from scrapy.http.headers import Headers
 from scrapy.settings import BaseSettings
@@ -38,6 +43,10 @@ logger = logging.getLogger(__name__)
 
 # the request meta key the exchange of a fetch is kept under
 EXCHANGE = "newsarchive_exchange"
+# request meta keys: the server began its answer (headers came); the page was
+# retried after a slow response already
+ANSWER_BEGAN = "newsarchive_answer_began"
+SLOW_BEFORE = "newsarchive_slow_before"
 
 
 def retry_after_seconds(value: bytes | str | None, now: datetime | None = None) -> float | None:
@@ -80,6 +89,10 @@ class BackoffRetryMiddleware(RetryMiddleware):
 
     A server that asks for a longer wait than ``RETRY_BACKOFF_MAX`` is not waited
     for: the page fails now and the next daily run tries it again.
+
+    A page that timed out after its answer began (a server dripping its page)
+    held a download slot for the whole ``DOWNLOAD_TIMEOUT``: it is tried once
+    more at most, then fails as a :class:`SlowResponse`.
     """
 
     def __init__(self, settings: BaseSettings) -> None:
@@ -87,6 +100,20 @@ class BackoffRetryMiddleware(RetryMiddleware):
         self.backoff = Backoff(
             settings.getfloat("RETRY_BACKOFF_BASE"), settings.getfloat("RETRY_BACKOFF_MAX")
         )
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> BackoffRetryMiddleware:
+        middleware = super().from_crawler(crawler)
+        crawler.signals.connect(middleware.answer_began, signal=signals.headers_received)
+        return middleware
+
+    def process_request(self, request: Request) -> None:
+        """Each download of a request starts with no answer (a retry's copy neither)."""
+        request.meta.pop(ANSWER_BEGAN, None)
+
+    def answer_began(self, request: Request, **_: Any) -> None:
+        """The server sent the headers of its answer to ``request``."""
+        request.meta[ANSWER_BEGAN] = True
 
     async def process_response(  # type: ignore[override]
         self, request: Request, response: Response
@@ -112,15 +139,47 @@ class BackoffRetryMiddleware(RetryMiddleware):
     async def process_exception(  # type: ignore[override]
         self, request: Request, exception: Exception
     ) -> Request | None:
+        slow = isinstance(exception, DownloadTimeoutError) and request.meta.get(ANSWER_BEGAN, False)
         if not isinstance(exception, self.exceptions_to_retry) or request.meta.get(
             "dont_retry", False
         ):
-            return None
-        retry = self._retry(request, exception)
+            retry = None
+        elif slow:
+            retry = None if request.meta.get(SLOW_BEFORE) else self._retry(request, "slow response")
+        else:
+            retry = self._retry(request, exception)
+        if retry is None and slow:
+            raise SlowResponse(f"slow response: {exception}") from exception
         if retry is None:
             return None
+        if slow:
+            retry.meta[SLOW_BEFORE] = True
         await sleep(self.backoff.delay(retry.meta["retry_times"]))
         return retry
+
+
+class SlowResponse(DownloadTimeoutError):
+    """A page whose server was still sending it when ``DOWNLOAD_TIMEOUT`` ran out."""
+
+
+class LoopRedirectMiddleware(RedirectMiddleware):
+    """Scrapy's redirects (``REDIRECT_MAX_TIMES``), where a chain ends at the
+    first URL it would request twice (A -> B -> A): each URL of a chain is
+    requested once, and the page fails with ``redirect loop``."""
+
+    def process_response(  # type: ignore[override]
+        self, request: Request, response: Response
+    ) -> Request | Response:
+        redirected = super().process_response(request, response)
+        if not isinstance(redirected, Request):
+            return redirected
+        chain = {urldefrag(url).url for url in redirected.meta["redirect_urls"]}
+        if urldefrag(redirected.url).url not in chain:
+            return redirected
+        assert self.crawler.stats is not None
+        self.crawler.stats.inc_value("redirect/loop")
+        logger.info("not requesting %s again: redirect loop", redirected.url[:200])
+        raise IgnoreRequest(f"redirect loop: {len(chain)} URLs, back to {redirected.url[:200]}")
 
 
 class SiteScopeMiddleware:

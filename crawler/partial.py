@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from scrapy.statscollectors import StatsCollector
 
-from storage.runs import RunStatus
+from storage.run_records import RunStatus
 
 
 def partial_end(stats: StatsCollector, min_share: float) -> tuple[RunStatus, str] | None:

@@ -1,7 +1,7 @@
 """ProgressLog: a line every ``PROGRESS_INTERVAL`` seconds on how a run goes
 (pages archived, new articles, duplicates, failures, rate, list page), so a
-long backfill can be watched in its log. It reads the run's counts from the
-run keeper (``crawler.run``) and the list page from the crawl's stats; 0
+long backfill can be watched in its log. It reads the run's counts from its
+crawler (``crawler.run_crawler``) and the list page from the crawl's stats; 0
 turns it off."""
 
 from __future__ import annotations
@@ -14,13 +14,13 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from twisted.internet.task import LoopingCall
 
-from crawler.run import run_keeper
+from crawler.run_crawler import RunCrawler
 
 logger = logging.getLogger(__name__)
 
 
 class ProgressLog:
-    def __init__(self, crawler: Crawler, interval: float) -> None:
+    def __init__(self, crawler: RunCrawler, interval: float) -> None:
         self.crawler = crawler
         self.interval = interval
         self.task = LoopingCall(self.log)
@@ -30,7 +30,7 @@ class ProgressLog:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ProgressLog:
         interval = crawler.settings.getfloat("PROGRESS_INTERVAL")
-        if interval <= 0:
+        if interval <= 0 or not isinstance(crawler, RunCrawler):  # no run: nothing to show
             raise NotConfigured
         extension = cls(crawler, interval)
         crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
@@ -46,8 +46,7 @@ class ProgressLog:
             self.task.stop()
 
     def log(self) -> None:
-        run = run_keeper(self.crawler)
-        job, counts = run.job, run.counts
+        job, counts = self.crawler.run.job, self.crawler.counts
         pages = counts.pages
         now = time.monotonic()
         rate = (pages - self.last_pages) / max(now - self.last_time, 1e-9)

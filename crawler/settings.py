@@ -33,6 +33,7 @@ DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 # Transient failures (5xx, 408, 429, resets, timeouts) are retried after
 # 2, 4, 8 s (with jitter) or the server's Retry-After; a page still failing
 # is recorded as a failed capture and tried again by the next daily runs.
+# A page still sending when the timeout ran out (a drip) is retried once only.
 RETRY_TIMES = 3
 RETRY_BACKOFF_BASE = 2.0
 RETRY_BACKOFF_MAX = 60.0  # a longer Retry-After is not waited for in this run
@@ -41,6 +42,9 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.SiteScopeMiddleware": 60,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.BackoffRetryMiddleware": 550,
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    # a redirect chain ends at the first URL it meets twice
+    "crawler.middlewares.LoopRedirectMiddleware": 600,
     # between redirects (600) and decompression (590): the final response as received
     "crawler.middlewares.ExchangeMiddleware": 595,
 }
@@ -51,7 +55,7 @@ MAX_LIST_PAGES = 10000
 MAX_LIST_FAILURES = 3
 # Scrapy starts this many tasks for every response's output; ours yield one
 # capture or one list page of links (requests, scheduled at once): more tasks
-# cost CPU for nothing (six sites of 500 articles: 6-8% less CPU at 1 than 16)
+# cost CPU for nothing (the README gives the figure)
 CONCURRENT_ITEMS = 1
 REDIRECT_MAX_TIMES = 10
 
@@ -60,7 +64,7 @@ ITEM_PIPELINES = {
     "crawler.archiving.archive_pipeline.ArchivePipeline": 900,
 }
 # the run keeper owns the crawl's run: heartbeat, list pages, counts, how it ended
-EXTENSIONS = {"crawler.run.RunKeeper": 100, "crawler.progress.ProgressLog": 500}
+EXTENSIONS = {"crawler.run_keeper.RunKeeper": 100, "crawler.progress.ProgressLog": 500}
 # seconds between progress lines in the log (pages, new articles, rate); 0: none
 PROGRESS_INTERVAL = 60
 # daily runs read on while a list page holds an article published in the last this many days
@@ -72,7 +76,7 @@ ROUTES_MIN_SHARE = 0.9
 DATABASE_URL = None
 # EXTRACT_WORKERS: worker processes for extraction, started once pages queue up for
 # the crawl's extraction thread (default: the machine's cores, 1 to 4); 0: the thread
-# alone (the default of `scrapy daily`; see crawler/archiving/extract_pipeline.py)
+# alone (the default of `scrapy daily`; see crawler/extraction_service.py)
 
 # Scrapy re-reads a generator callback's source on every response to warn of a
 # `return value` in it (its cache is keyed by bound methods, new each time):

@@ -1,4 +1,4 @@
-"""Signals the portal spider sends, for the run keeper (``crawler.run``) that
+"""Signals the portal spider sends, for the run keeper (``crawler.run_keeper``) that
 keeps the run's record and decides whether it ended healthy.
 
 Whatever finds a list page's article links must send ``list_page_links`` for

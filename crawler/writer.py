@@ -1,9 +1,10 @@
 """The archive writer: the one thread of a crawl that writes to the archive.
 
-The run keeper (``crawler.run``) starts it (a one-thread pool whose
-initializer is :func:`start_writer`); the ArchivePipeline and the keeper send
-it every write of the crawl, pages and run records alike. They are stored
-one after another, in the order they were sent; each page is one
+An :class:`ArchiveWriter` is made for each run (``crawler.run_crawler``); the
+ArchivePipeline and the run keeper send it every write of the crawl, pages
+and run records alike. They are stored one after another, in the order they
+were sent, so a list page is recorded behind the pages sent before it (a
+resumed run never skips a page that was not written); each page is one
 transaction (capture and article together, ``Archive.save_page``), and
 SQLite sees a single writer.
 
@@ -13,12 +14,12 @@ the database's reason on one line.
 
 from __future__ import annotations
 
+import asyncio
 import logging
-import threading
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
+from typing import TypeVar
 
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
@@ -28,60 +29,102 @@ from storage.archive import Archive
 from storage.database import ArchiveUnavailable, create_archive_engine, one_line
 from storage.exchange import received_columns
 from storage.models import Article, Capture, Outcome
-from storage.runs import RunCounts
+from storage.run_records import RunCounts
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class RunTarget:
-    """Where and for what the writer writes: the archive, and the run's site,
-    id and window (``None``: a daily run, every article is in)."""
-
-    database_url: str
-    site_id: int
-    run_id: int
-    window: Window | None
+T = TypeVar("T")
 
 
 class WriteFailed(Exception):
     """The archive refused a write; the message is its reason, on one line."""
 
 
-class PageWriter:
-    """Stores a run's pages in its archive."""
+class ArchiveWriter:
+    """The writes of one run (its site, id and window: ``None`` for a daily
+    run, every article is in), in one thread of their own, to an archive
+    handle of their own. The handle is opened by the first write (the crawl
+    has migrated the archive), so that a failure to open it is a
+    :class:`WriteFailed` like any other."""
 
-    def __init__(self, archive: Archive, target: RunTarget) -> None:
-        self.archive = archive
-        self.target = target
+    def __init__(self, database_url: str, site_id: int, run_id: int, window: Window | None):
+        self.database_url = database_url
+        self.site_id = site_id
+        self.run_id = run_id
+        self.window = window
+        self._thread = ThreadPoolExecutor(1, "archive-writer")
+        self._archive: Archive | None = None  # used in the writer thread only
 
-    def save(self, item: CaptureItem) -> Outcome:
-        """Store ``item`` in one transaction; the capture's outcome. When the
-        connection to the database was lost the transaction was rolled back
-        with it, so the page is written once more: nothing is written twice."""
+    async def save_page(self, item: CaptureItem) -> Outcome:
+        """Store a fetched page (and its article, when new); its capture's outcome."""
+        return await asyncio.wrap_future(self._submit(lambda archive: self._save(archive, item)))
+
+    async def record_sightings(self, links: Mapping[str, Sequence[str]], seen_at: datetime) -> int:
+        """Record that the run's site linked archived articles (``Archive.record_sightings``)."""
+        return await asyncio.wrap_future(
+            self._submit(lambda archive: archive.record_sightings(self.site_id, links, seen_at))
+        )
+
+    def heartbeat(self, counts: RunCounts) -> Future[bool]:
+        """Store the run's counts so far and that it is alive; False when it was ended."""
+        return self._submit(lambda archive: archive.runs.heartbeat(self.run_id, counts))
+
+    def record_list_page(
+        self, number: int, url: str, family: str, links: list[str]
+    ) -> Future[None]:
+        """Remember that the run read list page ``number`` and the links first seen on it."""
+        return self._submit(
+            lambda archive: archive.runs.record_list_page(self.run_id, number, url, family, links)
+        )
+
+    def close(self) -> None:
+        """After the crawl's last write: close the writer's connections and its thread."""
+        self._thread.submit(self._dispose)
+        self._thread.shutdown(wait=True)
+
+    def _submit(self, write: Callable[[Archive], T]) -> Future[T]:
+        """Run ``write(archive)`` in the writer thread, after the writes sent before it."""
+        return self._thread.submit(self._writing, write)
+
+    def _writing(self, write: Callable[[Archive], T]) -> T:
+        """``write(archive)``, in the writer thread; a database error is :class:`WriteFailed`."""
         try:
-            return self._save(item)
+            if self._archive is None:
+                self._archive = Archive(create_archive_engine(self.database_url))
+            return write(self._archive)
+        except (SQLAlchemyError, ArchiveUnavailable) as exc:
+            raise WriteFailed(one_line(exc)) from exc
+
+    def _dispose(self) -> None:
+        if self._archive is not None:
+            self._archive.engine.dispose()
+            self._archive = None
+
+    def _save(self, archive: Archive, item: CaptureItem) -> Outcome:
+        """Store ``item`` in one transaction. When the connection to the database
+        was lost the transaction was rolled back with it, so the page is
+        written once more: nothing is written twice."""
+        try:
+            return self._save_once(archive, item)
         except DBAPIError as exc:
             if not exc.connection_invalidated:
                 raise
             logger.warning("lost the connection to the archive (%s): writing again", exc.orig)
-            return self._save(item)
+            return self._save_once(archive, item)
 
-    def _save(self, item: CaptureItem) -> Outcome:
-        window = self.target.window
+    def _save_once(self, archive: Archive, item: CaptureItem) -> Outcome:
         article = item.article
         outcome = Outcome.ARTICLE
         if item.error is not None:
             outcome, article = outcome_of(item.error), None
         elif (
             article is not None
-            and window is not None
-            and not (article.published is not None and window.contains(article.published))
+            and self.window is not None
+            and not (article.published is not None and self.window.contains(article.published))
         ):
             outcome, article = Outcome.OUTSIDE_WINDOW, None
         capture = Capture(
-            site_id=self.target.site_id,
-            run_id=self.target.run_id,
+            site_id=self.site_id,
+            run_id=self.run_id,
             url=item.url,
             final_url=item.final_url,
             status=item.status,
@@ -97,7 +140,7 @@ class PageWriter:
         fingerprint = item.fingerprint
         if article is not None:
             row = Article(
-                site_id=self.target.site_id,
+                site_id=self.site_id,
                 url=item.url,
                 title=article.title,
                 author=article.author,
@@ -107,68 +150,4 @@ class PageWriter:
                 minhash=fingerprint.signature if fingerprint else None,
                 extractor_version=article.extractor_version,
             )
-        return self.archive.save_page(capture, row, fingerprint, item.places)
-
-
-class _ThreadWriter(threading.local):
-    """What one writer thread writes for, and its writer once opened: each
-    crawl of a process (``scrapy demo`` runs several) has a thread of its own."""
-
-    target: RunTarget | None = None
-    writer: PageWriter | None = None
-
-
-_this_thread = _ThreadWriter()
-
-
-def start_writer(target: RunTarget) -> None:
-    """In the writer thread, once: remember what to write for. The archive is
-    opened at the first write (the crawl has migrated it), so that a failure
-    to open it is a :class:`WriteFailed` like any other."""
-    _this_thread.target = target
-
-
-@contextmanager
-def _writing() -> Iterator[PageWriter]:
-    """This thread's writer; a database error becomes :class:`WriteFailed`."""
-    try:
-        if _this_thread.writer is None:
-            target = _this_thread.target
-            if target is None:
-                raise WriteFailed("the archive writer was not started")
-            archive = Archive(create_archive_engine(target.database_url))
-            _this_thread.writer = PageWriter(archive, target)
-        yield _this_thread.writer
-    except (SQLAlchemyError, ArchiveUnavailable) as exc:
-        raise WriteFailed(one_line(exc)) from exc
-
-
-def stop_writer() -> None:
-    """The crawl's last write: close the writer's connections to the archive."""
-    if _this_thread.writer is not None:
-        _this_thread.writer.archive.engine.dispose()
-        _this_thread.writer = None
-
-
-def save_page(item: CaptureItem) -> Outcome:
-    """Store a fetched page (and its article, when new); its capture's outcome."""
-    with _writing() as writer:
-        return writer.save(item)
-
-
-def record_sightings(links: Mapping[str, Sequence[str]], seen_at: datetime) -> int:
-    """Record that the run's site linked archived articles (``Archive.record_sightings``)."""
-    with _writing() as writer:
-        return writer.archive.record_sightings(writer.target.site_id, links, seen_at)
-
-
-def heartbeat(counts: RunCounts) -> bool:
-    """Store the run's counts so far and that it is alive; False when it was ended."""
-    with _writing() as writer:
-        return writer.archive.runs.heartbeat(writer.target.run_id, counts)
-
-
-def record_list_page(number: int, url: str, family: str, links: list[str]) -> None:
-    """Remember that the run read list page ``number`` and the links first seen on it."""
-    with _writing() as writer:
-        writer.archive.runs.record_list_page(writer.target.run_id, number, url, family, links)
+        return archive.save_page(capture, row, fingerprint, item.places)

@@ -12,6 +12,7 @@ from pipelines.decoding import Undecodable
 from pipelines.extraction import ExtractedArticle, NotAnArticle, extract_article
 from pipelines.families import ArticleLayout
 from pipelines.fingerprint import Fingerprint, fingerprint
+from pipelines.walls import MEMBERS_ONLY, members_only
 
 
 class PageProblem(Enum):
@@ -19,6 +20,8 @@ class PageProblem(Enum):
 
     FETCH = ""  # the request failed: no response, or an HTTP error status
     NOT_ARTICLE = "not an article"  # a 404, an alert page, an attachment: not fetched again
+    # a members-only or paywall page: the article is behind it, later runs try again
+    MEMBERS_ONLY = "not an article (members only)"
     UNDECODABLE = "undecodable"  # its text cannot be decoded
     EXTRACTION = "extraction failed"  # extraction raised, or its worker died
 
@@ -45,8 +48,9 @@ def extract_and_fingerprint(
     """The article (read with the site's own selectors where given, without
     the site's boilerplate lines) and its fingerprint (the normalized-body hash
     and MinHash the archive deduplicates by), or why the page is not one or
-    cannot be read. Fingerprinting is CPU work too: it runs beside extraction,
-    in the workers, not in the crawl's own process."""
+    cannot be read. A page whose body is only a members-only notice is no
+    article (:attr:`PageProblem.MEMBERS_ONLY`). Fingerprinting is CPU work too:
+    it runs beside extraction, in the workers, not in the crawl's own process."""
     try:
         article = extract_article(
             body,
@@ -57,7 +61,12 @@ def extract_and_fingerprint(
             site_layout=site_layout,
         )
     except NotAnArticle as exc:
-        return PageError(PageProblem.NOT_ARTICLE, str(exc))
+        reason = str(exc)
+        if reason.startswith(MEMBERS_ONLY):
+            return PageError(PageProblem.MEMBERS_ONLY, reason.removeprefix(MEMBERS_ONLY))
+        return PageError(PageProblem.NOT_ARTICLE, reason)
     except Undecodable as exc:
         return PageError(PageProblem.UNDECODABLE, str(exc))
+    if notice := members_only(article.paragraphs):
+        return PageError(PageProblem.MEMBERS_ONLY, f"wall notice: {notice}")
     return article, fingerprint(article.title, article.body)

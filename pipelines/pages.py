@@ -21,6 +21,8 @@ import re
 from lxml.etree import ParserError
 from lxml.html import HtmlElement, document_fromstring
 
+from pipelines.walls import MEMBERS_ONLY, says_wall
+
 _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 _MAGIC = (
@@ -42,20 +44,6 @@ _FIRST_VISIBLE_TEXT = (
     "[not(ancestor::script or ancestor::style or ancestor::noscript or ancestor::template)])[1]"
 )
 _ALERT = re.compile(r"""\balert\(\s*(["'])(.*?)(?<!\\)\1""", re.DOTALL)
-# what a login or password wall says next to its password field
-_WALL_PHRASES = (
-    "비밀글",
-    "회원만",
-    "회원 전용",
-    "회원전용",
-    "로그인 후",
-    "로그인이 필요",
-    "로그인하셔야",
-    "로그인 하셔야",
-    "권한이 없",
-    "구독자 전용",
-    "유료 회원",
-)
 _SPACES = re.compile(r"\s+")
 
 
@@ -100,21 +88,24 @@ def parseable(text: str) -> str:
 
 def tree_refusal(tree: HtmlElement) -> str | None:
     """Why a parsed page served in place of an article holds none (an alert
-    page, a password or login wall), or None."""
+    page, a password or login wall), or None. The reason of a members-only
+    page (a wall, an alert that the reader may not read it) begins with
+    :data:`~pipelines.walls.MEMBERS_ONLY`: it is worth trying again later."""
     if not tree.xpath(_FIRST_VISIBLE_TEXT):
         for script in tree.xpath("//script[not(@src)]/text()"):
             found = _ALERT.search(script)
             if found:
-                message = found.group(2).replace("\\n", " ").replace('\\"', '"')
-                return f"alert page: {_text([message])}"
+                message = _text([found.group(2).replace("\\n", " ").replace('\\"', '"')])
+                wall = MEMBERS_ONLY if says_wall(message) else ""
+                return f"{wall}alert page: {message}"
     for field in tree.xpath("//input[translate(@type, 'PASSWORD', 'password') = 'password']"):
         forms = field.xpath("ancestor::form[1]")
         holder = (forms[0] if forms else field).getparent()
         if holder is None:
             continue
         said = _text(holder.xpath(".//text()[not(ancestor::script or ancestor::style)]"))
-        if any(phrase in said for phrase in _WALL_PHRASES):
-            return f"login wall: {said[:120]}"
+        if says_wall(said):
+            return f"{MEMBERS_ONLY}login wall: {said[:120]}"
     return None
 
 

@@ -41,6 +41,7 @@ ARTICLE, FAILED, NOT_ARTICLE, NOT_REQUESTED = "article", "failed", "not_article"
 _HTML = "text/html; charset=utf-8"
 _HOSTILE_NUMBER = 90000  # hostile links are numbered from here, past any real article
 _DRIP_INTERVAL = 1.0
+_SILENCE = 120.0  # seconds a silent answer holds the connection at most
 _HUGE = 60 * 1024 * 1024
 _BOMB = 64 * 1024 * 1024  # decompressed size of the gzip bomb
 _LONG = 3000  # characters of an absurdly long link
@@ -100,19 +101,25 @@ CASES: dict[str, Case] = {
         Case("huge-unsized", "unbounded", "link", FAILED,
              "a 60 MB page without Content-Length"),
         Case("drip", "unbounded", "link", FAILED, "one byte a second"),
+        Case("silent", "unbounded", "link", FAILED,
+             "the request read, no answer: the connection held open"),
         Case("redirect-chain", "redirects", "article", ARTICLE,
              "301, 302, 307, then the article under another URL"),
         Case("redirect-loop", "redirects", "link", FAILED, "302s going round two URLs"),
+        Case("redirect-loop-back", "redirects", "link", FAILED,
+             "302 to another URL, which 302s back to the page"),
         Case("redirect-offsite", "redirects", "link", FAILED, "302 to another host"),
         Case("http-404", "not an article", "link", NOT_ARTICLE, "404 Not Found"),
         Case("deleted-post", "not an article", "link", NOT_ARTICLE,
              "200, Gnuboard alert: 글이 존재하지 않습니다"),
-        Case("members-only", "not an article", "link", NOT_ARTICLE,
+        Case("members-only", "members only", "link", FAILED,
              "200, Gnuboard alert: 글을 읽을 권한이 없습니다 (회원만)"),
-        Case("password-wall", "not an article", "link", NOT_ARTICLE,
+        Case("password-wall", "members only", "link", FAILED,
              "200, the article replaced by a 비밀글 password form"),
-        Case("login-wall", "not an article", "link", NOT_ARTICLE,
+        Case("login-wall", "members only", "link", FAILED,
              "200, the article replaced by 회원 전용 and a login form"),
+        Case("paywall", "members only", "link", FAILED,
+             "200, the full template, the article text only a 유료회원 전용 notice"),
         Case("pdf", "not an article", "link", NOT_ARTICLE, "200, application/pdf attachment"),
         Case("hwp", "not an article", "link", NOT_ARTICLE,
              "200, an HWP file as application/octet-stream"),
@@ -231,6 +238,18 @@ class _Drip:
             for byte in self.body:
                 handler.wfile.write(bytes([byte]))
                 time.sleep(self.interval)
+        except OSError:
+            return
+
+
+class _Silent:
+    """Read the request and answer nothing, until the client gives up."""
+
+    def send(self, handler: BaseHTTPRequestHandler) -> None:
+        handler.close_connection = True
+        handler.connection.settimeout(_SILENCE)
+        try:
+            handler.connection.recv(1)  # b"" once the client closes
         except OSError:
             return
 
@@ -355,6 +374,12 @@ def _wall(paper: str, kind: str) -> str:
 <input type="password" name="wr_password" id="pw_wr_password" required maxlength="20">
 <input type="submit" value="확인" class="btn_submit">
 </form>
+</div>"""
+    if kind == "paywall":
+        return """<div class="article-paywall">
+<p>이 기사는 유료회원 전용 기사입니다.</p>
+<p>유료회원만 열람 가능합니다. 로그인 후 이용해 주세요.</p>
+<p><a href="/member/login.html">로그인</a> <a href="/member/join.html">회원가입</a></p>
 </div>"""
     return f"""<div class="member_only">
 <p>이 기사는 {escape(paper)} 회원 전용 기사입니다. 로그인 후 이용하실 수 있습니다.</p>
@@ -519,7 +544,9 @@ class Faults:
             "huge-page": lambda: _Stream(_HUGE, sized=True),
             "huge-unsized": lambda: _Stream(_HUGE, sized=False),
             "drip": lambda: _Drip(self._base_page(site, host).encode()),
+            "silent": _Silent,
             "redirect-loop": lambda: _redirect(302, f"/loop/a?to={quote(planted.path)}"),
+            "redirect-loop-back": lambda: _redirect(302, f"/loop/back?to={quote(planted.path)}"),
             "redirect-offsite": lambda: _redirect(
                 302, f"http://127.0.0.1:{self.decoy_port}{planted.path}"
             ),
@@ -536,6 +563,7 @@ class Faults:
             ),
             "password-wall": lambda: self._walled(site, host, name),
             "login-wall": lambda: self._walled(site, host, name),
+            "paywall": lambda: self._walled(site, host, name),
             "pdf": lambda: _Page(
                 200,
                 {
@@ -612,7 +640,8 @@ class Faults:
         return _Page(200, {"Content-Type": "text/html; charset=euc-kr"}, html.encode("utf-8"))
 
     def _hop(self, route: str, target: str, host: str) -> _Answer:
-        """The redirect chain (``/moved/1``, ``/moved/2``, ``/moved/final``) and loop."""
+        """The redirect chain (``/moved/1``, ``/moved/2``, ``/moved/final``) and
+        loops (``/loop/a`` and ``/loop/b``; ``/loop/back`` to the page itself)."""
         self._attempt(route)
         back = quote(target)
         hops = {
@@ -620,6 +649,7 @@ class Faults:
             "/moved/2": lambda: _redirect(307, f"/moved/final?to={back}"),
             "/loop/a": lambda: _redirect(302, f"/loop/b?to={back}"),
             "/loop/b": lambda: _redirect(302, f"/loop/a?to={back}"),
+            "/loop/back": lambda: _redirect(302, unquote(target)),
         }
         if route in hops:
             return hops[route]()

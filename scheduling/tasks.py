@@ -35,7 +35,7 @@ from crawler.exit_codes import EXIT_BUSY
 from scheduling.distributed import TASK, RunRequest, celery_app, enqueue
 from scheduling.launcher import CrawlLauncher
 from storage.archive import Archive
-from storage.runs import RunStatus, RunSummary
+from storage.run_records import RunStatus, RunSummary
 
 logger = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
 """The archive as a crawl uses it: register a run, look up what is already
 archived, save each fetched page in one transaction, close the run (the runs
-themselves, with their lock and resume points, are ``storage.runs``).
+themselves, with their lock and resume points, are ``storage.run_records``).
 
 Saving an article matches it, in the same transaction, against what the
 archive holds: its URL, then its normalized-body hash (the same story at
@@ -40,7 +40,7 @@ from storage.database import (
 )
 from storage.models import Article, Base, Capture, MinhashBand, Outcome, Sighting, Site
 from storage.near_duplicates import ALONE, Fingerprint, absorb, earlier, place
-from storage.runs import RunCounts, Runs
+from storage.run_records import RunCounts, Runs
 from storage.templates import LinkTemplates
 
 # SQLite and PostgreSQL both accept this many bound parameters in one IN (...)
@@ -97,7 +97,7 @@ class Archive:
 
     def start_run(self, site_id: int, mode: str, since: date | None, until: date | None) -> int:
         """Record the start of a crawl run by this process and return its id
-        (``storage.runs.SiteBusy`` when another run of the site is alive)."""
+        (``storage.run_records.SiteBusy`` when another run of the site is alive)."""
         return self.runs.start(site_id, mode, since, until)
 
     def finish_run(self, run_id: int, status: str, counts: RunCounts) -> None:
@@ -189,7 +189,7 @@ class Archive:
         ``capture.id`` (and ``article.id`` when stored) are set.
 
         This is the crawl's hot path: it runs once a page, in the crawl's one
-        writer process (``crawler.writer``), so it writes with Core
+        writer thread (``crawler.writer``), so it writes with Core
         statements rather than the ORM's unit of work.
         """
         with self.engine.begin() as connection:

@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from crawler.archiving.boilerplate_learning import relearn
 from crawler.archiving.extract_pipeline import ExtractPipeline
+from crawler.extraction_service import ExtractionService
 from pipelines.article_page import extract_and_fingerprint
 from pipelines.boilerplate import StoredStory, learn, line_key, strip
 from pipelines.extraction import EXTRACTOR_VERSION
@@ -172,9 +173,11 @@ def test_promo_lines_leave_every_article_of_the_site(database_url: str, tmp_path
         assert sum(a.body.endswith(SERIES) for a in stored.values()) == 2
 
         # the next crawl extracts with the set in force, read as the pipeline reads it
+        extraction = ExtractionService(workers=0)
         lines = ExtractPipeline(
-            0, lambda site: in_force(archive.engine, site).lines
+            extraction, lambda site: in_force(archive.engine, site).lines
         ).site_boilerplate(SITE)
+        extraction.close()
         assert lines == in_force(archive.engine, SITE).lines
         crawl_pages(archive, 10, 2, lines)
         assert not any(line in a.body for a in bodies(archive).values() for line in PROMO)

@@ -1,6 +1,7 @@
 """Faults across runs, end to end on SQLite: pages that failed are fetched
 again by the next daily runs (even from deep list pages the run does not
-read), pages that were no article are not; a list page that cannot be read
+read), members-only walls too (on PostgreSQL as well), pages that were no
+article are not; a list page that cannot be read
 is counted in the run and paging goes past it, a 404 past the last one ends
 the list; a run reads at most ``MAX_LIST_PAGES`` list pages."""
 
@@ -116,6 +117,27 @@ def test_pages_that_are_no_article_are_not_fetched_again(faulty: Portal, tmp_pat
         list_pages_read(faulty)
         == sum(n for path, n in hits.items() if "section_list_all" in path) + 1
     )
+
+
+@pytest.mark.parametrize("faulty", [("paywall", "login-wall", "deleted-post")], indirect=True)
+def test_members_only_pages_are_fetched_again_by_the_next_daily_run(
+    faulty: Portal, database_url: str
+) -> None:
+    planted = faulty.portal.faults.planted("newscms")
+    walls = [planted["paywall"].path, planted["login-wall"].path]
+    crawl(faulty, database_url)
+    outcomes, articles, _ = stored(database_url)
+    for path in walls:
+        assert outcomes[faulty.base_url + path] == ["failed"]
+        assert faulty.base_url + path not in articles
+
+    crawl(faulty, database_url)
+    outcomes, _, runs = stored(database_url)
+    for path in walls:  # the wall may be gone next time: it is asked again
+        assert outcomes[faulty.base_url + path] == ["failed", "failed"]
+        assert faulty.portal.hits[path] == 2
+    assert faulty.portal.hits[planted["deleted-post"].path] == 1
+    assert runs[-1].failed == len(walls)
 
 
 @pytest.mark.parametrize("faulty", [("list-not-html",)], indirect=True)

@@ -16,7 +16,7 @@ from scheduling.jobs import DueSites
 from scheduling.launcher import DAILY_LOGS, CrawlLauncher
 from storage.archive import Archive
 from storage.models import CrawlRun
-from storage.runs import RunCounts
+from storage.run_records import RunCounts
 from tests.conftest import FAST, Portal, scrapy
 from tests.test_failing_runs import unused_port
 

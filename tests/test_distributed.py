@@ -33,7 +33,7 @@ from sample_portal import SamplePortal, serve
 from scheduling.distributed import QUEUE, RunRequest, celery_app, enqueue
 from storage.archive import Archive
 from storage.models import Capture, CrawlRun, Outcome, Site
-from storage.runs import RunStatus
+from storage.run_records import RunStatus
 from storage.types import now_seoul
 from tests.conftest import ROOT, project_env
 from tests.test_scheduler import wait_until

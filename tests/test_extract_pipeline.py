@@ -11,6 +11,7 @@ import os
 import signal
 
 from crawler.archiving.extract_pipeline import ExtractPipeline
+from crawler.extraction_service import ExtractionService
 from crawler.items import CaptureItem
 from pipelines.article_page import PageError, PageProblem
 from sample_portal import SamplePortal
@@ -31,8 +32,8 @@ def items(count: int) -> list[CaptureItem]:
 
 def test_a_worker_that_dies_fails_its_page_and_the_next_pages_go_on() -> None:
     first, second, third = items(3)
-    pipeline = ExtractPipeline(workers=1, workers_from=0)  # the worker from the first page
-    pipeline.open_spider()
+    extraction = ExtractionService(workers=1, workers_from=0)  # the worker from the first page
+    pipeline = ExtractPipeline(extraction)
     try:
 
         async def run() -> None:
@@ -44,7 +45,7 @@ def test_a_worker_that_dies_fails_its_page_and_the_next_pages_go_on() -> None:
 
         asyncio.run(run())
     finally:
-        pipeline.close_spider()
+        extraction.close()
     assert first.article is not None and first.error is None
     assert second.article is None and second.error == PageError(
         PageProblem.EXTRACTION, "the extraction worker died"
@@ -54,19 +55,19 @@ def test_a_worker_that_dies_fails_its_page_and_the_next_pages_go_on() -> None:
 
 def test_the_workers_start_only_when_pages_queue_up() -> None:
     pages = items(6)
-    pipeline = ExtractPipeline(workers=1, workers_from=3)
-    pipeline.open_spider()
+    extraction = ExtractionService(workers=1, workers_from=3)
+    pipeline = ExtractPipeline(extraction)
     try:
 
         async def run() -> None:
             for page in pages[:2]:  # one after the other: never two waiting
                 await pipeline.process_item(page)
-            assert ExtractPipeline.pool is None and not multiprocessing.active_children()
+            assert extraction.pool is None and not multiprocessing.active_children()
             await asyncio.gather(*(pipeline.process_item(page) for page in pages[2:]))
-            assert ExtractPipeline.pool is not None
+            assert extraction.pool is not None
 
         asyncio.run(run())
     finally:
-        pipeline.close_spider()
-    assert ExtractPipeline.pool is None and ExtractPipeline.thread is None
+        extraction.close()
+    assert extraction.pool is None
     assert all(page.article is not None and page.error is None for page in pages)

@@ -15,7 +15,7 @@ import pytest
 
 from crawler.exit_codes import EXIT_LIST_UNREADABLE, EXIT_NO_ARTICLES, EXIT_UNREACHABLE
 from storage.archive import Archive
-from storage.runs import RunSummary
+from storage.run_records import RunSummary
 from tests.conftest import FAST, Portal, scrapy
 from tests.test_scheduler import run_scheduler
 

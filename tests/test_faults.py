@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from sqlalchemy import select
@@ -188,14 +189,27 @@ def test_unbounded_responses_are_cut_off(crawled: FaultyCrawl, site: str) -> Non
         ("gzip-bomb", "exceeded DOWNLOAD_MAXSIZE"),
         ("huge-page", "larger than download max size"),
         ("huge-unsized", "DownloadCancelledError"),
-        ("drip", "DownloadTimeoutError"),
+        ("drip", "slow response: Getting .* took longer than 3"),
+        ("silent", "DownloadTimeoutError: Getting .* took longer than 3"),
     ):
         planted = crawled.planted(site, name)
         capture = crawled.only_capture(planted)
         assert capture.outcome == "failed" and capture.body == b"", name
         assert re.search(error, capture.error or ""), (name, capture.error)
+
+
+@pytest.mark.parametrize("site", SITES)
+def test_a_page_still_sending_at_the_timeout_is_tried_twice_at_most(
+    crawled: FaultyCrawl, site: str
+) -> None:
     drip = crawled.planted(site, "drip")
-    assert crawled.hits(drip) == RETRY_TIMES + 1
+    assert crawled.hits(drip) == 2
+    times = crawled.portal.faults.times[drip.path]
+    assert times[1] - times[0] >= 3 + 0.2  # the timeout, then the backoff
+    # a server that never began its answer is retried as any timeout is
+    silent = crawled.planted(site, "silent")
+    assert crawled.hits(silent) == RETRY_TIMES + 1
+    assert "slow response" not in (crawled.only_capture(silent).error or "")
 
 
 @pytest.mark.parametrize("site", SITES)
@@ -206,11 +220,33 @@ def test_redirects(crawled: FaultyCrawl, site: str) -> None:
     assert capture.url == crawled.url(chain)
     assert capture.final_url.startswith(crawled.base_url + "/moved/final?to=")
 
-    loop = crawled.only_capture(crawled.planted(site, "redirect-loop"))
-    assert loop.outcome == "failed" and "max redirections" in (loop.error or "")
+    for name, chain in (
+        ("redirect-loop", ("", "/loop/a?to=", "/loop/b?to=")),
+        ("redirect-loop-back", ("", "/loop/back?to=")),
+    ):
+        planted = crawled.planted(site, name)
+        loop = crawled.only_capture(planted)
+        assert loop.outcome == "failed" and "redirect loop" in (loop.error or ""), loop.error
+        # each URL of the chain requested once
+        for hop in chain:
+            path = f"{hop}{quote(planted.path)}" if hop else planted.path
+            assert crawled.portal.hits[path] == 1, (name, path)
     offsite = crawled.only_capture(crawled.planted(site, "redirect-offsite"))
     assert offsite.outcome == "failed" and "off the site" in (offsite.error or "")
     assert not crawled.portal.faults.offsite_hits
+
+
+@pytest.mark.parametrize("site", SITES)
+@pytest.mark.parametrize("name", cases(group="members only"))
+def test_members_only_pages_are_kept_to_be_fetched_again(
+    crawled: FaultyCrawl, site: str, name: str
+) -> None:
+    planted = crawled.planted(site, name)
+    capture = crawled.only_capture(planted)
+    assert capture.outcome == "failed"  # later runs fetch it again
+    assert (capture.error or "").startswith("not an article (members only): "), capture.error
+    assert crawled.url(planted) not in crawled.articles
+    assert capture.body
 
 
 @pytest.mark.parametrize("site", SITES)

@@ -15,14 +15,14 @@ from lxml.html import document_fromstring
 from pipelines.extraction import NotAnArticle, extract_article
 from pipelines.pages import Unparseable, html_tree, parseable, refusal, tree_refusal
 from sample_portal import SamplePortal, serve
-from sample_portal.faults import CASES, NOT_ARTICLE
+from sample_portal.faults import CASES
 
 FAMILY = {"gnuboard": "gnuboard5", "newscms": "newscms", "generic": "generic"}
 REASONS = {
     "deleted-post": "alert page: 글이 존재하지 않습니다",
-    "members-only": "alert page: 글을 읽을 권한이 없습니다",
-    "password-wall": "login wall: 비밀글 보기",
-    "login-wall": "회원 전용 기사입니다",
+    "members-only": "members only: alert page: 글을 읽을 권한이 없습니다",
+    "password-wall": "members only: login wall: 비밀글 보기",
+    "login-wall": "members only: login wall: 이 기사는",
     "pdf": "an attachment (PDF document)",
     "hwp": "an attachment (Office or HWP document)",
     "empty": "empty page",
@@ -37,7 +37,9 @@ def fetch(url: str) -> tuple[bytes, str | None]:
 
 @pytest.fixture(scope="module")
 def served() -> Iterator[tuple[SamplePortal, str]]:
-    names = [name for name, case in CASES.items() if case.expect == NOT_ARTICLE]
+    names = [
+        name for name, case in CASES.items() if case.group in ("not an article", "members only")
+    ]
     portal = SamplePortal(articles_per_site=6, per_page=5, faults=names)
     with serve(portal) as base_url:
         yield portal, base_url

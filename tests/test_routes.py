@@ -16,7 +16,7 @@ from crawler.sites import SITEMAPS_AUTO, SitesConfigError, load_sites
 from pipelines import families
 from pipelines.pages import html_tree
 from sample_portal.outlets import Outlet
-from storage.runs import RunStatus
+from storage.run_records import RunStatus
 
 PAGE = "http://news.example.kr/news?page=1"
 

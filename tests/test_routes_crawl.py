@@ -19,7 +19,7 @@ from crawler.exit_codes import EXIT_PARTIAL
 from sample_portal import Outlet, serve
 from storage.archive import Archive
 from storage.models import Article, CrawlRun
-from storage.runs import RunStatus
+from storage.run_records import RunStatus
 from tests.conftest import FAST, scrapy
 
 WINDOW = ["-a", "since=2024-01-01", "-a", f"until={date(2024, 3, 31)}"]

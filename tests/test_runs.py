@@ -15,7 +15,7 @@ from sqlalchemy import select, text, update
 from storage.archive import Archive, RunCounts
 from storage.database import MIGRATIONS, create_archive_engine
 from storage.models import CrawlRun
-from storage.runs import STALE_AFTER, RunOwner, SiteBusy
+from storage.run_records import STALE_AFTER, RunOwner, SiteBusy
 from storage.types import SEOUL, now_seoul
 from tests.test_storage import capture
 

@@ -1,26 +1,42 @@
 """newsarchive's Scrapy commands: ``crawl`` (checked before it starts),
 ``daily``, ``export``, ``reextract``, ``runs``, ``failures``, ``sites``,
 ``probe``, ``fixture`` and ``demo``, and what they share: one-line errors,
-opening the archive, a free port. Commands are the crawl room's entry points:
+the archive commands' header (:class:`ArchiveCommand`), opening the archive,
+a free port. Commands are the crawl room's entry points:
 they wire the page room (``pipelines``) and ``storage`` together. The exit
 codes live in ``crawler.exit_codes``; ``scrapy browse`` is the browsing room's."""
 
 from __future__ import annotations
 
+import argparse
 import errno
 import socket
-import sys
+from typing import Any
 
 from scrapy.commands import ScrapyCommand
 
 from crawler.exit_codes import EXIT_USAGE
+from crawler.user_messages import say
 from storage.archive import Archive
 from storage.database import ArchiveUnavailable
 
 
-def say(message: str) -> None:
-    """Print a one-line error for the user."""
-    print(f"newsarchive: error: {message}", file=sys.stderr)
+class ArchiveCommand:
+    """The header of the commands that read or fix the archive, no crawl
+    (``export``, ``failures``, ``runs``, ``sites``, ``reextract``, ``fixture``):
+    in a project, no crawler process, no log; ``--site NAME`` when ``site_option``.
+    Put before ``ScrapyCommand`` in a command's bases: a ``ScrapyCommand``
+    defined here would be taken by Scrapy for a command of its own."""
+
+    requires_project = True
+    requires_crawler_process = False
+    default_settings: dict[str, Any] = {"LOG_ENABLED": False}
+    site_option = True  # whether ``--site NAME`` narrows the command to one site
+
+    def add_options(self, parser: argparse.ArgumentParser) -> None:
+        super().add_options(parser)  # type: ignore[misc]
+        if self.site_option:
+            parser.add_argument("--site", help="only this site")
 
 
 def fail(message: str, code: int = EXIT_USAGE) -> int:

@@ -12,7 +12,7 @@ from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 from sqlalchemy import Engine
 
-from crawler.commands import fail
+from crawler.commands import ArchiveCommand, fail
 from crawler.exit_codes import EXIT_FAILED
 from storage.database import ArchiveUnavailable, open_database
 from storage.export import ExportFilter, export, format_of, records
@@ -20,11 +20,7 @@ from storage.health import site_names
 from storage.warc import WarcExport, WarcInfo, export_warc, is_warc
 
 
-class Command(ScrapyCommand):
-    requires_project = True
-    requires_crawler_process = False
-    default_settings = {"LOG_ENABLED": False}
-
+class Command(ArchiveCommand, ScrapyCommand):
     def syntax(self) -> str:
         return (
             "-o FILE.jsonl|.csv|.warc.gz|.warc|.wacz [--site NAME] "
@@ -42,7 +38,6 @@ class Command(ScrapyCommand):
             metavar="FILE",
             help="file to write (.jsonl, .csv, .warc.gz, .warc, .wacz)",
         )
-        parser.add_argument("--site", help="only this site")
         parser.add_argument("--since", type=_day, help="published on or after this day")
         parser.add_argument("--until", type=_day, help="published on or before this day")
 

@@ -8,27 +8,19 @@ import argparse
 
 from scrapy.commands import ScrapyCommand
 
-from crawler.commands import fail, open_archive
+from crawler.commands import ArchiveCommand, fail, open_archive
 from crawler.commands.runs import seoul_time, table
 from storage.health import failures, site_names
 
 COLUMNS = (("site", "<"), ("tries", ">"), ("last_tried", "<"), ("url", "<"), ("reason", "<"))
 
 
-class Command(ScrapyCommand):
-    requires_project = True
-    requires_crawler_process = False
-    default_settings = {"LOG_ENABLED": False}
-
+class Command(ArchiveCommand, ScrapyCommand):
     def syntax(self) -> str:
         return "[--site NAME]"
 
     def short_desc(self) -> str:
         return "List the pages that failed: URL, reason and number of tries"
-
-    def add_options(self, parser: argparse.ArgumentParser) -> None:
-        super().add_options(parser)
-        parser.add_argument("--site", help="only this site")
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         archive = open_archive(self)

@@ -21,7 +21,7 @@ from typing import Any
 from scrapy.commands import ScrapyCommand
 from sqlalchemy import or_, select
 
-from crawler.commands import fail, open_archive
+from crawler.commands import ArchiveCommand, fail, open_archive
 from pipelines import families
 from pipelines.decoding import Undecodable, decode_html
 from pipelines.extraction import NotAnArticle, extract_article
@@ -35,10 +35,8 @@ class FixtureError(ValueError):
     """No fixture can be made; the message says why, on one line."""
 
 
-class Command(ScrapyCommand):
-    requires_project = True
-    requires_crawler_process = False
-    default_settings = {"LOG_ENABLED": False}
+class Command(ArchiveCommand, ScrapyCommand):
+    site_option = False
 
     def syntax(self) -> str:
         return "(--capture ID | --url URL) [--case NAME] [--into DIR]"

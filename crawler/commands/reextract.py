@@ -26,10 +26,10 @@ from scrapy.commands import ScrapyCommand
 from sqlalchemy import Engine
 
 from crawler.archiving.boilerplate_learning import relearn
-from crawler.archiving.extract_pipeline import default_workers
-from crawler.archiving.worker_processes import process_pool
-from crawler.commands import fail
+from crawler.commands import ArchiveCommand, fail
+from crawler.extraction_service import default_workers
 from crawler.sites import SitesConfigError, load_sites, sites_path
+from crawler.worker_processes import process_pool
 from pipelines.article_page import PageError, extract_and_fingerprint
 from pipelines.extraction import EXTRACTOR_VERSION, ExtractedArticle
 from pipelines.families import ArticleLayout
@@ -54,11 +54,7 @@ class Tally:
         return self.changed + self.unchanged + len(self.failed)
 
 
-class Command(ScrapyCommand):
-    requires_project = True
-    requires_crawler_process = False
-    default_settings = {"LOG_ENABLED": False}
-
+class Command(ArchiveCommand, ScrapyCommand):
     def syntax(self) -> str:
         return "[--site NAME] [--all] [--workers N]"
 
@@ -67,7 +63,6 @@ class Command(ScrapyCommand):
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
         super().add_options(parser)
-        parser.add_argument("--site", help="only this site")
         parser.add_argument(
             "--all",
             action="store_true",

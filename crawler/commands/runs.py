@@ -12,9 +12,9 @@ from datetime import datetime
 
 from scrapy.commands import ScrapyCommand
 
-from crawler.commands import fail, open_archive
+from crawler.commands import ArchiveCommand, fail, open_archive
 from storage.models import FoundBy
-from storage.runs import RunSummary
+from storage.run_records import RunSummary
 from storage.types import SEOUL
 
 COLUMNS = (
@@ -39,11 +39,7 @@ COLUMNS = (
 )
 
 
-class Command(ScrapyCommand):
-    requires_project = True
-    requires_crawler_process = False
-    default_settings = {"LOG_ENABLED": False}
-
+class Command(ArchiveCommand, ScrapyCommand):
     def syntax(self) -> str:
         return "[--site NAME] [--limit N] [--problems]"
 
@@ -52,7 +48,6 @@ class Command(ScrapyCommand):
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
         super().add_options(parser)
-        parser.add_argument("--site", help="only this site")
         parser.add_argument(
             "--limit", type=int, default=20, help="how many runs, newest first (20)"
         )

@@ -8,7 +8,7 @@ import argparse
 
 from scrapy.commands import ScrapyCommand
 
-from crawler.commands import open_archive
+from crawler.commands import ArchiveCommand, open_archive
 from crawler.commands.runs import seoul_time, table
 from storage.health import SiteHealth, site_health
 
@@ -24,10 +24,8 @@ COLUMNS = (
 )
 
 
-class Command(ScrapyCommand):
-    requires_project = True
-    requires_crawler_process = False
-    default_settings = {"LOG_ENABLED": False}
+class Command(ArchiveCommand, ScrapyCommand):
+    site_option = False
 
     def syntax(self) -> str:
         return ""

@@ -31,9 +31,9 @@ from twisted.python.failure import Failure
 
 from crawler.discovery import LinkTemplate, ListDiscovery
 from crawler.items import CaptureItem
-from crawler.job import CrawlJob, crawl_job
+from crawler.job import CrawlJob
 from crawler.middlewares import exchange_of
-from crawler.run import run_keeper
+from crawler.run_crawler import run_crawler
 from crawler.scope import SiteScope
 from crawler.sources.failures import GONE, failed_response, failure_reason
 from crawler.sources.list_pages import ListPages
@@ -54,6 +54,7 @@ ARTICLE_PRIORITY = 1
 class PortalSpider(scrapy.Spider):
     name = "portal"
     job: CrawlJob
+    archive: Archive
     scope: SiteScope
     discovery: ListDiscovery
     lookups: ArchiveLookups
@@ -62,23 +63,17 @@ class PortalSpider(scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> PortalSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
+        run = run_crawler(crawler).run
+        spider.job, spider.profile, spider.archive = run.job, run.job.profile, run.archive
         settings = crawler.settings
         spider.scope = SiteScope.of(spider.profile, settings.getint("URLLENGTH_LIMIT"))
         for signal in (signals.item_scraped, signals.item_error, signals.item_dropped):
             crawler.signals.connect(spider._article_done, signal=signal)
         return spider
 
-    @property
-    def archive(self) -> Archive:
-        """The run's archive, which the run keeper holds."""
-        return run_keeper(self.crawler).archive
-
-    def __init__(
-        self, site: str | None = None, since: str | None = None, until: str | None = None, **kw: Any
-    ) -> None:
+    def __init__(self, **kw: Any) -> None:
+        # the job, its site's profile and the archive are the run's (from_crawler)
         super().__init__(**kw)
-        self.job = crawl_job(site, since, until)
-        self.profile = self.job.profile
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         # the archive is first read here, once the pipelines' processes are started

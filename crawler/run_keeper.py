@@ -1,22 +1,13 @@
-"""The crawl's run, owned from start to end by one Scrapy extension.
+"""The run keeper: the Scrapy extension that keeps a crawl's run from its
+start to its end.
 
-The ``crawl`` command opens the archive (the process's one handle, migrated
-there) and the run (:func:`open_run`, taking the site's run lock) before
-Scrapy starts, and hands the :class:`OpenRun` to the crawler
-(:func:`hand_over`). The :class:`RunKeeper` extension holds it from then on:
-it keeps the heartbeat, records the list pages the spider reads, keeps the
-counts, and when the spider closes finishes the run with its status (and a
-one-line reason when the run was not healthy: see :meth:`RunKeeper.ending`);
-the command records the exit code through it. Other components ask it
-(:func:`run_keeper`) for the run's job, archive and writer, not the spider.
-
-Why this module imports ``crawler.writer``: every write of a crawl, pages
-and run records alike, goes through one writer thread, in the order sent,
-so a list page is recorded behind the pages sent before it (a resumed run
-never skips a page that was not written). The keeper owns that thread; the
-ArchivePipeline sends the pages to it. A thread, not a process: on six sites
-crawled one after another (``benchmarks/throughput.py --sites 6``) it crawled
-faster on less CPU and memory, and a crawl starts one process fewer.
+It takes the run from its crawler (``crawler.run_crawler``), keeps the
+heartbeat, records the list pages the spider reads (through the run's
+archive writer, behind the pages sent before them), stops the crawl when the
+archive refuses a write, and when the spider closes finishes the run with
+its status (and a one-line reason when the run was not healthy: see
+:meth:`RunKeeper.ending`). The crawl lifecycle (``crawler.crawl_lifecycle``)
+asks it how the run ended (:meth:`RunKeeper.end_of`).
 """
 
 from __future__ import annotations
@@ -25,18 +16,18 @@ import asyncio
 import copy
 import logging
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.utils.defer import deferred_from_coro
 from sqlalchemy.exc import SQLAlchemyError
 from twisted.internet.task import LoopingCall
+from twisted.python.failure import Failure
 
 from crawler import signals as portal_signals
-from crawler import writer
 from crawler.exit_codes import (
     EXIT_FAILED,
     EXIT_LIST_UNREADABLE,
@@ -46,15 +37,15 @@ from crawler.exit_codes import (
 )
 from crawler.job import CrawlJob
 from crawler.partial import partial_end
+from crawler.run_crawler import RunCrawler, run_crawler
+from crawler.writer import WriteFailed
 from storage.archive import Archive
 from storage.database import one_line
-from storage.runs import HEARTBEAT_INTERVAL, RunCounts, RunStatus
+from storage.run_records import HEARTBEAT_INTERVAL, RunStatus
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
-# the crawler attribute the crawl command hands the opened run over by
-_HANDED_OVER = "newsarchive_open_run"
 # the exit code of a run that ended with one of these statuses
 EXIT_CODES = {
     RunStatus.NO_ARTICLES: EXIT_NO_ARTICLES,
@@ -63,56 +54,6 @@ EXIT_CODES = {
     RunStatus.LIST_ENDED_EARLY: EXIT_PARTIAL,
     RunStatus.SHORT_OF_ROUTES: EXIT_PARTIAL,
 }
-
-
-@dataclass(frozen=True)
-class OpenRun:
-    """A run opened for a crawl: the archive it is kept in, its job, its site and id."""
-
-    archive: Archive
-    job: CrawlJob
-    site_id: int
-    id: int
-
-    def record_exit(self, exit_code: int) -> None:
-        """Record the exit code of the crawl's process (a run its keeper did not
-        finish ends ``failed``) and close the archive."""
-        try:
-            self.archive.runs.record_exit(self.id, exit_code)
-        except SQLAlchemyError:
-            # the archive stopped taking writes: the crawl has said so in one line,
-            # and the next run marks this one as ended from its captures
-            pass
-        finally:
-            self.archive.close()
-
-
-def open_run(archive: Archive, job: CrawlJob, log_file: str | None = None) -> OpenRun:
-    """Register the job's site and start its run (``storage.runs.SiteBusy`` when
-    another live run holds the site)."""
-    profile, window = job.profile, job.window
-    site_id = archive.site_id(profile.name, profile.cms, profile.list_url)
-    run_id = archive.runs.start(
-        site_id,
-        job.mode,
-        window.since if window else None,
-        window.until if window else None,
-        log_file=log_file,
-    )
-    return OpenRun(archive, job, site_id, run_id)
-
-
-def hand_over(crawler: Crawler, run: OpenRun) -> None:
-    """Give ``crawler`` (before it crawls) the run its :class:`RunKeeper` keeps."""
-    setattr(crawler, _HANDED_OVER, run)
-
-
-def run_keeper(crawler: Crawler) -> RunKeeper:
-    """The keeper of ``crawler``'s run."""
-    keeper = crawler.get_extension(RunKeeper)
-    if keeper is None:
-        raise RuntimeError("crawler.run.RunKeeper is not in EXTENSIONS")
-    return keeper
 
 
 @dataclass(frozen=True)
@@ -136,29 +77,23 @@ class ListPages:
 
 
 class RunKeeper:
-    def __init__(self, crawler: Crawler, run: OpenRun) -> None:
+    def __init__(self, crawler: RunCrawler) -> None:
         self.crawler = crawler
-        self.run = run
-        self.counts = RunCounts()
+        self.run = crawler.run
+        self.counts = crawler.counts
+        self.writer = crawler.writer
         self.list_pages = ListPages()
         self.write_failed: str | None = None
         self.end: RunEnd | None = None
-        url = run.archive.engine.url.render_as_string(hide_password=False)
-        target = writer.RunTarget(url, run.site_id, run.id, run.job.window)
-        self.writer = ThreadPoolExecutor(1, "archive-writer", writer.start_writer, (target,))
         self.heartbeat = LoopingCall(self._heartbeat)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RunKeeper:
-        run = getattr(crawler, _HANDED_OVER, None)
-        if run is None:
-            raise RuntimeError(
-                "no run was opened for this crawl: start it with `scrapy crawl portal -a site=NAME`"
-            )
-        keeper = cls(crawler, run)
+        keeper = cls(run_crawler(crawler))
         for handler, signal in (
             (keeper.spider_opened, signals.spider_opened),
             (keeper.spider_closed, signals.spider_closed),
+            (keeper.item_error, signals.item_error),
             (keeper.list_page_links, portal_signals.list_page_links),
             (keeper.list_page_read, portal_signals.list_page_read),
             (keeper.list_page_failed, portal_signals.list_page_failed),
@@ -177,20 +112,17 @@ class RunKeeper:
     def spider_opened(self) -> None:
         self.heartbeat.start(HEARTBEAT_INTERVAL, now=False)
 
-    async def call(self, write: Callable[..., T], *args: Any) -> T:
-        """Run ``write(*args)`` in the writer thread, after the writes sent before it."""
-        return await asyncio.get_running_loop().run_in_executor(self.writer, write, *args)
-
-    def count(self, outcome: str, found_by: str | None = None) -> None:
-        """Count one saved capture by its outcome (and where its link was found first)."""
-        self.counts.count(outcome, found_by)
+    def item_error(self, failure: Failure) -> None:
+        """An item pipeline failed on an item: when the archive refused its
+        write, stop the crawl."""
+        if failure.check(WriteFailed):
+            self.stop(f"cannot write to the archive: {failure.value}")
 
     def _heartbeat(self) -> None:
         """Store the run's counts so far, and that it is alive."""
         self._write(
             "cannot record the run's progress",
-            writer.heartbeat,
-            copy.copy(self.counts),
+            self.writer.heartbeat(copy.copy(self.counts)),
             then=self._still_running,
         )
 
@@ -210,8 +142,8 @@ class RunKeeper:
 
     def list_page_read(self, number: int, url: str, family: str, links: list[str]) -> None:
         """Record a list page the spider read, after the page writes already sent."""
-        record = writer.record_list_page
-        self._write("cannot record a list page", record, number, url, family, links)
+        written = self.writer.record_list_page(number, url, family, links)
+        self._write("cannot record a list page", written)
 
     def list_page_failed(self, number: int, reason: str) -> None:
         """Count a list page that could not be read (kept by the heartbeat too,
@@ -221,14 +153,9 @@ class RunKeeper:
             self.list_pages.failure = f"list page {number}: {reason}"
 
     def _write(
-        self,
-        what: str,
-        write: Callable[..., T],
-        *args: Any,
-        then: Callable[[T], None] | None = None,
+        self, what: str, written: Future[T], then: Callable[[T], None] | None = None
     ) -> None:
-        """Send a run-record write behind the page writes; a failure stops the crawl."""
-        future = asyncio.get_running_loop().run_in_executor(self.writer, write, *args)
+        """Follow a run-record write sent behind the page writes; a failure stops the crawl."""
 
         def done(future: asyncio.Future[T]) -> None:
             error = future.exception()
@@ -237,7 +164,7 @@ class RunKeeper:
             elif then is not None:
                 then(future.result())
 
-        future.add_done_callback(done)
+        asyncio.wrap_future(written).add_done_callback(done)
 
     def stop(self, reason: str) -> None:
         """The archive stopped taking the run's writes: close the crawl, saying why."""
@@ -251,8 +178,7 @@ class RunKeeper:
         """The pipelines are closed: let the writer finish, then finish the run."""
         if self.heartbeat.running:
             self.heartbeat.stop()
-        self.writer.submit(writer.stop_writer)
-        self.writer.shutdown(wait=True)
+        self.writer.close()
         counts = self.counts
         try:
             self.end = self.ending(reason)
@@ -344,6 +270,6 @@ class RunKeeper:
 
 def write_failure(error: BaseException) -> str:
     """Why a write failed, on one line."""
-    if isinstance(error, writer.WriteFailed):
+    if isinstance(error, WriteFailed):
         return str(error)
     return repr(error)

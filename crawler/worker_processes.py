@@ -1,4 +1,4 @@
-"""Worker processes of a crawl (extraction workers, the archive writer).
+"""The extraction worker processes of a crawl (and of ``scrapy reextract``).
 
 They are spawned, never forked: a fork of a process running the reactor is
 not safe. Each ends as soon as the crawl's process is gone, so a crawl killed
@@ -13,31 +13,22 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from typing import Any
 
 
-def process_pool(
-    workers: int, initializer: Callable[..., None] | None = None, initargs: tuple[Any, ...] = ()
-) -> ProcessPoolExecutor:
-    """A pool of ``workers`` spawned processes that each run ``initializer(*initargs)``
-    first and end with the crawl's process."""
+def process_pool(workers: int) -> ProcessPoolExecutor:
+    """A pool of ``workers`` spawned processes that end with the crawl's process."""
     return ProcessPoolExecutor(
         workers,
         mp_context=multiprocessing.get_context("spawn"),
         initializer=_start_worker,
-        initargs=(os.getpid(), initializer, initargs),
+        initargs=(os.getpid(),),
     )
 
 
-def _start_worker(
-    parent: int, initializer: Callable[..., None] | None, initargs: tuple[Any, ...]
-) -> None:
+def _start_worker(parent: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _exit_with_parent(parent)
-    if initializer is not None:
-        initializer(*initargs)
 
 
 def _exit_with_parent(parent: int) -> None:

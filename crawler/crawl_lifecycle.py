@@ -1,0 +1,111 @@
+"""One crawl lifecycle for every command that crawls (``crawl``, ``daily``,
+``demo``): the crawls of a set of sites in one Scrapy process.
+
+For each site it opens a run in the archive, taking the site's run lock (a
+site another live run holds is left out, with one line, and the others
+crawl); then it crawls them all at once, one :class:`RunCrawler` each,
+sharing the process's extraction service; then, for each run, says how it
+ended (one line when it was not healthy), learns the site's boilerplate
+again when the run archived new articles (taking it out of the site's
+stored articles: a new site's first articles are cleaned at the end of the
+run that archived them), and records the run's exit code with it.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from scrapy.crawler import CrawlerProcessBase
+from sqlalchemy.exc import SQLAlchemyError
+
+from crawler.archiving.boilerplate_learning import relearn
+from crawler.exit_codes import EXIT_BUSY, EXIT_FAILED
+from crawler.extraction_service import ExtractionService, default_workers
+from crawler.job import CrawlJob
+from crawler.run_crawler import OpenRun, RunCrawler, open_run
+from crawler.run_keeper import RunKeeper
+from crawler.spiders.portal import PortalSpider
+from crawler.user_messages import say
+from storage.archive import Archive
+from storage.database import one_line
+from storage.run_records import SiteBusy
+
+
+@dataclass(frozen=True)
+class SiteCrawl:
+    """How one site's crawl went: its run (None: the site was busy) and exit code."""
+
+    site: str
+    run_id: int | None
+    exit_code: int
+
+
+def crawl_sites(process: CrawlerProcessBase, jobs: Sequence[CrawlJob]) -> list[SiteCrawl]:
+    """Crawl ``jobs`` in ``process``, each as a run of its own in the archive
+    of the process's ``DATABASE_URL`` (see the module doc); how each went."""
+    settings = process.settings
+    log_file = settings.get("LOG_FILE")
+    logged = str(Path(log_file).resolve()) if log_file else None
+    done: list[SiteCrawl] = []
+    opened: list[OpenRun] = []
+    for job in jobs:
+        archive = Archive.open(settings.get("DATABASE_URL"))
+        try:
+            opened.append(open_run(archive, job, logged))
+        except SiteBusy as exc:
+            archive.close()
+            say(str(exc))
+            done.append(SiteCrawl(job.profile.name, None, EXIT_BUSY))
+    if not opened:
+        return done
+    extraction = ExtractionService(settings.getint("EXTRACT_WORKERS", default_workers()))
+    crawlers = [RunCrawler(PortalSpider, settings, run, extraction) for run in opened]
+    try:
+        for crawler in crawlers:
+            process.crawl(crawler)
+        process.start()
+    finally:
+        extraction.close()
+        for crawler in crawlers:
+            done.append(_ended(crawler))
+    return done
+
+
+def _ended(crawler: RunCrawler) -> SiteCrawl:
+    """Say how ``crawler``'s run ended, relearn its site's boilerplate when it
+    archived new articles, and record its exit code."""
+    run = crawler.run
+    end = RunKeeper.end_of(crawler)
+    if end.reason is not None:
+        say(end.reason)
+    try:
+        if crawler.counts.new:
+            relearn_boilerplate(run)
+    finally:
+        run.record_exit(end.exit_code)
+    return SiteCrawl(run.job.profile.name, run.id, end.exit_code)
+
+
+def relearn_boilerplate(run: OpenRun) -> None:
+    """Learn the run's site's boilerplate again and take it out of its articles."""
+    site = run.job.profile.name
+    try:
+        relearned = relearn(run.archive.engine, site)
+    except SQLAlchemyError as exc:
+        say(f"{site}: boilerplate not learned: {one_line(exc)}")
+        return
+    if relearned.added:
+        print(
+            f"newsarchive: {site}: boilerplate version {relearned.version},"
+            f" {relearned.added} new lines; taken out of {relearned.cleaned} articles",
+            file=sys.stderr,
+        )
+
+
+def shared_exit_code(crawls: Sequence[SiteCrawl]) -> int:
+    """The exit code the crawls share, else 1 (each run's own is kept with it)."""
+    codes = {crawl.exit_code for crawl in crawls}
+    return codes.pop() if len(codes) == 1 else EXIT_FAILED

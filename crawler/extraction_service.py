@@ -1,0 +1,88 @@
+"""The extraction service of a crawl process: one per process, shared by its
+crawls (``scrapy daily`` runs several), made and closed by the crawl
+lifecycle (``crawler.crawl_lifecycle``).
+
+Extraction and fingerprinting are CPU work. They run in one thread of the
+process until ``WORKERS_FROM`` pages wait for it, then in ``EXTRACT_WORKERS``
+spawned worker processes (by default the machine's cores, 1 to 4;
+``crawler.worker_processes``), which import only the page room;
+``EXTRACT_WORKERS`` 0 keeps the thread. A polite crawl, whose pages come one
+by one, never starts them. A worker that dies (killed, out of memory) fails
+the pages it had, and new workers take the next ones.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from concurrent.futures import Executor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+from crawler.items import CaptureItem
+from crawler.worker_processes import process_pool
+from pipelines.article_page import PageError, PageProblem, extract_and_fingerprint
+from pipelines.extraction import ExtractedArticle
+from pipelines.fingerprint import Fingerprint
+
+# the worker processes start once this many pages wait for the thread
+WORKERS_FROM = 8
+
+
+def default_workers() -> int:
+    """Worker processes when ``EXTRACT_WORKERS`` is not set: the machine's cores, 1 to 4."""
+    return max(1, min(4, (os.cpu_count() or 1)))
+
+
+class ExtractionService:
+    """The thread that extracts until pages queue up, then the worker processes."""
+
+    def __init__(self, workers: int, workers_from: int = WORKERS_FROM) -> None:
+        self.workers = workers
+        self.workers_from = workers_from
+        self.thread = ThreadPoolExecutor(1, thread_name_prefix="extract")
+        self.pool: Executor | None = None
+        self.waiting = 0  # pages sent to the thread, not back yet
+
+    def _executor(self) -> Executor:
+        """The worker processes once started; before, the thread, unless
+        ``workers_from`` pages are waiting for it: then the workers start."""
+        if self.pool is None and self.workers > 0 and self.waiting >= self.workers_from:
+            self.pool = process_pool(self.workers)
+        return self.pool if self.pool is not None else self.thread
+
+    async def extract(
+        self, item: CaptureItem, boilerplate: frozenset[str]
+    ) -> tuple[ExtractedArticle, Fingerprint] | PageError:
+        """The captured page's article and fingerprint, without the site's
+        ``boilerplate`` lines, or why it has none (whatever extraction raised
+        on a hostile page, or the worker died on it)."""
+        executor = self._executor()
+        in_thread = executor is self.thread
+        self.waiting += in_thread
+        try:
+            return await asyncio.get_running_loop().run_in_executor(
+                executor,
+                extract_and_fingerprint,
+                item.body,
+                item.headers.get("Content-Type"),
+                item.url,
+                item.family,
+                boilerplate,
+                item.site_layout,
+            )
+        except BrokenProcessPool:
+            if self.pool is executor:
+                self.pool = process_pool(self.workers)
+                executor.shutdown(wait=False)
+            return PageError(PageProblem.EXTRACTION, "the extraction worker died")
+        except Exception as exc:
+            return PageError(PageProblem.EXTRACTION, f"{type(exc).__name__}: {exc}")
+        finally:
+            self.waiting -= in_thread
+
+    def close(self) -> None:
+        """Stop the thread and the workers, dropping pages not started."""
+        for executor in (self.thread, self.pool):
+            if executor is not None:
+                executor.shutdown(wait=True, cancel_futures=True)
+        self.pool = None
