@@ -10,7 +10,8 @@ crawling ends the command with one line and exit code 3); its run keeper
 did not finish normally or met an error in the spider (when the archive
 stopped taking writes, with one line saying why); 4, 5 or 6, with one line,
 when it finished without an article link, without a list page read, or
-without any answer from the site. The exit code and the log file
+without any answer from the site; 9 when it archived less than it should
+(``crawler.partial``). The exit code and the log file
 (``LOG_FILE``) are kept with the run.
 
 A backfill given ``since`` alone continues an interrupted backfill from the
@@ -54,7 +55,9 @@ class Command(ScrapyCrawl):
             "articles published in that window. Exit codes: 0 the run finished; 1 it did not "
             "finish (or the archive stopped taking writes); 2 bad arguments, configuration or "
             "archive; 3 the site is being crawled by another run; 4 no article link on the "
-            "list pages read; 5 no list page could be read; 6 the site never answered."
+            "list pages read; 5 no list page could be read; 6 the site never answered; "
+            "9 it archived less than it should (list paging ended early with no other "
+            "route, or too few of what its feeds, sitemaps and list endpoints listed)."
         )
 
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
