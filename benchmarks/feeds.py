@@ -12,7 +12,14 @@ every request it answers. Then:
    last days are all inside ``RECHECK_DAYS``;
 2. backfills: the month ``--month`` (by default the middle month of the
    site's history) into fresh archives, with the site's ``sitemaps`` and
-   without, each ``--repeat`` times, alternating.
+   without (``feeds: off``, ``sitemaps: off``: list pages alone), each
+   ``--repeat`` times, alternating;
+3. the routes runs find themselves: the sample outlets (``next``: a JSON
+   "more" endpoint and a sitemap, ``shell``: an empty shell list, an
+   announced feed and a sitemap index) named by ``list_url`` alone, a first
+   daily run, a second one, and a backfill of everything, each into a fresh
+   archive but the second daily: requests by route, articles archived of
+   those published, exit code.
 
 Politeness delays are off (loopback): with the default delay of about 1 s a
 request, the request counts are the times that matter on a real site.
@@ -37,7 +44,8 @@ from sqlalchemy import create_engine, text
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sample_portal import SamplePortal, serve  # noqa: E402
+from sample_portal import Outlet, SamplePortal, serve  # noqa: E402
+from sample_portal.outlets import API_PATH, OUTLETS  # noqa: E402
 
 SETTINGS = {
     "AUTOTHROTTLE_ENABLED": "0",
@@ -46,17 +54,24 @@ SETTINGS = {
     "LOG_LEVEL": "INFO",
 }
 SOURCE_FIELDS = ("feeds:", "sitemaps:")
+SOURCES_OFF = ("    feeds: off", "    sitemaps: off")
 
 
 def sites_yaml(portal: SamplePortal, base_url: str, sources: bool) -> str:
-    """The portal's sites.yaml, with its feeds and sitemaps or without."""
+    """The portal's sites.yaml, with its feeds and sitemaps or without any
+    (not even those a run would find)."""
     lines = portal.sites_yaml(base_url).splitlines()
-    kept = [line for line in lines if sources or line.strip().split(" ")[0] not in SOURCE_FIELDS]
+    kept = []
+    for line in lines:
+        if sources or line.strip().split(" ")[0] not in SOURCE_FIELDS:
+            kept.append(line)
+        if not sources and line.strip().startswith("list_url:"):
+            kept += SOURCES_OFF
     return "\n".join(kept) + "\n"
 
 
-def crawl(site: str, env: dict[str, str], *window: str) -> float:
-    """One ``scrapy crawl``; its seconds."""
+def run_crawl(site: str, env: dict[str, str], *window: str) -> tuple[int, float]:
+    """One ``scrapy crawl``; its exit code and seconds."""
     args = [arg for value in window for arg in ("-a", value)]
     flags = [arg for key, value in SETTINGS.items() for arg in ("-s", f"{key}={value}")]
     command = [sys.executable, "-m", "scrapy", "crawl", "portal", "-a", f"site={site}"]
@@ -64,9 +79,67 @@ def crawl(site: str, env: dict[str, str], *window: str) -> float:
     result = subprocess.run(
         [*command, *args, *flags], cwd=ROOT, env=env, capture_output=True, text=True
     )
-    if result.returncode != 0:
-        sys.exit(f"crawl failed ({result.returncode}):\n{result.stderr[-3000:]}")
-    return time.perf_counter() - started
+    return result.returncode, time.perf_counter() - started
+
+
+def crawl(site: str, env: dict[str, str], *window: str) -> float:
+    """One ``scrapy crawl`` that must end healthy; its seconds."""
+    code, seconds = run_crawl(site, env, *window)
+    if code != 0:
+        sys.exit(f"crawl of {site} failed ({code})")
+    return seconds
+
+
+def route_of(path: str) -> str:
+    """Which route a request of the outlets was for."""
+    if path == "/robots.txt":
+        return "robots"
+    if path == "/":
+        return "home"
+    if path.startswith(API_PATH):
+        return "list_api"
+    if "sitemap" in path:
+        return "sitemaps"
+    if path.endswith((".xml", ".rss")) or "rss" in path or "feed" in path or "atom" in path:
+        return "feeds"
+    if "page=" in path:
+        return "list_pages"
+    return "articles"
+
+
+def outlet_routes(folder: Path) -> None:
+    """Requests by route of runs that find the outlets' routes themselves."""
+    kinds = ("list_pages", "list_api", "home", "feeds", "sitemaps", "robots", "articles")
+    print("\nroutes found by the runs, sites named by list_url alone (requests by route)")
+    print(
+        f"{'site':<7}{'run':<10}"
+        + "".join(f"{k:>11}" for k in kinds)
+        + f"{'archived':>11}{'exit':>6}"
+    )
+    for kind in OUTLETS:
+        outlet = Outlet(kind)
+        with serve(outlet) as base_url:
+            sites = folder / f"sites-{kind}.yaml"
+            sites.write_text(outlet.sites_yaml(base_url), encoding="utf-8")
+            env = {**os.environ, "NEWSARCHIVE_SITES": str(sites)}
+            runs = (
+                ("daily", "daily", ()),
+                ("daily 2", "daily", ()),
+                ("backfill", "backfill", ("since=2024-01-01", "until=2024-03-31")),
+            )
+            for label, archive, window in runs:
+                database = f"sqlite:///{folder / f'{kind}-{archive}.db'}"
+                outlet.hits.clear()
+                code, _ = run_crawl(kind, {**env, "DATABASE_URL": database}, *window)
+                counts = dict.fromkeys(kinds, 0)
+                for path, hits in outlet.hits.items():
+                    counts[route_of(path)] += hits
+                archived = one_value(database, "SELECT count(*) FROM articles")
+                print(
+                    f"{kind:<7}{label:<10}"
+                    + "".join(f"{counts[k]:>11}" for k in kinds)
+                    + f"{f'{archived}/{len(outlet.articles())}':>11}{code:>6}"
+                )
 
 
 def counted(
@@ -175,6 +248,7 @@ def main() -> None:
                 f"{row['with'][1]:>9.1f}{row['without'][1]:>11.1f}"
             )
         print(f"each backfill archived the {inside} articles of the window")
+        outlet_routes(folder)
 
 
 if __name__ == "__main__":

@@ -9,3 +9,4 @@ EXIT_LIST_UNREADABLE = 5  # the site answered, but no list page could be read
 EXIT_UNREACHABLE = 6  # no request got an answer (DNS, connection refused, timeouts)
 EXIT_BLOCKED = 7  # bot checks answered in place of its pages: nothing new archived
 EXIT_UNDATED = 8  # a backfill read articles, none with a date it could read
+EXIT_PARTIAL = 9  # the run archived less than it should: list paging ended early, or routes short

@@ -33,7 +33,7 @@ class ListPageSeen:
 class SourceSeen:
     """A feed or a sitemap probed: what it holds, or why it holds nothing."""
 
-    kind: str  # "feed" or "sitemap"
+    kind: str  # "feed", "sitemap" or "list endpoint"
     url: str
     found: str  # one line: what it lists (or what it answered)
     links: int = 0  # the site's article links (a sitemap index: its child sitemaps)
@@ -85,8 +85,10 @@ class ProbeReport:
 
     @property
     def found_links(self) -> bool:
+        """Whether list page 1, or a route found beside it, links to articles."""
         first = self._page(1)
-        return first is not None and bool(first.main or first.extra)
+        listed = first is not None and bool(first.main or first.extra)
+        return listed or any(seen.links for seen in self.sources if seen.kind != "sitemap")
 
     def lines(self) -> list[str]:
         """The report, line by line."""
@@ -134,6 +136,10 @@ class ProbeReport:
             return ["feeds and sitemaps: none found"]
         feeds = [s.url for s in self.sources if s.kind == "feed" and s.links]
         sitemaps = any(s.kind == "sitemap" and s.links for s in self.sources)
+        out.append(
+            "runs find and read these routes themselves where list paging ends early "
+            "(a list endpoint: always); the lines below name them, 'off' switches them off"
+        )
         if feeds or sitemaps:
             out.append("sites.yaml lines for them:")
         if feeds:

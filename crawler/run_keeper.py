@@ -33,11 +33,13 @@ from crawler.exit_codes import (
     EXIT_FAILED,
     EXIT_LIST_UNREADABLE,
     EXIT_NO_ARTICLES,
+    EXIT_PARTIAL,
     EXIT_UNDATED,
     EXIT_UNREACHABLE,
 )
 from crawler.items import CaptureItem
 from crawler.job import CrawlJob
+from crawler.partial import partial_end
 from crawler.run_crawler import RunCrawler, run_crawler
 from crawler.sites import RENDER_BROWSER
 from crawler.writer import WriteFailed
@@ -55,6 +57,8 @@ EXIT_CODES = {
     RunStatus.UNREACHABLE: EXIT_UNREACHABLE,
     RunStatus.BLOCKED: EXIT_BLOCKED,
     RunStatus.UNDATED: EXIT_UNDATED,
+    RunStatus.LIST_ENDED_EARLY: EXIT_PARTIAL,
+    RunStatus.SHORT_OF_ROUTES: EXIT_PARTIAL,
 }
 
 
@@ -247,7 +251,9 @@ class RunKeeper:
         article and it captured no page (naming the site's last good run,
         whose layout may since have changed), ``undated`` when it is a
         backfill whose articles all lacked a readable date (kept undated: it
-        could not tell which fall in its window), else ``finished`` (exit 1 if
+        could not tell which fall in its window); ``list_ended_early`` and
+        ``short_of_routes`` when it archived less than it should
+        (:func:`crawler.partial.partial_end`); else ``finished`` (exit 1 if
         the spider met an error).
         """
         if self.write_failed is not None:
@@ -267,7 +273,11 @@ class RunKeeper:
             else:
                 status, said = RunStatus.LIST_UNREADABLE, "no list page could be read"
             return self._unhealthy(status, f"site {site}: {said} ({failed})")
-        if pages.read and not pages.links and not self.counts.pages:
+        partial = partial_end(stats, self.crawler.settings.getfloat("ROUTES_MIN_SHARE"))
+        if partial is not None and partial[0] == RunStatus.LIST_ENDED_EARLY:
+            return self._unhealthy(*partial)
+        routes = stats.get_value("routes/links", 0)  # links found by feeds, sitemaps, APIs
+        if pages.read and not pages.links and not self.counts.pages and not routes:
             return self._unhealthy(RunStatus.NO_ARTICLES, self._no_articles())
         window, dates = self.job.window, self.dates
         if window is not None and dates.undated and not dates.dated:
@@ -277,6 +287,8 @@ class RunKeeper:
                 "its window (they were kept undated)"
             )
             return self._unhealthy(RunStatus.UNDATED, said)
+        if partial is not None:
+            return self._unhealthy(*partial)
         errors = stats.get_value("spider_exceptions/count", 0)
         return RunEnd(RunStatus.FINISHED, EXIT_FAILED if errors else 0)
 

@@ -73,6 +73,9 @@ EXTENSIONS = {"crawler.run_keeper.RunKeeper": 100, "crawler.progress.ProgressLog
 PROGRESS_INTERVAL = 60
 # daily runs read on while a list page holds an article published in the last this many days
 RECHECK_DAYS = 2
+# a run that archives under this share of the articles its feeds, sitemaps and
+# list endpoints asked it to fetch ends short_of_routes (exit 9)
+ROUTES_MIN_SHARE = 0.9
 # None: the DATABASE_URL environment variable, else the SQLite file in the project root
 DATABASE_URL = None
 # EXTRACT_WORKERS: worker processes for extraction, started once pages queue up for

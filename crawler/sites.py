@@ -35,6 +35,7 @@ _FIELDS = {
     "feeds",
     "sitemaps",
     "render",
+    "list_api",
 }
 _ARTICLE_FIELDS = ("title", "published", "author", "body", "drop")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
@@ -43,6 +44,8 @@ _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
 SITEMAPS_AUTO = "auto"
 # `render: browser`: the site's pages are fetched through headless Chromium (crawler.rendering)
 RENDER_BROWSER = "browser"
+# `feeds: off`, `sitemaps: off`: the site's feeds or sitemaps are neither looked for nor read
+ROUTE_OFF = "off"
 
 # builds the error for one field of the site being read
 FieldError = Callable[[str, str], "SitesConfigError"]
@@ -68,6 +71,10 @@ class SiteProfile:
     # sitemap URLs backfills take their window from; ("auto",): robots.txt's, else /sitemap.xml
     sitemaps: tuple[str, ...] = ()
     render: str | None = None  # "browser": fetch its pages through headless Chromium
+    # whether runs look for feeds and sitemaps themselves (`feeds: off`, `sitemaps: off`: not)
+    find_feeds: bool = True
+    find_sitemaps: bool = True
+    list_api: str | None = None  # a JSON list endpoint, with "{page}" where the page number goes
 
     def list_page_url(self, page: int) -> str:
         return self.list_url.replace("{page}", str(page))
@@ -142,6 +149,7 @@ def _profile(path: Path, number: int, entry: Any) -> SiteProfile:
     if not _NAME.match(name):
         raise fail("name", "use letters, digits, '.', '_' or '-' only")
     list_url = _list_url(entry.get("list_url"), fail)
+    feeds, sitemaps = entry.get("feeds"), entry.get("sitemaps", SITEMAPS_AUTO)
     return SiteProfile(
         name=name,
         list_url=list_url,
@@ -151,8 +159,11 @@ def _profile(path: Path, number: int, entry: Any) -> SiteProfile:
         list_links=_css(entry.get("list_links"), "list_links", fail),
         article_url=_article_url(entry.get("article_url"), fail),
         article=_article(entry.get("article"), name, fail),
-        feeds=_site_urls(entry.get("feeds"), "feeds", list_url, fail),
-        sitemaps=_sitemaps(entry.get("sitemaps"), list_url, fail),
+        feeds=() if _off(feeds) else _site_urls(feeds, "feeds", list_url, fail),
+        sitemaps=() if _off(sitemaps) else _sitemaps(sitemaps, list_url, fail),
+        find_feeds=not _off(feeds),
+        find_sitemaps=not _off(sitemaps),
+        list_api=_list_api(entry.get("list_api"), list_url, fail),
         render=_render(entry.get("render"), fail),
     )
 
@@ -283,3 +294,16 @@ def _sitemaps(value: Any, list_url: str, fail: FieldError) -> tuple[str, ...]:
     if isinstance(value, str):
         raise fail("sitemaps", f"must be {SITEMAPS_AUTO!r} or a list of URLs, not {value!r}")
     return _site_urls(value, "sitemaps", list_url, fail)
+
+
+def _off(value: Any) -> bool:
+    """Whether a route field says ``off`` (YAML reads a bare ``off`` as false)."""
+    return value is False or value == ROUTE_OFF
+
+
+def _list_api(value: Any, list_url: str, fail: FieldError) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or "{page}" not in value:
+        raise fail("list_api", "must be a URL with {page} where the page number goes")
+    return _site_urls([value], "list_api", list_url, fail)[0]

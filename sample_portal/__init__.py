@@ -6,6 +6,7 @@ with serve(portal) as base_url:
 """
 
 from .content import Article
+from .outlets import Outlet
 from .server import SamplePortal, serve
 
-__all__ = ["Article", "SamplePortal", "serve"]
+__all__ = ["Article", "Outlet", "SamplePortal", "serve"]

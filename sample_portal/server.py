@@ -20,6 +20,7 @@ from . import generic, gnuboard5, newscms, paged_articles, syndication
 from .content import SEOUL, Article, Newsroom, Story, schedule
 from .faults import Faults
 from .form_boards import FORM_BOARDS, LIST_PATHS, FormBoards
+from .outlets import Outlet
 from .paged_articles import WEEKLY, CountyWeekly
 from .skins import Skin
 
@@ -585,14 +586,15 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 128
 
-    def __init__(self, portal: SamplePortal, port: int) -> None:
+    def __init__(self, portal: SamplePortal | Outlet, port: int) -> None:
         self.portal = portal
         super().__init__(("127.0.0.1", port), _Handler)
 
 
 @contextmanager
-def serve(portal: SamplePortal, port: int = 0) -> Iterator[str]:
-    """Serve `portal` on 127.0.0.1 in a daemon thread; yields the base URL.
+def serve(portal: SamplePortal | Outlet, port: int = 0) -> Iterator[str]:
+    """Serve `portal` (or an outlet of :mod:`sample_portal.outlets`) on
+    127.0.0.1 in a daemon thread; yields the base URL.
 
     With faults on, the off-site decoy is served on another port meanwhile.
     """

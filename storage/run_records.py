@@ -50,6 +50,8 @@ class RunStatus(StrEnum):
     UNREACHABLE = "unreachable"  # no request got an answer (DNS, refused, timeouts)
     BLOCKED = "blocked"  # bot checks answered in place of its pages; nothing new archived
     UNDATED = "undated"  # a backfill read articles, none with a readable date
+    LIST_ENDED_EARLY = "list_ended_early"  # list paging ended early; no other route made up
+    SHORT_OF_ROUTES = "short_of_routes"  # archived too few of what feeds, sitemaps, APIs listed
 
 
 @dataclass

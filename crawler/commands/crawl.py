@@ -10,7 +10,8 @@ crawling ends the command with one line and exit code 3); its run keeper
 did not finish normally or met an error in the spider (when the archive
 stopped taking writes, with one line saying why); 4, 5 or 6, with one line,
 when it finished without an article link, without a list page read, or
-without any answer from the site; 8 when a backfill read no date. The exit code and the log file
+without any answer from the site; 8 when a backfill read no date; 9 when it archived
+less than it should (``crawler.partial``). The exit code and the log file
 (``LOG_FILE``) are kept with the run.
 
 A backfill given ``since`` alone continues an interrupted backfill from the
@@ -56,7 +57,9 @@ class Command(ScrapyCrawl):
             "archive; 3 the site is being crawled by another run; 4 no article link on the "
             "list pages read; 5 no list page could be read; 6 the site never answered; "
             "7 a bot check answered in place of the list pages; "
-            "8 a backfill read no article with a readable date."
+            "8 a backfill read no article with a readable date; "
+            "9 it archived less than it should (list paging ended early with no other "
+            "route, or too few of what its feeds, sitemaps and list endpoints listed)."
         )
 
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:

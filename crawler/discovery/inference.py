@@ -4,11 +4,13 @@ The page's same-site links are grouped by template
 (:func:`crawler.discovery.templates.template_of`); a group counts as many
 articles as its best repeated block holds distinct links
 (:func:`crawler.discovery.blocks.main_block`). Links that do not read like
-headlines (menu labels, page numbers: short texts), templates without a
-numeric part (boards, static pages) and the list's own pages are never
+headlines (menu labels, page numbers: short texts), templates without an
+id part, a number or a slug (boards, static pages), and the list's own pages are never
 article templates. When rows linked only by script make the main list (an old
 CMS board whose only real links are a "most read" box's and a community
 widget's), the rows' template is the group whose ids lie nearest theirs.
+A page that links no article (an empty shell) leaves the template to the
+links a feed or a sitemap of the site lists (:func:`route_template`).
 """
 
 from __future__ import annotations
@@ -115,3 +117,26 @@ def _block(
             if len(held) >= MIN_LINKS:
                 return container, count
     return main_block(links)
+
+
+def route_template(
+    links: Sequence[str], page_url: str, page_param: str | None
+) -> LinkTemplate | None:
+    """The template most of a feed's or a sitemap's ``links`` on the site of
+    ``page_url`` share (at least ``MIN_LINKS`` of them), else None."""
+    home = urlsplit(page_url).netloc
+    own = template_of(page_url, page_param)
+    groups: dict[LinkTemplate, set[str]] = defaultdict(set)
+    for url in links:
+        try:
+            if urlsplit(url).netloc != home:
+                continue
+            template = template_of(url, page_param)
+        except ValueError:
+            continue
+        if template.ids and template != own:
+            groups[template].add(url)
+    if not groups:
+        return None
+    template, held = max(groups.items(), key=lambda group: len(group[1]))
+    return template.specialized(sorted(held), page_param) if len(held) >= MIN_LINKS else None

@@ -29,7 +29,7 @@ from lxml.cssselect import CSSSelector
 from lxml.html import HtmlElement
 
 from crawler.discovery.blocks import inside, main_block
-from crawler.discovery.inference import Inferred, infer_template
+from crawler.discovery.inference import Inferred, infer_template, route_template
 from crawler.discovery.patterns import PatternCheck, pattern_matches
 from crawler.discovery.scripts import script_rows
 from crawler.discovery.templates import LinkTemplate, fill, page_param
@@ -111,6 +111,20 @@ class ListDiscovery:
         position = {element: number for number, element in enumerate(tree.iter())}
         links = sorted(self._links(tree, page_url), key=lambda link: position[link.element])
         return self._split(tree, links)
+
+    def learn_from_route(self, links: list[str]) -> None:
+        """List page 1 settled on no template and the family knows no article
+        link (an empty shell): take the template most of a feed's or a
+        sitemap's ``links`` share."""
+        if self.template is not None or self.how is None or self.profile.article_pattern:
+            return
+        if self.family_name != "generic":
+            return
+        learned = route_template(links, self.profile.list_url, self._page_param)
+        if learned is not None:
+            self.template = learned
+            self.how = f"template {learned} (inferred from a feed's or a sitemap's links)"
+            logger.info("site %s: article links by %s", self.profile.name, self.how)
 
     def article_link(self, url: str) -> str | None:
         """The canonical URL of ``url`` (a feed's or a sitemap's link) when it is

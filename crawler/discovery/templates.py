@@ -2,8 +2,9 @@
 so that the links of one kind on a page fall into one group, whatever the site.
 
 A path segment of digits becomes ``{n}``, a segment holding digits among
-other characters (a date, a slug with a number) ``{x}``; a query value of
-digits ``{n}``, any other value ``{s}``. The page parameter of the list URL is
+other characters (a date, a slug with a number) ``{x}``, a slug of three or
+more words without a digit (``mayor-opens-library``) ``{w}``; a query value
+of digits ``{n}``, any other value ``{s}``. The page parameter of the list URL is
 left out (Gnuboard repeats ``page=3`` in its article links). A template
 inferred from a group of links keeps as literals the parts all of them share
 (``/bbs/board.php?bo_table=news&wr_id={n}``).
@@ -19,11 +20,14 @@ from pipelines import urls
 
 NUMBER = "{n}"
 WITH_DIGITS = "{x}"
+SLUG = "{w}"
 TEXT = "{s}"
 ID = "{id}"
 _DIGITS = re.compile(r"^\d+$")
 _HAS_DIGIT = re.compile(r"\d")
-_VARIABLES = (NUMBER, WITH_DIGITS)
+# words joined by hyphens or underscores, three at least: a headline's slug
+_SLUG = re.compile(r"^[A-Za-z]+(?:[-_][A-Za-z]+){2,}$")
+_VARIABLES = (NUMBER, WITH_DIGITS, SLUG)
 
 Parts = tuple[tuple[str, ...], tuple[tuple[str, str], ...]]
 
@@ -56,7 +60,7 @@ class LinkTemplate:
 
     @property
     def ids(self) -> int:
-        """How many numeric variables the template has (where an article's id may be)."""
+        """How many id variables (numbers, slugs) the template has."""
         return sum(shape in _VARIABLES for shape in self.shapes)
 
     @property
@@ -144,8 +148,8 @@ def _values(url: str, page_param: str | None) -> tuple[str, ...]:
 def _fits(value: str, shape: str) -> bool:
     if shape == NUMBER:
         return bool(_DIGITS.match(value))
-    if shape == WITH_DIGITS:
-        return _generalized_segment(value) == WITH_DIGITS
+    if shape in (WITH_DIGITS, SLUG):
+        return _generalized_segment(value) == shape
     if shape == TEXT:
         return bool(value) and not _DIGITS.match(value)
     return value == shape
@@ -156,6 +160,8 @@ def _generalized_segment(segment: str) -> str:
         return NUMBER
     if _HAS_DIGIT.search(segment):
         return WITH_DIGITS
+    if _SLUG.match(segment):
+        return SLUG
     return segment
 
 

@@ -87,4 +87,4 @@ class Feeds(UrlSource):
         settled = self.policy.settled(found)
         if not self.policy.feeds_reach_back(found, settled):
             self.reading.ledger.aside.update(found)
-        yield from self.fetch(settled.unsettled(found))
+        yield from self.fetch_routed(settled.unsettled(found))

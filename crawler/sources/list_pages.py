@@ -8,7 +8,11 @@ links it holds (``list_page_links``) and the links first seen on it
 (``list_page_read``); so is each list page that could not be read
 (``list_page_failed``), which is counted and paged past. A 404 or 410 past
 list page 1 is the end of the list. A bot check in place of a list page
-(``pipelines.bot_checks``) is announced (``bot_check_met``) and ends paging."""
+(``pipelines.bot_checks``) is announced (``bot_check_met``) and ends paging.
+
+Paging that ends early is told to the other sources, which read the site's
+other routes: list page 2 repeating list page 1; list page 1 an empty shell
+its scripts fill, or linking only to a box beside its list ("most read")."""
 
 from __future__ import annotations
 
@@ -16,10 +20,12 @@ import logging
 from collections.abc import Mapping, Sequence
 
 import scrapy
+from lxml.html import HtmlElement
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
 from crawler import signals as portal_signals
+from crawler.discovery.routes import is_shell
 from crawler.items import CaptureItem, SeenLinks
 from crawler.rendering import page_meta
 from crawler.sources.archive_view import ResumePoint
@@ -44,6 +50,7 @@ class ListPages(UrlSource):
         super().__init__(reading)
         self.companions = companions
         self.policy = reading.policy
+        self._first: set[str] = set()  # list page 1's main-list links
 
     def first_request(self) -> scrapy.Request:
         """List page 1's request, or the first request of a companion read before it."""
@@ -92,14 +99,36 @@ class ListPages(UrlSource):
         found = self.reading.discovery.read(tree, response.url)
         for companion in self.companions:
             yield from companion.list_page_in(number, read=True)
+            yield from companion.list_page_seen(number, tree, response.url)
         links = self.reading.in_scope(list(found.main))
         sidebar = self.reading.in_scope(list(found.extra))
         self._announce_links(number, response.url, links)
+        cause = self._early_end(number, tree, links, sidebar)
+        if cause is not None:
+            for companion in self.companions:
+                yield from companion.list_ended_early(number, cause)
         yield from self._paging_on(self._links(number, response.url, found.every, links, sidebar))
 
     def next_post(self, number: int) -> dict[str, str] | None:
         """The form post (url, body) that shows list page ``number + 1``, kept
         with the run; None: it is a GET of ``list_url``."""
+        return None
+
+    def _early_end(
+        self, number: int, tree: HtmlElement, links: list[str], sidebar: list[str]
+    ) -> str | None:
+        """Why list paging ends early at list page ``number``, if it does."""
+        site = self.reading.profile.name
+        if number == 1:
+            self._first = set(links)
+            if links:
+                return None
+            if sidebar:
+                return f"site {site}: list page 1 links only to a box beside its list"
+            if is_shell(tree):
+                return f"site {site}: list page 1 is an empty shell its scripts fill"
+        elif number == 2 and links and self._first.issuperset(links):
+            return f"site {site}: list page 2 repeats list page 1"
         return None
 
     def list_failed(self, failure: Failure) -> Requests:

@@ -72,6 +72,7 @@ class Reading:
         self.policy = policy
         self.request_article = request_article
         self.ledger = LinkLedger()
+        self.routed: set[str] = set()  # the articles feeds, sitemaps and list endpoints asked for
 
     def in_scope(self, links: Sequence[str]) -> list[str]:
         """Those of ``links`` the site's scope lets the crawl follow."""
@@ -88,6 +89,7 @@ class Reading:
     def articles_of(self, links: Sequence[str]) -> list[str]:
         """The canonical article URLs among a feed's or a sitemap's ``links``, in
         scope and not seen before in this run, in order, once each."""
+        self.discovery.learn_from_route(list(links))
         canonical = []
         for url in links:
             article = self.discovery.article_link(url)

@@ -1,6 +1,7 @@
 """Which routes a crawl job reads: the paging variant for its job (daily or
 a backfill's window), and the sources that go with its list pages (a daily
-run's failed pages and feeds, a backfill's sitemaps)."""
+run's failed pages and feeds, a backfill's sitemaps, and for both the routes
+found on the site's pages)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from crawler.job import CrawlJob
 from crawler.sources.archive_view import ArchiveView
 from crawler.sources.failed_pages import FailedPages
 from crawler.sources.feeds import Feeds
+from crawler.sources.found_routes import FoundRoutes
 from crawler.sources.paging import BackfillPaging, DailyPaging, PagingLimits, PagingPolicy
 from crawler.sources.reading import Reading
 from crawler.sources.sitemaps import Sitemaps
@@ -42,9 +44,10 @@ def paging_for(
 def companions_for(reading: Reading) -> list[UrlSource]:
     """The sources read with the list pages, in the order they are told of them."""
     policy, profile = reading.policy, reading.profile
+    found = FoundRoutes(reading)
     if isinstance(policy, DailyPaging):
         feeds = [Feeds(reading, policy)] if profile.feeds else []
-        return [FailedPages(reading, policy), *feeds]
+        return [FailedPages(reading, policy), *feeds, found]
     if isinstance(policy, BackfillPaging) and profile.sitemaps:
-        return [Sitemaps(reading, policy)]
-    return []
+        return [Sitemaps(reading, policy), found]
+    return [found]

@@ -5,7 +5,8 @@ List page 1 settles how article links look; then the sitemaps are read
 sitemaps of an index last changed before the window are skipped) while list
 paging waits. When the site's articles they list reach back to the window's
 start, the backfill fetches those they date inside the window (or cannot
-date) and pages no further; else it pages the list as without them. The
+date) and pages no further; else it fetches them and pages the list too
+(their articles still count as new on it). The
 article page's own date decides, either way, whether an article is inside
 the window."""
 
@@ -149,13 +150,18 @@ class Sitemaps(UrlSource):
             return
         held, self._held = self._held, None
         assert held is not None
-        dated = [entry.date for entry in progress.entries if entry.date is not None]
-        if not self.policy.sitemaps_cover(progress.reaches_back, dated):
-            yield from held
-            return
         since, until = self.policy.since, self.policy.until
         inside = [entry.url for entry in progress.entries if in_window(entry, since, until)]
         found = self.reading.articles_of(inside)
+        self.reading.crawler.stats.inc_value("routes/links", len(found))
+        wanted = self.policy.settled(found).unsettled(found)
+        dated = [entry.date for entry in progress.entries if entry.date is not None]
+        if not self.policy.sitemaps_cover(progress.reaches_back, dated):
+            # taken all the same, and still new to the list pages that are paged
+            self.reading.ledger.aside.update(found)
+            yield from self.fetch_routed(wanted)
+            yield from held
+            return
         logger.info(
             "the sitemaps list %d articles, %d that may be in the window: "
             "taking them, no list paging",
@@ -163,4 +169,4 @@ class Sitemaps(UrlSource):
             len(found),
         )
         held.close()  # type: ignore[attr-defined]
-        yield from self.fetch(self.policy.settled(found).unsettled(found))
+        yield from self.fetch_routed(wanted)

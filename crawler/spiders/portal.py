@@ -1,7 +1,7 @@
 """The ``portal`` spider: reads a site's URL sources (:mod:`crawler.sources`:
 list pages newest first, a daily run's feeds and failed pages, a backfill's
-sitemaps) as far as the job's paging policy says, and fetches the articles
-they link to, yielding raw captures.
+sitemaps, the routes found on the site's pages) as far as the job's paging
+policy says, and fetches the articles they link to, yielding raw captures.
 
 Daily runs (``-a site=NAME``) and backfills (``-a since=.. -a until=..``)
 differ in their paging policy only (:mod:`crawler.sources.paging`); a
@@ -215,6 +215,8 @@ class PortalSpider(scrapy.Spider):
         page on if its list page is settled (backfill)."""
         if not isinstance(item, CaptureItem):
             return
+        if item.article is not None and item.url in self.list_pages.reading.routed:
+            self.crawler.stats.inc_value("routes/articles")
         if item.status == 200:
             confirmed = self.discovery.confirm(item.article is not None)
             if confirmed is not None:

@@ -6,17 +6,20 @@ the project's polite settings (robots.txt, delays), and keeps what it saw in a
 It looks for the site's feeds and sitemaps too: the feeds at its family's
 usual paths and those the home page and list page 1 announce
 (``<link rel="alternate" type="application/rss+xml">``), the sitemaps
-robots.txt names (else ``/sitemap.xml``); each is read once.
+robots.txt names (else ``/sitemap.xml``), and a "more" button's JSON list
+endpoint list page 1's scripts name (or the site's ``list_api``), whose first
+page it reads; each is read once.
 
 A bot check in place of a list page (``pipelines.bot_checks``) is reported
 as such; a site with ``render: browser`` is probed through Chromium too."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime
 from typing import Any
-from urllib.parse import parse_qs, urljoin, urlsplit
+from urllib.parse import urljoin
 
 import scrapy
 from scrapy.crawler import Crawler
@@ -26,6 +29,7 @@ from twisted.python.failure import Failure
 
 from crawler.discovery import ListDiscovery
 from crawler.discovery.feeds import parse_feed
+from crawler.discovery.routes import ListApi, announced_feeds, json_links, list_api, usual_feeds
 from crawler.discovery.sitemaps import SitemapUnreadable, parse_sitemap, robots_sitemaps
 from crawler.probing import ListPageSeen, ProbeReport, SourceSeen
 from crawler.rendering import page_meta, use_browser
@@ -38,10 +42,6 @@ from pipelines.pages import Unparseable, html_tree
 
 ARTICLES = 3  # articles read off list page 1
 LIST_PAGES = 2
-# the feeds a page announces
-_ALTERNATE = (
-    "//link[@rel='alternate'][@type='application/rss+xml' or @type='application/atom+xml']/@href"
-)
 
 
 class ProbeSpider(scrapy.Spider):
@@ -120,10 +120,14 @@ class ProbeSpider(scrapy.Spider):
     def _sources(self, tree: Any, page_url: str) -> Iterator[scrapy.Request]:
         """Ask for the feeds and sitemaps a crawl of the site could read."""
         family = self.discovery.family or families.get("generic")
-        board = parse_qs(urlsplit(self.profile.list_url).query).get("bo_table", [""])[0]
-        usual = [path.replace("{bo_table}", board) for path in family.feed_paths]
-        yield from self._feed_requests([urljoin(page_url, path) for path in usual])
+        yield from self._feed_requests(usual_feeds(family, self.profile.list_url))
         yield from self._announced(tree, page_url)
+        named = self.profile.list_api
+        api = ListApi(named) if named else list_api(tree, page_url)
+        if api is not None and self.scope.refusal(api.page_url(1)) is None:
+            yield scrapy.Request(
+                api.page_url(1), callback=self.parse_list_api, errback=self.source_failed
+            )
         yield scrapy.Request(
             urljoin(page_url, "/"), callback=self.parse_home, errback=self.source_failed
         )
@@ -135,7 +139,7 @@ class ProbeSpider(scrapy.Spider):
         )
 
     def _announced(self, tree: Any, page_url: str) -> Iterator[scrapy.Request]:
-        yield from self._feed_requests([urljoin(page_url, href) for href in tree.xpath(_ALTERNATE)])
+        yield from self._feed_requests(announced_feeds(tree, page_url))
 
     def _feed_requests(self, urls: list[str]) -> Iterator[scrapy.Request]:
         for url in urls:
@@ -162,6 +166,18 @@ class ProbeSpider(scrapy.Spider):
         dates = [entry.published for entry in feed.entries if entry.published is not None]
         found = f"{len(feed.entries)} entries, {links} of them the site's articles{_span(dates)}"
         self.report.sources.append(SourceSeen("feed", response.url, found, links))
+
+    def parse_list_api(self, response: Response) -> None:
+        url = response.url
+        try:
+            data = json.loads(response.body)
+        except ValueError:
+            self.report.sources.append(SourceSeen("list endpoint", url, "no JSON"))
+            return
+        found = json_links(data, url, self.profile.article_url)
+        links = self._site_articles(found)
+        said = f"page 1: {len(found)} item links, {links} of them the site's articles"
+        self.report.sources.append(SourceSeen("list endpoint", url, said, links))
 
     def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:
         named = robots_sitemaps(response.body, response.url)
@@ -194,12 +210,19 @@ class ProbeSpider(scrapy.Spider):
         request = failure.request  # type: ignore[attr-defined]
         response = failure.value.response if failure.check(HttpError) else None
         reason = f"HTTP {response.status}" if response is not None else failure.getErrorMessage()
-        if request.callback in (self.parse_feed, self.parse_sitemap):
-            kind = "feed" if request.callback == self.parse_feed else "sitemap"
+        kinds = {
+            self.parse_feed: "feed",
+            self.parse_sitemap: "sitemap",
+            self.parse_list_api: "list endpoint",
+        }
+        if request.callback in kinds:
+            kind = kinds[request.callback]
             self.report.sources.append(SourceSeen(kind, request.url, reason))
 
     def _site_articles(self, urls: list[str]) -> int:
-        """How many of ``urls`` are the site's article links."""
+        """How many of ``urls`` are the site's article links (a shell list
+        page's template taken from them, as a crawl takes it)."""
+        self.discovery.learn_from_route(urls)
         canonical = {self.discovery.article_link(url) for url in urls} - {None}
         return sum(self.scope.refusal(url) is None for url in canonical if url is not None)
 
