@@ -33,3 +33,23 @@ def test_a_licence_beside_a_short_body_leaves_the_body() -> None:
 def test_a_notice_line_inside_the_body_text_is_left_to_cleanup() -> None:
     text = f"<span>{BODY}<br>{BODY}<br>{BODY}<br>※ '당신의 제보가 뉴스가 됩니다'</span>"
     assert BODY in _after_drop(text)
+
+
+def test_a_post_as_short_as_a_comment_is_not_a_comment_section() -> None:
+    """A members-only post: its header rows (writer, times, comment count), a
+    one-line notice and a reply form look like a comment section, but the
+    block holds the post's headline, so it stays for the wall check to read."""
+    notice = "이 기사는 유료회원 전용 기사입니다. 로그인 후 이용해 주세요."
+    post = (
+        "<section id='bo_v'><h2 id='bo_v_title'>한빛군 청년 창업 지원 두 배로</h2>"
+        "<div class='info'>작성자 한빛일보 · 댓글 1건 · 조회 1,962회 · 작성일 24-03-29 10:12</div>"
+        "<div class='info'>최종수정 24-03-29 11:40 · 출처 한빛군청 기획예산과 보도자료</div>"
+        "<div class='info'>입력 2024.03.29 10:12 · 수정 2024.03.29 11:40 · 인쇄 · 공유</div>"
+        f"<div id='bo_v_con'><p>{notice}</p></div>"
+        "<form><textarea name='wr_content'></textarea><button>등록</button></form></section>"
+    )
+    title = "<title>한빛군 청년 창업 지원 두 배로 > 군정소식</title>"
+    page = f"<html><head>{title}</head><body>{post}</body></html>"
+    tree = document_fromstring(page)
+    drop_frame_blocks(tree)
+    assert notice in " ".join(tree.text_content().split())
