@@ -20,7 +20,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -32,6 +32,10 @@ from storage.types import now_seoul
 logger = logging.getLogger(__name__)
 # the logs of processes running several sites' daily runs, beside the sites' own folders
 DAILY_LOGS = "daily"
+# a slice counts from when the crawl opened its run, not from its start: on a
+# busy machine a crawl's start-up alone can outlast a short slice. One that
+# has opened no run by then is stopped all the same.
+START_UP_MAX = 120.0
 
 
 class CrawlLauncher:
@@ -75,10 +79,16 @@ class CrawlLauncher:
     ) -> int | None:
         """Crawl ``site`` in a child process and wait for it; its exit code
         (negative: the signal that ended it), or None when stopping. After
-        ``stop_after`` seconds the crawl is asked to stop (SIGTERM), as on shutdown."""
+        ``stop_after`` seconds of crawling (counted from when its run opened)
+        the crawl is asked to stop (SIGTERM), as on shutdown."""
         started = now_seoul()
         log_file = self._log_file(site, f"{started:%Y-%m-%dT%H%M%S}")
-        ran = self._run(self.command(site, log_file, spider_args), log_file, site, stop_after)
+
+        def opened(pid: int) -> bool:
+            return self.archive.runs.find(site, pid, started - timedelta(seconds=1)) is not None
+
+        command = self.command(site, log_file, spider_args)
+        ran = self._run(command, log_file, site, stop_after, opened)
         if ran is None:
             return None
         pid, code = ran
@@ -107,7 +117,12 @@ class CrawlLauncher:
         return log_file
 
     def _run(
-        self, command: list[str], log_file: Path, what: str, stop_after: float | None
+        self,
+        command: list[str],
+        log_file: Path,
+        what: str,
+        stop_after: float | None,
+        opened: Callable[[int], bool] = lambda pid: True,
     ) -> tuple[int, int] | None:
         """Run ``command`` in a child process, its output to ``log_file``; its pid
         and exit code, or None when stopping (nothing started)."""
@@ -128,15 +143,34 @@ class CrawlLauncher:
                 )
             self._children[child.pid] = child
         logger.info("crawl of %s started: pid %d, log %s", what, child.pid, log_file)
-        try:
-            code = child.wait(stop_after)
-        except subprocess.TimeoutExpired:
-            logger.info("asking the crawl of %s to stop after %.0f s", what, stop_after)
-            child.send_signal(signal.SIGTERM)
-            code = child.wait()
+        code = child.wait() if stop_after is None else self._wait(child, what, stop_after, opened)
         with self._lock:
             del self._children[child.pid]
         return child.pid, code
+
+    @staticmethod
+    def _wait(
+        child: subprocess.Popen[bytes], what: str, stop_after: float, opened: Callable[[int], bool]
+    ) -> int:
+        """Wait for ``child``, asking it to stop ``stop_after`` seconds after it
+        opened its run (or ``START_UP_MAX`` seconds after its start, if it
+        opened none by then); its exit code."""
+        begun = time.monotonic()
+        deadline = begun + START_UP_MAX
+        counting = False
+        while True:
+            try:
+                return child.wait(min(1.0, max(0.0, deadline - time.monotonic())))
+            except subprocess.TimeoutExpired:
+                pass
+            if not counting and opened(child.pid):
+                counting, deadline = True, time.monotonic() + stop_after
+            if time.monotonic() >= deadline:
+                logger.info(
+                    "asking the crawl of %s to stop after %.0f s", what, time.monotonic() - begun
+                )
+                child.send_signal(signal.SIGTERM)
+                return child.wait()
 
     def _record(self, site: str, pid: int, started: datetime, code: int, log_file: Path) -> int:
         """Keep the exit code (the run's own when its process kept one: a process
