@@ -57,6 +57,7 @@ class Outlet:
     """One outlet of ``kind`` (``next`` or ``shell``) with ``count`` articles."""
 
     gzip_pages = False
+    bot_check = False  # what the server asks of a portal: no bot check before the pages
 
     def __init__(
         self, kind: str, count: int = 45, seed: int = 1, api: bool = True, gone: int = 0
@@ -97,7 +98,12 @@ class Outlet:
         with self._hits_lock:
             self.hits[path] += 1
 
-    def render(self, path: str, host: str = "127.0.0.1") -> tuple[int, dict[str, str], bytes]:
+    def render(
+        self, path: str, host: str = "127.0.0.1", form: bytes | None = None
+    ) -> tuple[int, dict[str, str], bytes]:
+        """Status, headers and body for a GET of ``path``; an outlet takes no form post."""
+        if form is not None:
+            return 405, {"Content-Type": "text/plain"}, b"Method Not Allowed"
         status, content_type, body = self._route(path, host)
         return status, {"Content-Type": content_type, "Content-Length": str(len(body))}, body
 
