@@ -51,7 +51,7 @@ FETCHED = datetime(2024, 4, 20, 9, 0, tzinfo=SEOUL)
 
 def exchange(url: str, body: bytes, encoding: str | None = "gzip") -> Exchange:
     """An exchange as ``storage.exchange`` records it; the payload gzip-encoded."""
-    payload = gzip.compress(body) if encoding == "gzip" else body
+    payload = gzip.compress(body, mtime=0) if encoding == "gzip" else body
     headers = [("Content-Type", "text/html; charset=utf-8")]
     if encoding:
         headers.append(("Content-Encoding", encoding))
