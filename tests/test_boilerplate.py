@@ -24,8 +24,8 @@ from pipelines.extraction import EXTRACTOR_VERSION
 from sample_portal import SamplePortal, serve
 from sample_portal.content import Newsroom
 from storage.archive import Archive, RunCounts
-from storage.boilerplate import in_force
 from storage.models import Article
+from storage.site_boilerplate import in_force
 from storage.types import SEOUL
 from tests.conftest import FAST, scrapy
 from tests.test_storage import capture

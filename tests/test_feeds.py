@@ -11,8 +11,8 @@ from datetime import date, datetime
 import pytest
 
 from crawler.discovery import ListDiscovery
-from crawler.discovery.feeds import machine_time, parse_feed
-from crawler.discovery.sitemaps import (
+from crawler.discovery.feed_entries import machine_time, parse_feed
+from crawler.discovery.sitemap_entries import (
     SitemapUnreadable,
     in_window,
     parse_sitemap,

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from crawler.discovery.feeds import parse_feed
+from crawler.discovery.feed_entries import parse_feed
 from sample_portal import SamplePortal, serve
 from sample_portal import feeds as sample_feeds
 from storage.archive import Archive

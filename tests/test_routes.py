@@ -1,4 +1,4 @@
-"""The routes a page shows besides its links (crawler.discovery.routes), the
+"""The routes a page shows besides its links (crawler.discovery.announced_routes), the
 sites.yaml fields that add or switch them off, and how a partial run ends
 (crawler.partial)."""
 
@@ -10,7 +10,13 @@ import pytest
 from scrapy.statscollectors import MemoryStatsCollector
 from scrapy.utils.test import get_crawler
 
-from crawler.discovery.routes import announced_feeds, is_shell, json_links, list_api, usual_feeds
+from crawler.discovery.announced_routes import (
+    announced_feeds,
+    is_shell,
+    json_links,
+    list_api,
+    usual_feeds,
+)
 from crawler.partial import partial_end
 from crawler.sites import SITEMAPS_AUTO, SitesConfigError, load_sites
 from pipelines import families

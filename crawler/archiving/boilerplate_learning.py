@@ -20,7 +20,7 @@ from sqlalchemy import Engine
 
 from pipelines.boilerplate import StoredStory, learn, strip
 from pipelines.fingerprint import fingerprint
-from storage.boilerplate import (
+from storage.site_boilerplate import (
     CleanedBody,
     StoredBody,
     in_force,

@@ -23,7 +23,7 @@ from crawler.extraction_service import ExtractionService
 from crawler.items import CaptureItem
 from crawler.run_crawler import run_crawler
 from pipelines.article_page import PageError
-from storage.boilerplate import in_force
+from storage.site_boilerplate import in_force
 
 logger = logging.getLogger(__name__)
 # a site's learned boilerplate lines in force

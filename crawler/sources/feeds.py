@@ -17,10 +17,10 @@ import scrapy
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from crawler.discovery.feeds import parse_feed
-from crawler.sources.failures import request_failure
+from crawler.discovery.feed_entries import parse_feed
 from crawler.sources.paging import DailyPaging
 from crawler.sources.reading import Reading
+from crawler.sources.request_failures import request_failure
 from crawler.sources.source import Requests, UrlSource
 from storage.models import FoundBy
 

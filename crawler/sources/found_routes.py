@@ -27,18 +27,18 @@ from lxml.html import HtmlElement
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
-from crawler.discovery.feeds import parse_feed
-from crawler.discovery.routes import ListApi, announced_feeds, list_api, usual_feeds
-from crawler.discovery.sitemaps import (
+from crawler.discovery.announced_routes import ListApi, announced_feeds, list_api, usual_feeds
+from crawler.discovery.feed_entries import parse_feed
+from crawler.discovery.sitemap_entries import (
     SitemapEntry,
     SitemapUnreadable,
     parse_sitemap,
     robots_sitemaps,
 )
-from crawler.sources.failures import request_failure
 from crawler.sources.list_api import ListApiPages
 from crawler.sources.paging import DailyPaging
 from crawler.sources.reading import Reading
+from crawler.sources.request_failures import request_failure
 from crawler.sources.source import Request, Requests, UrlSource
 from pipelines import families
 from pipelines.pages import Unparseable, html_tree

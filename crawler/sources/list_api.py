@@ -20,11 +20,11 @@ import scrapy
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from crawler.discovery.feeds import machine_time
-from crawler.discovery.routes import ListApi, json_links
-from crawler.sources.failures import request_failure
+from crawler.discovery.announced_routes import ListApi, json_links
+from crawler.discovery.feed_entries import machine_time
 from crawler.sources.paging import BackfillPaging
 from crawler.sources.reading import Reading
+from crawler.sources.request_failures import request_failure
 from crawler.sources.source import Requests, UrlSource
 from storage.models import FoundBy
 

@@ -25,12 +25,12 @@ from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
 from crawler import signals as portal_signals
-from crawler.discovery.routes import is_shell
+from crawler.discovery.announced_routes import is_shell
 from crawler.items import CaptureItem, SeenLinks
 from crawler.rendering import page_meta
 from crawler.sources.archive_view import ResumePoint
-from crawler.sources.failures import GONE, failed_response, request_failure
 from crawler.sources.reading import Reading
+from crawler.sources.request_failures import GONE, failed_response, request_failure
 from crawler.sources.source import Requests, UrlSource
 from pipelines import families
 from pipelines.bot_checks import bot_check

@@ -21,7 +21,7 @@ import scrapy
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from crawler.discovery.sitemaps import (
+from crawler.discovery.sitemap_entries import (
     SitemapEntry,
     SitemapUnreadable,
     in_window,
@@ -29,9 +29,9 @@ from crawler.discovery.sitemaps import (
     robots_sitemaps,
 )
 from crawler.sites import SITEMAPS_AUTO
-from crawler.sources.failures import request_failure
 from crawler.sources.paging import BackfillPaging
 from crawler.sources.reading import Reading
+from crawler.sources.request_failures import request_failure
 from crawler.sources.source import Requests, UrlSource
 from storage.models import FoundBy
 

@@ -36,11 +36,11 @@ from crawler.middlewares import exchange_of
 from crawler.rendering import page_meta, use_browser
 from crawler.run_crawler import run_crawler
 from crawler.scope import SiteScope
-from crawler.sources.failures import GONE, failed_response, failure_reason
 from crawler.sources.form_pages import FormListPages
 from crawler.sources.list_pages import ListPages
 from crawler.sources.lookups import ArchiveLookups
 from crawler.sources.reading import Reading
+from crawler.sources.request_failures import GONE, failed_response, failure_reason
 from crawler.sources.routes import companions_for, paging_for, paging_limits
 from pipelines.article_page import PageError, PageProblem
 from pipelines.article_pages import further_pages_in

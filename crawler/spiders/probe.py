@@ -28,9 +28,15 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from crawler.discovery import ListDiscovery
-from crawler.discovery.feeds import parse_feed
-from crawler.discovery.routes import ListApi, announced_feeds, json_links, list_api, usual_feeds
-from crawler.discovery.sitemaps import SitemapUnreadable, parse_sitemap, robots_sitemaps
+from crawler.discovery.announced_routes import (
+    ListApi,
+    announced_feeds,
+    json_links,
+    list_api,
+    usual_feeds,
+)
+from crawler.discovery.feed_entries import parse_feed
+from crawler.discovery.sitemap_entries import SitemapUnreadable, parse_sitemap, robots_sitemaps
 from crawler.probing import ListPageSeen, ProbeReport, SourceSeen
 from crawler.rendering import page_meta, use_browser
 from crawler.scope import SiteScope

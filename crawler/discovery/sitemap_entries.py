@@ -27,7 +27,7 @@ from lxml import etree
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import sitemap_urls_from_robots
 
-from crawler.discovery.feeds import local_name, machine_time, xml_root
+from crawler.discovery.feed_entries import local_name, machine_time, xml_root
 
 _GZIP_MAGIC = b"\x1f\x8b"
 
