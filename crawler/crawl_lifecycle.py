@@ -8,44 +8,42 @@ sharing the process's extraction service; then, for each run, says how it
 ended (one line when it was not healthy), learns the site's boilerplate
 again when the run archived new articles (taking it out of the site's
 stored articles: a new site's first articles are cleaned at the end of the
-run that archived them), and records the run's exit code with it.
+run that archived them), and records the run's exit code with it. While they
+crawl, a terminal shows a progress line per site (``crawler.terminal_progress``);
+at the end every site's result is printed on stdout, one line each
+(``crawler.crawl_summary``).
 """
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from scrapy.crawler import CrawlerProcessBase
 from sqlalchemy.exc import SQLAlchemyError
 
 from crawler.archiving.boilerplate_learning import relearn
+from crawler.crawl_summary import SiteCrawl, print_summary
 from crawler.exit_codes import EXIT_BUSY, EXIT_FAILED
 from crawler.extraction_service import ExtractionService, default_workers
 from crawler.job import CrawlJob
 from crawler.run_crawler import OpenRun, RunCrawler, open_run
 from crawler.run_keeper import RunKeeper
 from crawler.spiders.portal import PortalSpider
+from crawler.terminal_progress import terminal_progress
 from crawler.user_messages import say
 from storage.archive import Archive
 from storage.database import one_line
 from storage.run_records import SiteBusy
 
-
-@dataclass(frozen=True)
-class SiteCrawl:
-    """How one site's crawl went: its run (None: the site was busy) and exit code."""
-
-    site: str
-    run_id: int | None
-    exit_code: int
+BUSY = "busy"  # the status of a site another live run holds
 
 
 def crawl_sites(process: CrawlerProcessBase, jobs: Sequence[CrawlJob]) -> list[SiteCrawl]:
     """Crawl ``jobs`` in ``process``, each as a run of its own in the archive
-    of the process's ``DATABASE_URL`` (see the module doc); how each went."""
+    of the process's ``DATABASE_URL`` (see the module doc); how each went,
+    printed on stdout."""
     settings = process.settings
     log_file = settings.get("LOG_FILE")
     logged = str(Path(log_file).resolve()) if log_file else None
@@ -58,19 +56,22 @@ def crawl_sites(process: CrawlerProcessBase, jobs: Sequence[CrawlJob]) -> list[S
         except SiteBusy as exc:
             archive.close()
             say(str(exc))
-            done.append(SiteCrawl(job.profile.name, None, EXIT_BUSY))
+            done.append(SiteCrawl(job.profile.name, None, EXIT_BUSY, BUSY, str(exc)))
     if not opened:
+        print_summary(done)
         return done
     extraction = ExtractionService(settings.getint("EXTRACT_WORKERS", default_workers()))
     crawlers = [RunCrawler(PortalSpider, settings, run, extraction) for run in opened]
     try:
         for crawler in crawlers:
             process.crawl(crawler)
-        process.start()
+        with terminal_progress(crawlers):
+            process.start()
     finally:
         extraction.close()
         for crawler in crawlers:
             done.append(_ended(crawler))
+        print_summary(done)
     return done
 
 
@@ -86,7 +87,19 @@ def _ended(crawler: RunCrawler) -> SiteCrawl:
             relearn_boilerplate(run)
     finally:
         run.record_exit(end.exit_code)
-    return SiteCrawl(run.job.profile.name, run.id, end.exit_code)
+    keeper = RunKeeper.of(crawler)
+    stats = crawler._stats  # None when the crawl failed before it started
+    seconds = stats.get_value("elapsed_time_seconds", 0.0) if stats else 0.0
+    return SiteCrawl(
+        run.job.profile.name,
+        run.id,
+        end.exit_code,
+        end.status,
+        end.reason,
+        crawler.counts,
+        keeper.list_pages.read if keeper else 0,
+        seconds,
+    )
 
 
 def relearn_boilerplate(run: OpenRun) -> None:

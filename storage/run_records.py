@@ -20,7 +20,7 @@ from __future__ import annotations
 import os
 import socket
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
@@ -396,7 +396,7 @@ class Runs:
     def _summaries(self, query: Select[tuple[CrawlRun, str]]) -> list[RunSummary]:
         now = now_seoul()
         with self.sessions() as session:
-            rows = session.execute(query).all()
+            rows = [(run, name, _run_counts(session, run)) for run, name in session.execute(query)]
         return [
             RunSummary(
                 id=run.id,
@@ -409,18 +409,18 @@ class Runs:
                 status=RunStatus.INTERRUPTED
                 if run.status == RunStatus.RUNNING and not run_alive(run, now)
                 else run.status,
-                pages=run.pages,
-                new=run.new,
-                duplicate=run.duplicate,
-                failed=run.failed,
-                list_failed=run.list_failed,
+                pages=done.pages,
+                new=done.new,
+                duplicate=done.duplicate,
+                failed=done.failed,
+                list_failed=done.list_failed,
                 exit_code=run.exit_code,
                 log_file=run.log_file,
                 reason=run.reason,
                 host=run.host,
-                found={source.value: getattr(run, f"found_{source.value}") for source in FoundBy},
+                found={source.value: getattr(done, f"found_{source.value}") for source in FoundBy},
             )
-            for run, name in rows
+            for run, name, done in rows
         ]
 
 
@@ -447,8 +447,20 @@ def _count_values(counts: RunCounts) -> dict[str, int]:
     }
 
 
-def _close_dead(session: Session, run: CrawlRun, status: str, finished_at: datetime) -> None:
-    """End a run whose process is gone: its counts are what its captures say."""
+def _run_counts(session: Session, run: CrawlRun) -> RunCounts:
+    """What a run did: as it recorded it when it ended; for a run still marked
+    running (alive, or killed before another ends it), which stored its counts
+    only at its last heartbeat, what its captures say (its failed list pages,
+    which leave no capture, as of that heartbeat)."""
+    if run.status != RunStatus.RUNNING:
+        return RunCounts(**{field.name: getattr(run, field.name) for field in fields(RunCounts)})
+    counts = _captured_counts(session, run.id)
+    counts.list_failed = run.list_failed
+    return counts
+
+
+def _captured_counts(session: Session, run_id: int) -> RunCounts:
+    """What a run's captures say it did (all but its failed list pages)."""
     outcome, new_by = Capture.outcome, Capture.found_by
     pages, new, duplicate, failed, *found = session.execute(
         select(
@@ -463,13 +475,21 @@ def _close_dead(session: Session, run: CrawlRun, status: str, finished_at: datet
                 )
                 for source in FoundBy
             ),
-        ).where(Capture.run_id == run.id)
+        ).where(Capture.run_id == run_id)
     ).one()
+    counts = RunCounts(pages, new, duplicate, failed)
+    for source, count in zip(FoundBy, found, strict=True):
+        setattr(counts, f"found_{source.value}", count)
+    return counts
+
+
+def _close_dead(session: Session, run: CrawlRun, status: str, finished_at: datetime) -> None:
+    """End a run whose process is gone: its counts are what its captures say."""
+    counts = _run_counts(session, run)
     run.status = status
     run.finished_at = finished_at
-    run.pages, run.new, run.duplicate, run.failed = pages, new, duplicate, failed
-    for source, count in zip(FoundBy, found, strict=True):
-        setattr(run, f"found_{source.value}", count)
+    for name, value in _count_values(counts).items():
+        setattr(run, name, value)
 
 
 def _busy_message(session: Session, run: CrawlRun) -> str:

@@ -181,7 +181,9 @@ def test_the_demo_says_what_its_run_added(tmp_path: Path) -> None:
     again = run(*demo, database_url=url, tmp_path=tmp_path)
     assert again.returncode == 0, again.stderr[-2000:]
     assert "this run added 0 articles; the archive holds 14 of the 14" in again.stdout
-    rows = {line.split()[0]: line.split()[1:] for line in again.stdout.splitlines()[2:5]}
+    lines = again.stdout.splitlines()
+    head = next(n for n, line in enumerate(lines) if line.startswith("site "))  # its table
+    rows = {line.split()[0]: line.split()[1:] for line in lines[head + 1 : head + 4]}
     # published, new, unchanged (archived before), failed, archived
     assert rows["gnuboard"] == ["6", "0", "6", "0", "6"]
     assert rows["newscms"] == ["4", "0", "4", "0", "4"]

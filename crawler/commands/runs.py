@@ -3,7 +3,8 @@ newest first, with what each did (pages, new articles and how many of them
 its feeds, sitemaps and list pages found first, duplicates, failed pages,
 list pages that failed), how it ended and the host that ran it;
 ``--problems``: the sites whose last run was not healthy, each with its last
-run and why."""
+run and why, exiting 1 when it lists any (0 when none), so that a monitoring
+script can use it. An unknown ``--site`` is refused in one line (exit code 2)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from datetime import datetime
 from scrapy.commands import ScrapyCommand
 
 from crawler.commands import ArchiveCommand, fail, open_archive
+from crawler.exit_codes import EXIT_FAILED
+from storage.health import site_names
 from storage.models import FoundBy
 from storage.run_records import RunSummary
 from storage.types import SEOUL
@@ -65,6 +68,9 @@ class Command(ArchiveCommand, ScrapyCommand):
         if archive is None:
             return
         try:
+            if opts.site and opts.site not in site_names(archive.engine):
+                self.exitcode = fail(f"--site {opts.site!r}: no such site in the archive")
+                return
             if opts.problems:
                 runs = [run for run in archive.runs.problems() if opts.site in (None, run.site)]
             else:
@@ -79,6 +85,8 @@ class Command(ArchiveCommand, ScrapyCommand):
         for run in runs:
             if opts.problems or run.reason:
                 print(f"run {run.id} {run.site} {run.status}: {run.reason or _ended(run)}")
+        if opts.problems:
+            self.exitcode = EXIT_FAILED
 
 
 def row(run: RunSummary) -> tuple[str, ...]:
