@@ -1,8 +1,9 @@
 """What each site's crawl did, as the crawl commands (``crawl``, ``daily``,
 ``demo``) print it on stdout when they end: one line per site with its run,
 status, new, duplicate and failed pages, list pages read (and failed), the
-seconds it took, and, when it did not end healthy, why (else its exit code). The log keeps its own
-lines; this is the result a user reads."""
+seconds it took, and, when it did not end healthy, why (else its exit code);
+for a run stopped by Ctrl-C or SIGTERM, that the same command resumes it.
+The log keeps its own lines; this is the result a user reads."""
 
 from __future__ import annotations
 
@@ -10,6 +11,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from storage.run_records import RunCounts, RunStatus
+
+# the status Scrapy closes a crawl with on SIGINT (Ctrl-C) or SIGTERM, and what its line says
+STOPPED_BY_SIGNAL = "shutdown"
+STOPPED = "interrupted (Ctrl-C or SIGTERM): run the same command to resume"
 
 
 @dataclass(frozen=True)
@@ -40,7 +45,9 @@ def summary_line(crawl: SiteCrawl) -> str:
         f"{crawl.list_pages} {pages}{list_failed}, {crawl.seconds:.1f} s"
     )
     reason = crawl.reason
-    if reason is None and crawl.exit_code:  # an error in the spider, or a crawl that broke off
+    if crawl.status == STOPPED_BY_SIGNAL:
+        reason = STOPPED
+    elif reason is None and crawl.exit_code:  # an error in the spider, or a crawl that broke off
         reason = f"exit code {crawl.exit_code}: see the log"
     return f"{line}; {reason}" if reason else line
 

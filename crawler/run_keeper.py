@@ -50,10 +50,6 @@ from storage.run_records import HEARTBEAT_INTERVAL, RunStatus
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
-# the reason Scrapy closes a crawl with on SIGINT (Ctrl-C) or SIGTERM, and what the run says of it
-STOPPED_BY_SIGNAL = "shutdown"
-STOPPED = "interrupted (Ctrl-C or SIGTERM): run the same command to resume"
-
 # the exit code of a run that ended with one of these statuses
 EXIT_CODES = {
     RunStatus.NO_ARTICLES: EXIT_NO_ARTICLES,
@@ -246,8 +242,7 @@ class RunKeeper:
         """How the run ends, Scrapy having closed it for ``reason``.
 
         A run Scrapy closed early (Ctrl-C, a write the archive refused) keeps
-        Scrapy's reason and exits 1; one stopped by Ctrl-C or SIGTERM says
-        that the same command resumes it. One that finished is ``blocked`` when a
+        Scrapy's reason and exits 1. One that finished is ``blocked`` when a
         bot check answered in place of a list page or an article and it
         archived no new article; ``unreachable`` when
         no list page could be read and no request got any answer,
@@ -264,8 +259,6 @@ class RunKeeper:
         if self.write_failed is not None:
             said = f"{self.write_failed}: the crawl stopped; run it again when fixed"
             return RunEnd(reason, EXIT_FAILED, said)
-        if reason == STOPPED_BY_SIGNAL:
-            return RunEnd(reason, EXIT_FAILED, STOPPED)
         if reason != RunStatus.FINISHED:
             return RunEnd(reason, EXIT_FAILED)
         site, pages = self.job.profile.name, self.list_pages
