@@ -1,9 +1,9 @@
 """What a newcomer sees of a crawl, end to end: a summary line per site on
 stdout (the log stays on stderr), a live progress line on a terminal only, a
-closing line after Ctrl-C that says the same command resumes (and it does), a
-``kill -9``'d run shown by ``scrapy runs`` with what it captured, and
-``scrapy runs`` exit codes a script can use (``--problems``: 1 when it lists
-any; an unknown ``--site``: 2, in one line)."""
+closing line after Ctrl-C or SIGTERM that says the same command resumes (and
+it does), a ``kill -9``'d run shown by ``scrapy runs`` with what it captured,
+and ``scrapy runs`` exit codes a script can use (``--problems``: 1 when it
+lists any; an unknown ``--site``: 2, in one line)."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ import sys
 import termios
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func
 from sqlalchemy import select as query
 
@@ -116,14 +117,24 @@ def test_a_progress_line_shows_on_a_terminal_and_not_in_a_pipe(
     assert SUMMARY.fullmatch(piped.stdout.strip()), piped.stdout
 
 
-def test_ctrl_c_ends_with_a_line_saying_the_same_command_resumes(
-    portal: Portal, tmp_path: Path
+def stop(process: subprocess.Popen[str], how: signal.Signals) -> None:
+    """Ctrl-C in a terminal reaches the crawl's process group; SIGTERM, as
+    ``kill`` sends it, the crawl's process alone."""
+    if how == signal.SIGINT:
+        os.killpg(process.pid, how)
+    else:
+        os.kill(process.pid, how)
+
+
+@pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_a_stopped_crawl_ends_with_a_line_saying_the_same_command_resumes(
+    portal: Portal, tmp_path: Path, how: signal.Signals
 ) -> None:
     url = sqlite_url(tmp_path)
     Archive.open(url).close()
     process = start(portal, url, *SLOW)
     wait_for_captures(url, 5, process)
-    os.killpg(process.pid, signal.SIGINT)
+    stop(process, how)
     stdout, stderr = process.communicate(timeout=60)
     assert process.returncode == EXIT_FAILED, stderr[-3000:]
     matched = SUMMARY.fullmatch(stdout.strip().splitlines()[-1])
