@@ -184,12 +184,16 @@ def test_runs_problems_exits_non_zero_when_it_lists_a_problem(
 
     run = archive.runs.start(site, "daily", None, None)
     archive.runs.finish(run, "no_articles", RunCounts(), "list page 1 links to no article")
+    other = archive.site_id("other", None, "http://other.example/?page={page}")
+    stopped = archive.runs.start(other, "daily", None, None)
+    archive.runs.finish(stopped, "shutdown", RunCounts())  # stopped by Ctrl-C
     archive.close()
     problems = scrapy("runs", "--problems", database_url=database_url, sites_file=sites_file)
     assert problems.returncode == EXIT_FAILED, problems.stderr
-    assert problems.stdout.splitlines()[-1] == (
-        f"run {run} news no_articles: list page 1 links to no article"
-    )
+    assert problems.stdout.splitlines()[-2:] == [
+        f"run {run} news no_articles: list page 1 links to no article",
+        f"run {stopped} other shutdown: {STOPPED}",
+    ]
 
 
 def test_runs_of_an_unknown_site_exits_2_in_one_line(tmp_path: Path) -> None:

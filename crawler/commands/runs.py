@@ -14,6 +14,7 @@ from datetime import datetime
 from scrapy.commands import ScrapyCommand
 
 from crawler.commands import ArchiveCommand, fail, open_archive
+from crawler.crawl_summary import STOPPED, STOPPED_BY_SIGNAL
 from crawler.exit_codes import EXIT_FAILED
 from storage.health import site_names
 from storage.models import FoundBy
@@ -128,6 +129,8 @@ def table(rows: list[tuple[str, ...]], columns: tuple[tuple[str, str], ...] = CO
 
 def _ended(run: RunSummary) -> str:
     """What a run without a stored reason says of its end."""
+    if run.status == STOPPED_BY_SIGNAL:
+        return STOPPED
     code = "" if run.exit_code is None else f", exit {run.exit_code}"
     log = f"; see {run.log_file}" if run.log_file else ""
     return f"it did not finish{code}{log}"
