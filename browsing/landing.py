@@ -1,0 +1,46 @@
+"""The landing page (``/``): the archive's search. A form of words, site,
+Korea-day range and author; its results newest first, a page at a time, each
+with its title linking the article's page, its site, time and snippet. With
+no words it lists the latest articles. Datasette's tables and SQL editor are
+a link away."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from datasette.utils.asgi import Request, Response
+
+from browsing.finding import PAGE_SIZE, Finding
+from browsing.showing import snippet
+
+SITES = "SELECT name FROM sites ORDER BY name"
+
+
+async def landing_page(datasette: Any, request: Request) -> Response:
+    """The search form and one page of what it finds."""
+    database = datasette.get_database()
+    finding = Finding.from_args(request.args)
+    statement, params = finding.sql()
+    rows = [dict(row) for row in await database.execute(statement, params)]
+    for row in rows:
+        row["snippet"] = snippet(row.pop("body"), finding.words)
+    total = rows[0]["total"] if rows else 0
+    first = (finding.page - 1) * PAGE_SIZE + 1
+
+    def page_link(page: int) -> str:
+        args = finding.args(page=page)
+        return datasette.urls.path("/") + (f"?{urlencode(args)}" if args else "")
+
+    context = {
+        "database": database.name,
+        "finding": finding,
+        "sites": [row["name"] for row in await database.execute(SITES)],
+        "rows": rows,
+        "total": total,
+        "first": first,
+        "last": first + len(rows) - 1,
+        "newer": page_link(finding.page - 1) if finding.page > 1 else None,
+        "older": page_link(finding.page + 1) if first + len(rows) <= total else None,
+    }
+    return Response.html(await datasette.render_template("landing.html", context, request))
