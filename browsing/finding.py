@@ -18,6 +18,7 @@ from typing import Any
 from storage.search import MATCHED
 
 PAGE_SIZE = 20
+LAST_PAGE = 1_000_000  # beyond any archive's results, within SQLite's integers
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ class Finding:
 
         since, until = day("since", "from"), day("until", "to")
         page = args.get("page", "1").strip() or "1"
-        if not page.isdigit() or int(page) < 1:
+        if not (page.isascii() and page.isdigit() and 1 <= int(page) <= LAST_PAGE):
             problems.append(f"page “{page}” is not a page number: page 1 shown")
             page = "1"
         return cls(

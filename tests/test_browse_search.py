@@ -141,6 +141,8 @@ def test_a_field_not_understood_is_named_and_left_out(served: str) -> None:
         "page “x” is not a page number: page 1 shown",
     ]
     assert len(titles(page)) == 7  # 경산, anywhere, any day
+    (problem,) = results(served, page=str(10**30)).cssselect(".problems")
+    assert problem.text_content() == f"page “{10**30}” is not a page number: page 1 shown"
 
 
 @pytest.fixture(scope="module")
