@@ -86,9 +86,12 @@ class Finding:
             conditions.append("instr(articles.author, :author) > 0")
             params["author"] = self.author
         params |= {"limit": PAGE_SIZE, "offset": (self.page - 1) * PAGE_SIZE}
-        # the page's ids are sorted first, the bodies read for them alone
+        # the page's ids are sorted first, the bodies read for them alone. Words:
+        # their matches are found once, for the page and the count; none: the
+        # page walks the index of publication times, the count the articles
+        once = "MATERIALIZED" if self.words else "NOT MATERIALIZED"
         statement = f"""
-WITH found AS (
+WITH found AS {once} (
   SELECT articles.id, articles.published
   FROM articles JOIN sites ON sites.id = articles.site_id
   WHERE {" AND ".join(conditions)}
