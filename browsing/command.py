@@ -1,6 +1,7 @@
 """``scrapy browse [--port 8001] [--snapshot FILE]``: the archive read-only in
-Datasette on 127.0.0.1, with facets, Korean full-text search (canned query
-``search``, parameter ``q``) and article pages. A PostgreSQL archive is served
+Datasette on 127.0.0.1: a landing page that searches (words, site, dates,
+author), facets, Korean full-text search (canned query ``search``, parameter
+``q``) and article pages. A PostgreSQL archive is served
 as an SQLite snapshot of its articles, built again at each start."""
 
 from __future__ import annotations

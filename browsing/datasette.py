@@ -1,6 +1,6 @@
-"""``scrapy browse``'s Datasette: the archive read-only, its facets (site,
-day in Korea time, author), the canned query ``search`` and an article's
-page. Datasette does the serving; this package holds its configuration
+"""``scrapy browse``'s Datasette: the archive read-only, its landing page
+(the search), its facets (site, day in Korea time, author), the canned query
+``search`` and an article's page. Datasette does the serving; this package holds its configuration
 (:func:`datasette_for`), one plugin (:mod:`browsing.plugin`) and the
 templates."""
 

@@ -1,7 +1,9 @@
-"""newsarchive's Datasette plugin: ``?_q=`` searches the article list (with
-its facets), titles link to the article's page (``/-/article/ID``: body
-paragraphs, copies, sightings), which links the raw capture
-(``/-/capture/ID``, served as fetched, scripts sandboxed)."""
+"""newsarchive's Datasette plugin: the landing page is the search
+(:mod:`browsing.landing`, in place of Datasette's list of databases), ``?_q=``
+searches the article list (with its facets), titles link to the article's
+page (``/-/article/ID``: body paragraphs, copies, sightings), which links the
+raw capture (``/-/capture/ID``, served as fetched, scripts sandboxed). The
+templates show times in Korea time to the minute (filter ``korea_time``)."""
 
 from __future__ import annotations
 
@@ -12,8 +14,11 @@ from typing import Any
 from datasette import hookimpl
 from datasette.filters import FilterArguments
 from datasette.utils.asgi import NotFound, Request, Response
+from jinja2 import Environment
 from markupsafe import Markup, escape
 
+from browsing.landing import landing_page
+from browsing.showing import korea_time
 from storage.search import END_MARK, MARK, MATCHING_IDS
 
 ARTICLE = """
@@ -28,13 +33,16 @@ SELECT id, title, site, published, url FROM article_index
 WHERE duplicate_of = :id ORDER BY published, id
 """
 SIGHTINGS = """
-SELECT sightings.url, sites.name AS site,
-       strftime('%Y-%m-%dT%H:%M:%S+09:00', sightings.published, '+9 hours') AS published,
-       strftime('%Y-%m-%d %H:%M:%S+09:00', sightings.first_seen, '+9 hours') AS first_seen,
-       strftime('%Y-%m-%d %H:%M:%S+09:00', sightings.last_seen, '+9 hours') AS last_seen
+SELECT sightings.url, sites.name AS site, sightings.published, sightings.first_seen,
+       sightings.last_seen
 FROM sightings JOIN sites ON sites.id = sightings.site_id
 WHERE sightings.article_id = :id ORDER BY sightings.first_seen, sightings.id
 """
+
+
+@hookimpl
+def prepare_jinja2_environment(env: Environment) -> None:
+    env.filters["korea_time"] = korea_time
 
 
 @hookimpl
@@ -63,6 +71,7 @@ def render_cell(row: Any, value: Any, column: str, datasette: Any) -> Markup | N
 @hookimpl
 def register_routes() -> list[tuple[str, Any]]:
     return [
+        (r"^/$", landing_page),
         (r"^/-/article/(?P<id>\d+)$", article_page),
         (r"^/-/capture/(?P<id>\d+)$", raw_capture),
     ]

@@ -194,6 +194,12 @@ def test_a_postgresql_archive_is_browsed_through_a_snapshot(
             "대전시 과학축제",
             "경산시 4차산업혁명 포럼",
         ]
+        _, body, _ = get(f"http://127.0.0.1:{port}/?q={urllib.parse.quote('경산')}")
+        landing = lxml.html.fromstring(body.decode())
+        assert [link.text_content() for link in landing.cssselect(".results .title")] == [
+            "대전시 과학축제",
+            "경산시 4차산업혁명 포럼",
+        ]
     finally:
         process.send_signal(signal.SIGINT)
         out, _ = process.communicate(timeout=30)

@@ -41,10 +41,10 @@ STORIES = [
 ]
 
 
-def build(url: str) -> Archive:
-    """An archive holding :data:`STORIES`, one run per site."""
+def build(url: str, stories: list[tuple[str, datetime, str, str]] = STORIES) -> Archive:
+    """An archive holding ``stories`` (:data:`STORIES`), one run per story."""
     archive = Archive.open(url)
-    for number, (site, published, title, body) in enumerate(STORIES):
+    for number, (site, published, title, body) in enumerate(stories):
         site_id = archive.site_id(site, None, f"http://{site}.example/?page={{page}}")
         run_id = archive.start_run(site_id, "daily", None, None)
         page = f"http://{site}.example/{number}"

@@ -1,0 +1,126 @@
+"""The landing page's query: words, site, a range of Korea days and an
+author, read from the page's address, turned into one SQL statement over the
+archive (newest first, one page of results, with the count of all matches).
+
+Words are matched as ``storage.search`` matches them (:data:`MATCHED`: the
+trigram index from three characters, a substring below); with no words the
+latest articles are listed, filters still applied. Days are Korea days: a
+day starts at 00:00 in Seoul, 15:00 UTC the day before (stored times are
+UTC, as the ``article_index`` view reads them)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from storage.search import MATCHED
+
+PAGE_SIZE = 20
+LAST_PAGE = 1_000_000  # beyond any archive's results, within SQLite's integers
+
+
+@dataclass(frozen=True)
+class Finding:
+    """What the landing page was asked for; empty fields filter nothing."""
+
+    words: str = ""
+    site: str = ""
+    since: date | None = None
+    until: date | None = None
+    author: str = ""
+    page: int = 1
+    problems: tuple[str, ...] = field(default=())
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, str]) -> Finding:
+        """The request's ``q``, ``site``, ``since``, ``until`` (YYYY-MM-DD),
+        ``author`` and ``page``; a field not understood is left out and named
+        in :attr:`problems`."""
+        problems: list[str] = []
+
+        def day(name: str, label: str) -> date | None:
+            value = args.get(name, "").strip()
+            if not value:
+                return None
+            try:
+                return date.fromisoformat(value)
+            except ValueError:
+                problems.append(f"{label} “{value}” is not a date (YYYY-MM-DD): left out")
+                return None
+
+        since, until = day("since", "from"), day("until", "to")
+        page = args.get("page", "1").strip() or "1"
+        if not (page.isascii() and page.isdigit() and 1 <= int(page) <= LAST_PAGE):
+            problems.append(f"page “{page}” is not a page number: page 1 shown")
+            page = "1"
+        return cls(
+            words=args.get("q", "").strip(),
+            site=args.get("site", "").strip(),
+            since=since,
+            until=until,
+            author=args.get("author", "").strip(),
+            page=int(page),
+            problems=tuple(problems),
+        )
+
+    def sql(self) -> tuple[str, dict[str, Any]]:
+        """The statement and its parameters: this page's articles, newest
+        first (undated last), each with its body and the count of all matches."""
+        conditions, params = ["1"], {}
+        if self.words:
+            conditions.append(f"articles.id IN ({MATCHED})")
+            params["q"] = self.words
+        if self.site:
+            conditions.append("sites.name = :site")
+            params["site"] = self.site
+        # a Korea day starts at 00:00 in Seoul: stored (UTC) time 9 hours earlier
+        if self.since:
+            conditions.append("articles.published >= datetime(:since, '-9 hours')")
+            params["since"] = self.since.isoformat()
+        if self.until:
+            conditions.append("articles.published < datetime(:until, '+1 day', '-9 hours')")
+            params["until"] = self.until.isoformat()
+        if self.author:
+            conditions.append("instr(articles.author, :author) > 0")
+            params["author"] = self.author
+        params |= {"limit": PAGE_SIZE, "offset": (self.page - 1) * PAGE_SIZE}
+        # the page's ids are sorted first, the bodies read for them alone. Words:
+        # their matches are found once, for the page and the count; none: the
+        # page walks the index of publication times, the count the articles
+        once = "MATERIALIZED" if self.words else "NOT MATERIALIZED"
+        statement = f"""
+WITH found AS {once} (
+  SELECT articles.id, articles.published
+  FROM articles JOIN sites ON sites.id = articles.site_id
+  WHERE {" AND ".join(conditions)}
+), page AS (
+  SELECT id, published FROM found ORDER BY published DESC, id DESC
+  LIMIT :limit OFFSET :offset
+)
+SELECT articles.id, articles.title, sites.name AS site, articles.author,
+       articles.published, articles.url, articles.body,
+       (SELECT count(*) FROM found) AS total
+FROM page JOIN articles ON articles.id = page.id JOIN sites ON sites.id = articles.site_id
+ORDER BY page.published DESC, page.id DESC
+"""
+        return statement, params
+
+    def args(self, **changes: Any) -> dict[str, str]:
+        """The address's fields of this finding with ``changes``, empty ones
+        left out: the links to other pages of the results."""
+        values = {
+            "q": self.words,
+            "site": self.site,
+            "since": self.since.isoformat() if self.since else "",
+            "until": self.until.isoformat() if self.until else "",
+            "author": self.author,
+            "page": str(self.page),
+        }
+        values |= {key: str(value) for key, value in changes.items()}
+        return {
+            key: value
+            for key, value in values.items()
+            if value and not (key == "page" and value == "1")
+        }
