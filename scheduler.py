@@ -6,10 +6,12 @@ up to ``--sites-per-crawl`` sites (one crawler per site, the log in
 ``scrapy crawl portal -a site=NAME`` (its log in ``logs/SITE/``). Then it
 stops the running crawls cleanly (killing those still running after
 ``--stop-timeout`` seconds) and exits. SIGHUP re-reads ``sites.yaml``; so
-does every start.
+does every start. A site whose entry in ``sites.yaml`` is refused is logged
+with its one line and not scheduled; the others are.
 
     python scheduler.py                 run the schedules
-    python scheduler.py --list          each site's schedule, next run and last run
+    python scheduler.py --list          each site's schedule, next run and last run (KST),
+                                        and each refused site's line
     python scheduler.py --run-now SITE [--since D [--until D]]
                                         crawl one site now (a backfill window), in the foreground
 
@@ -31,17 +33,24 @@ import os
 import signal
 import sys
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from apscheduler.job import Job
 from apscheduler.schedulers.base import BaseScheduler
 
 from crawler.commands import fail
-from crawler.commands.runs import seoul_time
 from crawler.job import CrawlArgumentError, Window, crawl_job
-from crawler.sites import SiteProfile, SitesConfigError, load_sites
-from scheduling.distributed import EnqueueExecutor, RunRequest, broker_url, celery_app, enqueue
+from crawler.sites import SitesConfigError, SitesFile, read_sites
+from scheduling.distributed import (
+    BrokerUnavailable,
+    EnqueueExecutor,
+    RunRequest,
+    broker_url,
+    celery_app,
+    enqueue,
+    reach,
+)
 from scheduling.jobs import (
     MAX_CRAWLS,
     SITES_PER_CRAWL,
@@ -54,8 +63,11 @@ from scheduling.launcher import CrawlLauncher
 from scheduling.tasks import SLICE_SECONDS, Worker, run_worker
 from storage.archive import Archive
 from storage.database import ArchiveUnavailable, database_url, project_root
+from storage.types import SEOUL
 
 logger = logging.getLogger("scheduler")
+# how scheduler.py spells a backfill's window in its messages
+WINDOW_OPTION = "--{name} {value}"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -64,14 +76,19 @@ def main(argv: list[str] | None = None) -> int:
         level=logging.WARNING if options.list else logging.INFO,
         format="%(asctime)s [%(name)s] %(levelname)s: %(message)s",
     )
+    # the archive migrates itself when opened: Alembic's INFO lines say nothing to act on
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    if (options.since or options.until) and not options.run_now:
+        return fail("--since and --until go with --run-now SITE: a backfill of one site, now")
     url = database_url()
+    broker = broker_url()
     try:
-        profiles = load_sites()
+        sites = read_sites()
+        app = celery_app(broker) if broker else None
         archive = Archive.open(url)
-    except (SitesConfigError, ArchiveUnavailable) as exc:
+    except (SitesConfigError, ArchiveUnavailable, BrokerUnavailable) as exc:
         return fail(str(exc))
     logs = Path(options.logs) if options.logs else project_root() / "logs"
-    broker = broker_url()
     launcher = CrawlLauncher(
         archive, url, logs.resolve(), options.set, die_with_parent=bool(broker)
     )
@@ -81,32 +98,35 @@ def main(argv: list[str] | None = None) -> int:
                 return fail("--worker needs the broker's URL in NEWSARCHIVE_BROKER")
             return run_worker(broker, Worker(launcher, options.slice), options.concurrency)
         if options.run_now:
-            if options.run_now not in profiles:
-                return fail(f"no site named {options.run_now!r} (sites: {', '.join(profiles)})")
             try:
-                window = crawl_job(options.run_now, options.since, options.until).window
-            except CrawlArgumentError as exc:
+                job = crawl_job(options.run_now, options.since, options.until, WINDOW_OPTION)
+                if app is not None:
+                    reach(app)
+                    enqueue(app, RunRequest(options.run_now, *_dates(job.window)))
+                    return 0
+            except (CrawlArgumentError, BrokerUnavailable) as exc:
                 return fail(str(exc))
-            if broker is not None:
-                request = RunRequest(options.run_now, *_dates(window))
-                enqueue(celery_app(broker), request)
-                return 0
-            return _run_now(launcher, options.run_now, window, options.stop_timeout)
+            return _run_now(launcher, options.run_now, job.window, options.stop_timeout)
         if options.list:
-            print_plan(read_jobs(url), profiles, archive)
+            print_plan(read_jobs(url), sites, archive)
             return 0
-        executor = EnqueueExecutor(celery_app(broker)) if broker else None
+        try:
+            if app is not None:
+                reach(app)
+        except BrokerUnavailable as exc:
+            return fail(str(exc))
+        executor = EnqueueExecutor(app) if app else None
         scheduler = build_scheduler(
             url, launcher, options.max_crawls, executor, options.sites_per_crawl
         )
         scheduler.start(paused=True)
-        _apply(scheduler, profiles)
+        _apply(scheduler, sites)
         scheduler.resume()
         for signum in _signals(signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
             if signum != signal.SIGHUP:
                 break
             try:
-                _apply(scheduler, load_sites())
+                _apply(scheduler, read_sites())
             except SitesConfigError as exc:
                 logger.error("%s: keeping the schedules as they were", exc)
         logger.info("stopping: no new crawls; waiting for the running ones")
@@ -191,24 +211,46 @@ def _arguments() -> argparse.ArgumentParser:
     return parser
 
 
-def _apply(scheduler: BaseScheduler, profiles: dict[str, SiteProfile]) -> None:
-    report = sync_jobs(scheduler, profiles)
+def _apply(scheduler: BaseScheduler, sites: SitesFile) -> None:
+    """Schedule the usable sites of ``sites``; log each refused one's line."""
+    for error in sites.refused.values():
+        logger.error("%s: not scheduled", error)
+    if not sites.profiles and not sites.refused:
+        logger.warning("%s", _no_sites(sites))
+    report = sync_jobs(scheduler, sites.profiles)
     for what in ("added", "changed", "removed"):
         if getattr(report, what):
             logger.info("schedules %s: %s", what, ", ".join(getattr(report, what)))
-    for name, when in next_runs(scheduler.get_jobs(), profiles).items():
-        logger.info("%s: next run %s", name, when.isoformat(timespec="seconds"))
+    for name, when in next_runs(scheduler.get_jobs(), sites.profiles).items():
+        logger.info("%s: next run %s KST", name, kst(when))
 
 
-def print_plan(jobs: list[Job], profiles: dict[str, SiteProfile], archive: Archive) -> None:
-    """Each site's schedule, next run (from its stored ``jobs``) and last run."""
-    plan = next_runs(jobs, profiles)
-    print(f"{'site':<20} {'schedule':<16} {'next run (Asia/Seoul)':<26} last run")
-    for name, profile in profiles.items():
+def _no_sites(sites: SitesFile) -> str:
+    return (
+        f"no sites in {sites.path}: nothing to schedule (add yours, as in "
+        "sites.example.yaml, then send SIGHUP or start again)"
+    )
+
+
+def print_plan(jobs: list[Job], sites: SitesFile, archive: Archive) -> None:
+    """Each site's schedule, next run (from its stored ``jobs``) and last run,
+    in Korea time; each refused site with its line."""
+    if not sites.profiles and not sites.refused:
+        print(_no_sites(sites))
+        return
+    plan = next_runs(jobs, sites.profiles)
+    print(f"{'site':<20} {'schedule':<16} {'next run (KST)':<17} last run (KST)")
+    for name, profile in sites.profiles.items():
         last = archive.runs.listing(name, 1)
-        done = f"{seoul_time(last[0].started_at)} {last[0].status}" if last else "never"
-        when = plan[name].isoformat(timespec="seconds")
-        print(f"{name:<20} {profile.schedule:<16} {when:<26} {done}")
+        done = f"{kst(last[0].started_at)} {last[0].status}" if last else "never"
+        print(f"{name:<20} {profile.schedule:<16} {kst(plan[name]):<17} {done}")
+    for name, error in sites.refused.items():
+        print(f"{name:<20} config error: {error}")
+
+
+def kst(moment: datetime) -> str:
+    """A time as ``--list`` and the log show it: Korea time, to the minute."""
+    return moment.astimezone(SEOUL).strftime("%Y-%m-%d %H:%M")
 
 
 def _signals(*signums: int) -> Iterator[int]:

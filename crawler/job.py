@@ -35,10 +35,18 @@ class CrawlJob:
         return "daily" if self.window is None else "backfill"
 
 
+# how a command line spells the window's arguments: the spider's, or scheduler.py's --since D
+SPIDER_ARGUMENT = "-a {name}={value}"
+
+
 def crawl_job(
-    site: str | None = None, since: str | None = None, until: str | None = None
+    site: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    spelled: str = SPIDER_ARGUMENT,
 ) -> CrawlJob:
-    """The job for ``scrapy crawl portal -a site=NAME [-a since=.. -a until=..]``."""
+    """The job for ``scrapy crawl portal -a site=NAME [-a since=.. -a until=..]``;
+    its errors name the arguments as ``spelled`` writes them."""
     if not site:
         raise CrawlArgumentError("name the site to crawl: -a site=NAME")
     try:
@@ -48,18 +56,24 @@ def crawl_job(
     if since is None and until is None:
         return CrawlJob(profile, None)
     if since is None:
+        given = spelled.format(name="since", value="YYYY-MM-DD")
+        raise CrawlArgumentError(f"a backfill needs {given} (until alone is not a window)")
+    start = _day("since", since, spelled)
+    today = now_seoul().date()
+    if until is None and start > today:
         raise CrawlArgumentError(
-            "a backfill needs -a since=YYYY-MM-DD (until alone is not a window)"
+            f"{spelled.format(name='since', value=since)} is in the future "
+            f"(today is {today} in Korea): a backfill's window ends by today"
         )
-    start = _day("since", since)
-    end = _day("until", until) if until is not None else now_seoul().date()
+    end = _day("until", until, spelled) if until is not None else today
     if end < start:
         raise CrawlArgumentError(f"until {end} is before since {start}")
     return CrawlJob(profile, Window(start, end))
 
 
-def _day(name: str, value: str) -> date:
+def _day(name: str, value: str, spelled: str) -> date:
     try:
         return date.fromisoformat(value)
-    except ValueError:
-        raise CrawlArgumentError(f"-a {name}={value!r}: expected a date YYYY-MM-DD") from None
+    except ValueError as exc:
+        reason = "no such day" if "range" in str(exc) else "expected a date YYYY-MM-DD"
+        raise CrawlArgumentError(f"{spelled.format(name=name, value=value)}: {reason}") from None

@@ -1,7 +1,10 @@
 """Site profiles: read and validate ``sites.yaml`` (or ``NEWSARCHIVE_SITES``).
 
-A malformed file is refused whole with one line naming the file, the site and
-the field, before anything is crawled.
+A malformed entry is refused with one line naming the file, the site and the
+field, before anything is crawled, and the other sites stay usable
+(:func:`read_sites`): a run of the refused site fails, the others run. A file
+that cannot be read as a whole (missing, a YAML syntax error: the line where
+the unclosed quote or bracket opened) is refused whole.
 """
 
 from __future__ import annotations
@@ -98,38 +101,125 @@ def sites_path() -> Path:
     return Path(named) if named else project_root() / "sites.yaml"
 
 
-def load_sites(path: Path | None = None) -> dict[str, SiteProfile]:
-    """All site profiles of ``path`` (default :func:`sites_path`), by name."""
+@dataclass(frozen=True)
+class SitesFile:
+    """A sites file as read: its usable profiles, and the entries refused."""
+
+    path: Path
+    profiles: dict[str, SiteProfile]
+    # each refused entry's one line, by its name ("site #N" for one without a usable name)
+    refused: dict[str, SitesConfigError]
+
+    def site(self, name: str) -> SiteProfile:
+        """The profile of site ``name``; its one line when it is refused or unknown."""
+        if name in self.refused:
+            raise self.refused[name]
+        if name not in self.profiles:
+            known = ", ".join(sorted(self.profiles)) or "none"
+            raise SitesConfigError(f"{self.path}: no site named {name!r} (sites: {known})")
+        return self.profiles[name]
+
+
+def read_sites(path: Path | None = None) -> SitesFile:
+    """The sites of ``path`` (default :func:`sites_path`): each entry read on its
+    own, a malformed one refused with its line; :class:`SitesConfigError` only
+    when the file as a whole cannot be read."""
     path = path or sites_path()
     try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise SitesConfigError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    try:
+        document = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" line {mark.line + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or "invalid YAML"
-        raise SitesConfigError(f"{path}:{where}: {problem}") from exc
+        raise _syntax_error(path, text, exc) from exc
     entries = document.get("sites") if isinstance(document, dict) else document
+    if entries is None:  # an empty file, or `sites:` with every entry commented out
+        entries = []
     if not isinstance(entries, list):
         raise SitesConfigError(f"{path}: expected a list of sites (or 'sites:' with a list)")
     profiles: dict[str, SiteProfile] = {}
+    refused: dict[str, SitesConfigError] = {}
+    numbers: dict[str, list[int]] = {}
     for number, entry in enumerate(entries, start=1):
-        profile = _profile(path, number, entry)
-        if profile.name in profiles:
-            raise SitesConfigError(f"{path}: site {profile.name!r}: field 'name': used twice")
-        profiles[profile.name] = profile
-    return profiles
+        name = entry.get("name") if isinstance(entry, dict) else None
+        key = name if isinstance(name, str) and name else f"site #{number}"
+        numbers.setdefault(key, []).append(number)
+        try:
+            profiles[key] = _profile(path, number, entry)
+        except SitesConfigError as exc:
+            refused[key] = exc
+    for key, found in numbers.items():
+        if len(found) > 1:  # which of them is meant cannot be told: none runs
+            profiles.pop(key, None)
+            where = " and ".join(f"#{number}" for number in found)
+            refused[key] = SitesConfigError(
+                f"{path}: site {key!r}: field 'name': used twice (entries {where})"
+            )
+    return SitesFile(path, profiles, refused)
+
+
+def load_sites(path: Path | None = None) -> dict[str, SiteProfile]:
+    """All site profiles of ``path``, by name; the first refused entry's line
+    when any is refused (for what needs every site: re-extraction)."""
+    sites = read_sites(path)
+    for error in sites.refused.values():
+        raise error
+    return sites.profiles
 
 
 def load_site(name: str, path: Path | None = None) -> SiteProfile:
-    """The profile of site ``name``; a clear error when there is none."""
-    path = path or sites_path()
-    profiles = load_sites(path)
-    if name not in profiles:
-        known = ", ".join(sorted(profiles)) or "none"
-        raise SitesConfigError(f"{path}: no site named {name!r} (sites: {known})")
-    return profiles[name]
+    """The profile of site ``name``; a clear error when it is refused or unknown
+    (another site's bad entry is no error of this one)."""
+    return read_sites(path).site(name)
+
+
+# what a YAML error's context says it was reading: an opening that was never closed
+_OPENINGS = {
+    "while scanning a quoted scalar": "a quote",
+    "while parsing a flow sequence": "a '['",
+    "while parsing a flow mapping": "a '{'",
+}
+
+
+def _syntax_error(path: Path, text: str, exc: yaml.YAMLError) -> SitesConfigError:
+    """The one line of a YAML syntax error: the line where an unclosed quote or
+    bracket opened (the parser notices only later, where the file ends or where
+    the next quote closes it)."""
+    problem = getattr(exc, "problem", None) or "invalid YAML"
+    found = getattr(exc, "problem_mark", None)
+    later = f" (line {found.line + 1})" if found is not None else ""
+    opened = getattr(exc, "context_mark", None)
+    opening = _OPENINGS.get(getattr(exc, "context", None) or "")
+    if opening and opened is not None:
+        return SitesConfigError(
+            f"{path}: line {opened.line + 1}: {opening} opened here (column "
+            f"{opened.column + 1}) is not closed: {problem}{later}"
+        )
+    quote = _runaway_quote(text, found)
+    if quote is not None:
+        return SitesConfigError(
+            f"{path}: line {quote.line + 1}: a quote opened here (column {quote.column + 1}) "
+            f"is not closed on its line: {problem}{later}"
+        )
+    where = f" line {found.line + 1}:" if found is not None else ""
+    return SitesConfigError(f"{path}:{where} {problem}")
+
+
+def _runaway_quote(text: str, before: yaml.Mark | None) -> yaml.Mark | None:
+    """Where the first quoted value that runs over a line end opened, before
+    the error (a quote left open, closed by a later line's quote)."""
+    end = before.index if before is not None else len(text)
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if token.start_mark.index >= end:
+                break
+            quoted = isinstance(token, yaml.ScalarToken) and token.style in ('"', "'")
+            if quoted and token.start_mark.line != token.end_mark.line:
+                return token.start_mark
+    except yaml.YAMLError:
+        pass
+    return None
 
 
 def _profile(path: Path, number: int, entry: Any) -> SiteProfile:
@@ -263,7 +353,7 @@ def _site_urls(value: Any, field: str, list_url: str, fail: FieldError) -> tuple
     if value is None:
         return ()
     if not isinstance(value, list) or not value:
-        raise fail(field, "must be a list of URLs")
+        raise fail(field, f"must be a list of URLs or {ROUTE_OFF!r}, not {_written(value)}")
     hosts = site_hosts(list_url)
     found: list[str] = []
     for item in value:
@@ -291,9 +381,18 @@ def _render(value: Any, fail: FieldError) -> str | None:
 def _sitemaps(value: Any, list_url: str, fail: FieldError) -> tuple[str, ...]:
     if value == SITEMAPS_AUTO:
         return (SITEMAPS_AUTO,)
-    if isinstance(value, str):
-        raise fail("sitemaps", f"must be {SITEMAPS_AUTO!r} or a list of URLs, not {value!r}")
+    if not isinstance(value, list):
+        raise fail(
+            "sitemaps",
+            f"must be {SITEMAPS_AUTO!r} (the default), {ROUTE_OFF!r} or a list of URLs, "
+            f"not {_written(value)}",
+        )
     return _site_urls(value, "sitemaps", list_url, fail)
+
+
+def _written(value: Any) -> str:
+    """``value`` as the user wrote it: YAML reads a bare yes or on as true."""
+    return "yes" if value is True else repr(value)
 
 
 def _off(value: Any) -> bool:

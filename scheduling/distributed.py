@@ -13,6 +13,10 @@ for a pool child that dies). Each task carries the moment it was asked for
 job already ended after that moment is done, so a task delivered twice (a
 scheduler killed between enqueuing and storing the job's next time, a
 redelivery after the run ended) runs once.
+
+The broker is RabbitMQ (``amqp://``): the guarantees above are its
+acknowledgements'. Another broker URL (``redis://``) is refused in one line, as
+is a broker that cannot be reached (its URL shown without the password).
 """
 
 from __future__ import annotations
@@ -25,12 +29,16 @@ from datetime import date, datetime
 from apscheduler.executors.base import BaseExecutor
 from apscheduler.job import Job
 from celery import Celery
+from kombu.exceptions import OperationalError
+from kombu.utils.url import maybe_sanitize_url
 
 from storage.types import now_seoul
 
 BROKER_ENV = "NEWSARCHIVE_BROKER"
 QUEUE = "newsarchive.crawls"
 TASK = "newsarchive.crawl_site"
+# RabbitMQ's URL schemes (py-amqp); only its acknowledgements give the guarantees above
+BROKER_SCHEMES = ("amqp", "amqps", "pyamqp")
 
 logger = logging.getLogger(__name__)
 
@@ -40,8 +48,20 @@ def broker_url() -> str | None:
     return os.environ.get(BROKER_ENV) or None
 
 
+class BrokerUnavailable(RuntimeError):
+    """The broker cannot be used; the message is one line: its URL, without the
+    password, and what to do."""
+
+
 def celery_app(broker: str) -> Celery:
-    """The app every scheduler and worker of one archive shares."""
+    """The app every scheduler and worker of one archive shares; a broker URL
+    other than RabbitMQ's is refused (:class:`BrokerUnavailable`)."""
+    scheme = broker.partition("://")[0].lower()
+    if scheme not in BROKER_SCHEMES:
+        raise BrokerUnavailable(
+            f"{BROKER_ENV}={maybe_sanitize_url(broker)}: the broker must be RabbitMQ, "
+            "amqp://USER:PASSWORD@HOST:5672// (runs rely on its acknowledgements)"
+        )
     app = Celery("newsarchive", broker=broker, include=["scheduling.tasks"])
     app.conf.update(
         task_default_queue=QUEUE,
@@ -93,9 +113,30 @@ class RunRequest:
         )
 
 
+def reach(app: Celery) -> None:
+    """Connect to ``app``'s broker once (a retry after a short wait), or raise
+    :class:`BrokerUnavailable`."""
+    try:
+        with app.connection_for_write() as connection:
+            connection.ensure_connection(max_retries=1)
+    except (OperationalError, OSError) as exc:
+        raise _unreachable(app, exc) from None  # the line says it all
+
+
+def _unreachable(app: Celery, exc: Exception) -> BrokerUnavailable:
+    return BrokerUnavailable(
+        f"cannot reach the broker {maybe_sanitize_url(app.conf.broker_url)}: {exc}: "
+        f"start RabbitMQ there, or set {BROKER_ENV} to where it listens"
+    )
+
+
 def enqueue(app: Celery, request: RunRequest) -> str:
-    """Send ``request`` to the workers; the task's id."""
-    result = app.send_task(TASK, kwargs=request.message(), queue=QUEUE)
+    """Send ``request`` to the workers; the task's id (:class:`BrokerUnavailable`
+    when the broker cannot be reached)."""
+    try:
+        result = app.send_task(TASK, kwargs=request.message(), queue=QUEUE)
+    except (OperationalError, OSError) as exc:
+        raise _unreachable(app, exc) from None  # the line says it all
     logger.info(
         "enqueued the %s run of %s (%s): task %s",
         request.mode,
@@ -123,6 +164,9 @@ class EnqueueExecutor(BaseExecutor):
         (site,) = job.args
         try:
             enqueue(self.app, RunRequest(site, requested=run_times[-1]))
+        except BrokerUnavailable as exc:  # logged as the job's error, its one line
+            self._run_job_error(job.id, exc)
+            return
         except Exception as exc:  # APScheduler logs the failed job
             self._run_job_error(job.id, exc, exc.__traceback__)
             return

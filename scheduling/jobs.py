@@ -67,8 +67,10 @@ class DueSites:
     site), each process starting once for its sites and one site's politeness
     waits leaving the CPU to the others' pages. At most ``max_crawls`` processes
     run at once, of at most ``sites_per_crawl`` sites; the sites waiting are
-    shared out evenly among the free processes. The job asking for a run waits
-    for it, so a site never has two runs queued."""
+    shared out evenly among the free processes, at least two sites to a
+    process (two sites due together are one ``scrapy daily``, four are two of
+    two): a site runs alone only when it came due alone. The job asking for a
+    run waits for it, so a site never has two runs queued."""
 
     def __init__(
         self,
@@ -107,12 +109,17 @@ class DueSites:
                     self._changed.wait()
             time.sleep(self.gather)  # the other runs due now come in
             with self._changed:
-                free = self.max_crawls - self._running
-                share = math.ceil(len(self._waiting) / free)
-                sites = list(self._waiting)[: min(share, self.sites_per_crawl)]
+                sites = list(self._waiting)[: self._share()]
                 batch = {site: self._waiting.pop(site) for site in sites}
                 self._running += 1
             threading.Thread(target=self._crawl, args=(batch,), name="crawl").start()
+
+    def _share(self) -> int:
+        """How many of the sites waiting the next process runs: an even share
+        among the free processes, of at least two sites, at most ``sites_per_crawl``."""
+        waiting = len(self._waiting)
+        processes = max(1, min(self.max_crawls - self._running, waiting // 2))
+        return min(math.ceil(waiting / processes), self.sites_per_crawl)
 
     def _crawl(self, batch: dict[str, Future[int | None]]) -> None:
         try:

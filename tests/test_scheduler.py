@@ -148,9 +148,9 @@ def test_list_and_run_now(portal: Portal, database_url: str, tmp_path: Path) -> 
     assert set(rows) == set(portal.portal.sites)
     sunday = cron_trigger("0 7 * * 0").get_next_fire_time(None, now_seoul())
     assert sunday.strftime("%a %H:%M") == "Sun 07:00"
-    assert sunday.astimezone(SEOUL).isoformat() in rows["newscms"]
+    assert sunday.astimezone(SEOUL).strftime("%Y-%m-%d %H:%M") in rows["newscms"]
     assert rows["newscms"].rstrip().endswith("finished")
-    assert "06:30:00+09:00" in rows["gnuboard"] and rows["gnuboard"].rstrip().endswith("never")
+    assert " 06:30 " in rows["gnuboard"] and rows["gnuboard"].rstrip().endswith("never")
 
 
 def wait_until(check: Callable[[], T | None], what: str, timeout: float = 120) -> T:

@@ -177,7 +177,7 @@ def test_a_plain_list_is_accepted(tmp_path: Path) -> None:
         (
             "name: x\n    list_url: 'http://x.example/{page}'\n    sitemaps: robots",
             "sitemaps",
-            "'auto' or a list",
+            "'auto' (the default), 'off' or a list",
         ),
         (
             "name: x\n    list_url: 'http://x.example/{page}'\n    sitemaps: ['ftp://x.example/s']",
@@ -242,7 +242,7 @@ def test_duplicate_names_and_broken_yaml(tmp_path: Path) -> None:
         ),
     ],
 )
-def test_crawl_with_a_bad_profile_fetches_nothing(
+def test_crawl_of_a_bad_profile_fetches_nothing(
     portal, tmp_path: Path, extra: str, field: str
 ) -> None:
     good = f"  - name: fine\n    list_url: '{portal.base_url}/news/?page={{page}}'\n"
@@ -253,7 +253,7 @@ def test_crawl_with_a_bad_profile_fetches_nothing(
         "crawl",
         "portal",
         "-a",
-        "site=fine",
+        "site=broken",
         database_url=f"sqlite:///{tmp_path / 'a.db'}",
         sites_file=bad,
     )

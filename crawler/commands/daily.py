@@ -12,20 +12,24 @@ all (worker processes, shared by the crawls, with ``-s EXTRACT_WORKERS=N``;
 the README gives the figures that chose the thread). The process exits with
 the code its runs share, else 1 (each run's own code is in ``scrapy runs``); 2
 when a site is unknown or the archive cannot be written, before anything is
-fetched.
+fetched. A site whose sites.yaml entry is refused is skipped with its one
+line, the others run, and the process exits 2 at the end, naming it again.
 """
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
 from crawler.commands import fail
 from crawler.crawl_lifecycle import crawl_sites, shared_exit_code
-from crawler.exit_codes import EXIT_FAILED
+from crawler.exit_codes import EXIT_FAILED, EXIT_USAGE
 from crawler.job import CrawlArgumentError, CrawlJob, crawl_job
+from crawler.sites import SitesConfigError, read_sites
+from crawler.user_messages import say
 from storage.archive import Archive
 from storage.database import ArchiveUnavailable
 
@@ -38,6 +42,8 @@ class Command(ScrapyCommand):
     def __init__(self) -> None:
         super().__init__()
         self.jobs: list[CrawlJob] = []
+        self.skipped: list[str] = []  # sites whose sites.yaml entry is refused
+        self.sites_file: Path | None = None
 
     def syntax(self) -> str:
         return "SITE [SITE ...]"
@@ -53,11 +59,20 @@ class Command(ScrapyCommand):
         if len(set(args)) != len(args):
             raise SystemExit(fail("a site is named twice: name each site once"))
         try:
-            self.jobs = [crawl_job(site=site) for site in args]
+            sites = read_sites()
+            self.skipped = [site for site in args if site in sites.refused]
+            if len(self.skipped) == len(args):  # nothing to run
+                for site in args:
+                    say(str(sites.refused[site]))
+                raise SystemExit(EXIT_USAGE)
+            for site in self.skipped:
+                say(f"{sites.refused[site]} (skipped: the other sites run)")
+            self.sites_file = sites.path
+            self.jobs = [crawl_job(site=site) for site in args if site not in self.skipped]
             archive = Archive.open(self.settings.get("DATABASE_URL"))
             archive.check_writable()
             archive.close()
-        except (CrawlArgumentError, ArchiveUnavailable) as exc:
+        except (SitesConfigError, CrawlArgumentError, ArchiveUnavailable) as exc:
             raise SystemExit(fail(str(exc))) from None
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
@@ -65,3 +80,7 @@ class Command(ScrapyCommand):
         crawls = crawl_sites(self.crawler_process, self.jobs)
         failed = self.crawler_process.bootstrap_failed
         self.exitcode = EXIT_FAILED if failed else shared_exit_code(crawls)
+        if self.skipped:
+            self.exitcode = fail(
+                f"skipped for their entry in {self.sites_file}: {', '.join(self.skipped)}"
+            )

@@ -1,6 +1,7 @@
 """``scrapy sites``: one line per archived site: its articles, how its last run
 ended and when, its newest article's publication, the URLs that failed (every
-try) or held no article, and the list pages its last run could not read."""
+try) or held no article, and the list pages its last run could not read; then
+each site whose sites.yaml entry is refused, as ``config error:`` and its line."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from scrapy.commands import ScrapyCommand
 
 from crawler.commands import ArchiveCommand, open_archive
 from crawler.commands.runs import seoul_time, table
+from crawler.sites import SitesConfigError, read_sites, sites_path
 from storage.health import SiteHealth, site_health
 
 COLUMNS = (
@@ -43,9 +45,23 @@ class Command(ArchiveCommand, ScrapyCommand):
             archive.close()
         if not health:
             print("no site archived yet")
-            return
-        print(table([row(site) for site in health], COLUMNS))
-        print("times are Korea time (Asia/Seoul); failed: URLs every try of which failed")
+        else:
+            print(table([row(site) for site in health], COLUMNS))
+            print("times are Korea time (Asia/Seoul); failed: URLs every try of which failed")
+        for line in config_errors():
+            print(f"config error: {line}")
+
+
+def config_errors() -> list[str]:
+    """The lines of the sites file's refused entries (the file's own, when it
+    cannot be read as a whole); none when there is no sites file."""
+    path = sites_path()
+    if not path.exists():
+        return []
+    try:
+        return [str(error) for error in read_sites(path).refused.values()]
+    except SitesConfigError as exc:
+        return [str(exc)]
 
 
 def row(site: SiteHealth) -> tuple[str, ...]:
