@@ -8,8 +8,10 @@ family is not given is detected); the page fills what it lacks: the headline
 it shows, a stamp it shows, its byline, its metadata (:mod:`pipelines.metadata`);
 trafilatura reads the container, or finds the article on the whole page for
 portals no family knows and then reads the element holding it
-(:mod:`pipelines.paragraphs`); the Korean news cleanup drops bylines,
-captions, copyright, promo and button text and names the reporters
+(:mod:`pipelines.paragraphs`), once the blocks of the site's learned frame,
+given as data, are off the page (:mod:`pipelines.site_frame`); the Korean
+news cleanup drops bylines, captions, copyright, promo and button text and
+names the reporters
 (:mod:`pipelines.cleanup`); the site's learned boilerplate lines, given as
 data, are taken off the body's end (:mod:`pipelines.boilerplate`). A page
 whose shown body is empty or short while its own data (JSON-LD, a CMS's
@@ -39,9 +41,10 @@ from pipelines.paragraphs import (
     body_paragraphs,
     letters,
 )
+from pipelines.site_frame import drop_site_frame
 
 # bump when extraction changes what it stores; `scrapy reextract` uses it
-EXTRACTOR_VERSION = "5"
+EXTRACTOR_VERSION = "6"
 
 # a shown body this long (letters) is the article; a shorter one is compared
 # with the article the page's data carries, taken when this many times longer
@@ -86,11 +89,13 @@ def extract_article(
     body_settings: BodySettings | None = None,
     site_boilerplate: frozenset[str] = frozenset(),
     site_layout: families.ArticleLayout | None = None,
+    site_frame: frozenset[str] = frozenset(),
 ) -> ExtractedArticle:
     """The article on a page of ``family`` (None: detect it), read with the
     site's own selectors (``site_layout``) over the family's where given,
-    without the site's boilerplate lines ``site_boilerplate``
-    (``pipelines.boilerplate`` keys).
+    without the blocks of the site's learned frame ``site_frame``
+    (``pipelines.site_frame`` keys) and the site's boilerplate lines
+    ``site_boilerplate`` (``pipelines.boilerplate`` keys).
 
     Raises :class:`NotAnArticle` when the page holds none, and
     :class:`~pipelines.decoding.Undecodable` when its text cannot be read.
@@ -106,6 +111,7 @@ def extract_article(
         raise NotAnArticle(refused)
     pages.drop_comments(tree)
     drop_frame_blocks(tree)
+    drop_site_frame(tree, site_frame)
     portal = families.get(family) if family else families.detect(tree)
     fields = portal.read_article(tree)
     if site_layout is not None:
