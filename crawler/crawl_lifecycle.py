@@ -85,7 +85,7 @@ def _ended(crawler: RunCrawler) -> SiteCrawl:
         say(end.reason)
     try:
         if crawler.counts.new:
-            frame_learning.relearn_at_end(run)
+            frame_learning.relearn_at_end(run, crawler.counts.new)
             relearn_boilerplate(run)
     finally:
         run.record_exit(end.exit_code)

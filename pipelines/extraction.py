@@ -29,7 +29,7 @@ from lxml.html import HtmlElement
 
 from pipelines import boilerplate, cleanup, families, korean_news, metadata, pages
 from pipelines.decoding import REPLACEMENT, Undecodable, decode_html, looks_like_mojibake
-from pipelines.embedded_article import embedded_paragraphs
+from pipelines.embedded_article import embedded_bylines, embedded_paragraphs
 from pipelines.fingerprint import fingerprint
 from pipelines.frame_blocks import drop_frame_blocks
 from pipelines.paragraphs import (
@@ -176,7 +176,8 @@ def _author(field: str | None, reporters: tuple[str, ...], tree: HtmlElement) ->
     family's field (a Gnuboard poster, a desk), else the person a 작성자
     row names, else the byline the page
     shows (or the metadata's people when they include it: several names),
-    else the person the page's metadata names. Never a wire, the site's
+    else the person the page's metadata names, else the people the data
+    carrying the page's article credits. Never a wire, the site's
     name, a desk or a URL from the metadata: then None."""
     if _names_reporter(field):
         return cleanup.reporter_name(field)
@@ -190,7 +191,14 @@ def _author(field: str | None, reporters: tuple[str, ...], tree: HtmlElement) ->
     named = _person(cleanup.reporter_name(metadata.author(tree)), tree)
     if shown and not (named and set(shown) <= set(named.split(", "))):
         return ", ".join(shown)
-    return named
+    return named or _carried_writers(tree)
+
+
+def _carried_writers(tree: HtmlElement) -> str | None:
+    """The people the page's own data credits with the article it carries
+    (:func:`pipelines.embedded_article.embedded_bylines`)."""
+    names = [cleanup.reporter_name(byline) for byline in embedded_bylines(tree)]
+    return _person(", ".join(name for name in names if name), tree)
 
 
 def _person(named: str | None, tree: HtmlElement) -> str | None:

@@ -55,6 +55,13 @@ def record(engine: Engine, site: str, blocks: frozenset[str], pages: int) -> int
     return version
 
 
+def article_count(engine: Engine, site: str) -> int:
+    """How many articles of ``site`` the archive holds."""
+    query = select(func.count(Article.id)).join(Site, Article.site_id == Site.id)
+    with Session(engine) as session:
+        return session.scalar(query.where(Site.name == site)) or 0
+
+
 def newest_pages(engine: Engine, site: str, count: int) -> list[CapturedPage]:
     """The captures of ``site``'s ``count`` newest archived articles."""
     query = (

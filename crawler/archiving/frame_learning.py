@@ -3,13 +3,17 @@ the site's newest articles (:mod:`pipelines.site_frame`), recorded as a new
 version when it grew, and the articles a run archived extracted again from
 their captures with it, so that they lose its blocks before the run ends.
 
-It runs at the end of every crawl run that archived new articles, before the
+It runs at the end of a crawl run that archived new articles, before the
 site's boilerplate is learned again: a new site's first run learns the frame
 from the pages it fetched (once ``pipelines.site_frame.MIN_PAGES`` are in) and
-extracts them again. Blocks once learned are kept (a page that shows them is
-cleaned whenever it is read). Articles a crawl extracts are read with the
-frame in force when the crawl started; ``scrapy reextract`` learns it again
-first and gives it to extraction.
+extracts them again; it is learned again at each run's end until it was
+learned from ``LEARNED_FROM`` pages, then each time the site's archive passes
+a multiple of ``RELEARN_EVERY`` articles (learning costs a daily run of 30
+articles about half its extraction time: ``benchmarks/site_frame.py``). Blocks
+once learned are kept (a page that shows them is cleaned whenever it is
+read). Articles a crawl extracts are read with the frame in force when the
+crawl started; ``scrapy reextract`` learns it again first and gives it to
+extraction.
 """
 
 from __future__ import annotations
@@ -30,9 +34,10 @@ from pipelines.site_frame import learn, page_tree
 from storage.database import one_line
 from storage.reextraction import Reextracted, save_reextracted, stored_pages
 from storage.site_boilerplate import in_force as boilerplate_in_force
-from storage.site_frames import in_force, newest_pages, record
+from storage.site_frames import Frame, article_count, in_force, newest_pages, record
 
-LEARNED_FROM = 40  # the site's newest article pages the frame is learned from
+LEARNED_FROM = 30  # the site's newest article pages the frame is learned from
+RELEARN_EVERY = 200  # a grown frame is learned again each time this many more are archived
 
 
 @dataclass(frozen=True)
@@ -45,13 +50,29 @@ class Relearned:
     reextracted: int  # articles extracted again with it
 
 
+def due(current: Frame, articles: int, new: int) -> bool:
+    """Whether a site whose frame in force is ``current``, whose archive holds
+    ``articles`` of which a run just archived ``new``, learns it again (see the
+    module doc)."""
+    if current.pages < LEARNED_FROM:
+        return True
+    return articles // RELEARN_EVERY > (articles - new) // RELEARN_EVERY
+
+
 def relearn(
-    engine: Engine, site: str, run_id: int | None = None, layout: ArticleLayout | None = None
+    engine: Engine,
+    site: str,
+    run_id: int | None = None,
+    layout: ArticleLayout | None = None,
+    new: int | None = None,
 ) -> Relearned:
-    """Learn ``site``'s frame from its newest captures; when it grew, record
-    it and extract the articles run ``run_id`` archived again with it (none
-    when ``run_id`` is None: ``scrapy reextract`` does that itself)."""
+    """Learn ``site``'s frame from its newest captures (at a run's end, which
+    archived ``new`` articles, only when it is :func:`due`); when it grew,
+    record it and extract the articles run ``run_id`` archived again with it
+    (none when ``run_id`` is None: ``scrapy reextract`` does that itself)."""
     current = in_force(engine, site)
+    if new is not None and not due(current, article_count(engine, site), new):
+        return Relearned(current.version, current.blocks, 0, 0)
     trees = [
         tree
         for page in newest_pages(engine, site, LEARNED_FROM)
@@ -94,11 +115,12 @@ def reextracted_article(
     )
 
 
-def relearn_at_end(run: OpenRun) -> None:
-    """Learn the run's site's frame again and extract the run's articles with it."""
+def relearn_at_end(run: OpenRun, new: int) -> None:
+    """Learn the run's site's frame again when due, the run having archived
+    ``new`` articles, and extract the run's articles with it when it grew."""
     site = run.job.profile.name
     try:
-        relearned = relearn(run.archive.engine, site, run.id, run.job.profile.article)
+        relearned = relearn(run.archive.engine, site, run.id, run.job.profile.article, new)
     except SQLAlchemyError as exc:
         say(f"{site}: frame not learned: {one_line(exc)}")
         return
