@@ -12,6 +12,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from crawler.archiving import frame_learning
+from crawler.archiving.frame_learning import LEARNED_FROM, RELEARN_EVERY, due
 from pipelines.article_page import extract_and_fingerprint
 from pipelines.site_frame import MIN_PAGES
 from sample_portal import SamplePortal, serve
@@ -19,7 +20,7 @@ from sample_portal.article_skins import ArticleSkin, GeneratedPage, Parts
 from sample_portal.generic import CONTACT_ROW
 from storage.archive import Archive, RunCounts
 from storage.models import Article
-from storage.site_frames import in_force, record
+from storage.site_frames import Frame, in_force, record
 from tests.conftest import FAST, scrapy
 from tests.test_storage import capture
 
@@ -137,3 +138,11 @@ def test_a_new_sites_first_run_ends_with_its_articles_extracted_without_its_fram
         body = next(text for url, text in bodies.items() if url.endswith(article.path))
         assert CONTACT_ROW not in body and "글자 크게" not in body
         assert article.paragraphs[-1] in body and article.paragraphs[0] in body
+
+
+def test_a_grown_frame_is_learned_again_each_time_the_site_passes_more_articles() -> None:
+    young = Frame(1, frozenset(), LEARNED_FROM - 1)
+    grown = Frame(2, frozenset(), LEARNED_FROM)
+    assert due(young, 500, 3)
+    assert not due(grown, RELEARN_EVERY + 30, 30)
+    assert due(grown, RELEARN_EVERY + 10, 30)
