@@ -135,14 +135,13 @@ def article_page(*, article: Article, latest: Sequence[Article], extra: str = ""
   <figcaption>사진 = {escape(credit)}</figcaption>
 </figure>""",
         )
-    body = "\n".join(paragraphs)
+    body = "\n".join([*paragraphs, extra] if extra else paragraphs)
     sidebar = "\n".join(f'    <li><a href="{a.path}">{escape(a.title)}</a></li>' for a in latest)
     main = f"""<article class="post">
 <h1>{escape(article.title)}</h1>
 <p class="byline">글 {escape(article.author)}</p>
 <time datetime="{when}">{_day(article.published)}</time>
 {body}
-{extra}
 <footer class="post-footer">
   <p class="share">공유하기: <a href="https://twitter.com/intent/tweet">X</a> · \
 <a href="https://www.facebook.com/sharer/sharer.php">페이스북</a></p>
