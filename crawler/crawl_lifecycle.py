@@ -5,8 +5,9 @@ For each site it opens a run in the archive, taking the site's run lock (a
 site another live run holds is left out, with one line, and the others
 crawl); then it crawls them all at once, one :class:`RunCrawler` each,
 sharing the process's extraction service; then, for each run, says how it
-ended (one line when it was not healthy), learns the site's boilerplate
-again when the run archived new articles (taking it out of the site's
+ended (one line when it was not healthy), learns the site's frame and
+boilerplate again when the run archived new articles (extracting the run's
+articles again with the frame, taking the boilerplate out of the site's
 stored articles: a new site's first articles are cleaned at the end of the
 run that archived them), and records the run's exit code with it. While they
 crawl, a terminal shows a progress line per site (``crawler.terminal_progress``);
@@ -23,6 +24,7 @@ from pathlib import Path
 from scrapy.crawler import CrawlerProcessBase
 from sqlalchemy.exc import SQLAlchemyError
 
+from crawler.archiving import frame_learning
 from crawler.archiving.boilerplate_learning import relearn
 from crawler.crawl_summary import SiteCrawl, print_summary
 from crawler.exit_codes import EXIT_BUSY, EXIT_FAILED
@@ -84,6 +86,7 @@ def _ended(crawler: RunCrawler) -> SiteCrawl:
         say(end.reason)
     try:
         if crawler.counts.new:
+            frame_learning.relearn_at_end(run, crawler.counts.new)
             relearn_boilerplate(run)
     finally:
         run.record_exit(end.exit_code)

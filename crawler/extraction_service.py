@@ -51,11 +51,11 @@ class ExtractionService:
         return self.pool if self.pool is not None else self.thread
 
     async def extract(
-        self, item: CaptureItem, boilerplate: frozenset[str]
+        self, item: CaptureItem, boilerplate: frozenset[str], frame: frozenset[str] = frozenset()
     ) -> tuple[ExtractedArticle, Fingerprint] | PageError:
-        """The captured page's article and fingerprint, without the site's
-        ``boilerplate`` lines, or why it has none (whatever extraction raised
-        on a hostile page, or the worker died on it)."""
+        """The captured page's article and fingerprint, without the blocks of
+        the site's ``frame`` and its ``boilerplate`` lines, or why it has none
+        (whatever extraction raised on a hostile page, or the worker died on it)."""
         executor = self._executor()
         in_thread = executor is self.thread
         self.waiting += in_thread
@@ -73,6 +73,7 @@ class ExtractionService:
                     (page.body, page.headers.get("Content-Type"), page.url)
                     for page in item.continued
                 ),
+                frame,
             )
         except BrokenProcessPool:
             if self.pool is executor:

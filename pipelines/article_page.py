@@ -49,12 +49,14 @@ def extract_and_fingerprint(
     site_boilerplate: frozenset[str] = frozenset(),
     site_layout: ArticleLayout | None = None,
     continued: Sequence[tuple[bytes, str | None, str]] = (),
+    site_frame: frozenset[str] = frozenset(),
 ) -> tuple[ExtractedArticle, Fingerprint] | PageError:
     """The article (read with the site's own selectors where given, without
-    the site's boilerplate lines) and its fingerprint (the normalized-body hash
-    and MinHash the archive deduplicates by), or why the page is not one or
-    cannot be read. A page whose body is only a members-only notice is no
-    article (:attr:`PageProblem.MEMBERS_ONLY`). Fingerprinting is CPU work too:
+    the blocks of the site's learned frame and the site's boilerplate lines)
+    and its fingerprint (the normalized-body hash and MinHash the archive
+    deduplicates by), or why the page is not one or cannot be read. A page
+    whose body is only a members-only notice is no article
+    (:attr:`PageProblem.MEMBERS_ONLY`). Fingerprinting is CPU work too:
     it runs beside extraction, in the workers, not in the crawl's own process.
     An article paged over several pages has the further pages' bodies, content
     types and URLs ``continued``, in order: their paragraphs follow page 1's (a
@@ -67,6 +69,7 @@ def extract_and_fingerprint(
             family,
             site_boilerplate=site_boilerplate,
             site_layout=site_layout,
+            site_frame=site_frame,
         )
     except NotAnArticle as exc:
         # only a page that gave no article is looked at again: a bot check never does
@@ -88,6 +91,7 @@ def extract_and_fingerprint(
                 family,
                 site_boilerplate=site_boilerplate,
                 site_layout=site_layout,
+                site_frame=site_frame,
             )
         except (NotAnArticle, Undecodable):
             continue

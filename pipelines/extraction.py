@@ -8,8 +8,10 @@ family is not given is detected); the page fills what it lacks: the headline
 it shows, a stamp it shows, its byline, its metadata (:mod:`pipelines.metadata`);
 trafilatura reads the container, or finds the article on the whole page for
 portals no family knows and then reads the element holding it
-(:mod:`pipelines.paragraphs`); the Korean news cleanup drops bylines,
-captions, copyright, promo and button text and names the reporters
+(:mod:`pipelines.paragraphs`), once the blocks of the site's learned frame,
+given as data, are off the page (:mod:`pipelines.site_frame`); the Korean
+news cleanup drops bylines, captions, copyright, promo and button text and
+names the reporters
 (:mod:`pipelines.cleanup`); the site's learned boilerplate lines, given as
 data, are taken off the body's end (:mod:`pipelines.boilerplate`). A page
 whose shown body is empty or short while its own data (JSON-LD, a CMS's
@@ -27,7 +29,7 @@ from lxml.html import HtmlElement
 
 from pipelines import boilerplate, cleanup, families, korean_news, metadata, pages
 from pipelines.decoding import REPLACEMENT, Undecodable, decode_html, looks_like_mojibake
-from pipelines.embedded_article import embedded_paragraphs
+from pipelines.embedded_article import embedded_bylines, embedded_paragraphs
 from pipelines.fingerprint import fingerprint
 from pipelines.frame_blocks import drop_frame_blocks
 from pipelines.paragraphs import (
@@ -39,9 +41,10 @@ from pipelines.paragraphs import (
     body_paragraphs,
     letters,
 )
+from pipelines.site_frame import drop_site_frame
 
 # bump when extraction changes what it stores; `scrapy reextract` uses it
-EXTRACTOR_VERSION = "5"
+EXTRACTOR_VERSION = "6"
 
 # a shown body this long (letters) is the article; a shorter one is compared
 # with the article the page's data carries, taken when this many times longer
@@ -86,11 +89,13 @@ def extract_article(
     body_settings: BodySettings | None = None,
     site_boilerplate: frozenset[str] = frozenset(),
     site_layout: families.ArticleLayout | None = None,
+    site_frame: frozenset[str] = frozenset(),
 ) -> ExtractedArticle:
     """The article on a page of ``family`` (None: detect it), read with the
     site's own selectors (``site_layout``) over the family's where given,
-    without the site's boilerplate lines ``site_boilerplate``
-    (``pipelines.boilerplate`` keys).
+    without the blocks of the site's learned frame ``site_frame``
+    (``pipelines.site_frame`` keys) and the site's boilerplate lines
+    ``site_boilerplate`` (``pipelines.boilerplate`` keys).
 
     Raises :class:`NotAnArticle` when the page holds none, and
     :class:`~pipelines.decoding.Undecodable` when its text cannot be read.
@@ -106,6 +111,7 @@ def extract_article(
         raise NotAnArticle(refused)
     pages.drop_comments(tree)
     drop_frame_blocks(tree)
+    drop_site_frame(tree, site_frame)
     portal = families.get(family) if family else families.detect(tree)
     fields = portal.read_article(tree)
     if site_layout is not None:
@@ -170,7 +176,8 @@ def _author(field: str | None, reporters: tuple[str, ...], tree: HtmlElement) ->
     family's field (a Gnuboard poster, a desk), else the person a 작성자
     row names, else the byline the page
     shows (or the metadata's people when they include it: several names),
-    else the person the page's metadata names. Never a wire, the site's
+    else the person the page's metadata names, else the people the data
+    carrying the page's article credits. Never a wire, the site's
     name, a desk or a URL from the metadata: then None."""
     if _names_reporter(field):
         return cleanup.reporter_name(field)
@@ -184,7 +191,14 @@ def _author(field: str | None, reporters: tuple[str, ...], tree: HtmlElement) ->
     named = _person(cleanup.reporter_name(metadata.author(tree)), tree)
     if shown and not (named and set(shown) <= set(named.split(", "))):
         return ", ".join(shown)
-    return named
+    return named or _carried_writers(tree)
+
+
+def _carried_writers(tree: HtmlElement) -> str | None:
+    """The people the page's own data credits with the article it carries
+    (:func:`pipelines.embedded_article.embedded_bylines`)."""
+    names = [cleanup.reporter_name(byline) for byline in embedded_bylines(tree)]
+    return _person(", ".join(name for name in names if name), tree)
 
 
 def _person(named: str | None, tree: HtmlElement) -> str | None:

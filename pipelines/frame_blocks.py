@@ -75,21 +75,21 @@ def _reply_forms(tree: HtmlElement) -> list[HtmlElement]:
 
 def _comment_sections(tree: HtmlElement) -> list[HtmlElement]:
     """The outermost blocks that hold comments (see the module doc)."""
-    titles = _page_titles(tree)
+    titles = page_titles(tree)
     found = []
     for element in tree.iter("div", "section", "ul", "ol", "table", "aside", "article"):
-        if _is_comment_section(element) and not _holds_headline(element, titles):
+        if _is_comment_section(element) and not holds_headline(element, titles):
             found.append(element)
     return found
 
 
-def _page_titles(tree: HtmlElement) -> list[str]:
+def page_titles(tree: HtmlElement) -> list[str]:
     """What the page's ``<title>`` and ``og:title`` say, white space folded."""
     said = tree.xpath("//title/text() | //meta[@property='og:title']/@content")
     return [" ".join(text.split()) for text in said if text.strip()]
 
 
-def _holds_headline(element: HtmlElement, titles: list[str]) -> bool:
+def holds_headline(element: HtmlElement, titles: list[str]) -> bool:
     """Whether ``element`` holds the post's own headline (an ``h1``, or a
     heading the page's title repeats): then it is the post, whose body may be
     as short as a comment (a members-only notice), not its comments."""

@@ -8,7 +8,10 @@ beside it) or in blocks; label/value rows before and after the body
 satisfaction survey under some bodies;
 screen-reader headings (``<h2 class="sound_only">본문</h2>``); a comment
 section (names, times, replies, a reply form); a "most read" box of other
-articles with their leads. The body is bare text with ``<br>``, one ``<span>`` of
+articles with their leads; on request, blocks no page alone shows to be frame
+(a box of the site's picks, a share bar and a contact row in the site's own
+wording, inside the body's block), which only comparing the site's pages
+tells (``pipelines.site_frame``). The body is bare text with ``<br>``, one ``<span>`` of
 ``<br>``-separated lines after HTML comments, ``<div>`` lines or ``<p>``; some skins are EUC-KR.
 
 Each page carries its gold (:class:`Gold`): the title, the post's time, the
@@ -48,6 +51,13 @@ _REPLIES = (
     "문의해 보니 다음 달부터 가능하다고 하네요.",
     "동의합니다 ㅎㅎ",
 )
+# the site's own blocks, in wording no per-page rule knows
+_PICK_HEADINGS = ("함께 읽어요", "편집자 픽", "이 소식과 함께", "눈여겨볼 소식")
+_SHARE_BARS = (
+    ("나르기", "밴드", "라인", "스토리", "글자 크게", "글자 작게"),
+    ("퍼가기", "블로그", "카페", "밴드", "스크랩"),
+)
+_CONTACTS = ("대표 문의 1588-0000 (평일 09:00~18:00)", "문의처 안내 ☎ 1577-0000 평일 9시~18시")
 _DATE_LABELS = ("작성일", "등록일", "날짜", "등록일자")
 _GENERIC_TITLES = ("보도자료", "뉴스", "상세보기", "게시판")
 _FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
@@ -92,6 +102,7 @@ class Parts:
 
     comments: bool = True
     box: bool = True
+    site_blocks: bool = False  # the site's own blocks inside the body's block
 
 
 @dataclass(frozen=True)
@@ -171,7 +182,8 @@ class ArticleSkin:
         frame: list[str] = []
         author = self._author_rows(story.author, rng, frame)
         stamp = self._stamp(published)
-        view = self._view(story.title, story.paragraphs, author, stamp, rng, frame)
+        extra = self._site_blocks(others, frame) if parts.site_blocks else ""
+        view = self._view(story.title, story.paragraphs, author, stamp, rng, frame, extra)
         if self.form_wrapped:
             view = f'<form name="{self.names["view"]}f" method="post">\n{view}\n</form>'
         blocks = [view]
@@ -291,8 +303,10 @@ class ArticleSkin:
         stamp: str,
         rng: random.Random,
         frame: list[str],
+        extra: str = "",
     ) -> str:
-        """The post: its title, label rows, body and attachment row."""
+        """The post: its title, label rows, body (and ``extra`` blocks after
+        it) and attachment row."""
         n = self.names
         views = str(rng.randint(10, 4000))
         before = [*author.rows, (rng.choice(_DATE_LABELS), stamp)]
@@ -300,7 +314,7 @@ class ArticleSkin:
         hidden = f'<h2 class="{n["hidden"]}">본문</h2>'
         frame += ["페이지 정보"]
         files = self._files(title, rng, frame)
-        body = self._body(paragraphs) + self._licence(frame)
+        body = self._body(paragraphs) + self._licence(frame) + extra
         if self.layout == "table":
             # a board that labels its body's cell (내용) as it labels the others
             labelled = self.body_form == "span"
@@ -340,6 +354,25 @@ class ArticleSkin:
         survey = "현재 페이지의 만족도를 평가해 주십시오."
         frame += [licence, survey]
         return f"\n<p>{licence}</p>\n<div><strong>{survey}</strong> 매우만족 만족 보통</div>"
+
+    def _site_blocks(self, others: list[Story], frame: list[str]) -> str:
+        """A box of the site's picks (other articles' titles), a share bar
+        and a contact row, in this site's own wording, as pages of the site
+        show them whatever the article."""
+        n = self.names
+        heading = _PICK_HEADINGS[self.seed % len(_PICK_HEADINGS)]
+        share = _SHARE_BARS[self.seed % len(_SHARE_BARS)]
+        contact = _CONTACTS[self.seed % len(_CONTACTS)]
+        frame += [heading, *(other.title for other in others), contact]
+        picks = "".join(
+            f'<li><a href="view.php?idx={800 + index}">{escape(other.title)}</a></li>'
+            for index, other in enumerate(others, 1)
+        )
+        buttons = " ".join(f'<a href="#" class="{n["box"]}s">{button}</a>' for button in share)
+        return f"""
+<div class="{n["box"]}p"><em>{heading}</em><ul>{picks}</ul></div>
+<div class="{n["box"]}b">{buttons}</div>
+<div class="{n["info"]}c">{escape(contact)}</div>"""
 
     def _comments(self, published: datetime, rng: random.Random, frame: list[str]) -> str:
         """Readers' comments: names, times and texts, a reply, and the reply form."""

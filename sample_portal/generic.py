@@ -91,8 +91,25 @@ def list_page(*, page: int, rows: Sequence[Article], total_pages: int) -> str:
     return _page(title=f"{BLOG} - {page}쪽", head="", main=main)
 
 
-def article_page(*, article: Article, latest: Sequence[Article]) -> str:
-    """A post page with a JSON-LD NewsArticle record."""
+# the blog's own blocks under a post (``own_blocks``), in wording no per-page rule knows
+_PICKS_HEADING = "함께 읽어요"
+_PASS_ON = ("나르기", "밴드", "라인", "스토리", "글자 크게", "글자 작게")
+CONTACT_ROW = "대표 문의 1588-0000 (평일 09:00~18:00)"
+
+
+def own_blocks(picks: Sequence[Article]) -> str:
+    """A box of the blog's picks, a bar of buttons and a contact row, as the
+    blog puts them under every post: only comparing its pages shows them to
+    be no part of the post."""
+    listed = "".join(f'<li><a href="{a.path}">{escape(a.title)}</a></li>' for a in picks)
+    buttons = " ".join(f'<a href="#">{button}</a>' for button in _PASS_ON)
+    return f"""<div class="picks"><em>{_PICKS_HEADING}</em><ul>{listed}</ul></div>
+<div class="pass-on">{buttons}</div>
+<div class="contact">{CONTACT_ROW}</div>"""
+
+
+def article_page(*, article: Article, latest: Sequence[Article], extra: str = "") -> str:
+    """A post page with a JSON-LD NewsArticle record (``extra`` HTML after its body)."""
     rng = noise_rng(article)
     when = article.published.isoformat()
     record = {
@@ -118,7 +135,7 @@ def article_page(*, article: Article, latest: Sequence[Article]) -> str:
   <figcaption>사진 = {escape(credit)}</figcaption>
 </figure>""",
         )
-    body = "\n".join(paragraphs)
+    body = "\n".join([*paragraphs, extra] if extra else paragraphs)
     sidebar = "\n".join(f'    <li><a href="{a.path}">{escape(a.title)}</a></li>' for a in latest)
     main = f"""<article class="post">
 <h1>{escape(article.title)}</h1>

@@ -99,7 +99,9 @@ class SamplePortal:
     `faults` switches on cases of `faults.CASES` (e.g. `faults.ALL_FAULTS`): error
     answers, hostile pages and trap links planted on every site; see `self.faults`.
     `template_lines` end every article page's body (a site's promo and tip lines),
-    outside the articles' own `paragraphs`.
+    outside the articles' own `paragraphs`. `own_blocks`: the blog's posts end
+    with its own blocks (`generic.own_blocks`: its picks, a button bar, a
+    contact row), which only its learned frame tells from the post.
     `gzip_pages`: pages are sent gzip-encoded to clients that accept it (fault pages as
     they are). `hangul_slugs`: the blog's article URLs end in Hangul words of the title.
     `feeds`: the sites serve RSS and Atom feeds, `sitemaps`: sitemaps named in robots.txt
@@ -131,6 +133,7 @@ class SamplePortal:
         form_boards: bool = False,
         dated_form_boards: bool = True,
         paged_articles: bool = False,
+        own_blocks: bool = False,
     ) -> None:
         wanted = set(sites) if sites is not None else set(SITES)
         if not wanted or wanted - set(SITES):
@@ -171,6 +174,7 @@ class SamplePortal:
             self._editions["newscms"] = _Edition(articles, edition.next_number)
         self.faults = Faults(self, faults)
         self.template_lines = tuple(template_lines)
+        self.own_blocks = own_blocks
 
     # --- content ---------------------------------------------------------------
 
@@ -424,6 +428,12 @@ class SamplePortal:
     def _latest(edition: _Edition, exclude: Article | None) -> list[Article]:
         return [a for a in edition.regular[: _LATEST + 1] if a is not exclude][:_LATEST]
 
+    @staticmethod
+    def _picks(edition: _Edition, article: Article) -> list[Article]:
+        """The three regular articles after ``article`` (from the first, past the last)."""
+        at = edition.position.get(article.path, -1)
+        return [edition.regular[(at + step) % len(edition.regular)] for step in (1, 2, 3)]
+
     def _slice(self, edition: _Edition, page: int) -> tuple[Sequence[Article], int]:
         total_pages = max(1, -(-len(edition.regular) // self.per_page))
         start = (page - 1) * self.per_page
@@ -534,7 +544,9 @@ class SamplePortal:
             if site in self.skins:
                 popular = self._popular(edition, path, stored, _LATEST)
                 return self.skins[site].article_page(article, popular)
-            return generic.article_page(article=article, latest=self._latest(edition, stored))
+            latest = self._latest(edition, stored)
+            extra = generic.own_blocks(self._picks(edition, stored)) if self.own_blocks else ""
+            return generic.article_page(article=article, latest=latest, extra=extra)
 
         return self._cached(edition, (host, "view", path), build)
 

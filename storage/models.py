@@ -253,3 +253,19 @@ class SiteBoilerplate(Base):
     lines: Mapped[list[str]] = mapped_column(JSON)  # line keys (pipelines.boilerplate.line_key)
     stories: Mapped[int]  # how many of the site's stories it was learned from
     learned_at: Mapped[datetime] = mapped_column(default=now_seoul)
+
+
+class SiteFrame(Base):
+    """One version of a site's frame, the blocks that stand on its article
+    pages whatever the article, learned from its captures
+    (``pipelines.site_frame``); the highest version is in force."""
+
+    __tablename__ = "site_frames"
+    __table_args__ = (UniqueConstraint("site_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), index=True)
+    version: Mapped[int]
+    blocks: Mapped[list[str]] = mapped_column(JSON)  # block keys (pipelines.site_frame.block_key)
+    pages: Mapped[int]  # how many of the site's pages it was learned from
+    learned_at: Mapped[datetime] = mapped_column(default=now_seoul)

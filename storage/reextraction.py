@@ -50,11 +50,16 @@ class Reextracted:
 
 
 def stored_pages(
-    engine: Engine, site: str | None, older_than: str | None, batch: int = BATCH
+    engine: Engine,
+    site: str | None,
+    older_than: str | None,
+    batch: int = BATCH,
+    run_id: int | None = None,
 ) -> Iterator[list[StoredPage]]:
     """The archived articles (of ``site``, made by another extractor version
-    than ``older_than`` unless it is None) with their captures, ``batch`` at a
-    time in id order, so an archive of any size is read in bounded memory."""
+    than ``older_than`` unless it is None, captured by run ``run_id`` when
+    given) with their captures, ``batch`` at a time in id order, so an
+    archive of any size is read in bounded memory."""
     query = (
         select(Article, Site.name, Site.cms, Capture)
         .join(Site, Article.site_id == Site.id)
@@ -66,6 +71,8 @@ def stored_pages(
         query = query.where(Site.name == site)
     if older_than is not None:
         query = query.where(Article.extractor_version != older_than)
+    if run_id is not None:
+        query = query.where(Capture.run_id == run_id)
     last = 0
     while True:
         with Session(engine) as session:
@@ -77,15 +84,19 @@ def stored_pages(
         last = pages[-1].article_id
 
 
-def _page(article: Article, site: str, cms: str | None, capture: Capture) -> StoredPage:
+def content_type(capture: Capture) -> str | None:
+    """The ``Content-Type`` the capture's response was served with."""
     headers = capture.headers or {}
-    content_type = next((v for k, v in headers.items() if k.lower() == "content-type"), None)
+    return next((v for k, v in headers.items() if k.lower() == "content-type"), None)
+
+
+def _page(article: Article, site: str, cms: str | None, capture: Capture) -> StoredPage:
     return StoredPage(
         article.id,
         article.url,
         site,
         cms,
-        content_type,
+        content_type(capture),
         capture.body,
         article.title,
         article.author,

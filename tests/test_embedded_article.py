@@ -51,3 +51,33 @@ def test_a_shown_body_is_kept_over_a_shorter_carried_one() -> None:
     page = f"<html>{head}<body><h1>{TITLE}</h1><article>{shown}</article></body></html>"
     article = extract_article(page.encode(), "text/html; charset=utf-8", "http://127.0.0.1/a", None)
     assert article.paragraphs == LINES
+
+
+@pytest.mark.parametrize(
+    "credits",
+    [
+        {"credits": {"by": [{"name": "길동 홍", "properties": {"byline": "홍길동 기자"}}]}},
+        {"author": [{"name": "홍길동"}]},
+        {"byline": "홍길동 기자 hong@example.kr"},
+    ],
+)
+def test_the_writer_only_the_pages_data_credits_is_the_author(credits: dict) -> None:
+    """A byline the page shows nowhere: the object carrying the article
+    credits it (its printed byline over a name written the other way round)."""
+    related = {"headline": "다른 기사", "credits": {"by": [{"name": "김다른 기자"}]}}
+    content = {"content_elements": ELEMENTS, **credits, "related": related}
+    carrier = f"<script>Cms.globalContent={json.dumps(content)};</script>"
+    page = (
+        f'<html><head><meta property="og:title" content="{TITLE}">{carrier}</head>'
+        f"<body><h1>{TITLE}</h1><div id='app'></div></body></html>"
+    )
+    article = extract_article(page.encode(), "text/html; charset=utf-8", "http://127.0.0.1/a", None)
+    assert article.author == "홍길동"
+
+
+def test_a_wire_the_pages_data_credits_is_no_author() -> None:
+    content = {"content_elements": ELEMENTS, "credits": {"by": [{"name": "뉴스1"}]}}
+    carrier = f"<script>Cms.globalContent={json.dumps(content)};</script>"
+    page = f"<html><head><title>{TITLE}</title>{carrier}</head><body><h1>{TITLE}</h1></body></html>"
+    article = extract_article(page.encode(), "text/html; charset=utf-8", "http://127.0.0.1/a", None)
+    assert article.author is None

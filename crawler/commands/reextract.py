@@ -5,9 +5,11 @@ version that made them now, and their new fingerprints (body hash, MinHash
 band keys) by which later copies are matched. Run it after upgrading
 newsarchive.
 
-First each site's boilerplate is learned again from the archive and taken out
-of its stored articles (``crawler.archiving.boilerplate_learning``); extraction is then
-given each site's lines in force, so older articles lose them too.
+First each site's frame is learned again from its captures
+(``crawler.archiving.frame_learning``), and its boilerplate from the archive
+and taken out of its stored articles (``crawler.archiving.boilerplate_learning``);
+extraction is then given each site's frame and lines in force, so older
+articles lose them too.
 
 A page the new extractor cannot read as an article keeps its stored article,
 and is listed with the reason. A site's own article selectors (``article:`` in
@@ -25,6 +27,7 @@ from dataclasses import dataclass, field
 from scrapy.commands import ScrapyCommand
 from sqlalchemy import Engine
 
+from crawler.archiving import frame_learning
 from crawler.archiving.boilerplate_learning import relearn
 from crawler.commands import ArchiveCommand, fail
 from crawler.extraction_service import default_workers
@@ -98,11 +101,13 @@ class Command(ArchiveCommand, ScrapyCommand):
                 self.exitcode = fail(f"the archive holds no article of site {opts.site!r}")
                 return
             sites = [opts.site] if opts.site else list(Archive(engine).article_counts())
+            frames = {site: _frame(engine, site) for site in sites}
             boilerplate = {site: _relearned(engine, site) for site in sites}
             with _pool(opts.workers) as pool:
                 older_than = None if opts.all else EXTRACTOR_VERSION
                 for batch in stored_pages(engine, opts.site, older_than):
-                    save_reextracted(engine, _reextract(batch, pool, tally, boilerplate, layouts))
+                    updates = _reextract(batch, pool, tally, boilerplate, frames, layouts)
+                    save_reextracted(engine, updates)
         finally:
             engine.dispose()
         _report(tally, opts.site)
@@ -128,6 +133,17 @@ def _relearned(engine: Engine, site: str) -> frozenset[str]:
     return relearned.lines
 
 
+def _frame(engine: Engine, site: str) -> frozenset[str]:
+    """``site``'s frame, learned again from its captures; says what changed."""
+    relearned = frame_learning.relearn(engine, site)
+    if relearned.added:
+        print(
+            f"{site}: frame version {relearned.version} learned, {relearned.added} new"
+            f" blocks of {len(relearned.blocks)}"
+        )
+    return relearned.blocks
+
+
 def site_layouts() -> dict[str, ArticleLayout]:
     """The sites' own article selectors, by site name (none without a sites.yaml)."""
     if not sites_path().exists():
@@ -140,6 +156,7 @@ def _reextract(
     pool: Executor | None,
     tally: Tally,
     boilerplate: dict[str, frozenset[str]],
+    frames: dict[str, frozenset[str]],
     layouts: dict[str, ArticleLayout],
 ) -> list[Reextracted]:
     arguments = (
@@ -149,6 +166,8 @@ def _reextract(
         [page.cms for page in batch],
         [boilerplate.get(page.site, frozenset()) for page in batch],
         [layouts.get(page.site) for page in batch],
+        [() for _ in batch],
+        [frames.get(page.site, frozenset()) for page in batch],
     )
     extract = extract_and_fingerprint
     results = pool.map(extract, *arguments) if pool else map(extract, *arguments)
@@ -162,19 +181,7 @@ def _reextract(
             tally.unchanged += 1
         else:
             tally.changed += 1
-        updates.append(
-            Reextracted(
-                page.article_id,
-                result.title,
-                result.author,
-                result.published,
-                result.body,
-                fingerprint.content_hash,
-                fingerprint.signature,
-                fingerprint.band_keys,
-                result.extractor_version,
-            )
-        )
+        updates.append(frame_learning.reextracted_article(page.article_id, result, fingerprint))
     return updates
 
 

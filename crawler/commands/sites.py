@@ -1,7 +1,9 @@
 """``scrapy sites``: one line per archived site: its articles, how its last run
 ended and when, its newest article's publication, the URLs that failed (every
 try) or held no article, and the list pages its last run could not read; then
-each site whose sites.yaml entry is refused, as ``config error:`` and its line."""
+each site whose sites.yaml entry is refused, as ``config error:`` and its line.
+``scrapy sites SITE``: the blocks of the site's learned frame in force
+(``pipelines.site_frame``), taken off its pages before their article is read."""
 
 from __future__ import annotations
 
@@ -12,7 +14,13 @@ from scrapy.commands import ScrapyCommand
 from crawler.commands import ArchiveCommand, open_archive
 from crawler.commands.runs import seoul_time, table
 from crawler.sites import SitesConfigError, read_sites, sites_path
+from pipelines.site_frame import MIN_PAGES, describe
+from storage.archive import Archive
 from storage.health import SiteHealth, site_health
+from storage.site_frames import in_force
+
+# a frame block's shown text is cut to this many characters
+SHOWN_CHARS = 70
 
 COLUMNS = (
     ("site", "<"),
@@ -30,7 +38,7 @@ class Command(ArchiveCommand, ScrapyCommand):
     site_option = False
 
     def syntax(self) -> str:
-        return ""
+        return "[SITE]"
 
     def short_desc(self) -> str:
         return "Per-site health: articles, last run, newest article, failed pages"
@@ -38,6 +46,12 @@ class Command(ArchiveCommand, ScrapyCommand):
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         archive = open_archive(self)
         if archive is None:
+            return
+        if args:
+            try:
+                print_frame(archive, args[0])
+            finally:
+                archive.close()
             return
         try:
             health = site_health(archive.engine)
@@ -75,3 +89,18 @@ def row(site: SiteHealth) -> tuple[str, ...]:
         str(site.not_article),
         str(site.list_failed),
     )
+
+
+def print_frame(archive: Archive, site: str) -> None:
+    """The blocks of ``site``'s frame in force, one a line: kind, tag path, text or shape."""
+    frame = in_force(archive.engine, site)
+    if not frame.version:
+        print(f"{site}: no frame learned yet (learned once {MIN_PAGES} articles are archived)")
+        return
+    print(
+        f"{site}: frame version {frame.version}, learned from {frame.pages} pages:"
+        f" {len(frame.blocks)} blocks taken off each page before its article is read"
+    )
+    for block in describe(frame.blocks):
+        what = block.what if len(block.what) <= SHOWN_CHARS else f"{block.what[:SHOWN_CHARS]}…"
+        print(f"  {block.kind:<5}  {block.path}  {what}")

@@ -1,0 +1,132 @@
+"""A site's frame kept up to date in the archive: learned from the captures of
+the site's newest articles (:mod:`pipelines.site_frame`), recorded as a new
+version when it grew, and the articles a run archived extracted again from
+their captures with it, so that they lose its blocks before the run ends.
+
+It runs at the end of a crawl run that archived new articles, before the
+site's boilerplate is learned again: a new site's first run learns the frame
+from the pages it fetched (once ``pipelines.site_frame.MIN_PAGES`` are in) and
+extracts them again; it is learned again at each run's end until it was
+learned from ``LEARNED_FROM`` pages, then each time the site's archive passes
+a multiple of ``RELEARN_EVERY`` articles (learning costs a daily run of 30
+articles about half its extraction time: ``benchmarks/site_frame.py``). Blocks
+once learned are kept (a page that shows them is cleaned whenever it is
+read). Articles a crawl extracts are read with the frame in force when the
+crawl started; ``scrapy reextract`` learns it again first and gives it to
+extraction.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from crawler.run_crawler import OpenRun
+from crawler.user_messages import say
+from pipelines.article_page import extract_and_fingerprint
+from pipelines.extraction import ExtractedArticle
+from pipelines.families import ArticleLayout
+from pipelines.fingerprint import Fingerprint
+from pipelines.site_frame import learn, page_tree
+from storage.database import one_line
+from storage.reextraction import Reextracted, save_reextracted, stored_pages
+from storage.site_boilerplate import in_force as boilerplate_in_force
+from storage.site_frames import Frame, article_count, in_force, newest_pages, record
+
+LEARNED_FROM = 30  # the site's newest article pages the frame is learned from
+RELEARN_EVERY = 200  # a grown frame is learned again each time this many more are archived
+
+
+@dataclass(frozen=True)
+class Relearned:
+    """What relearning a site's frame did."""
+
+    version: int  # in force now (0: none learned yet)
+    blocks: frozenset[str]
+    added: int  # blocks this version added (0: the version in force was kept)
+    reextracted: int  # articles extracted again with it
+
+
+def due(current: Frame, articles: int, new: int) -> bool:
+    """Whether a site whose frame in force is ``current``, whose archive holds
+    ``articles`` of which a run just archived ``new``, learns it again (see the
+    module doc)."""
+    if current.pages < LEARNED_FROM:
+        return True
+    return articles // RELEARN_EVERY > (articles - new) // RELEARN_EVERY
+
+
+def relearn(
+    engine: Engine,
+    site: str,
+    run_id: int | None = None,
+    layout: ArticleLayout | None = None,
+    new: int | None = None,
+) -> Relearned:
+    """Learn ``site``'s frame from its newest captures (at a run's end, which
+    archived ``new`` articles, only when it is :func:`due`); when it grew,
+    record it and extract the articles run ``run_id`` archived again with it
+    (none when ``run_id`` is None: ``scrapy reextract`` does that itself)."""
+    current = in_force(engine, site)
+    if new is not None and not due(current, article_count(engine, site), new):
+        return Relearned(current.version, current.blocks, 0, 0)
+    trees = [
+        tree
+        for page in newest_pages(engine, site, LEARNED_FROM)
+        if (tree := page_tree(page.body, page.content_type)) is not None
+    ]
+    blocks = current.blocks | learn(trees)
+    if blocks == current.blocks:
+        return Relearned(current.version, blocks, 0, 0)
+    version = record(engine, site, blocks, len(trees))
+    reextracted = 0
+    if run_id is not None:
+        lines = boilerplate_in_force(engine, site).lines
+        for batch in stored_pages(engine, site, None, run_id=run_id):
+            articles = []
+            for page in batch:
+                found = extract_and_fingerprint(
+                    page.body, page.content_type, page.url, page.cms, lines, layout, (), blocks
+                )
+                if isinstance(found, tuple):
+                    articles.append(reextracted_article(page.article_id, *found))
+            save_reextracted(engine, articles)
+            reextracted += len(articles)
+    return Relearned(version, blocks, len(blocks - current.blocks), reextracted)
+
+
+def reextracted_article(
+    article_id: int, article: ExtractedArticle, found: Fingerprint
+) -> Reextracted:
+    """An archived article's new fields, from its page extracted again."""
+    return Reextracted(
+        article_id,
+        article.title,
+        article.author,
+        article.published,
+        article.body,
+        found.content_hash,
+        found.signature,
+        found.band_keys,
+        article.extractor_version,
+    )
+
+
+def relearn_at_end(run: OpenRun, new: int) -> None:
+    """Learn the run's site's frame again when due, the run having archived
+    ``new`` articles, and extract the run's articles with it when it grew."""
+    site = run.job.profile.name
+    try:
+        relearned = relearn(run.archive.engine, site, run.id, run.job.profile.article, new)
+    except SQLAlchemyError as exc:
+        say(f"{site}: frame not learned: {one_line(exc)}")
+        return
+    if relearned.added:
+        print(
+            f"newsarchive: {site}: frame version {relearned.version}, {relearned.added} new"
+            f" blocks; {relearned.reextracted} articles extracted again",
+            file=sys.stderr,
+        )
