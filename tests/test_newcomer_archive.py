@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -24,9 +25,10 @@ from crawler.probing import ListPageSeen, ProbeReport
 from pipelines.extraction import ExtractedArticle
 from storage.database import open_database
 from storage.types import SEOUL
-from tests.conftest import POSTGRES_ENV, ROOT, scrapy
+from tests.conftest import POSTGRES_ENV, ROOT, free_port, scrapy, start_scrapy
 from tests.test_archive_faults import read_only
-from tests.test_search import build
+from tests.test_browse import answer
+from tests.test_search import STORIES, build
 
 SITE = "daejeon"  # a site of the built archive, named in sites.yaml too
 # every command that opens the archive and ends by itself
@@ -227,3 +229,20 @@ def test_postgresql_tests_are_skipped_with_one_line_without_a_server() -> None:
     assert len(skipped) == 1, done.stdout[-3000:]
     assert f"no PostgreSQL server: set {POSTGRES_ENV}" in skipped[0]
     assert "1 skipped" in done.stdout and "error" not in done.stdout
+
+
+def test_a_read_only_archive_is_browsed(read_only_folder: Path, tmp_path: Path) -> None:
+    port = free_port()
+    process = start_scrapy(
+        "browse", "--port", port,
+        database_url=f"sqlite:///{read_only_folder}", sites_file=tmp_path / "sites.yaml",
+    )  # fmt: skip
+    try:
+        status, body, _ = answer(
+            process, f"http://127.0.0.1:{port}/newsarchive/article_index.json?_shape=array"
+        )
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.communicate(timeout=60)
+    assert status == 200, body[:2000]
+    assert {row["title"] for row in json.loads(body)} == {story[2] for story in STORIES}
