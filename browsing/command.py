@@ -12,7 +12,7 @@ from pathlib import Path
 from scrapy.commands import ScrapyCommand
 from sqlalchemy.exc import SQLAlchemyError
 
-from crawler.commands import fail, port_problem
+from crawler.commands import ArchiveErrors, fail, port_problem
 from storage.database import ArchiveUnavailable, database_url, one_line, open_database, project_root
 from storage.search import snapshot
 
@@ -20,7 +20,7 @@ HOST = "127.0.0.1"
 SNAPSHOT_NAME = "newsarchive-browse.db"
 
 
-class Command(ScrapyCommand):
+class Command(ArchiveErrors, ScrapyCommand):
     requires_project = True
     requires_crawler_process = False
     default_settings = {"LOG_ENABLED": False}
@@ -48,7 +48,7 @@ class Command(ScrapyCommand):
             return
         url = self.settings.get("DATABASE_URL") or database_url()
         try:
-            engine = open_database(url)
+            engine = open_database(url, read_only=True)
         except ArchiveUnavailable as exc:
             self.exitcode = fail(str(exc))
             return

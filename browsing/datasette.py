@@ -6,6 +6,7 @@ templates."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -51,11 +52,15 @@ def metadata(database: str) -> dict[str, Any]:
 
 
 def datasette_for(path: Path) -> Datasette:
-    """A Datasette serving the SQLite archive at ``path`` read-only."""
+    """A Datasette serving the SQLite archive at ``path`` read-only; as
+    immutable when its folder is read-only, where SQLite cannot make the
+    ``-shm`` file a read-only WAL connection needs."""
     if not pm.is_registered(plugin):
         pm.register(plugin, name="newsarchive")
+    frozen = not os.access(path.parent, os.W_OK)
     return Datasette(
-        [str(path)],
+        [] if frozen else [str(path)],
+        immutables=[str(path)] if frozen else [],
         metadata=metadata(path.stem),
         template_dir=str(TEMPLATES),
         settings={"default_page_size": 50, "facet_time_limit_ms": 1000, "sql_time_limit_ms": 3000},

@@ -98,7 +98,8 @@ class ProbeReport:
         out += self._pattern_lines()
         for page in sorted(self.list_pages, key=lambda p: p.number):
             out.append(
-                f"list page {page.number}: {len(page.main) + len(page.extra)} article links "
+                f"list page {page.number}: "
+                f"{counted(len(page.main) + len(page.extra), 'article link')} "
                 f"({len(page.main)} in the main list, {len(page.extra)} elsewhere)"
             )
         first, second = self._page(1), self._page(2)
@@ -122,7 +123,9 @@ class ProbeReport:
             ("did not match", self.pattern_check.missed),
         ):
             shown = ", for example:" if links else ""
-            out.append(f"article_pattern {what} {len(links)} links of list page 1{shown}")
+            out.append(
+                f"article_pattern {what} {counted(len(links), 'link')} of list page 1{shown}"
+            )
             out += [f"  {url}" for url in links[:PATTERN_EXAMPLES]]
         return out
 
@@ -168,7 +171,8 @@ class ProbeReport:
             f"  title: {article.title}",
             f"  published: {article.published.isoformat() if article.published else '-'}",
             f"  author: {article.author or '-'}",
-            f"  body: {len(body)} characters, {len(article.paragraphs)} paragraphs",
+            f"  body: {counted(len(body), 'character')}, "
+            f"{counted(len(article.paragraphs), 'paragraph')}",
             f"  first paragraph: {_short(article.paragraphs[0])}",
             f"  last paragraph: {_short(article.paragraphs[-1])}",
         ]
@@ -194,6 +198,11 @@ class ProbeReport:
         if article.title.strip() in names:
             found.append("title equal to the site's name")
         return found
+
+
+def counted(number: int, noun: str, plural: str | None = None) -> str:
+    """``number`` and ``noun``, singular for one, else ``plural`` (``noun`` + s)."""
+    return f"{number} {noun if number == 1 else plural or noun + 's'}"
 
 
 def _evidence(found: dict[str, Evidence]) -> str:

@@ -33,6 +33,7 @@ from sqlalchemy.orm import aliased, sessionmaker
 from storage.database import (
     MATCHING_LOCK,
     ArchiveUnavailable,
+    archive_fault,
     hold_lock,
     one_line,
     open_database,
@@ -57,9 +58,9 @@ class Archive:
         self.templates = LinkTemplates(self.sessions)
 
     @classmethod
-    def open(cls, url: str | None = None) -> Archive:
+    def open(cls, url: str | None = None, read_only: bool = False) -> Archive:
         """Open the archive at ``url`` (default ``DATABASE_URL``); see ``open_database``."""
-        return cls(open_database(url))
+        return cls(open_database(url, read_only))
 
     def close(self) -> None:
         self.engine.dispose()
@@ -74,7 +75,9 @@ class Archive:
                 connection.rollback()
         except SQLAlchemyError as exc:
             url = safe_url(self.engine.url)
-            raise ArchiveUnavailable(f"archive {url!r} is not writable: {one_line(exc)}") from exc
+            raise archive_fault(self.engine.url, exc) or ArchiveUnavailable(
+                f"archive {url!r} is not writable: {one_line(exc)}"
+            ) from exc
 
     def site_id(self, name: str, cms: str | None, list_url: str) -> int:
         """The id of site ``name``, registering it or updating its settings."""

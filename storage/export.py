@@ -24,9 +24,10 @@ from storage.types import SEOUL
 
 FIELDS = ("url", "site", "title", "author", "published", "body", "fetched_at", "duplicate_of")
 FORMATS = ("jsonl", "csv")
-# JSON Lines spell <, > and & as \u escapes: the same text for a JSON reader, and
-# no live markup if a line lands in a web page (an article may quote markup)
-_NO_MARKUP = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
+# JSON Lines spell < and > as \u escapes: the same text for a JSON reader, and
+# no live markup if a line lands in a web page (an article may quote markup);
+# & is left as it is, so that grep finds "R&D" (with no < it opens no tag)
+_NO_MARKUP = str.maketrans({"<": "\\u003c", ">": "\\u003e"})
 
 
 @dataclass(frozen=True)

@@ -75,9 +75,10 @@ def test_a_writable_archive_passes_the_write_probe(archive: Archive) -> None:
 
 @contextmanager
 def read_only(path: Path) -> Iterator[None]:
-    """``path`` made read-only for this process: by its mode, and for root (whom
-    modes do not stop) by the immutable attribute."""
-    path.chmod(0o444)
+    """``path`` (a file or a folder) made read-only for this process: by its
+    mode, and for root (whom modes do not stop) by the immutable attribute."""
+    mode = path.stat().st_mode & 0o777
+    path.chmod(0o555 if path.is_dir() else 0o444)
     immutable = os.geteuid() == 0
     if immutable:
         subprocess.run(["chattr", "+i", str(path)], check=True)
@@ -86,7 +87,7 @@ def read_only(path: Path) -> Iterator[None]:
     finally:
         if immutable:
             subprocess.run(["chattr", "-i", str(path)], check=True)
-        path.chmod(0o644)
+        path.chmod(mode)
 
 
 def test_a_read_only_archive_fails_the_write_probe(tmp_path: Path) -> None:
@@ -95,7 +96,7 @@ def test_a_read_only_archive_fails_the_write_probe(tmp_path: Path) -> None:
     with read_only(path):
         archive = Archive.open(f"sqlite:///{path}")
         try:
-            with pytest.raises(ArchiveUnavailable, match="is not writable: attempt to write a"):
+            with pytest.raises(ArchiveUnavailable, match=r"is not writable \(attempt to write a"):
                 archive.check_writable()
         finally:
             archive.close()
@@ -162,8 +163,7 @@ def silent_server() -> Iterator[int]:
 def test_an_unreachable_postgresql_stops_the_crawl_before_it_fetches(
     portal: Portal, silent_server: int, change: dict[str, Any], problem: str
 ) -> None:
-    server = os.environ.get(POSTGRES_ENV)
-    assert server, f"set {POSTGRES_ENV}"
+    server = os.environ[POSTGRES_ENV]
     if change.get("port") == "silent":
         change = {**change, "port": silent_server}
     url = make_url(server).set(**change).render_as_string(hide_password=False)

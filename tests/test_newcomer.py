@@ -89,7 +89,7 @@ def test_reextract_on_a_read_only_archive(tmp_path: Path) -> None:
     with read_only(path):
         done = run("reextract", database_url=f"sqlite:///{path}", tmp_path=tmp_path)
     line = one_error(done)
-    assert "is not writable: attempt to write a readonly database" in line
+    assert "is not writable (attempt to write a readonly database)" in line
 
 
 def test_demo_on_a_busy_or_impossible_port(archive_url: str, tmp_path: Path) -> None:

@@ -30,7 +30,7 @@ from scrapy.commands.crawl import Command as ScrapyCrawl
 from scrapy.exceptions import UsageError
 from scrapy.spiderloader import get_spider_loader
 
-from crawler.commands import fail
+from crawler.commands import ArchiveErrors, fail
 from crawler.crawl_lifecycle import crawl_sites, shared_exit_code
 from crawler.exit_codes import EXIT_FAILED
 from crawler.job import CrawlArgumentError, CrawlJob, crawl_job
@@ -42,7 +42,7 @@ from storage.database import ArchiveUnavailable
 SPIDER_ARGUMENTS = ("site", "since", "until")
 
 
-class Command(ScrapyCrawl):
+class Command(ArchiveErrors, ScrapyCrawl):
     job: CrawlJob | None = None
 
     def syntax(self) -> str:

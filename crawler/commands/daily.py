@@ -24,7 +24,7 @@ from pathlib import Path
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
-from crawler.commands import fail
+from crawler.commands import ArchiveErrors, fail
 from crawler.crawl_lifecycle import crawl_sites, shared_exit_code
 from crawler.exit_codes import EXIT_FAILED, EXIT_USAGE
 from crawler.job import CrawlArgumentError, CrawlJob, crawl_job
@@ -34,7 +34,7 @@ from storage.archive import Archive
 from storage.database import ArchiveUnavailable
 
 
-class Command(ScrapyCommand):
+class Command(ArchiveErrors, ScrapyCommand):
     requires_project = True
     # extraction in a thread of the process; -s EXTRACT_WORKERS=N for workers
     default_settings = {"EXTRACT_WORKERS": 0}

@@ -19,7 +19,7 @@ from pathlib import Path
 from scrapy.commands import ScrapyCommand
 from scrapy.settings import SETTINGS_PRIORITIES
 
-from crawler.commands import fail, port_problem
+from crawler.commands import ArchiveErrors, fail, port_problem
 from crawler.crawl_lifecycle import crawl_sites
 from crawler.job import CrawlJob
 from crawler.sites import load_sites
@@ -37,7 +37,7 @@ DEMO_SETTINGS = {
 }
 
 
-class Command(ScrapyCommand):
+class Command(ArchiveErrors, ScrapyCommand):
     requires_project = True
 
     def short_desc(self) -> str:

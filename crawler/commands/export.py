@@ -5,6 +5,7 @@ captures as the servers sent them (``.warc.gz``, ``.warc``, ``.wacz``)."""
 from __future__ import annotations
 
 import argparse
+import os
 from datetime import date
 from pathlib import Path
 
@@ -36,7 +37,10 @@ class Command(ArchiveCommand, ScrapyCommand):
             "-o",
             "--output",
             metavar="FILE",
-            help="file to write (.jsonl, .csv, .warc.gz, .warc, .wacz)",
+            help=(
+                "file to write (.jsonl, .csv, .warc.gz, .warc, .wacz); a folder is refused: "
+                "name the file in it (-o exports/articles.jsonl)"
+            ),
         )
         parser.add_argument("--since", type=_day, help="published on or after this day")
         parser.add_argument("--until", type=_day, help="published on or before this day")
@@ -46,11 +50,15 @@ class Command(ArchiveCommand, ScrapyCommand):
             raise UsageError("name the file to write: -o FILE.jsonl")
         assert self.settings is not None
         path = Path(opts.output)
+        problem = _usage_problem(opts.output, opts.since, opts.until)
+        if problem:
+            self.exitcode = fail(problem)
+            return
         archival = is_warc(path) or path.suffix.lower() == ".wacz"
         try:
             if not archival:
                 format_of(path)
-            engine = open_database(self.settings.get("DATABASE_URL"))
+            engine = open_database(self.settings.get("DATABASE_URL"), read_only=True)
         except ValueError as exc:
             self.exitcode = fail(f"{exc} (.warc.gz, .warc or .wacz for the captures)")
             return
@@ -83,6 +91,19 @@ class Command(ArchiveCommand, ScrapyCommand):
             f"{done.revisits} revisits, {done.requests} requests, {len(done.pages)} pages) "
             f"to {files}"
         )
+
+
+def _usage_problem(output: str, since: date | None, until: date | None) -> str | None:
+    """What is wrong with the arguments before the archive is opened (one line), or None:
+    a folder given as the file, a window that ends before it starts."""
+    if output.endswith(("/", os.sep)) or Path(output).is_dir():
+        return (
+            f"-o {output}: that is a folder; name the file to write in it, "
+            f"e.g. -o {Path(output) / 'articles.jsonl'}"
+        )
+    if since and until and since > until:
+        return f"--since {since} is after --until {until}: the window holds no day; swap them"
+    return None
 
 
 def _refusal(engine: Engine, path: Path, wanted: ExportFilter, articles: bool) -> int:

@@ -37,7 +37,7 @@ from crawler.discovery.announced_routes import (
 )
 from crawler.discovery.feed_entries import parse_feed
 from crawler.discovery.sitemap_entries import SitemapUnreadable, parse_sitemap, robots_sitemaps
-from crawler.probing import ListPageSeen, ProbeReport, SourceSeen
+from crawler.probing import ListPageSeen, ProbeReport, SourceSeen, counted
 from crawler.rendering import page_meta, use_browser
 from crawler.scope import SiteScope
 from crawler.sites import RENDER_BROWSER, SiteProfile
@@ -170,7 +170,8 @@ class ProbeSpider(scrapy.Spider):
             return
         links = self._site_articles([entry.url for entry in feed.entries])
         dates = [entry.published for entry in feed.entries if entry.published is not None]
-        found = f"{len(feed.entries)} entries, {links} of them the site's articles{_span(dates)}"
+        entries = counted(len(feed.entries), "entry", "entries")
+        found = f"{entries}, {links} of them the site's articles{_span(dates)}"
         self.report.sources.append(SourceSeen("feed", response.url, found, links))
 
     def parse_list_api(self, response: Response) -> None:
@@ -182,7 +183,7 @@ class ProbeSpider(scrapy.Spider):
             return
         found = json_links(data, url, self.profile.article_url)
         links = self._site_articles(found)
-        said = f"page 1: {len(found)} item links, {links} of them the site's articles"
+        said = f"page 1: {counted(len(found), 'item link')}, {links} of them the site's articles"
         self.report.sources.append(SourceSeen("list endpoint", url, said, links))
 
     def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:
@@ -205,11 +206,13 @@ class ProbeSpider(scrapy.Spider):
             return
         dates = [entry.date for entry in page.entries if entry.date is not None]
         if page.is_index:
-            found = f"an index of {len(page.entries)} sitemaps{_span(dates, 'last changed')}"
+            sitemaps = counted(len(page.entries), "sitemap")
+            found = f"an index of {sitemaps}{_span(dates, 'last changed')}"
             links = len(page.entries)
         else:
             links = self._site_articles([entry.url for entry in page.entries])
-            found = f"{len(page.entries)} URLs, {links} of them the site's articles{_span(dates)}"
+            urls = counted(len(page.entries), "URL")
+            found = f"{urls}, {links} of them the site's articles{_span(dates)}"
         self.report.sources.append(SourceSeen("sitemap", response.url, found, links))
 
     def source_failed(self, failure: Failure) -> None:
