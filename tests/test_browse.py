@@ -172,22 +172,22 @@ def test_chromium_renders_the_search_and_the_article(served: str) -> None:
 
 @pytest.mark.postgresql
 @pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
-def test_a_postgresql_archive_is_browsed_through_a_snapshot(
+def test_a_postgresql_archive_is_browsed_through_a_mirror(
     database_url: str, tmp_path: Path
 ) -> None:
     build(database_url).close()
-    port, snapshot = free_port(), tmp_path / "snapshot.db"
+    port, mirror = free_port(), tmp_path / "mirror.db"
     process = start_scrapy(
         "browse",
         "--port",
         str(port),
         "--snapshot",
-        str(snapshot),
+        str(mirror),
         database_url=database_url,
         sites_file=tmp_path / "sites.yaml",
     )
     try:
-        query = f"http://127.0.0.1:{port}/snapshot/search.json?q={urllib.parse.quote('경산')}"
+        query = f"http://127.0.0.1:{port}/mirror/search.json?q={urllib.parse.quote('경산')}"
         status, body, _ = answer(process, query + "&_shape=array")
         assert status == 200
         assert [row["title"] for row in json.loads(body)] == [
@@ -197,7 +197,7 @@ def test_a_postgresql_archive_is_browsed_through_a_snapshot(
     finally:
         process.send_signal(signal.SIGINT)
         out, _ = process.communicate(timeout=30)
-    assert f"snapshot of 3 articles written to {snapshot}" in out
+    assert f"mirror {mirror} of 3 articles (3 new, 11 rows copied)" in out
 
 
 def test_a_busy_or_impossible_port_is_one_line(tmp_path: Path) -> None:
