@@ -1,8 +1,8 @@
 """``scrapy browse``'s Datasette: the archive read-only, its facets (site,
 day in Korea time, author), the canned query ``search`` and an article's
 page. Datasette does the serving; this package holds its configuration
-(:func:`datasette_for`), one plugin (:mod:`browsing.plugin`) and the
-templates."""
+(:func:`datasette_for`), two plugins (:mod:`browsing.plugin`, and
+:mod:`browsing.facets`, the article list's facets) and the templates."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from typing import Any
 from datasette.app import Datasette
 from datasette.plugins import pm
 
-from browsing import plugin
+from browsing import facets, plugin
 from storage.search import SEARCH
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -30,7 +30,8 @@ def metadata(database: str) -> dict[str, Any]:
                         "title": "articles",
                         "description": "Published times and days are Korea time (+09:00). "
                         "Add ?_q= to search titles and bodies.",
-                        "facets": ["site", "day", "author"],
+                        # counted from indexes when nothing filters the list
+                        "facets": [{"indexed": column} for column in ("site", "day", "author")],
                         "sort_desc": "published",
                         "label_column": "title",
                     },
@@ -54,9 +55,16 @@ def datasette_for(path: Path) -> Datasette:
     """A Datasette serving the SQLite archive at ``path`` read-only."""
     if not pm.is_registered(plugin):
         pm.register(plugin, name="newsarchive")
+    if not pm.is_registered(facets):
+        pm.register(facets, name="newsarchive-facets")
     return Datasette(
         [str(path)],
         metadata=metadata(path.stem),
         template_dir=str(TEMPLATES),
-        settings={"default_page_size": 50, "facet_time_limit_ms": 1000, "sql_time_limit_ms": 3000},
+        settings={
+            "default_page_size": 50,
+            "facet_time_limit_ms": 1000,
+            "sql_time_limit_ms": 3000,
+            "suggest_facets": False,  # each suggestion would count every article
+        },
     )

@@ -20,8 +20,9 @@ from pathlib import Path
 
 import lxml.html
 import pytest
-from sqlalchemy import update
+from sqlalchemy import text, update
 
+from browsing.facets import UNFILTERED
 from storage.models import Article
 from tests.conftest import scrapy, start_scrapy
 from tests.test_search import build
@@ -105,6 +106,33 @@ def test_the_article_list_is_searched_and_faceted(served: str) -> None:
     assert facets["site"] == {"daejeon": 1, "gyeongil": 1}
     assert facets["day"] == {"2024-03-01": 1, "2024-03-02": 1}  # Korea days
     assert facets["author"] == {"주정비": 2}
+
+
+def test_the_unfiltered_list_counts_its_facets_from_indexes(served: str, tmp_path: Path) -> None:
+    status, body, _ = get(f"{served}/article_index.json?_shape=objects")
+    assert status == 200
+    found = json.loads(body)
+    assert found["rows"][0]["title"] == "대전시 과학축제"  # newest first
+    facets = {
+        name: {value["value"]: value["count"] for value in facet["results"]}
+        for name, facet in found["facet_results"].items()
+    }
+    assert facets == {
+        "site": {"gyeongil": 2, "daejeon": 1},
+        "day": {"2024-03-02": 2, "2024-03-01": 1},
+        "author": {"주정비": 3},
+    }
+    archive = build(f"sqlite:///{tmp_path / 'archive.db'}")
+    try:
+        with archive.engine.connect() as connection:
+            for column, sql in UNFILTERED.items():
+                steps = connection.execute(text("EXPLAIN QUERY PLAN " + sql), {"limit": 31})
+                plan = " ".join(step.detail for step in steps)
+                # articles read through an index alone, never row by row
+                assert "COVERING INDEX" in plan, column
+                assert not re.search("SCAN articles(?! USING COVERING INDEX)", plan), column
+    finally:
+        archive.close()
 
 
 def test_an_article_page_links_its_sightings_and_raw_capture(served: str) -> None:
