@@ -7,6 +7,7 @@ start brings up to date with the rows written since the last."""
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 
 from scrapy.commands import ScrapyCommand
@@ -76,8 +77,11 @@ class Command(ScrapyCommand):
         # whatever the command run, and Datasette would cost every crawl 0.5 s of CPU
         import uvicorn
 
-        from browsing.datasette import datasette_for
+        from browsing.datasette import SOURCE, datasette_for
 
-        datasette = datasette_for(path)
+        mirrored = engine.dialect.name != "sqlite"
+        if mirrored:
+            os.environ[SOURCE] = url  # raw captures are read from the archive
+        datasette = datasette_for(path, mirrored)
         print(f"browsing {path} read-only at http://{HOST}:{opts.port}/{path.stem} (Ctrl-C stops)")
         uvicorn.run(datasette.app(), host=HOST, port=opts.port, log_level="warning", lifespan="on")

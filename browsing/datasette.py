@@ -16,13 +16,18 @@ from browsing import facets, plugin
 from storage.search import SEARCH
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+# the environment variable naming the PostgreSQL archive a mirror is of (never
+# shown: Datasette's metadata page shows the variable's name, not its value)
+SOURCE = "NEWSARCHIVE_BROWSE_ARCHIVE"
 HIDDEN = ("minhash_bands", "alembic_version", "apscheduler_jobs", "run_list_pages")
 
 
-def metadata(database: str) -> dict[str, Any]:
-    """Datasette's metadata for the archive served as ``database``."""
+def metadata(database: str, mirror: bool = False) -> dict[str, Any]:
+    """Datasette's metadata for the archive served as ``database`` (the mirror
+    of the PostgreSQL archive :data:`SOURCE` names, whose raw captures it reads)."""
     return {
         "title": "newsarchive",
+        "plugins": {"newsarchive": {"archive": {"$env": SOURCE}}} if mirror else {},
         "databases": {
             database: {
                 "tables": {
@@ -51,15 +56,16 @@ def metadata(database: str) -> dict[str, Any]:
     }
 
 
-def datasette_for(path: Path) -> Datasette:
-    """A Datasette serving the SQLite archive at ``path`` read-only."""
+def datasette_for(path: Path, mirror: bool = False) -> Datasette:
+    """A Datasette serving the SQLite archive at ``path`` read-only (a
+    PostgreSQL archive's mirror: the archive is named by :data:`SOURCE`)."""
     if not pm.is_registered(plugin):
         pm.register(plugin, name="newsarchive")
     if not pm.is_registered(facets):
         pm.register(facets, name="newsarchive-facets")
     return Datasette(
         [str(path)],
-        metadata=metadata(path.stem),
+        metadata=metadata(path.stem, mirror),
         template_dir=str(TEMPLATES),
         settings={
             "default_page_size": 50,

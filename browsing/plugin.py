@@ -5,6 +5,7 @@ paragraphs, copies, sightings), which links the raw capture
 
 from __future__ import annotations
 
+import asyncio
 import json
 import zlib
 from typing import Any
@@ -14,6 +15,7 @@ from datasette.filters import FilterArguments
 from datasette.utils.asgi import NotFound, Request, Response
 from markupsafe import Markup, escape
 
+from storage.mirror import source_capture
 from storage.search import END_MARK, MARK, MATCHING_IDS
 
 ARTICLE = """
@@ -88,8 +90,9 @@ async def article_page(datasette: Any, request: Request) -> Response:
 
 
 async def raw_capture(datasette: Any, request: Request) -> Response:
-    """The raw page as the server sent it, with its content type; a sandbox
-    keeps its scripts from running in the archive's origin."""
+    """The raw page as the server sent it, with its content type (read from
+    the PostgreSQL archive a mirror is of); a sandbox keeps its scripts from
+    running in the archive's origin."""
     database = datasette.get_database()
     found = (
         await database.execute(
@@ -97,6 +100,9 @@ async def raw_capture(datasette: Any, request: Request) -> Response:
             {"id": int(request.url_vars["id"])},
         )
     ).first()
+    archive = (datasette.plugin_config("newsarchive") or {}).get("archive")
+    if found is None and archive:  # a PostgreSQL archive's mirror keeps no raw capture
+        found = await asyncio.to_thread(source_capture, archive, int(request.url_vars["id"]))
     if found is None:
         raise NotFound("no such capture")
     headers = {key.lower(): value for key, value in json.loads(found["headers"] or "{}").items()}

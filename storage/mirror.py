@@ -8,11 +8,13 @@ one with a higher id, is still found), and again the runs that were running
 at the last copy, so that a start reads what changed, not the archive.
 Articles re-extracted or edited since they were mirrored keep their old text
 there until the mirror is built again (``rebuild``). A mirror of another
-archive is built again.
+archive is built again. A raw capture is read from the archive when asked
+for (:func:`source_capture`).
 """
 
 from __future__ import annotations
 
+import json
 import zlib
 from pathlib import Path
 
@@ -20,7 +22,7 @@ from sqlalchemy import Engine, Insert, Select, Table, func, select, text
 from sqlalchemy.engine import Connection
 
 from storage.database import create_archive_engine, migrate, safe_url
-from storage.models import Article, CrawlRun, Sighting, Site
+from storage.models import Article, Capture, CrawlRun, Sighting, Site
 
 # rows below a mirror's highest id read again: ids given out by transactions
 # that committed after a higher one
@@ -109,3 +111,19 @@ def count_articles(path: Path) -> int:
             return connection.execute(text("SELECT count(*) FROM articles")).scalar_one()
     finally:
         engine.dispose()
+
+
+def source_capture(url: str, capture_id: int) -> dict[str, bytes | str] | None:
+    """A raw capture the mirror left out, read from the archive at ``url``:
+    its compressed body and its headers as JSON text (as SQLite holds them)."""
+    engine = create_archive_engine(url)
+    try:
+        with engine.connect() as connection:
+            found = connection.execute(
+                select(Capture.body_zlib, Capture.headers).where(Capture.id == capture_id)
+            ).first()
+    finally:
+        engine.dispose()
+    if found is None:
+        return None
+    return {"body_zlib": found.body_zlib, "headers": json.dumps(found.headers or {})}

@@ -222,6 +222,15 @@ def test_a_postgresql_archive_is_browsed_through_a_mirror(
             "대전시 과학축제",
             "경산시 4차산업혁명 포럼",
         ]
+        # the mirror keeps no raw capture: it is read from the archive
+        page = lxml.html.fromstring(get(f"http://127.0.0.1:{port}/-/article/1")[1].decode())
+        (raw,) = page.cssselect('a[href^="/-/capture/"]')
+        status, body, headers = get(f"http://127.0.0.1:{port}{raw.get('href')}")
+        assert status == 200 and body == "<h1>경산시 4차산업혁명 포럼</h1>".encode()
+        assert headers["Content-Security-Policy"] == "sandbox"
+        assert get(f"http://127.0.0.1:{port}/-/capture/999")[0] == 404
+        status, body, _ = get(f"http://127.0.0.1:{port}/-/metadata.json")
+        assert database_url not in body.decode()  # the archive's URL is never shown
     finally:
         process.send_signal(signal.SIGINT)
         out, _ = process.communicate(timeout=30)
