@@ -46,7 +46,8 @@ def metadata(database: str, mirror: bool = False) -> dict[str, Any]:
                     "search": {
                         "title": "Search articles",
                         "description": "Korean full-text search of titles and bodies: three "
-                        "characters or more through the trigram index, shorter as a substring.",
+                        "characters or more through the trigram index, shorter through the index "
+                        "of characters and character pairs.",
                         "sql": SEARCH,
                         "hide_sql": True,
                     }
