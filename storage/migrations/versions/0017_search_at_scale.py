@@ -4,7 +4,9 @@ of one or two characters (``articles_bigrams``, FTS5, the terms of
 publication time and day in Korea time as indexed columns (written from
 ``published`` by triggers, and here for the rows already there), and ``article_index``
 reading them, so that the newest articles, a search's results and the day
-facet come from an index instead of a scan of every article.
+facet come from an index instead of a scan of every article. The view joins
+``sites`` with a LEFT JOIN (every article has its site): a count of the
+articles then reads no site, which SQLite leaves out of the join.
 
 Revision ID: 0017
 Revises: 0013
@@ -80,7 +82,7 @@ UPGRADE = (
            articles.day_kst AS day,
            articles.url AS url,
            articles.duplicate_of_id AS duplicate_of
-    FROM articles JOIN sites ON sites.id = articles.site_id""",
+    FROM articles LEFT JOIN sites ON sites.id = articles.site_id""",
 )
 DOWNGRADE = (
     "DROP VIEW article_index",
