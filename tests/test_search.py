@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import text, update
+from sqlalchemy import delete, text, update
 
 from storage.archive import Archive, RunCounts
 from storage.database import MIGRATIONS, open_database
 from storage.mirror import mirror
-from storage.models import Article, Capture
+from storage.models import Article, Capture, Sighting
 from storage.search import SEARCH, search
 from storage.types import SEOUL
 from tests.conftest import free_port, scrapy
@@ -176,6 +176,12 @@ def test_the_index_follows_edits_and_reextraction(archive: Archive) -> None:
         )
     assert titles(archive, "과학축제를") == []
     assert titles(archive, "빵축제") == ["대전시 과학축제"]
+    assert titles(archive, "연다") == []  # the short-query index too
+    assert titles(archive, "빵") == ["대전시 과학축제"]
+    with archive.engine.begin() as connection:
+        connection.execute(delete(Sighting))
+        connection.execute(delete(Article).where(Article.title == "대전시 과학축제"))
+    assert titles(archive, "빵") == titles(archive, "빵축제") == []
 
 
 def test_days_are_korea_days(archive: Archive) -> None:
