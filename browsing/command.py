@@ -1,4 +1,4 @@
-"""``scrapy browse [--port 8001] [--snapshot FILE]``: the archive read-only in
+"""``scrapy browse [--port 8001] [--snapshot FILE] [--rebuild]``: the archive read-only in
 Datasette on 127.0.0.1, with facets, Korean full-text search (canned query
 ``search``, parameter ``q``) and article pages. A PostgreSQL archive is served
 through an SQLite mirror of its articles (``storage.mirror``), which each
