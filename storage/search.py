@@ -45,9 +45,9 @@ WHERE length(:q) BETWEEN 1 AND {LONGEST} AND trim(:q, {SPACES_SQL}) <> :q
 """
 
 # the canned query ``search`` (parameter q): the newest 500, each with a
-# snippet (made for those 500 only: a common word matches thousands), the
+# snippet (made for those 500 only: a common word matches thousands): the
 # body around the query's first place in it (FTS5's snippet() tokenized each
-# body again: 0.6 s of the 0.6 s a common word took on 100,000 articles)
+# body again: a common word took 586 ms on 100,000 articles with it, 215 without)
 SEARCH = f"""
 WITH newest AS (
   SELECT article_index.id, article_index.url, article_index.title, article_index.site,
