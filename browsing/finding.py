@@ -3,10 +3,10 @@ author, read from the page's address, turned into one SQL statement over the
 archive (newest first, one page of results, with the count of all matches).
 
 Words are matched as ``storage.search`` matches them (:data:`MATCHED`: the
-trigram index from three characters, a substring below); with no words the
-latest articles are listed, filters still applied. Days are Korea days: a
-day starts at 00:00 in Seoul, 15:00 UTC the day before (stored times are
-UTC, as the ``article_index`` view reads them)."""
+trigram index from three characters, the short-query index below); with no
+words the latest articles are listed, filters still applied. Days are Korea
+days: a day starts at 00:00 in Seoul, 15:00 UTC the day before (stored times
+are UTC, as the ``article_index`` view reads them)."""
 
 from __future__ import annotations
 

@@ -18,6 +18,8 @@ from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
+from storage import bigrams
+
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 SQLITE_FILE_NAME = "newsarchive.db"
 
@@ -63,6 +65,7 @@ def _tune_sqlite(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+    bigrams.register(dbapi_connection)  # called by the short-query index's triggers
 
 
 def create_archive_engine(url: str) -> Engine:

@@ -1,8 +1,9 @@
-"""``scrapy browse``'s landing page, the search: Korean words (a two-character
-substring and a longer trigram match), site, Korea-day range and author
-filters, newest first, paged; times in Korea time to the minute; the result
-one click from the article's page, and the tables and SQL editor one click
-away. Driven through the form in headless Chromium, and by its address."""
+"""``scrapy browse``'s landing page, the search: Korean words (two characters
+through the short-query index, longer through the trigram index), site,
+Korea-day range and author filters, newest first, paged; times in Korea time
+to the minute; the result one click from the article's page, and the tables
+and SQL editor one click away. Driven through the form in headless Chromium,
+and by its address."""
 
 from __future__ import annotations
 
@@ -87,7 +88,7 @@ def test_words_site_and_korea_days_filter_newest_first(served: str) -> None:
     times = [time.text_content() for time in page.cssselect(".results time")]
     assert times == ["2024-03-31 23:59", "2024-03-20 13:23", "2024-03-05 10:15", "2024-03-01 00:30"]
     assert "1–4 of 4 articles" in page.findtext(".//p[@class='count']")
-    # two characters: a substring, in a title or a body
+    # two characters: the short-query index, in a title or a body
     assert titles(results(served, q="경산", **IN_MARCH)) == [
         "경산 산업혁명 결산",
         "경산시 특구 지정",
