@@ -1,12 +1,14 @@
-"""``scrapy browse [--port 8001] [--snapshot FILE]``: the archive read-only in
-Datasette on 127.0.0.1: a landing page that searches (words, site, dates,
-author), facets, Korean full-text search (canned query ``search``, parameter
-``q``) and article pages. A PostgreSQL archive is served
-as an SQLite snapshot of its articles, built again at each start."""
+"""``scrapy browse [--port 8001] [--snapshot FILE] [--rebuild]``: the archive
+read-only in Datasette on 127.0.0.1: a landing page that searches (words,
+site, dates, author), facets, Korean full-text search (canned query
+``search``, parameter ``q``) and article pages. A PostgreSQL archive is served
+through an SQLite mirror of its articles (``storage.mirror``), which each
+start brings up to date with the rows written since the last."""
 
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 
 from scrapy.commands import ScrapyCommand
@@ -14,7 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from crawler.commands import ArchiveErrors, fail, port_problem
 from storage.database import ArchiveUnavailable, database_url, one_line, open_database, project_root
-from storage.search import snapshot
+from storage.mirror import count_articles, mirror
 
 HOST = "127.0.0.1"
 SNAPSHOT_NAME = "newsarchive-browse.db"
@@ -26,7 +28,7 @@ class Command(ArchiveErrors, ScrapyCommand):
     default_settings = {"LOG_ENABLED": False}
 
     def syntax(self) -> str:
-        return "[--port 8001] [--snapshot FILE]"
+        return "[--port 8001] [--snapshot FILE] [--rebuild]"
 
     def short_desc(self) -> str:
         return "Browse and search the archive, read-only, in Datasette on 127.0.0.1"
@@ -37,7 +39,12 @@ class Command(ArchiveErrors, ScrapyCommand):
         parser.add_argument(
             "--snapshot",
             metavar="FILE",
-            help=f"PostgreSQL archives: the SQLite snapshot to build and serve ({SNAPSHOT_NAME})",
+            help=f"PostgreSQL archives: the SQLite mirror to update and serve ({SNAPSHOT_NAME})",
+        )
+        parser.add_argument(
+            "--rebuild",
+            action="store_true",
+            help="PostgreSQL archives: build the mirror again whole (articles re-extracted since)",
         )
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
@@ -57,10 +64,13 @@ class Command(ArchiveErrors, ScrapyCommand):
                 path = Path(engine.url.database or "")
             else:
                 path = Path(opts.snapshot or project_root() / SNAPSHOT_NAME)
-                count = snapshot(engine, path)
-                print(f"snapshot of {count} articles written to {path}")
+                copied = mirror(engine, path, rebuild=opts.rebuild)
+                print(
+                    f"mirror {path} of {count_articles(path)} articles "
+                    f"({copied['articles']} new, {sum(copied.values())} rows copied)"
+                )
         except (SQLAlchemyError, OSError) as exc:
-            self.exitcode = fail(f"cannot build the snapshot: {one_line(exc)}")
+            self.exitcode = fail(f"cannot update the mirror: {one_line(exc)}")
             return
         finally:
             engine.dispose()
@@ -68,8 +78,11 @@ class Command(ArchiveErrors, ScrapyCommand):
         # whatever the command run, and Datasette would cost every crawl 0.5 s of CPU
         import uvicorn
 
-        from browsing.datasette import datasette_for
+        from browsing.datasette import SOURCE, datasette_for
 
-        datasette = datasette_for(path)
+        mirrored = engine.dialect.name != "sqlite"
+        if mirrored:
+            os.environ[SOURCE] = url  # raw captures are read from the archive
+        datasette = datasette_for(path, mirrored)
         print(f"browsing {path} read-only at http://{HOST}:{opts.port}/{path.stem} (Ctrl-C stops)")
         uvicorn.run(datasette.app(), host=HOST, port=opts.port, log_level="warning", lifespan="on")

@@ -3,16 +3,17 @@ author, read from the page's address, turned into one SQL statement over the
 archive (newest first, one page of results, with the count of all matches).
 
 Words are matched as ``storage.search`` matches them (:data:`MATCHED`: the
-trigram index from three characters, a substring below); with no words the
-latest articles are listed, filters still applied. Days are Korea days: a
-day starts at 00:00 in Seoul, 15:00 UTC the day before (stored times are
-UTC, as the ``article_index`` view reads them)."""
+trigram index from three characters, the short-query index below); with no
+words the latest articles are listed, filters still applied. Days are Korea
+days: the range and the order (newest first) are read from the index of the
+publication time in Korea time that migration 0017 keeps
+(``articles.published_kst``), never from times computed for every row."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from storage.search import MATCHED
@@ -73,37 +74,40 @@ class Finding:
             conditions.append(f"articles.id IN ({MATCHED})")
             params["q"] = self.words
         if self.site:
-            conditions.append("sites.name = :site")
+            # with days, their index reads the site's articles among the days'
+            # (``+`` keeps SQLite from reading every article of the site instead)
+            column = "+articles.site_id" if self.since or self.until else "articles.site_id"
+            conditions.append(f"{column} = (SELECT id FROM sites WHERE name = :site)")
             params["site"] = self.site
-        # a Korea day starts at 00:00 in Seoul: stored (UTC) time 9 hours earlier
+        # Korea days: a range of the indexed Korea time (``2024-03-01T00:00:00+09:00``
+        # sorts after ``2024-03-01``), read in order from the index
         if self.since:
-            conditions.append("articles.published >= datetime(:since, '-9 hours')")
+            conditions.append("articles.published_kst >= :since")
             params["since"] = self.since.isoformat()
         if self.until:
-            conditions.append("articles.published < datetime(:until, '+1 day', '-9 hours')")
-            params["until"] = self.until.isoformat()
+            conditions.append("articles.published_kst < :after")
+            params["after"] = (self.until + timedelta(days=1)).isoformat()
         if self.author:
             conditions.append("instr(articles.author, :author) > 0")
             params["author"] = self.author
         params |= {"limit": PAGE_SIZE, "offset": (self.page - 1) * PAGE_SIZE}
         # the page's ids are sorted first, the bodies read for them alone. Words:
         # their matches are found once, for the page and the count; none: the
-        # page walks the index of publication times, the count the articles
+        # page walks the index of publication times, the count an index too
         once = "MATERIALIZED" if self.words else "NOT MATERIALIZED"
         statement = f"""
 WITH found AS {once} (
-  SELECT articles.id, articles.published
-  FROM articles JOIN sites ON sites.id = articles.site_id
+  SELECT articles.id, articles.published_kst FROM articles
   WHERE {" AND ".join(conditions)}
 ), page AS (
-  SELECT id, published FROM found ORDER BY published DESC, id DESC
+  SELECT id, published_kst FROM found ORDER BY published_kst DESC, id DESC
   LIMIT :limit OFFSET :offset
 )
 SELECT articles.id, articles.title, sites.name AS site, articles.author,
-       articles.published, articles.url, articles.body,
+       articles.published_kst AS published, articles.url, articles.body,
        (SELECT count(*) FROM found) AS total
 FROM page JOIN articles ON articles.id = page.id JOIN sites ON sites.id = articles.site_id
-ORDER BY page.published DESC, page.id DESC
+ORDER BY page.published_kst DESC, page.id DESC
 """
         return statement, params
 

@@ -29,8 +29,7 @@ async def landing_page(datasette: Any, request: Request) -> Response:
     except QueryInterrupted:
         limit = datasette.setting("sql_time_limit_ms") / 1000
         problems.append(
-            f"The search took longer than {limit:g} s: try longer words"
-            " (one or two characters are looked for in every article)."
+            f"The search took longer than {limit:g} s: narrow it by site, days or more words."
         )
         rows, interrupted = [], True
     for row in rows:

@@ -7,6 +7,7 @@ templates show times in Korea time to the minute (filter ``korea_time``)."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import zlib
 from typing import Any
@@ -19,6 +20,7 @@ from markupsafe import Markup, escape
 
 from browsing.landing import landing_page
 from browsing.showing import korea_time
+from storage.mirror import source_capture
 from storage.search import END_MARK, MARK, MATCHING_IDS
 
 ARTICLE = """
@@ -97,8 +99,9 @@ async def article_page(datasette: Any, request: Request) -> Response:
 
 
 async def raw_capture(datasette: Any, request: Request) -> Response:
-    """The raw page as the server sent it, with its content type; a sandbox
-    keeps its scripts from running in the archive's origin."""
+    """The raw page as the server sent it, with its content type (read from
+    the PostgreSQL archive a mirror is of); a sandbox keeps its scripts from
+    running in the archive's origin."""
     database = datasette.get_database()
     found = (
         await database.execute(
@@ -106,6 +109,9 @@ async def raw_capture(datasette: Any, request: Request) -> Response:
             {"id": int(request.url_vars["id"])},
         )
     ).first()
+    archive = (datasette.plugin_config("newsarchive") or {}).get("archive")
+    if found is None and archive:  # a PostgreSQL archive's mirror keeps no raw capture
+        found = await asyncio.to_thread(source_capture, archive, int(request.url_vars["id"]))
     if found is None:
         raise NotFound("no such capture")
     headers = {key.lower(): value for key, value in json.loads(found["headers"] or "{}").items()}

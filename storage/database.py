@@ -36,6 +36,8 @@ from sqlalchemy.exc import (
     SQLAlchemyError,
 )
 
+from storage import bigrams
+
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 SQLITE_FILE_NAME = "newsarchive.db"
 
@@ -81,6 +83,7 @@ def _tune_sqlite(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+    bigrams.register(dbapi_connection)  # called by the short-query index's triggers
 
 
 def _tune_read_only(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]

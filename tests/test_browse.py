@@ -20,8 +20,9 @@ from pathlib import Path
 
 import lxml.html
 import pytest
-from sqlalchemy import update
+from sqlalchemy import text, update
 
+from browsing.facets import UNFILTERED
 from storage.models import Article
 from tests.conftest import scrapy, start_scrapy
 from tests.test_search import build
@@ -107,6 +108,33 @@ def test_the_article_list_is_searched_and_faceted(served: str) -> None:
     assert facets["author"] == {"주정비": 2}
 
 
+def test_the_unfiltered_list_counts_its_facets_from_indexes(served: str, tmp_path: Path) -> None:
+    status, body, _ = get(f"{served}/article_index.json?_shape=objects")
+    assert status == 200
+    found = json.loads(body)
+    assert found["rows"][0]["title"] == "대전시 과학축제"  # newest first
+    facets = {
+        name: {value["value"]: value["count"] for value in facet["results"]}
+        for name, facet in found["facet_results"].items()
+    }
+    assert facets == {
+        "site": {"gyeongil": 2, "daejeon": 1},
+        "day": {"2024-03-02": 2, "2024-03-01": 1},
+        "author": {"주정비": 3},
+    }
+    archive = build(f"sqlite:///{tmp_path / 'archive.db'}")
+    try:
+        with archive.engine.connect() as connection:
+            for column, sql in UNFILTERED.items():
+                steps = connection.execute(text("EXPLAIN QUERY PLAN " + sql), {"limit": 31})
+                plan = " ".join(step.detail for step in steps)
+                # articles read through an index alone, never row by row
+                assert "COVERING INDEX" in plan, column
+                assert not re.search("SCAN articles(?! USING COVERING INDEX)", plan), column
+    finally:
+        archive.close()
+
+
 def test_an_article_page_links_its_sightings_and_raw_capture(served: str) -> None:
     base = served.rsplit("/", 1)[0]
     status, body, _ = get(f"{base}/-/article/1")
@@ -172,22 +200,22 @@ def test_chromium_renders_the_search_and_the_article(served: str) -> None:
 
 @pytest.mark.postgresql
 @pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
-def test_a_postgresql_archive_is_browsed_through_a_snapshot(
+def test_a_postgresql_archive_is_browsed_through_a_mirror(
     database_url: str, tmp_path: Path
 ) -> None:
     build(database_url).close()
-    port, snapshot = free_port(), tmp_path / "snapshot.db"
+    port, mirror = free_port(), tmp_path / "mirror.db"
     process = start_scrapy(
         "browse",
         "--port",
         str(port),
         "--snapshot",
-        str(snapshot),
+        str(mirror),
         database_url=database_url,
         sites_file=tmp_path / "sites.yaml",
     )
     try:
-        query = f"http://127.0.0.1:{port}/snapshot/search.json?q={urllib.parse.quote('경산')}"
+        query = f"http://127.0.0.1:{port}/mirror/search.json?q={urllib.parse.quote('경산')}"
         status, body, _ = answer(process, query + "&_shape=array")
         assert status == 200
         assert [row["title"] for row in json.loads(body)] == [
@@ -200,10 +228,19 @@ def test_a_postgresql_archive_is_browsed_through_a_snapshot(
             "대전시 과학축제",
             "경산시 4차산업혁명 포럼",
         ]
+        # the mirror keeps no raw capture: it is read from the archive
+        page = lxml.html.fromstring(get(f"http://127.0.0.1:{port}/-/article/1")[1].decode())
+        (raw,) = page.cssselect('a[href^="/-/capture/"]')
+        status, body, headers = get(f"http://127.0.0.1:{port}{raw.get('href')}")
+        assert status == 200 and body == "<h1>경산시 4차산업혁명 포럼</h1>".encode()
+        assert headers["Content-Security-Policy"] == "sandbox"
+        assert get(f"http://127.0.0.1:{port}/-/capture/999")[0] == 404
+        status, body, _ = get(f"http://127.0.0.1:{port}/-/metadata.json")
+        assert database_url not in body.decode()  # the archive's URL is never shown
     finally:
         process.send_signal(signal.SIGINT)
         out, _ = process.communicate(timeout=30)
-    assert f"snapshot of 3 articles written to {snapshot}" in out
+    assert f"mirror {mirror} of 3 articles (3 new, 11 rows copied)" in out
 
 
 def test_a_busy_or_impossible_port_is_one_line(tmp_path: Path) -> None:

@@ -1,8 +1,9 @@
-"""``scrapy browse``'s landing page, the search: Korean words (a two-character
-substring and a longer trigram match), site, Korea-day range and author
-filters, newest first, paged; times in Korea time to the minute; the result
-one click from the article's page, and the tables and SQL editor one click
-away. Driven through the form in headless Chromium, and by its address."""
+"""``scrapy browse``'s landing page, the search: Korean words (two characters
+through the short-query index, longer through the trigram index), site,
+Korea-day range and author filters, newest first, paged, read from indexes;
+times in Korea time to the minute; the result one click from the article's
+page, and the tables and SQL editor one click away. Driven through the form
+in headless Chromium, and by its address."""
 
 from __future__ import annotations
 
@@ -11,20 +12,21 @@ import shutil
 import signal
 import urllib.parse
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import date, datetime
+from pathlib import Path
 
 import lxml.html
 import pytest
 from playwright.sync_api import Page, sync_playwright
 from sqlalchemy import update
 
-from browsing.finding import PAGE_SIZE
+from browsing.finding import PAGE_SIZE, Finding
 from crawler.rendering import CHROMIUM_FLAGS
 from storage.models import Article
 from storage.types import SEOUL
 from tests.conftest import start_scrapy
 from tests.test_browse import answer, free_port, get
-from tests.test_search import STORIES, build
+from tests.test_search import STORIES, build, plan
 
 pytestmark = pytest.mark.e2e
 
@@ -87,7 +89,7 @@ def test_words_site_and_korea_days_filter_newest_first(served: str) -> None:
     times = [time.text_content() for time in page.cssselect(".results time")]
     assert times == ["2024-03-31 23:59", "2024-03-20 13:23", "2024-03-05 10:15", "2024-03-01 00:30"]
     assert "1–4 of 4 articles" in page.findtext(".//p[@class='count']")
-    # two characters: a substring, in a title or a body
+    # two characters: the short-query index, in a title or a body
     assert titles(results(served, q="경산", **IN_MARCH)) == [
         "경산 산업혁명 결산",
         "경산시 특구 지정",
@@ -97,6 +99,27 @@ def test_words_site_and_korea_days_filter_newest_first(served: str) -> None:
         "대전 산업혁명 전시",
         "대전시 과학축제",
     ]
+
+
+def test_the_page_reads_indexes(tmp_path: Path) -> None:
+    archive = build(f"sqlite:///{tmp_path / 'archive.db'}")
+    try:
+        latest, short, month = (
+            plan(archive, *finding.sql())
+            for finding in (
+                Finding(),
+                Finding(words="경산"),
+                Finding(site="gyeongil", since=date(2024, 3, 1), until=date(2024, 3, 31)),
+            )
+        )
+    finally:
+        archive.close()
+    assert "SCAN articles USING COVERING INDEX ix_articles_published_kst" in latest
+    assert "SCAN articles_bigrams VIRTUAL TABLE INDEX" in short
+    # the month's articles, newest first, from the index: none of the site's others
+    assert "SEARCH articles USING INDEX ix_articles_published_kst (published_kst>? AND" in month
+    assert "ix_articles_site_id" not in month
+    assert "TEMP B-TREE" not in latest.split("SCAN page")[0] + month.split("SCAN page")[0]
 
 
 def test_the_snippet_marks_the_words(served: str) -> None:

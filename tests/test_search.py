@@ -1,6 +1,7 @@
 """Korean full-text search: trigram matches inside words, one- and
-two-character queries as substrings, the index following re-extraction and
-edits, and days in Korea time; a PostgreSQL archive's SQLite snapshot."""
+two-character queries through the short-query index, the indexes following
+re-extraction, edits and an upgrade, days in Korea time, query plans that
+read indexes; a PostgreSQL archive's SQLite mirror, updated with new rows only."""
 
 from __future__ import annotations
 
@@ -9,12 +10,15 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text, update
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import delete, text, update
 
 from storage.archive import Archive, RunCounts
-from storage.database import open_database
-from storage.models import Article, Capture
-from storage.search import search, snapshot
+from storage.database import MIGRATIONS, open_database
+from storage.mirror import mirror
+from storage.models import Article, Capture, Sighting
+from storage.search import SEARCH, search
 from storage.types import SEOUL
 from tests.conftest import free_port, scrapy
 
@@ -45,34 +49,50 @@ def build(url: str, stories: list[tuple[str, datetime, str, str]] = STORIES) -> 
     """An archive holding ``stories`` (:data:`STORIES`), one run per story."""
     archive = Archive.open(url)
     for number, (site, published, title, body) in enumerate(stories):
-        site_id = archive.site_id(site, None, f"http://{site}.example/?page={{page}}")
-        run_id = archive.start_run(site_id, "daily", None, None)
-        page = f"http://{site}.example/{number}"
-        archive.save_page(
-            Capture(
-                site_id=site_id,
-                run_id=run_id,
-                url=page,
-                final_url=page,
-                status=200,
-                headers={"Content-Type": "text/html; charset=utf-8"},
-                body_zlib=zlib.compress(f"<h1>{title}</h1>".encode()),
-                fetched_at=published,
-                outcome="article",
-            ),
-            Article(
-                site_id=site_id,
-                url=page,
-                title=title,
-                author="주정비",
-                published=published,
-                body=body,
-                content_hash=f"{number:064d}",
-                extractor_version="1",
-            ),
-        )
+        run_id = archive.start_run(site_id(archive, site), "daily", None, None)
+        add_story(archive, site, run_id, number, title, body, published)
         archive.finish_run(run_id, "finished", RunCounts(pages=1, new=1))
     return archive
+
+
+def site_id(archive: Archive, site: str) -> int:
+    return archive.site_id(site, None, f"http://{site}.example/?page={{page}}")
+
+
+def add_story(
+    archive: Archive,
+    site: str,
+    run_id: int,
+    number: int,
+    title: str,
+    body: str,
+    published: datetime = STORIES[-1][1],
+) -> None:
+    """Archive one story of ``site``, as a crawl would."""
+    page = f"http://{site}.example/{number}"
+    archive.save_page(
+        Capture(
+            site_id=site_id(archive, site),
+            run_id=run_id,
+            url=page,
+            final_url=page,
+            status=200,
+            headers={"Content-Type": "text/html; charset=utf-8"},
+            body_zlib=zlib.compress(f"<h1>{title}</h1>".encode()),
+            fetched_at=published,
+            outcome="article",
+        ),
+        Article(
+            site_id=site_id(archive, site),
+            url=page,
+            title=title,
+            author="주정비",
+            published=published,
+            body=body,
+            content_hash=f"{number:064d}",
+            extractor_version="1",
+        ),
+    )
 
 
 @pytest.fixture
@@ -98,8 +118,50 @@ def test_short_queries_are_substring_matches(archive: Archive) -> None:
     # 경산 is in a title and in another site's body; 軍 is one character
     assert titles(archive, "경산") == ["대전시 과학축제", "경산시 4차산업혁명 포럼"]
     assert titles(archive, "軍") == ["청도군 복지포인트 지급"]
+    assert titles(archive, "청") == ["청도군 복지포인트 지급"]
+    assert titles(archive, "4차") == ["경산시 4차산업혁명 포럼"]
+    assert titles(archive, "다.") == [title for _, _, title, _ in reversed(STORIES)]
     assert titles(archive, "없음") == []
     assert titles(archive, "") == []
+    # pairs across a space or a line break are not indexed: such a query is
+    # a substring match (search() strips a query, the canned query does not)
+    with archive.engine.connect() as connection:
+        found = connection.execute(text(SEARCH), {"q": "軍 "}).all()
+    assert [row.title for row in found] == ["청도군 복지포인트 지급"]
+
+
+def plan(archive: Archive, sql: str, params: dict[str, str]) -> str:
+    """SQLite's query plan of ``sql``, one step a line."""
+    with archive.engine.connect() as connection:
+        steps = connection.execute(text("EXPLAIN QUERY PLAN " + sql), params).all()
+    return "\n".join(step.detail for step in steps)
+
+
+def test_short_searches_and_the_newest_articles_read_indexes(archive: Archive) -> None:
+    short = plan(archive, SEARCH, {"q": "경산"})
+    assert "SCAN articles_bigrams VIRTUAL TABLE INDEX" in short
+    assert "SCAN articles\n" not in short + "\n"  # no article read but the 500 shown
+    newest = plan(archive, "SELECT * FROM article_index ORDER BY published DESC LIMIT 50", {})
+    assert "SCAN articles USING INDEX ix_articles_published_kst" in newest
+    assert "TEMP B-TREE" not in newest  # no sort
+    day = plan(
+        archive, "SELECT count(*) FROM article_index WHERE day = :day", {"day": "2024-03-02"}
+    )
+    assert "USING COVERING INDEX ix_articles_day_kst (day_kst=?)" in day
+
+
+def test_an_older_archive_is_indexed_on_upgrade(archive: Archive) -> None:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with archive.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0013")
+    with archive.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+    assert "articles_bigrams" in plan(archive, SEARCH, {"q": "경산"})
+    assert titles(archive, "경산") == ["대전시 과학축제", "경산시 4차산업혁명 포럼"]
+    assert titles(archive, "軍") == ["청도군 복지포인트 지급"]
 
 
 def test_queries_are_text_not_fts_syntax(archive: Archive) -> None:
@@ -114,6 +176,12 @@ def test_the_index_follows_edits_and_reextraction(archive: Archive) -> None:
         )
     assert titles(archive, "과학축제를") == []
     assert titles(archive, "빵축제") == ["대전시 과학축제"]
+    assert titles(archive, "연다") == []  # the short-query index too
+    assert titles(archive, "빵") == ["대전시 과학축제"]
+    with archive.engine.begin() as connection:
+        connection.execute(delete(Sighting))
+        connection.execute(delete(Article).where(Article.title == "대전시 과학축제"))
+    assert titles(archive, "빵") == titles(archive, "빵축제") == []
 
 
 def test_days_are_korea_days(archive: Archive) -> None:
@@ -126,23 +194,51 @@ def test_days_are_korea_days(archive: Archive) -> None:
 
 @pytest.mark.postgresql
 @pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
-def test_a_postgresql_archive_is_searched_through_a_snapshot(
+def test_a_postgresql_archive_is_searched_through_a_mirror(
     database_url: str, tmp_path: Path
 ) -> None:
-    build(database_url).close()
+    archive = build(database_url)
     engine = open_database(database_url)
+    path = tmp_path / "mirror.db"
     try:
-        path = tmp_path / "snapshot.db"
-        assert snapshot(engine, path) == 3
-        assert snapshot(engine, path) == 3  # built again over the last one
+        copied = mirror(engine, path)
+        assert copied == {"sites": 2, "crawl_runs": 3, "articles": 3, "sightings": 3}
+        assert mirror(engine, path) == {"sites": 0, "crawl_runs": 0, "articles": 0, "sightings": 0}
+        # a new article, and a run that was running when the mirror was last brought up to date
+        run_id = archive.start_run(site_id(archive, "daejeon"), "daily", None, None)
+        assert mirror(engine, path)["crawl_runs"] == 1
+        add_story(
+            archive, "daejeon", run_id, 9, "대전 軍 공항 이전", "대전시는 공항 이전을 논의했다."
+        )
+        archive.finish_run(run_id, "finished", RunCounts(pages=1, new=1))
+        copied = mirror(engine, path)
+        assert copied == {"sites": 0, "crawl_runs": 1, "articles": 1, "sightings": 1}
+        with Archive.open(f"sqlite:///{path}").engine.connect() as connection:
+            statuses = connection.execute(text("SELECT status FROM crawl_runs")).scalars().all()
+        assert statuses == ["finished"] * 4
+        assert mirror(engine, path, rebuild=True)["articles"] == 4
     finally:
         engine.dispose()
+        archive.close()
     copy = Archive.open(f"sqlite:///{path}")
     try:
         assert titles(copy, "산업혁명") == ["경산시 4차산업혁명 포럼"]
         assert titles(copy, "경산") == ["대전시 과학축제", "경산시 4차산업혁명 포럼"]
+        assert titles(copy, "軍") == ["대전 軍 공항 이전", "청도군 복지포인트 지급"]
+        assert titles(copy, "공항") == ["대전 軍 공항 이전"]
     finally:
         copy.close()
+
+
+def test_a_mirror_of_another_archive_is_built_again(tmp_path: Path) -> None:
+    path = tmp_path / "mirror.db"
+    for name in ("one", "two"):
+        build(f"sqlite:///{tmp_path / name}.db").close()
+        engine = open_database(f"sqlite:///{tmp_path / name}.db")
+        try:
+            assert mirror(engine, path)["articles"] == 3
+        finally:
+            engine.dispose()
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,129 @@
+"""The SQLite mirror a PostgreSQL archive is browsed through: its sites, runs,
+articles and sightings (no raw captures, no MinHash signatures), with the
+search indexes SQLite keeps for them.
+
+The first mirror copies the whole archive; each later one only the rows whose
+ids are above the mirror's highest (less a margin: a row committed late, after
+one with a higher id, is still found), and again the runs that were running
+at the last copy, so that a start reads what changed, not the archive.
+Articles re-extracted or edited since they were mirrored keep their old text
+there until the mirror is built again (``rebuild``). A mirror of another
+archive is built again. A raw capture is read from the archive when asked
+for (:func:`source_capture`).
+"""
+
+from __future__ import annotations
+
+import json
+import zlib
+from pathlib import Path
+
+from sqlalchemy import Engine, Insert, Select, Table, func, select, text
+from sqlalchemy.engine import Connection
+
+from storage.database import create_archive_engine, migrate, safe_url
+from storage.models import Article, Capture, CrawlRun, Sighting, Site
+
+# rows below a mirror's highest id read again: ids given out by transactions
+# that committed after a higher one
+MARGIN = 1000
+# what a mirror copies, parents first: the columns it keeps of each
+_TABLES: tuple[tuple[Table, tuple[str, ...]], ...] = (
+    (Site.__table__, ()),
+    (CrawlRun.__table__, ()),
+    (Article.__table__, ("minhash",)),
+    (Sighting.__table__, ()),
+)
+
+
+def source_mark(source: Engine) -> int:
+    """What tells one archive's mirror from another's (SQLite's ``user_version``)."""
+    return zlib.crc32(safe_url(source.url).encode()) & 0x7FFF_FFFF
+
+
+def mirror(source: Engine, path: Path, rebuild: bool = False, chunk: int = 1000) -> dict[str, int]:
+    """Bring the SQLite mirror at ``path`` up to date with the archive
+    ``source`` (built whole when missing, of another archive, or ``rebuild``);
+    return how many rows it copied, by table."""
+    mark = source_mark(source)
+    if rebuild or (path.exists() and _mark_of(path) != mark):
+        for suffix in ("", "-wal", "-shm"):
+            path.with_name(path.name + suffix).unlink(missing_ok=True)
+    target = create_archive_engine(f"sqlite:///{path}")
+    try:
+        migrate(target)
+        copied: dict[str, int] = {}
+        with source.connect() as reading, target.connect() as writing:
+            # a copy may point at a row written later, or at a capture left out
+            writing.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            for table, left_out in _TABLES:
+                copied[table.name] = _copy(reading, writing, table, left_out, chunk)
+            writing.exec_driver_sql(f"PRAGMA user_version={mark}")
+            writing.commit()
+    finally:
+        target.dispose()
+    return copied
+
+
+def _mark_of(path: Path) -> int:
+    engine = create_archive_engine(f"sqlite:///{path}")
+    try:
+        with engine.connect() as connection:
+            return connection.exec_driver_sql("PRAGMA user_version").scalar_one()
+    finally:
+        engine.dispose()
+
+
+def _copy(
+    reading: Connection, writing: Connection, table: Table, left_out: tuple[str, ...], chunk: int
+) -> int:
+    """Copy ``table``'s rows the mirror may lack, and again the runs it holds
+    as running; how many rows it took in."""
+    columns = [column for column in table.c if column.name not in left_out]
+    query = select(*columns).order_by(table.c.id)
+    highest = writing.execute(select(func.max(table.c.id))).scalar_one()
+    if highest is not None:
+        query = query.where(table.c.id > highest - MARGIN)
+    copied = 0
+    if table is CrawlRun.__table__:  # a run's row changes until it ends
+        running = select(table.c.id).where(table.c.status == "running")
+        ids = writing.execute(running).scalars().all()
+        again = select(*columns).where(table.c.id.in_(ids)).order_by(table.c.id)
+        replace = table.insert().prefix_with("OR REPLACE")
+        copied += _insert(reading, writing, again, replace, chunk)
+    return copied + _insert(reading, writing, query, table.insert().prefix_with("OR IGNORE"), chunk)
+
+
+def _insert(
+    reading: Connection, writing: Connection, query: Select, insert: Insert, chunk: int
+) -> int:
+    copied = 0
+    for rows in reading.execution_options(yield_per=chunk).execute(query).partitions(chunk):
+        copied += writing.execute(insert, [dict(row._mapping) for row in rows]).rowcount
+    return copied
+
+
+def count_articles(path: Path) -> int:
+    """How many articles the mirror at ``path`` holds."""
+    engine = create_archive_engine(f"sqlite:///{path}")
+    try:
+        with engine.connect() as connection:
+            return connection.execute(text("SELECT count(*) FROM articles")).scalar_one()
+    finally:
+        engine.dispose()
+
+
+def source_capture(url: str, capture_id: int) -> dict[str, bytes | str] | None:
+    """A raw capture the mirror left out, read from the archive at ``url``:
+    its compressed body and its headers as JSON text (as SQLite holds them)."""
+    engine = create_archive_engine(url)
+    try:
+        with engine.connect() as connection:
+            found = connection.execute(
+                select(Capture.body_zlib, Capture.headers).where(Capture.id == capture_id)
+            ).first()
+    finally:
+        engine.dispose()
+    if found is None:
+        return None
+    return {"body_zlib": found.body_zlib, "headers": json.dumps(found.headers or {})}
