@@ -18,6 +18,8 @@ from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
+from storage.busy import waiting
+
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 SQLITE_FILE_NAME = "newsarchive.db"
 
@@ -126,7 +128,7 @@ def open_database(url: str | None = None) -> Engine:
                 f"DATABASE_URL {safe_url(url)!r}: folder {folder} does not exist"
             )
     try:
-        migrate(engine)
+        waiting(lambda: migrate(engine))
     except CommandError as exc:  # a revision this version does not know
         engine.dispose()
         raise ArchiveUnavailable(
