@@ -6,10 +6,13 @@ and run records alike. They are stored one after another, in the order they
 were sent, so a list page is recorded behind the pages sent before it (a
 resumed run never skips a page that was not written); each page is one
 transaction (capture and article together, ``Archive.save_page``), and
-SQLite sees a single writer.
+SQLite sees a single writer from each run.
 
-A write the database refuses raises :class:`WriteFailed`, whose message is
-the database's reason on one line.
+Several runs' writers (one ``scrapy daily`` process, or several processes)
+share an SQLite archive's one lock: a transaction that finds it taken waits
+and is tried again, whole (``storage.busy``). A write the database refuses
+raises :class:`WriteFailed`, whose message is the database's reason on one
+line.
 """
 
 from __future__ import annotations
@@ -26,9 +29,11 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from crawler.items import CaptureItem, outcome_of
 from crawler.job import Window
 from storage.archive import Archive
+from storage.busy import waiting
 from storage.database import ArchiveUnavailable, create_archive_engine, one_line
 from storage.exchange import received_columns
 from storage.models import Article, Capture, Outcome
+from storage.near_duplicates import Fingerprint
 from storage.run_records import RunCounts
 
 logger = logging.getLogger(__name__)
@@ -61,7 +66,11 @@ class ArchiveWriter:
     async def record_sightings(self, links: Mapping[str, Sequence[str]], seen_at: datetime) -> int:
         """Record that the run's site linked archived articles (``Archive.record_sightings``)."""
         return await asyncio.wrap_future(
-            self._submit(lambda archive: archive.record_sightings(self.site_id, links, seen_at))
+            self._submit(
+                lambda archive: waiting(
+                    lambda: archive.record_sightings(self.site_id, links, seen_at)
+                )
+            )
         )
 
     def heartbeat(self, counts: RunCounts) -> Future[bool]:
@@ -108,18 +117,37 @@ class ArchiveWriter:
             self._archive = None
 
     def _save(self, archive: Archive, item: CaptureItem) -> Outcome:
-        """Store ``item`` in one transaction. When the connection to the database
-        was lost the transaction was rolled back with it, so the page is
-        written once more: nothing is written twice."""
+        """Store ``item``: its page in one transaction, then each of its further
+        pages in one (see ``_transaction``)."""
+        saved = self._transaction(lambda: archive.save_page(*self._rows(item)))
+        published = item.article.published if item.article is not None else None
+        for page in item.continued:  # a paged article's further pages, each kept as received
+            self._transaction(
+                lambda page=page: archive.save_page(
+                    self._capture(page, Outcome.CONTINUATION, published), None
+                )
+            )
+        return saved
+
+    @staticmethod
+    def _transaction(save: Callable[[], Outcome]) -> Outcome:
+        """``save()``, one transaction made of new rows each time it is tried: again
+        while another writer holds the archive's lock (``storage.busy``), and once
+        more when the connection to the database was lost (the transaction was
+        rolled back with it): nothing is written twice."""
         try:
-            return self._save_once(archive, item)
+            return waiting(save)
         except DBAPIError as exc:
             if not exc.connection_invalidated:
                 raise
             logger.warning("lost the connection to the archive (%s): writing again", exc.orig)
-            return self._save_once(archive, item)
+            return waiting(save)
 
-    def _save_once(self, archive: Archive, item: CaptureItem) -> Outcome:
+    def _rows(
+        self, item: CaptureItem
+    ) -> tuple[Capture, Article | None, Fingerprint | None, Sequence[str]]:
+        """The new rows of ``item``'s page: its capture and article (None when it
+        is no article, or outside the run's window), with its fingerprint and places."""
         article = item.article
         outcome = Outcome.ARTICLE
         if item.error is not None:
@@ -149,10 +177,7 @@ class ArchiveWriter:
                 minhash=fingerprint.signature if fingerprint else None,
                 extractor_version=article.extractor_version,
             )
-        saved = archive.save_page(capture, row, fingerprint, item.places)
-        for page in item.continued:  # a paged article's further pages, each kept as received
-            archive.save_page(self._capture(page, Outcome.CONTINUATION, published), None)
-        return saved
+        return capture, row, fingerprint, item.places
 
     def _capture(self, item: CaptureItem, outcome: Outcome, published: datetime | None) -> Capture:
         return Capture(

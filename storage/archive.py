@@ -30,6 +30,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import aliased, sessionmaker
 
+from storage.busy import waiting, waits
 from storage.database import (
     MATCHING_LOCK,
     ArchiveUnavailable,
@@ -69,16 +70,20 @@ class Archive:
         """Raise :class:`ArchiveUnavailable` (one line) unless the archive takes writes:
         a read-only file or database is refused before a crawl fetches anything."""
         try:
-            with self.engine.connect() as connection:
-                # a write that changes nothing, rolled back
-                connection.execute(text("UPDATE alembic_version SET version_num = version_num"))
-                connection.rollback()
+            waiting(self._write_nothing)
         except SQLAlchemyError as exc:
             url = safe_url(self.engine.url)
             raise archive_fault(self.engine.url, exc) or ArchiveUnavailable(
                 f"archive {url!r} is not writable: {one_line(exc)}"
             ) from exc
 
+    def _write_nothing(self) -> None:
+        """A write that changes nothing, rolled back."""
+        with self.engine.connect() as connection:
+            connection.execute(text("UPDATE alembic_version SET version_num = version_num"))
+            connection.rollback()
+
+    @waits
     def site_id(self, name: str, cms: str | None, list_url: str) -> int:
         """The id of site ``name``, registering it or updating its settings."""
         try:

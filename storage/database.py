@@ -38,6 +38,8 @@ from sqlalchemy.exc import (
 
 from storage import bigrams
 
+from storage.busy import waiting
+
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 SQLITE_FILE_NAME = "newsarchive.db"
 
@@ -198,7 +200,7 @@ def open_database(url: str | None = None, read_only: bool = False) -> Engine:
                 f"DATABASE_URL {safe_url(url)!r}: folder {folder} does not exist"
             )
     try:
-        migrate(engine)
+        waiting(lambda: migrate(engine))
     except CommandError as exc:  # a revision this version does not know
         engine.dispose()
         raise ArchiveUnavailable(

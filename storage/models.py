@@ -146,6 +146,12 @@ class FoundBy(StrEnum):
 
 class Capture(Base):
     __tablename__ = "captures"
+    __table_args__ = (
+        # a site's failed URLs, oldest failure first (``Archive.failed_urls``), from the index alone
+        Index("ix_captures_site_outcome_url", "site_id", "outcome", "url", "fetched_at"),
+        # a site's export, oldest fetch first, without sorting
+        Index("ix_captures_site_fetched_at", "site_id", "fetched_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), index=True)
@@ -159,7 +165,8 @@ class Capture(Base):
     # what came of it: an Outcome's value
     outcome: Mapped[str] = mapped_column(String(32))
     error: Mapped[str | None]
-    published: Mapped[datetime | None]  # of the article extracted from it, whatever the outcome
+    # of the article extracted from it, whatever the outcome (exports' --since/--until)
+    published: Mapped[datetime | None] = mapped_column(index=True)
     # the exchange as received (``storage.exchange``); None on decoded-only captures
     http_version: Mapped[str | None] = mapped_column(String(16))
     reason: Mapped[str | None]
@@ -202,7 +209,7 @@ class Article(Base):
     # MinHash signature of the normalized body (uint32 little-endian); None: too short
     minhash: Mapped[bytes | None] = mapped_column(LargeBinary)
     extractor_version: Mapped[str] = mapped_column(String(32))
-    capture_id: Mapped[int] = mapped_column(ForeignKey("captures.id"))
+    capture_id: Mapped[int] = mapped_column(ForeignKey("captures.id"), index=True)
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id"), index=True)
     archived_at: Mapped[datetime] = mapped_column(default=now_seoul)
 

@@ -29,6 +29,7 @@ from sqlalchemy import ColumnElement, Select, case, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from storage.busy import waits
 from storage.models import Capture, CrawlRun, FoundBy, Outcome, RunListPage, Site
 from storage.types import now_seoul
 
@@ -167,11 +168,13 @@ class RunSummary:
 
 
 class Runs:
-    """The ``crawl_runs`` and ``run_list_pages`` tables; every write is one short transaction."""
+    """The ``crawl_runs`` and ``run_list_pages`` tables; every write is one short
+    transaction, tried again while another writer holds an SQLite archive (``storage.busy``)."""
 
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self.sessions = sessions
 
+    @waits
     def start(
         self,
         site_id: int,
@@ -223,6 +226,7 @@ class Runs:
                 session, holder, RunStatus.INTERRUPTED, holder.heartbeat_at or holder.started_at
             )
 
+    @waits
     def heartbeat(self, run_id: int, counts: RunCounts) -> bool:
         """Store a running run's counts and its sign of life; False when it is no
         longer running (another process found it dead and took the site over)."""
@@ -234,6 +238,7 @@ class Runs:
             )
             return bool(result.rowcount)
 
+    @waits
     def record_list_page(
         self,
         run_id: int,
@@ -252,6 +257,7 @@ class Runs:
                 )
             )
 
+    @waits
     def finish(
         self, run_id: int, status: str, counts: RunCounts, reason: str | None = None
     ) -> None:
@@ -264,6 +270,7 @@ class Runs:
             for name, value in _count_values(counts).items():
                 setattr(run, name, value)
 
+    @waits
     def record_exit(self, run_id: int, exit_code: int, log_file: str | None = None) -> None:
         """Record the exit code of the run's process (and its log file, when given).
 

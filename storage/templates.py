@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from storage.busy import waits
 from storage.models import LinkTemplate, Site
 from storage.types import now_seoul
 
@@ -19,8 +20,10 @@ class LinkTemplates:
         with self.sessions() as session:
             return session.scalar(select(LinkTemplate.template).join(Site).where(Site.name == site))
 
+    @waits
     def keep(self, site: str, template: str) -> None:
-        """Keep ``template`` as ``site``'s (a registered site), replacing any older one."""
+        """Keep ``template`` as ``site``'s (a registered site), replacing any older one
+        (one transaction, waiting for a locked archive)."""
         with self.sessions.begin() as session:
             site_id = session.scalar(select(Site.id).where(Site.name == site))
             if site_id is None:

@@ -20,6 +20,7 @@ from sqlalchemy import Engine
 
 from pipelines.boilerplate import StoredStory, learn, strip
 from pipelines.fingerprint import fingerprint
+from storage.busy import waiting
 from storage.site_boilerplate import (
     CleanedBody,
     StoredBody,
@@ -62,11 +63,11 @@ def relearn(engine: Engine, site: str) -> Relearned:
     lines = frozenset(learned)
     if lines == current.lines:
         return Relearned(current.version, lines, 0, 0)
-    version = record(engine, site, lines, len(ordered))
+    version = waiting(lambda: record(engine, site, lines, len(ordered)))
     cleaned = 0
     for batch in stored_bodies(engine, site):
         bodies = [body for stored in batch if (body := _cleaned(stored, lines)) is not None]
-        save_cleaned(engine, bodies)
+        waiting(lambda: save_cleaned(engine, bodies))  # noqa: B023 (called at once)
         cleaned += len(bodies)
     return Relearned(version, lines, len(lines - current.lines), cleaned)
 

@@ -1,0 +1,344 @@
+"""Years of archive at a flat cost: what a daily run costs as the archive grows.
+
+For each of ``--sizes`` (articles; default 10000,100000, and 1000000 works) a
+fresh archive (an SQLite file, or a new database on the PostgreSQL server of
+``--database-url``) is built in bulk through ``storage.bulk``: 20 sites (the
+sample portal's ``newscms`` among them), one finished backfill run each, the
+articles spread over five years, one page in a hundred a failed capture.
+Their text is the sample portal's stories (``sample_portal.content``) and,
+one in ten, a press office's stock-sentence releases
+(``sample_portal.releases``), fingerprinted by ``pipelines.fingerprint``. A
+pool of distinct stories is fingerprinted (two worker processes) and written
+again as further articles: each copy gets its own hash and band keys (its
+MinHash signature moved by the copy's number), so copies are unrelated to
+each other and to anything new, as distinct articles mostly are; the
+near-duplicate candidates measured are those the pool's originals give.
+
+Then, on each archive, it measures and prints in one table:
+
+- build: seconds to build it;
+- a daily run of ``newscms`` finding 30 new articles (``scrapy daily``, one
+  process, extraction in its thread): CPU seconds and peak RSS;
+- near-duplicate candidates per new article (archived articles sharing a band
+  key with it) and the ms ``storage.near_duplicates.place`` takes per article
+  (each placed in a transaction rolled back, before the run);
+- relearning ``newscms``'s boilerplate as a run's end does (wall seconds);
+- ``Archive.failed_urls`` for the site, as each run asks it (ms);
+- ``scrapy browse``: seconds until its database page answers, and the first
+  answer to a two-character search (SQLite only; ``-`` on PostgreSQL);
+- database bytes per article.
+
+    .venv/bin/python benchmarks/scale.py [--sizes 10000,100000]
+    .venv/bin/python benchmarks/scale.py --sizes 1000000 --database-url postgresql://user@host/postgres
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+from sqlalchemy import func, select, text
+from sqlalchemy.engine import make_url
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.browse import free_port, timed_get
+from crawler.archiving.boilerplate_learning import relearn
+from pipelines.fingerprint import Fingerprint, band_keys, fingerprint
+from sample_portal import SamplePortal, serve
+from sample_portal.content import Newsroom
+from sample_portal.releases import HOUSE_STYLES, house_style_releases
+from storage.archive import Archive
+from storage.bulk import BulkArticle, BulkFailure, load_articles, load_failures
+from storage.database import create_archive_engine
+from storage.models import MinhashBand
+from storage.near_duplicates import place
+from storage.run_records import RunCounts
+from storage.types import SEOUL
+
+ROOT = Path(__file__).resolve().parent.parent
+SITE = "newscms"  # the sample portal's site the daily run crawls
+SITES = [SITE, *(f"region{n:02}" for n in range(19))]
+NEW = 30  # articles the daily run finds
+POOL = 3000  # distinct stories fingerprinted; further articles are their copies
+RELEASE_SHARE = 0.1
+FAILED_SHARE = 0.01
+YEARS = 5
+BATCH = 2000
+START = datetime(2021, 1, 1, 9, 0, tzinfo=SEOUL)
+SEARCH = "지원"  # two characters
+FAST = ["-s", "AUTOTHROTTLE_ENABLED=0", "-s", "DOWNLOAD_DELAY=0", "-s", "LOG_LEVEL=WARNING"]
+
+
+@dataclass(frozen=True)
+class Text:
+    """A distinct article text and its fingerprint."""
+
+    title: str
+    body: str
+    print_: Fingerprint
+
+
+def _fingerprinted(texts: list[tuple[str, str]]) -> list[Text]:
+    """In a worker: ``texts`` (title, body) with their fingerprints."""
+    return [Text(title, body, fingerprint(title, body)) for title, body in texts]
+
+
+def pools(size: int) -> tuple[list[Text], list[Text]]:
+    """The distinct stories and releases the archive's articles are made of."""
+    newsroom = Newsroom(7)
+    stories = []
+    for n in range(min(POOL, size)):
+        story = newsroom.story(SITES[n % len(SITES)], START + timedelta(hours=n))
+        stories.append((story.title, "\n\n".join(story.paragraphs)))
+    releases = []
+    for seed in range(len(HOUSE_STYLES)):
+        for n, body in enumerate(house_style_releases(seed, 128)):
+            releases.append((f"보도자료 {seed}-{n}", body))
+    chunks = [stories[i : i + 200] for i in range(0, len(stories), 200)] + [releases]
+    with multiprocessing.get_context("fork").Pool(2) as workers:
+        done = workers.map(_fingerprinted, chunks)
+    return [one for chunk in done[:-1] for one in chunk], done[-1]
+
+
+def copy_of(original: Text, number: int) -> Text:
+    """Copy ``number`` of a text (0: itself): its own hash and band keys."""
+    if number == 0:
+        return original
+    found = original.print_
+    moved = None
+    keys: tuple[int, ...] = ()
+    if found.signature is not None:
+        shift = np.uint32(number * 0x9E3779B9 & 0xFFFFFFFF)
+        signature = np.frombuffer(found.signature, dtype="<u4") ^ shift
+        moved, keys = signature.astype("<u4").tobytes(), band_keys(signature)
+    content_hash = f"{found.content_hash[:56]}{number:08x}"
+    title = f"{original.title} ({number})"
+    return Text(title, original.body, replace(found, content_hash=content_hash,
+                                               signature=moved, band_keys=keys))  # fmt: skip
+
+
+def page(text: Text) -> bytes:
+    paragraphs = "".join(f"<p>{p}</p>" for p in text.body.split("\n\n"))
+    return f"<html><body><h1>{text.title}</h1>{paragraphs}</body></html>".encode()
+
+
+def build(archive: Archive, size: int) -> float:
+    """Fill ``archive`` with ``size`` articles (see the module doc); seconds taken."""
+    began = time.perf_counter()
+    stories, releases = pools(size)
+    site_ids, run_ids = {}, {}
+    for name in SITES:
+        site_ids[name] = archive.site_id(name, "generic", f"http://{name}.example/?page={{page}}")
+        run_ids[name] = archive.start_run(site_ids[name], "backfill", None, None)
+    rng = random.Random(size)
+    step = timedelta(days=365 * YEARS) / size
+    used = {"story": 0, "release": 0}
+    batch: list[BulkArticle] = []
+    failures: list[BulkFailure] = []
+    for n in range(size):
+        name = SITES[n % len(SITES)]
+        kind, pool = ("release", releases) if rng.random() < RELEASE_SHARE else ("story", stories)
+        count = used[kind]
+        used[kind] += 1
+        text = copy_of(pool[count % len(pool)], count // len(pool))
+        when = START + n * step
+        url = f"http://{name}.example/news/{n}"
+        batch.append(
+            BulkArticle(
+                site_ids[name], run_ids[name], url, text.title, text.body, when,
+                when + timedelta(hours=1), page(text), text.print_,
+            )
+        )  # fmt: skip
+        if rng.random() < FAILED_SHARE:
+            failures.append(
+                BulkFailure(site_ids[name], run_ids[name], f"{url}?failed", when, "timeout")
+            )
+        if len(batch) == BATCH:
+            load_articles(archive.engine, batch)
+            batch = []
+    load_articles(archive.engine, batch)
+    load_failures(archive.engine, failures)
+    for name in SITES:
+        archive.finish_run(run_ids[name], "finished", RunCounts(new=size // len(SITES)))
+    if archive.engine.dialect.name == "postgresql":
+        with archive.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
+            c.exec_driver_sql("VACUUM ANALYZE")  # as autovacuum would, in time
+    return time.perf_counter() - began
+
+
+def placing(archive: Archive, portal: SamplePortal) -> tuple[float, float]:
+    """Near-duplicate candidates per new article, and ms to place each."""
+    candidates, spent = 0, 0.0
+    fresh = portal.articles(SITE)
+    for article in fresh:
+        found = fingerprint(article.title, "\n\n".join(article.paragraphs))
+        keys = list(found.band_keys)
+        with archive.engine.connect() as connection:
+            if keys:
+                candidates += connection.scalar(
+                    select(func.count(func.distinct(MinhashBand.article_id))).where(
+                        MinhashBand.key.in_(keys)
+                    )
+                )
+            began = time.perf_counter()
+            place(connection, found, article.published)
+            spent += time.perf_counter() - began
+            connection.rollback()
+    return candidates / len(fresh), 1000 * spent / len(fresh)
+
+
+def daily_run(database_url: str, portal: SamplePortal, base_url: str, folder: Path) -> str:
+    """``scrapy daily SITE``: CPU seconds and peak RSS, as one cell each."""
+    sites = folder / "sites.yaml"
+    sites.write_text(portal.sites_yaml(base_url), encoding="utf-8")
+    environment = {**os.environ, "DATABASE_URL": database_url, "NEWSARCHIVE_SITES": str(sites)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "scrapy", "daily", SITE, *FAST],
+        cwd=ROOT, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    _, status, usage = os.wait4(process.pid, 0)
+    stderr = process.stderr.read().decode() if process.stderr else ""
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"the daily run failed: {stderr[-2000:]}")
+    return f"{usage.ru_utime + usage.ru_stime:>8.1f} {usage.ru_maxrss / 1024:>7.0f}"
+
+
+def median_ms(call: object, times: int = 3) -> float:
+    spent = []
+    for _ in range(times):
+        began = time.perf_counter()
+        call()  # type: ignore[operator]
+        spent.append(time.perf_counter() - began)
+    return 1000 * sorted(spent)[len(spent) // 2]
+
+
+def browsing(database_url: str) -> str:
+    """``scrapy browse``: seconds to its database page, ms of a two-character search."""
+    path = make_url(database_url).database
+    if not database_url.startswith("sqlite") or path is None:
+        return f"{'-':>7} {'-':>8}"
+    stem = Path(path).stem
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    environment = {**os.environ, "DATABASE_URL": database_url}
+    began = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "scrapy", "browse", "--port", str(port)],
+        cwd=ROOT, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        while True:
+            try:
+                timed_get(f"{base}/{stem}")
+                break
+            except OSError:
+                if process.poll() is not None:
+                    return f"{'failed':>7} {'-':>8}"
+                time.sleep(0.1)
+        opened = time.perf_counter() - began
+        quoted = urllib.parse.quote(SEARCH)
+        seconds, _ = timed_get(f"{base}/{stem}/search.json?q={quoted}&_shape=array")
+        return f"{opened:>7.1f} {1000 * seconds:>8.0f}"
+    finally:
+        process.terminate()
+        process.wait(timeout=60)
+
+
+def size_per_article(archive: Archive, database_url: str, size: int) -> float:
+    if archive.engine.dialect.name == "postgresql":
+        with archive.engine.connect() as connection:
+            total = connection.scalar(text("SELECT pg_database_size(current_database())"))
+    else:
+        path = Path(make_url(database_url).database or "")
+        total = sum(p.stat().st_size for p in path.parent.glob(path.name + "*"))
+    return total / size
+
+
+@contextmanager
+def fresh_database(server: str | None, folder: Path, size: int) -> Iterator[str]:
+    """A new, empty database: an SQLite file in ``folder``, or one on ``server``."""
+    if server is None:
+        yield f"sqlite:///{folder / f'scale{size}.db'}"
+        return
+    name = f"newsarchive_scale_{size}_{uuid.uuid4().hex[:8]}"
+    admin = create_archive_engine(server).execution_options(isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(server).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def measure(size: int, server: str | None, folder: Path) -> str:
+    with fresh_database(server, folder, size) as database_url:
+        archive = Archive.open(database_url)
+        try:
+            built = build(archive, size)
+            portal = SamplePortal(articles_per_site=NEW, sites=[SITE], seed=size)
+            candidates, placed_ms = placing(archive, portal)
+            with serve(portal) as base_url:
+                run = daily_run(database_url, portal, base_url, folder)
+            new = archive.article_counts()[SITE] - size // len(SITES)
+            relearned = median_ms(lambda: relearn(archive.engine, SITE), times=1) / 1000
+            failed_ms = median_ms(lambda: archive.failed_urls(SITE, 3))
+            browse = browsing(database_url)
+            per_article = size_per_article(archive, database_url, size)
+        finally:
+            archive.close()
+    return (
+        f"{size:>9,} {built:>8.0f} {new:>4} {run} {candidates:>10.1f} {placed_ms:>8.1f}"
+        f" {relearned:>8.2f} {failed_ms:>8.1f} {browse} {per_article:>9,.0f}"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10000,100000", help="archive sizes, in articles")
+    parser.add_argument(
+        "--database-url", help="a PostgreSQL server (a new database per size); default SQLite"
+    )
+    parser.add_argument("--keep", metavar="FOLDER", help="build SQLite archives here, kept")
+    opts = parser.parse_args(argv)
+    sizes = [int(size) for size in opts.sizes.split(",")]
+    backend = "PostgreSQL" if opts.database_url else "SQLite"
+    load = os.getloadavg()
+    print(
+        f"{backend}; load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}; {os.cpu_count()} CPUs"
+    )
+    print(
+        f"{'articles':>9} {'build s':>8} {'new':>4} {'run CPU':>8} {'RSS MiB':>7}"
+        f" {'candidates':>10} {'place ms':>8} {'relearn':>8} {'failed':>8}"
+        f" {'browse':>7} {'search':>8} {'B/article':>9}"
+    )
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = Path(opts.keep or scratch)
+        folder.mkdir(parents=True, exist_ok=True)
+        for size in sizes:
+            print(measure(size, opts.database_url, folder), flush=True)
+    print(
+        "run CPU: s of `scrapy daily` (all its threads), RSS its peak; relearn: wall s;"
+        f" failed: ms of failed_urls; browse: s to the database page; search: ms of {SEARCH!r}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
