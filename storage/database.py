@@ -37,7 +37,6 @@ from sqlalchemy.exc import (
 )
 
 from storage import bigrams
-
 from storage.busy import waiting
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
