@@ -70,6 +70,9 @@ FILL_CHUNK = 2000
 ORDERS = 24  # arrival orders tried per labelled set: as given, reversed, and random
 STOCK_SEEDS = range(1, 7)  # generated press offices (house style and facts)
 STOCK_RELEASES = 12  # releases per press office
+SITES = 40  # synthetic sites, each with its own lines at the end of its pages
+SITE_LINES = 3
+STOCK_SENTENCES = 300  # press offices' stock sentences of the synthetic bodies
 
 
 # --- quality -----------------------------------------------------------------
@@ -285,7 +288,11 @@ def save(
 
 
 class Corpus:
-    """Deterministic Korean-like articles: article ``n`` is the same on every call."""
+    """Deterministic Korean-like articles: article ``n`` is the same on every call.
+
+    As on real portals, bodies overlap without being copies: each site's pages
+    end with the site's own lines (``SITE_LINES`` of them), and a body may carry
+    a press office's stock sentences (``STOCK_SENTENCES``, Zipf-weighted)."""
 
     def __init__(self, seed: int = 7, words: int = 20000) -> None:
         rng = random.Random(seed)
@@ -293,6 +300,9 @@ class Corpus:
         self.words = ["".join(rng.choices(syllables, k=rng.randint(2, 4))) for _ in range(words)]
         self.weights = list(accumulate(1 / (rank + 1) ** 1.05 for rank in range(words)))
         self.seed = seed
+        self.site_lines = [[self.sentence(rng) for _ in range(SITE_LINES)] for _ in range(SITES)]
+        self.stock = [self.sentence(rng) for _ in range(STOCK_SENTENCES)]
+        self.stock_weights = list(accumulate(1 / (rank + 1) for rank in range(STOCK_SENTENCES)))
 
     def sentence(self, rng: random.Random) -> str:
         return (
@@ -304,11 +314,13 @@ class Corpus:
         """Body of article ``n``: one in 20 is an edited copy of an earlier article."""
         rng = random.Random(self.seed * 1_000_003 + n)
         if n > 100 and rng.random() < 0.05:
-            body = self.article(rng.randrange(n)).split("\n\n")
+            body = self.article(rng.randrange(max(0, n - 2880), n)).split("\n\n")
             body[0] = self.sentence(rng)  # a new lead sentence
             body.insert(rng.randrange(1, len(body)), self.sentence(rng))  # one added
             return "\n\n".join(body)
-        return "\n\n".join(self.sentence(rng) for _ in range(rng.randint(5, 10)))
+        own = [self.sentence(rng) for _ in range(rng.randint(5, 10))]
+        own += rng.choices(self.stock, cum_weights=self.stock_weights, k=rng.randint(0, 2))
+        return "\n\n".join(own + self.site_lines[n % SITES])
 
 
 def fingerprinted(corpus: Corpus, start: int, stop: int) -> tuple[list, float]:
@@ -418,15 +430,36 @@ def sizes(total: int) -> Iterator[int]:
     yield total
 
 
+class Counted:
+    """A fingerprint that counts what matching does with it: the candidates it
+    is shown (their MinHash estimate checked) and the bodies it is compared with."""
+
+    def __init__(self, found: Fingerprint) -> None:
+        self.found = found
+        self.candidates = 0
+        self.compared = 0
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.found, name)
+
+    def may_copy(self, stored: bytes) -> bool:
+        self.candidates += 1
+        return self.found.may_copy(stored)
+
+    def resemblance(self, *args: object, **kwargs: object) -> float:
+        self.compared += 1
+        return self.found.resemblance(*args, **kwargs)  # type: ignore[arg-type]
+
+
 def scale(total: int, sample: int, database_url: str | None) -> None:
     corpus = Corpus()
     print(
-        f"\nsynthetic archive up to {total:,} articles; {sample} saved one by one at each size"
-        " (times are wall clock on a shared machine: expect +-20%)"
+        f"\nsynthetic archive up to {total:,} articles, one a minute; {sample} saved one by one"
+        " at each size, dated after the newest (times are wall clock on a shared machine)"
     )
     print(
-        "articles   save_page ms/article  LSH query ms        fingerprint ms/article"
-        "  index on disk  bytes/article  process RSS"
+        "articles   candidates/article  bodies compared/article  near-duplicate ms mean   p95"
+        "   save_page ms  planted copies linked  index on disk  process RSS"
     )
     with tempfile.TemporaryDirectory() as folder:
         archive = Archive.open(database_url or f"sqlite:///{Path(folder) / 'scale.db'}")
@@ -439,22 +472,26 @@ def scale(total: int, sample: int, database_url: str | None) -> None:
             fingerprint_seconds += fill(archive, site_id, corpus, filled, filled + more)
             filled += more
             bodies = [corpus.article(offset + size + k) for k in range(sample)]
-            # one timed save in 20 is a light edit of a filled article: the query finds work
+            # one timed save in 20 is a light edit of an article of the last two days
             planted = range(0, sample, 20)
             for k in planted:
-                body = corpus.article(random.Random(k).randrange(filled)).split("\n\n")
-                body.append(corpus.sentence(random.Random(k)))
+                rng = random.Random(k)
+                body = corpus.article(rng.randrange(max(0, filled - 2880), filled)).split("\n\n")
+                body.append(corpus.sentence(rng))
                 bodies[k] = "\n\n".join(body)
             prints = [fingerprint("", body) for body in bodies]
-            began = time.perf_counter()
+            dates = [START + timedelta(minutes=filled + k) for k in range(sample)]
+            counted = [Counted(found) for found in prints]
+            times = []
             with archive.engine.connect() as connection:
-                for found in prints:
-                    place(connection, found, None)
-            query = (time.perf_counter() - began) / sample * 1000
+                for found, when in zip(counted, dates, strict=True):
+                    began = time.perf_counter()
+                    place(connection, found, when)  # type: ignore[arg-type]
+                    times.append((time.perf_counter() - began) * 1000)
+                    connection.rollback()
             began = time.perf_counter()
-            for k, (body, found) in enumerate(zip(bodies, prints, strict=True)):
+            for k, (body, found, when) in enumerate(zip(bodies, prints, dates, strict=True)):
                 url = f"http://sample.example/{size}/{k}"
-                when = START + timedelta(minutes=offset + size + k)
                 save(archive, site_id, run_id, url, body, when, found)
             per_article = (time.perf_counter() - began) / sample * 1000
             stored = size
@@ -466,11 +503,13 @@ def scale(total: int, sample: int, database_url: str | None) -> None:
                     .where(Article.duplicate_of_id.is_not(None))
                 )
             on_disk = index_bytes(archive)
-            fp_ms = fingerprint_seconds / max(1, filled) * 1000
-            copies = f"({linked}/{len(planted)} copies linked)"
+            times.sort()
+            candidates = sum(found.candidates for found in counted) / sample
+            compared = sum(found.compared for found in counted) / sample
             print(
-                f"{size:>9,}  {per_article:8.2f} {query:8.2f}    {copies:<24}{fp_ms:8.2f}"
-                f"{on_disk / 2**20:12.0f} MiB{on_disk / size:11.0f}{rss_mib():10.0f} MiB"
+                f"{size:>9,}  {candidates:12.1f}{compared:20.1f}{sum(times) / sample:25.2f}"
+                f"{times[int(0.95 * (sample - 1))]:8.2f}{per_article:13.2f}"
+                f"{f'{linked}/{len(planted)}':>17}{on_disk / 2**20:18.0f} MiB{rss_mib():9.0f} MiB"
             )
         rebuild = fingerprint_seconds / max(1, filled) * total
         print(
