@@ -33,13 +33,14 @@ import sys
 import tempfile
 import time
 import zlib
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from itertools import accumulate
 from multiprocessing.pool import AsyncResult
 from pathlib import Path
 
+import numpy as np
 from sqlalchemy import func, insert, select, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -51,7 +52,9 @@ from pipelines.fingerprint import (
     SHINGLE,
     THRESHOLD,
     Fingerprint,
+    band_keys,
     fingerprint,
+    minhash,
     normalized_text,
     shingles,
     substitutions,
@@ -73,6 +76,8 @@ STOCK_RELEASES = 12  # releases per press office
 SITES = 40  # synthetic sites, each with its own lines at the end of its pages
 SITE_LINES = 3
 STOCK_SENTENCES = 300  # press offices' stock sentences of the synthetic bodies
+BAND_SHAPES = ((32, 3), (42, 3), (64, 2), (32, 4), (25, 5))  # LSH shapes compared
+CHOICE_ARTICLES = 3000
 
 
 # --- quality -----------------------------------------------------------------
@@ -128,6 +133,50 @@ def quality(database_url: str | None) -> None:
         f"precision {hits / max(1, found):.3f}  recall {hits / copies:.3f}"
     )
     stock_sentence_set()
+    band_choices(pairs)
+
+
+def band_choices(pairs: list[dict[str, str]]) -> None:
+    """For a few LSH shapes (bands x rows) and how many keys a candidate must
+    share: the labelled copies that become candidates (recall), the different
+    pairs that do, and the candidates per article among ``CHOICE_ARTICLES``
+    synthetic articles (the order of a window's articles)."""
+    signed = [
+        (signature(pair["a"]), signature(pair["b"]), pair["label"] == "copy") for pair in pairs
+    ]
+    corpus = Corpus()
+    synthetic = [signature(corpus.article(n)) for n in range(CHOICE_ARTICLES)]
+    print(
+        f"LSH shape  shared keys  copies that are candidates  different pairs that are"
+        f"  candidates/article among {CHOICE_ARTICLES:,} synthetic"
+    )
+    for bands, rows in BAND_SHAPES:
+        keyed = [set(band_keys(one, bands, rows)) for one in synthetic]
+        postings: dict[int, list[int]] = {}
+        for n, keys in enumerate(keyed):
+            for key in keys:
+                postings.setdefault(key, []).append(n)
+        for shared in (1, 2, 3):
+            found = [
+                len(set(band_keys(a, bands, rows)) & set(band_keys(b, bands, rows))) >= shared
+                for a, b, _ in signed
+            ]
+            copies = [hit for hit, (_, _, copy) in zip(found, signed, strict=True) if copy]
+            different = sum(
+                hit for hit, (_, _, copy) in zip(found, signed, strict=True) if not copy
+            )
+            counted = 0
+            for n, keys in enumerate(keyed):
+                sharing = Counter(other for key in keys for other in postings[key] if other != n)
+                counted += sum(count >= shared for count in sharing.values())
+            print(
+                f"{bands:>5}x{rows}  {shared:>11}  {sum(copies) / len(copies):26.3f}"
+                f"  {different:24}  {counted / CHOICE_ARTICLES:23.1f}"
+            )
+
+
+def signature(body: str) -> np.ndarray:
+    return minhash(shingles(normalized_text(body)))
 
 
 def fresh_archive(folder: str, name: str) -> Archive:
@@ -486,7 +535,7 @@ def scale(total: int, sample: int, database_url: str | None) -> None:
             with archive.engine.connect() as connection:
                 for found, when in zip(counted, dates, strict=True):
                     began = time.perf_counter()
-                    place(connection, found, when)  # type: ignore[arg-type]
+                    place(connection, found, when, when)  # type: ignore[arg-type]
                     times.append((time.perf_counter() - began) * 1000)
                     connection.rollback()
             began = time.perf_counter()

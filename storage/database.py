@@ -86,7 +86,6 @@ def create_archive_engine(url: str) -> Engine:
 
 # archive-wide locks (PostgreSQL advisory lock keys): see ``hold_lock``
 MIGRATION_LOCK = 0x6E65_7701
-MATCHING_LOCK = 0x6E65_7702
 
 
 def hold_lock(connection: Connection, key: int) -> None:
