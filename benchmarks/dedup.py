@@ -13,14 +13,18 @@ the different pairs show, and the archive's own decision (``Archive.save_page``
 with the pipeline's fingerprints) on every pair.
 
 Cost: an archive (SQLite by default, or ``--database-url``) is bulk-filled
-with synthetic Korean-like articles (a Zipf vocabulary of generated words, so
-unrelated bodies overlap like real ones; one in 20 a lightly edited copy of an
-earlier one) to each size, then ``--sample`` articles are saved one by one
-through ``Archive.save_page`` (exact hash query, LSH candidates, verification,
-insert of article, band keys and sightings, commit): the printed time per
-article is that insert+query cost at that size. The index is the archive's
-``minhash_bands`` table: its size on disk and the process's memory are
-printed, and so is what rebuilding it from the bodies would cost instead.
+with synthetic Korean-like articles, one a minute (a Zipf vocabulary of
+generated words, so unrelated bodies overlap like real ones; each site's
+pages share its own lines, bodies carry stock sentences; one in 20 a lightly
+edited copy of a recent one) to each size, then ``--sample`` articles dated
+after the newest are placed among the clusters one by one
+(``storage.near_duplicates.place``: candidates, their MinHash estimate, the
+bodies compared) and saved through ``Archive.save_page``. Printed per size:
+candidates and bodies compared per article, the placement's ms per article
+(mean and p95), ``save_page``'s, the planted copies (edits of an article of the
+last two days) linked, the ``minhash_bands`` index on disk and the process's
+memory; and what rebuilding the index from the bodies would cost instead.
+The LSH shapes (bands x rows, keys shared) are compared after the quality.
 """
 
 from __future__ import annotations
@@ -62,6 +66,7 @@ from pipelines.fingerprint import (
 )
 from sample_portal.releases import HOUSE_STYLES, house_style_releases
 from storage.archive import Archive
+from storage.band_index import count_stories, story_day
 from storage.models import Article, Capture, MinhashBand, Sighting
 from storage.near_duplicates import place
 from storage.types import SEOUL
@@ -381,7 +386,16 @@ def fingerprinted(corpus: Corpus, start: int, stop: int) -> tuple[list, float]:
         began = time.perf_counter()
         found = fingerprint("", body)
         spent += time.perf_counter() - began
-        rows.append((n, body, found.content_hash, found.signature, set(found.band_keys)))
+        rows.append(
+            (
+                n,
+                body,
+                found.content_hash,
+                found.signature,
+                set(found.band_keys),
+                found.compared_text,
+            )
+        )
     return rows, spent
 
 
@@ -402,8 +416,9 @@ def fill(archive: Archive, site_id: int, corpus: Corpus, start: int, stop: int) 
 
 
 def load(archive: Archive, site_id: int, rows: list) -> None:
-    """Store fingerprinted bodies as articles with their sightings and band keys
-    (one capture stands for the chunk: captures play no part in matching)."""
+    """Store fingerprinted bodies as articles (first copies) with their sightings,
+    band keys at their days and the stories counted by key (one capture stands
+    for the chunk: captures play no part in matching)."""
     when = START + timedelta(minutes=rows[0][0])
     with archive.sessions.begin() as session:
         connection = session.connection()
@@ -429,11 +444,12 @@ def load(archive: Archive, site_id: int, rows: list) -> None:
                 body=body,
                 content_hash=content_hash,
                 minhash=signature,
+                compared_text=compared_text,
                 extractor_version="bench",
                 capture_id=capture_id,
                 archived_at=when,
             )
-            for n, body, content_hash, signature, _keys in rows
+            for n, body, content_hash, signature, _keys, compared_text in rows
         ]
         table = Article.__table__
         ids = connection.execute(
@@ -451,10 +467,12 @@ def load(archive: Archive, site_id: int, rows: list) -> None:
                     last_seen=when,
                 )
             )
-            bands.extend(dict(key=key, article_id=article_id) for key in row[4])
+            day = story_day(values["published"], when)
+            bands.extend(dict(key=key, article_id=article_id, day=day) for key in row[4])
         connection.execute(insert(Sighting.__table__), sightings)
         bands.sort(key=lambda band: band["key"])  # B-tree pages touched in order
         connection.execute(insert(MinhashBand.__table__), bands)
+        count_stories(connection, Counter(band["key"] for band in bands), 1)
 
 
 def index_bytes(archive: Archive) -> int:

@@ -16,7 +16,13 @@ from browsing import plugin
 from storage.search import SEARCH
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-HIDDEN = ("minhash_bands", "alembic_version", "apscheduler_jobs", "run_list_pages")
+HIDDEN = (
+    "minhash_bands",
+    "band_key_stories",
+    "alembic_version",
+    "apscheduler_jobs",
+    "run_list_pages",
+)
 
 
 def metadata(database: str) -> dict[str, Any]:
