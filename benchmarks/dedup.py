@@ -83,6 +83,7 @@ SITE_LINES = 3
 STOCK_SENTENCES = 300  # press offices' stock sentences of the synthetic bodies
 BAND_SHAPES = ((32, 3), (42, 3), (64, 2), (32, 4), (25, 5))  # LSH shapes compared
 CHOICE_ARTICLES = 3000
+HISTORY_SHIFT = 100 * 24 * 60  # minutes between the copies of the filled articles (--history)
 
 
 # --- quality -----------------------------------------------------------------
@@ -399,9 +400,13 @@ def fingerprinted(corpus: Corpus, start: int, stop: int) -> tuple[list, float]:
     return rows, spent
 
 
-def fill(archive: Archive, site_id: int, corpus: Corpus, start: int, stop: int) -> float:
+def fill(
+    archive: Archive, site_id: int, corpus: Corpus, start: int, stop: int, history: int = 0
+) -> float:
     """Bulk-load articles ``start``..``stop`` as stored articles (generated and
-    fingerprinted by two worker processes); returns the seconds spent fingerprinting."""
+    fingerprinted by two worker processes), each also ``history`` times at
+    earlier dates (``HISTORY_SHIFT`` minutes apart); returns the seconds spent
+    fingerprinting."""
     spent = 0.0
     pending: deque[AsyncResult] = deque()
     with multiprocessing.get_context("fork").Pool(2) as pool:
@@ -412,6 +417,9 @@ def fill(archive: Archive, site_id: int, corpus: Corpus, start: int, stop: int) 
                 rows, seconds = pending.popleft().get()  # a few chunks ahead, not all
                 spent += seconds
                 load(archive, site_id, rows)
+                for back in range(1, history + 1):
+                    shift = back * HISTORY_SHIFT
+                    load(archive, site_id, [(row[0] - shift, *row[1:]) for row in rows])
     return spent
 
 
@@ -518,7 +526,7 @@ class Counted:
         return self.found.resemblance(*args, **kwargs)  # type: ignore[arg-type]
 
 
-def scale(total: int, sample: int, database_url: str | None) -> None:
+def scale(total: int, sample: int, database_url: str | None, history: int = 0) -> None:
     corpus = Corpus()
     print(
         f"\nsynthetic archive up to {total:,} articles, one a minute; {sample} saved one by one"
@@ -536,7 +544,7 @@ def scale(total: int, sample: int, database_url: str | None) -> None:
         offset = 10 * total  # article numbers of the timed samples, after every filled one
         for size in sizes(total):
             more = size - sample - stored
-            fingerprint_seconds += fill(archive, site_id, corpus, filled, filled + more)
+            fingerprint_seconds += fill(archive, site_id, corpus, filled, filled + more, history)
             filled += more
             bodies = [corpus.article(offset + size + k) for k in range(sample)]
             # one timed save in 20 is a light edit of an article of the last two days
@@ -574,7 +582,8 @@ def scale(total: int, sample: int, database_url: str | None) -> None:
             candidates = sum(found.candidates for found in counted) / sample
             compared = sum(found.compared for found in counted) / sample
             print(
-                f"{size:>9,}  {candidates:12.1f}{compared:20.1f}{sum(times) / sample:25.2f}"
+                f"{size * (history + 1):>9,}  {candidates:12.1f}{compared:20.1f}"
+                f"{sum(times) / sample:25.2f}"
                 f"{times[int(0.95 * (sample - 1))]:8.2f}{per_article:13.2f}"
                 f"{f'{linked}/{len(planted)}':>17}{on_disk / 2**20:18.0f} MiB{rss_mib():9.0f} MiB"
             )
@@ -592,10 +601,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sample", type=int, default=1000, help="articles timed at each size")
     parser.add_argument("--database-url", help="archive to fill (default: a temporary SQLite)")
     parser.add_argument("--skip-quality", action="store_true")
+    parser.add_argument(
+        "--history",
+        type=int,
+        default=0,
+        help="also store each filled article this many times at earlier dates, 100 days"
+        " apart (years of archive behind the newest articles, fingerprinted once;"
+        " --articles up to 100,000)",
+    )
     args = parser.parse_args(argv)
     if not args.skip_quality:
         quality(args.database_url)
-    scale(args.articles, args.sample, args.database_url)
+    scale(args.articles, args.sample, args.database_url, args.history)
     return 0
 
 
