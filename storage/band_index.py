@@ -7,6 +7,11 @@ look for candidates. Stories are counted when an article is stored as a first
 copy (and when re-extraction gives a first copy new keys); an older first copy
 that a later-found, earlier-published copy absorbs stays counted, so a count
 may be a little high, never low.
+
+The count is archive-wide: as the archive grows, keys that unrelated stories
+share by chance pass the threshold too, which keeps candidates few; copies
+are still found by the keys their own wording gives (one story's), and two
+copies sharing stock keys only are not linked.
 """
 
 from __future__ import annotations
