@@ -13,14 +13,18 @@ the different pairs show, and the archive's own decision (``Archive.save_page``
 with the pipeline's fingerprints) on every pair.
 
 Cost: an archive (SQLite by default, or ``--database-url``) is bulk-filled
-with synthetic Korean-like articles (a Zipf vocabulary of generated words, so
-unrelated bodies overlap like real ones; one in 20 a lightly edited copy of an
-earlier one) to each size, then ``--sample`` articles are saved one by one
-through ``Archive.save_page`` (exact hash query, LSH candidates, verification,
-insert of article, band keys and sightings, commit): the printed time per
-article is that insert+query cost at that size. The index is the archive's
-``minhash_bands`` table: its size on disk and the process's memory are
-printed, and so is what rebuilding it from the bodies would cost instead.
+with synthetic Korean-like articles, one a minute (a Zipf vocabulary of
+generated words, so unrelated bodies overlap like real ones; each site's
+pages share its own lines, bodies carry stock sentences; one in 20 a lightly
+edited copy of a recent one) to each size, then ``--sample`` articles dated
+after the newest are placed among the clusters one by one
+(``storage.near_duplicates.place``: candidates, their MinHash estimate, the
+bodies compared) and saved through ``Archive.save_page``. Printed per size:
+candidates and bodies compared per article, the placement's ms per article
+(mean and p95), ``save_page``'s, the planted copies (edits of an article of the
+last two days) linked, the ``minhash_bands`` index on disk and the process's
+memory; and what rebuilding the index from the bodies would cost instead.
+The LSH shapes (bands x rows, keys shared) are compared after the quality.
 """
 
 from __future__ import annotations
@@ -33,13 +37,14 @@ import sys
 import tempfile
 import time
 import zlib
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from itertools import accumulate
 from multiprocessing.pool import AsyncResult
 from pathlib import Path
 
+import numpy as np
 from sqlalchemy import func, insert, select, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -51,7 +56,9 @@ from pipelines.fingerprint import (
     SHINGLE,
     THRESHOLD,
     Fingerprint,
+    band_keys,
     fingerprint,
+    minhash,
     normalized_text,
     shingles,
     substitutions,
@@ -59,6 +66,7 @@ from pipelines.fingerprint import (
 )
 from sample_portal.releases import HOUSE_STYLES, house_style_releases
 from storage.archive import Archive
+from storage.band_index import count_stories, story_day
 from storage.models import Article, Capture, MinhashBand, Sighting
 from storage.near_duplicates import place
 from storage.types import SEOUL
@@ -70,6 +78,12 @@ FILL_CHUNK = 2000
 ORDERS = 24  # arrival orders tried per labelled set: as given, reversed, and random
 STOCK_SEEDS = range(1, 7)  # generated press offices (house style and facts)
 STOCK_RELEASES = 12  # releases per press office
+SITES = 40  # synthetic sites, each with its own lines at the end of its pages
+SITE_LINES = 3
+STOCK_SENTENCES = 300  # press offices' stock sentences of the synthetic bodies
+BAND_SHAPES = ((32, 3), (42, 3), (64, 2), (32, 4), (25, 5))  # LSH shapes compared
+CHOICE_ARTICLES = 3000
+HISTORY_SHIFT = 100 * 24 * 60  # minutes between the copies of the filled articles (--history)
 
 
 # --- quality -----------------------------------------------------------------
@@ -125,6 +139,50 @@ def quality(database_url: str | None) -> None:
         f"precision {hits / max(1, found):.3f}  recall {hits / copies:.3f}"
     )
     stock_sentence_set()
+    band_choices(pairs)
+
+
+def band_choices(pairs: list[dict[str, str]]) -> None:
+    """For a few LSH shapes (bands x rows) and how many keys a candidate must
+    share: the labelled copies that become candidates (recall), the different
+    pairs that do, and the candidates per article among ``CHOICE_ARTICLES``
+    synthetic articles (the order of a window's articles)."""
+    signed = [
+        (signature(pair["a"]), signature(pair["b"]), pair["label"] == "copy") for pair in pairs
+    ]
+    corpus = Corpus()
+    synthetic = [signature(corpus.article(n)) for n in range(CHOICE_ARTICLES)]
+    print(
+        f"LSH shape  shared keys  copies that are candidates  different pairs that are"
+        f"  candidates/article among {CHOICE_ARTICLES:,} synthetic"
+    )
+    for bands, rows in BAND_SHAPES:
+        keyed = [set(band_keys(one, bands, rows)) for one in synthetic]
+        postings: dict[int, list[int]] = {}
+        for n, keys in enumerate(keyed):
+            for key in keys:
+                postings.setdefault(key, []).append(n)
+        for shared in (1, 2, 3):
+            found = [
+                len(set(band_keys(a, bands, rows)) & set(band_keys(b, bands, rows))) >= shared
+                for a, b, _ in signed
+            ]
+            copies = [hit for hit, (_, _, copy) in zip(found, signed, strict=True) if copy]
+            different = sum(
+                hit for hit, (_, _, copy) in zip(found, signed, strict=True) if not copy
+            )
+            counted = 0
+            for n, keys in enumerate(keyed):
+                sharing = Counter(other for key in keys for other in postings[key] if other != n)
+                counted += sum(count >= shared for count in sharing.values())
+            print(
+                f"{bands:>5}x{rows}  {shared:>11}  {sum(copies) / len(copies):26.3f}"
+                f"  {different:24}  {counted / CHOICE_ARTICLES:23.1f}"
+            )
+
+
+def signature(body: str) -> np.ndarray:
+    return minhash(shingles(normalized_text(body)))
 
 
 def fresh_archive(folder: str, name: str) -> Archive:
@@ -285,7 +343,11 @@ def save(
 
 
 class Corpus:
-    """Deterministic Korean-like articles: article ``n`` is the same on every call."""
+    """Deterministic Korean-like articles: article ``n`` is the same on every call.
+
+    As on real portals, bodies overlap without being copies: each site's pages
+    end with the site's own lines (``SITE_LINES`` of them), and a body may carry
+    a press office's stock sentences (``STOCK_SENTENCES``, Zipf-weighted)."""
 
     def __init__(self, seed: int = 7, words: int = 20000) -> None:
         rng = random.Random(seed)
@@ -293,6 +355,9 @@ class Corpus:
         self.words = ["".join(rng.choices(syllables, k=rng.randint(2, 4))) for _ in range(words)]
         self.weights = list(accumulate(1 / (rank + 1) ** 1.05 for rank in range(words)))
         self.seed = seed
+        self.site_lines = [[self.sentence(rng) for _ in range(SITE_LINES)] for _ in range(SITES)]
+        self.stock = [self.sentence(rng) for _ in range(STOCK_SENTENCES)]
+        self.stock_weights = list(accumulate(1 / (rank + 1) for rank in range(STOCK_SENTENCES)))
 
     def sentence(self, rng: random.Random) -> str:
         return (
@@ -304,11 +369,13 @@ class Corpus:
         """Body of article ``n``: one in 20 is an edited copy of an earlier article."""
         rng = random.Random(self.seed * 1_000_003 + n)
         if n > 100 and rng.random() < 0.05:
-            body = self.article(rng.randrange(n)).split("\n\n")
+            body = self.article(rng.randrange(max(0, n - 2880), n)).split("\n\n")
             body[0] = self.sentence(rng)  # a new lead sentence
             body.insert(rng.randrange(1, len(body)), self.sentence(rng))  # one added
             return "\n\n".join(body)
-        return "\n\n".join(self.sentence(rng) for _ in range(rng.randint(5, 10)))
+        own = [self.sentence(rng) for _ in range(rng.randint(5, 10))]
+        own += rng.choices(self.stock, cum_weights=self.stock_weights, k=rng.randint(0, 2))
+        return "\n\n".join(own + self.site_lines[n % SITES])
 
 
 def fingerprinted(corpus: Corpus, start: int, stop: int) -> tuple[list, float]:
@@ -320,13 +387,26 @@ def fingerprinted(corpus: Corpus, start: int, stop: int) -> tuple[list, float]:
         began = time.perf_counter()
         found = fingerprint("", body)
         spent += time.perf_counter() - began
-        rows.append((n, body, found.content_hash, found.signature, set(found.band_keys)))
+        rows.append(
+            (
+                n,
+                body,
+                found.content_hash,
+                found.signature,
+                set(found.band_keys),
+                found.compared_text,
+            )
+        )
     return rows, spent
 
 
-def fill(archive: Archive, site_id: int, corpus: Corpus, start: int, stop: int) -> float:
+def fill(
+    archive: Archive, site_id: int, corpus: Corpus, start: int, stop: int, history: int = 0
+) -> float:
     """Bulk-load articles ``start``..``stop`` as stored articles (generated and
-    fingerprinted by two worker processes); returns the seconds spent fingerprinting."""
+    fingerprinted by two worker processes), each also ``history`` times at
+    earlier dates (``HISTORY_SHIFT`` minutes apart); returns the seconds spent
+    fingerprinting."""
     spent = 0.0
     pending: deque[AsyncResult] = deque()
     with multiprocessing.get_context("fork").Pool(2) as pool:
@@ -337,12 +417,16 @@ def fill(archive: Archive, site_id: int, corpus: Corpus, start: int, stop: int) 
                 rows, seconds = pending.popleft().get()  # a few chunks ahead, not all
                 spent += seconds
                 load(archive, site_id, rows)
+                for back in range(1, history + 1):
+                    shift = back * HISTORY_SHIFT
+                    load(archive, site_id, [(row[0] - shift, *row[1:]) for row in rows])
     return spent
 
 
 def load(archive: Archive, site_id: int, rows: list) -> None:
-    """Store fingerprinted bodies as articles with their sightings and band keys
-    (one capture stands for the chunk: captures play no part in matching)."""
+    """Store fingerprinted bodies as articles (first copies) with their sightings,
+    band keys at their days and the stories counted by key (one capture stands
+    for the chunk: captures play no part in matching)."""
     when = START + timedelta(minutes=rows[0][0])
     with archive.sessions.begin() as session:
         connection = session.connection()
@@ -368,11 +452,12 @@ def load(archive: Archive, site_id: int, rows: list) -> None:
                 body=body,
                 content_hash=content_hash,
                 minhash=signature,
+                compared_text=compared_text,
                 extractor_version="bench",
                 capture_id=capture_id,
                 archived_at=when,
             )
-            for n, body, content_hash, signature, _keys in rows
+            for n, body, content_hash, signature, _keys, compared_text in rows
         ]
         table = Article.__table__
         ids = connection.execute(
@@ -390,10 +475,12 @@ def load(archive: Archive, site_id: int, rows: list) -> None:
                     last_seen=when,
                 )
             )
-            bands.extend(dict(key=key, article_id=article_id) for key in row[4])
+            day = story_day(values["published"], when)
+            bands.extend(dict(key=key, article_id=article_id, day=day) for key in row[4])
         connection.execute(insert(Sighting.__table__), sightings)
         bands.sort(key=lambda band: band["key"])  # B-tree pages touched in order
         connection.execute(insert(MinhashBand.__table__), bands)
+        count_stories(connection, Counter(band["key"] for band in bands), 1)
 
 
 def index_bytes(archive: Archive) -> int:
@@ -418,15 +505,36 @@ def sizes(total: int) -> Iterator[int]:
     yield total
 
 
-def scale(total: int, sample: int, database_url: str | None) -> None:
+class Counted:
+    """A fingerprint that counts what matching does with it: the candidates it
+    is shown (their MinHash estimate checked) and the bodies it is compared with."""
+
+    def __init__(self, found: Fingerprint) -> None:
+        self.found = found
+        self.candidates = 0
+        self.compared = 0
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.found, name)
+
+    def may_copy(self, stored: bytes) -> bool:
+        self.candidates += 1
+        return self.found.may_copy(stored)
+
+    def resemblance(self, *args: object, **kwargs: object) -> float:
+        self.compared += 1
+        return self.found.resemblance(*args, **kwargs)  # type: ignore[arg-type]
+
+
+def scale(total: int, sample: int, database_url: str | None, history: int = 0) -> None:
     corpus = Corpus()
     print(
-        f"\nsynthetic archive up to {total:,} articles; {sample} saved one by one at each size"
-        " (times are wall clock on a shared machine: expect +-20%)"
+        f"\nsynthetic archive up to {total:,} articles, one a minute; {sample} saved one by one"
+        " at each size, dated after the newest (times are wall clock on a shared machine)"
     )
     print(
-        "articles   save_page ms/article  LSH query ms        fingerprint ms/article"
-        "  index on disk  bytes/article  process RSS"
+        "articles   candidates/article  bodies compared/article  near-duplicate ms mean   p95"
+        "  CPU ms   save_page ms  planted copies linked  index on disk  process RSS"
     )
     with tempfile.TemporaryDirectory() as folder:
         archive = Archive.open(database_url or f"sqlite:///{Path(folder) / 'scale.db'}")
@@ -436,25 +544,30 @@ def scale(total: int, sample: int, database_url: str | None) -> None:
         offset = 10 * total  # article numbers of the timed samples, after every filled one
         for size in sizes(total):
             more = size - sample - stored
-            fingerprint_seconds += fill(archive, site_id, corpus, filled, filled + more)
+            fingerprint_seconds += fill(archive, site_id, corpus, filled, filled + more, history)
             filled += more
             bodies = [corpus.article(offset + size + k) for k in range(sample)]
-            # one timed save in 20 is a light edit of a filled article: the query finds work
+            # one timed save in 20 is a light edit of an article of the last two days
             planted = range(0, sample, 20)
             for k in planted:
-                body = corpus.article(random.Random(k).randrange(filled)).split("\n\n")
-                body.append(corpus.sentence(random.Random(k)))
+                rng = random.Random(k)
+                body = corpus.article(rng.randrange(max(0, filled - 2880), filled)).split("\n\n")
+                body.append(corpus.sentence(rng))
                 bodies[k] = "\n\n".join(body)
             prints = [fingerprint("", body) for body in bodies]
-            began = time.perf_counter()
+            dates = [START + timedelta(minutes=filled + k) for k in range(sample)]
+            counted = [Counted(found) for found in prints]
+            times, cpu = [], 0.0
             with archive.engine.connect() as connection:
-                for found in prints:
-                    place(connection, found, None)
-            query = (time.perf_counter() - began) / sample * 1000
+                for found, when in zip(counted, dates, strict=True):
+                    began, began_cpu = time.perf_counter(), time.process_time()
+                    place(connection, found, when, when)  # type: ignore[arg-type]
+                    times.append((time.perf_counter() - began) * 1000)
+                    cpu += time.process_time() - began_cpu
+                    connection.rollback()
             began = time.perf_counter()
-            for k, (body, found) in enumerate(zip(bodies, prints, strict=True)):
+            for k, (body, found, when) in enumerate(zip(bodies, prints, dates, strict=True)):
                 url = f"http://sample.example/{size}/{k}"
-                when = START + timedelta(minutes=offset + size + k)
                 save(archive, site_id, run_id, url, body, when, found)
             per_article = (time.perf_counter() - began) / sample * 1000
             stored = size
@@ -466,11 +579,15 @@ def scale(total: int, sample: int, database_url: str | None) -> None:
                     .where(Article.duplicate_of_id.is_not(None))
                 )
             on_disk = index_bytes(archive)
-            fp_ms = fingerprint_seconds / max(1, filled) * 1000
-            copies = f"({linked}/{len(planted)} copies linked)"
+            times.sort()
+            candidates = sum(found.candidates for found in counted) / sample
+            compared = sum(found.compared for found in counted) / sample
             print(
-                f"{size:>9,}  {per_article:8.2f} {query:8.2f}    {copies:<24}{fp_ms:8.2f}"
-                f"{on_disk / 2**20:12.0f} MiB{on_disk / size:11.0f}{rss_mib():10.0f} MiB"
+                f"{size * (history + 1):>9,}  {candidates:12.1f}{compared:20.1f}"
+                f"{sum(times) / sample:25.2f}"
+                f"{times[int(0.95 * (sample - 1))]:8.2f}{cpu / sample * 1000:8.2f}"
+                f"{per_article:13.2f}"
+                f"{f'{linked}/{len(planted)}':>17}{on_disk / 2**20:18.0f} MiB{rss_mib():9.0f} MiB"
             )
         rebuild = fingerprint_seconds / max(1, filled) * total
         print(
@@ -486,10 +603,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sample", type=int, default=1000, help="articles timed at each size")
     parser.add_argument("--database-url", help="archive to fill (default: a temporary SQLite)")
     parser.add_argument("--skip-quality", action="store_true")
+    parser.add_argument(
+        "--history",
+        type=int,
+        default=0,
+        help="also store each filled article this many times at earlier dates, 100 days"
+        " apart (years of archive behind the newest articles, fingerprinted once;"
+        " --articles up to 100,000)",
+    )
     args = parser.parse_args(argv)
     if not args.skip_quality:
         quality(args.database_url)
-    scale(args.articles, args.sample, args.database_url)
+    scale(args.articles, args.sample, args.database_url, args.history)
     return 0
 
 

@@ -21,7 +21,13 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 # the environment variable naming the PostgreSQL archive a mirror is of (never
 # shown: Datasette's metadata page shows the variable's name, not its value)
 SOURCE = "NEWSARCHIVE_BROWSE_ARCHIVE"
-HIDDEN = ("minhash_bands", "alembic_version", "apscheduler_jobs", "run_list_pages")
+HIDDEN = (
+    "minhash_bands",
+    "band_key_stories",
+    "alembic_version",
+    "apscheduler_jobs",
+    "run_list_pages",
+)
 
 
 def metadata(database: str, mirror: bool = False) -> dict[str, Any]:

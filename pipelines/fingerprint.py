@@ -28,9 +28,21 @@ states (:func:`other_numbers`). A re-post with one corrected figure is still
 the same release; the next week's report or another city's release changes
 several.
 
-Shingles are compared as 64-bit keys (:func:`shingle_keys`); a stored body is
-prepared for comparing once a process (:func:`comparable`), however many new
-articles it is compared with.
+Shingles are compared as 64-bit keys (:func:`shingle_keys`). What a body is
+compared by starts from its own text (:attr:`Fingerprint.compared_text`: its
+paragraphs without bylines, captions and copyright lines), which the archive
+stores with the article once, at insert: a stored body is never normalized
+again to be compared (:func:`comparable`).
+
+Candidates: a body is a candidate copy of another when their signatures agree
+on at least ``SHARED_KEYS`` of the ``BANDS`` LSH band keys (``ROWS`` values
+each); the database counts the keys shared, and the most alike come first.
+Of the shapes ``benchmarks/dedup.py`` compares (32x3, 42x3, 64x2, 32x4, 25x5
+with 1 to 3 shared keys), 32x3 with one shared key keeps every labelled copy
+a candidate (32x3 with two keys loses one in 43, 32x4 two, 25x5 four) with the
+fewest candidates among 3,000 synthetic articles (8.9 per article; 42x3 11.7,
+64x2 15 to 67). What keeps the candidates few as the archive grows is not the
+shape but the window and the stock keys (``storage.near_duplicates``).
 
 Shingle size, threshold and the substitution rule were chosen on the labelled
 pairs in ``tests/fixtures/dedup/pairs.jsonl`` (``benchmarks/dedup.py`` prints
@@ -46,7 +58,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from functools import lru_cache
+from typing import Protocol
 
 import numpy as np
 from rensa import RMinHash
@@ -63,6 +75,7 @@ SHINGLE = 5  # characters per shingle
 NUM_PERM = 128  # MinHash permutations; all of them estimate similarity
 BANDS = 32  # LSH bands of ROWS values each (the first 96 values): a pair with Jaccard
 ROWS = 3  # 0.3 becomes a candidate with p=0.58, 0.4 with p=0.88, 0.5 with p=0.986
+SHARED_KEYS = 1  # band keys a candidate shares with the body at least
 # Jaccard similarity of shingles from which a body may be a copy: on the labelled
 # pairs the different ones the substitution rule leaves reach 0.16, copies start at 0.33
 THRESHOLD = 0.3
@@ -73,9 +86,6 @@ SUBSTITUTION_WORDS = 2
 # exactly (their bodies' shingles); further below, the estimate refuses them
 MARGIN = 0.15
 SEED = 20240329
-# stored bodies whose comparable form (:func:`comparable`) a process keeps: the
-# bodies a crawl's new articles are compared with again and again
-COMPARED_BODIES = 512
 # below this many letters a body says too little to be compared alone: the
 # title joins it (exact hash) and no near-duplicate is looked for
 MIN_CHARS = 100
@@ -292,11 +302,25 @@ def _comparable(own_text: str) -> Comparable:
     return Comparable(shingle_keys(text), own_text, sentences(own_text))
 
 
-@lru_cache(maxsize=COMPARED_BODIES)
-def comparable(body: str) -> Comparable:
-    """``body`` as near-duplicate matching compares it; a stored body that new
-    articles resemble is compared many times in a crawl, and prepared once."""
-    return _comparable(" ".join(_own_paragraphs(body)))
+class Stored(Protocol):
+    """A stored article's body as the archive hands it over to be compared."""
+
+    @property
+    def body(self) -> str: ...
+
+    @property
+    def compared_text(self) -> str | None:
+        """Its own text (:attr:`Fingerprint.compared_text`), stored at insert;
+        None on an article stored before the archive kept it."""
+
+
+def comparable(stored: Stored) -> Comparable:
+    """A stored body as near-duplicate matching compares it: from the own text
+    stored with it, or its body when none was stored."""
+    own_text = stored.compared_text
+    if own_text is None:
+        own_text = " ".join(_own_paragraphs(stored.body))
+    return _comparable(own_text)
 
 
 def minhash(items: set[str], num_perm: int = NUM_PERM) -> np.ndarray:
@@ -337,6 +361,7 @@ class Fingerprint:
     signature: bytes | None  # MinHash, little-endian uint32; None: too short to compare
     band_keys: tuple[int, ...]  # LSH keys of the signature; () when it is None
     body: Comparable | None = None  # the body as compared; None when too short
+    shared_keys: int = SHARED_KEYS  # band keys from which another body is a candidate
     threshold: float = THRESHOLD  # resemblance from which another body is a copy of this one
 
     def may_copy(self, stored: bytes) -> bool:
@@ -346,36 +371,46 @@ class Fingerprint:
             return False
         return similarity(self.signature, stored) >= THRESHOLD - MARGIN
 
-    def stock(self, clusters: Iterable[Iterable[str]]) -> frozenset[int]:
-        """This body's sentences that bodies of at least ``STOCK_CLUSTERS`` of
-        ``clusters`` (each the bodies of one story's copies) carry too: a
-        press office's stock sentences, no evidence of a copy."""
+    @property
+    def compared_text(self) -> str | None:
+        """What the archive stores to compare this body by: its own text (None:
+        too short to be compared)."""
+        return None if self.body is None else self.body.own_text
+
+    def shared_sentences(self, copies: Iterable[Stored]) -> frozenset[int]:
+        """This body's sentences that one of the stored ``copies`` (one story's) carries too."""
         if self.body is None:
             return frozenset()
+        ours = self.body.sentences.keys()
+        return frozenset(key for copy in copies for key in comparable(copy).sentences.keys() & ours)
+
+    def stock(self, clusters: Iterable[frozenset[int]]) -> frozenset[int]:
+        """This body's sentences that at least ``STOCK_CLUSTERS`` of ``clusters``
+        (each the :meth:`shared_sentences` of one story's copies) carry too: a
+        press office's stock sentences, no evidence of a copy."""
         carried: Counter[int] = Counter()
-        for bodies in clusters:
-            keys = set().union(*(comparable(body).sentences.keys() for body in bodies))
-            carried.update(keys & self.body.sentences.keys())
+        for shared in clusters:
+            carried.update(shared)
         return frozenset(key for key, count in carried.items() if count >= STOCK_CLUSTERS)
 
-    def resemblance(self, body: str, stock: frozenset[int] = frozenset()) -> float:
-        """Jaccard similarity of this body's shingles and ``body``'s, the
-        ``stock`` sentences left out of both; 0 when, however alike, ``body``
-        :meth:`contradicts` this one."""
+    def resemblance(self, stored: Stored, stock: frozenset[int] = frozenset()) -> float:
+        """Jaccard similarity of this body's shingles and the ``stored`` body's,
+        the ``stock`` sentences left out of both; 0 when, however alike, the
+        stored body :meth:`contradicts` this one."""
         if self.body is None:
             return 0.0
-        other = comparable(body)
+        other = comparable(stored)
         similar = jaccard(self.body.rest(stock), other.rest(stock))
         if similar >= self.threshold and self._contradicted(other, stock):
             return 0.0
         return similar
 
-    def contradicts(self, body: str, stock: frozenset[int] = frozenset()) -> bool:
-        """Whether ``body`` is another story in this one's words: it puts another
-        name or number in this body's place (:func:`substitutions`), or each of
-        the two states, outside the sentences they share and the ``stock``
-        ones, a number the other never states (:func:`other_numbers`)."""
-        return self.body is not None and self._contradicted(comparable(body), stock)
+    def contradicts(self, stored: Stored, stock: frozenset[int] = frozenset()) -> bool:
+        """Whether the ``stored`` body is another story in this one's words: it
+        puts another name or number in this body's place (:func:`substitutions`),
+        or each of the two states, outside the sentences they share and the
+        ``stock`` ones, a number the other never states (:func:`other_numbers`)."""
+        return self.body is not None and self._contradicted(comparable(stored), stock)
 
     def _contradicted(self, other: Comparable, stock: frozenset[int]) -> bool:
         assert self.body is not None

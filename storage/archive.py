@@ -30,12 +30,11 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import aliased, sessionmaker
 
+from storage.band_index import add_keys, story_day
 from storage.busy import waiting, waits
 from storage.database import (
-    MATCHING_LOCK,
     ArchiveUnavailable,
     archive_fault,
-    hold_lock,
     one_line,
     open_database,
     safe_url,
@@ -43,7 +42,9 @@ from storage.database import (
 from storage.models import Article, Base, Capture, MinhashBand, Outcome, Sighting, Site
 from storage.near_duplicates import ALONE, Fingerprint, absorb, earlier, place
 from storage.run_records import RunCounts, Runs
+from storage.story_locks import hold_story_locks, text_key
 from storage.templates import LinkTemplates
+from storage.types import now_seoul
 
 # SQLite and PostgreSQL both accept this many bound parameters in one IN (...)
 _LOOKUP_CHUNK = 500
@@ -211,7 +212,8 @@ class Archive:
         article's canonical URL to the places it was linked by. Unknown URLs
         are ignored; returns how many articles were seen."""
         with self.engine.begin() as connection:
-            hold_lock(connection, MATCHING_LOCK)
+            urls = (url for url, places in links.items() for url in (url, *places))
+            hold_story_locks(connection, map(text_key, urls))
             seen = 0
             for url, places in links.items():
                 article_id = connection.execute(_ARTICLE_AT, {"url": url}).scalar()
@@ -232,10 +234,18 @@ def _add_page(
     if article is None:
         capture.id = _insert(connection, capture)
         return
-    # one article matched at a time in the whole archive: the same story saved by
-    # two crawls at once becomes one article and a sighting, not two originals
-    hold_lock(connection, MATCHING_LOCK)
+    # the same story saved by two crawls at once becomes one article and a
+    # sighting, or a first copy and its copy, not two originals: writers of one
+    # URL, body or band key are matched one after the other
     seen = [article.url, *places]
+    hold_story_locks(
+        connection,
+        [
+            *map(text_key, seen),
+            *([text_key(fingerprint.content_hash)] if fingerprint else []),
+            *(fingerprint.band_keys if fingerprint else ()),
+        ],
+    )
     at_url, at_sighting, same_body = connection.execute(
         _KNOWN_AS,
         {"url": article.url, "hash": fingerprint.content_hash if fingerprint else None},
@@ -249,16 +259,18 @@ def _add_page(
         )
         _keep_earliest(connection, original_id, article.published)
         return
-    placement = ALONE if fingerprint is None else place(connection, fingerprint, article.published)
+    article.archived_at = article.archived_at or now_seoul()
+    placement = ALONE
+    if fingerprint is not None:
+        placement = place(connection, fingerprint, article.published, article.archived_at)
+        article.compared_text = fingerprint.compared_text
     capture.id = _insert(connection, capture)
     article.capture_id = capture.id
     article.duplicate_of_id = placement.first_copy
     article.id = _insert(connection, article)
-    if fingerprint is not None and fingerprint.band_keys:
-        connection.execute(
-            insert(MinhashBand),
-            [{"key": key, "article_id": article.id} for key in sorted(set(fingerprint.band_keys))],
-        )
+    if fingerprint is not None:
+        day = story_day(article.published, article.archived_at)
+        add_keys(connection, article.id, fingerprint.band_keys, day, placement.first_copy is None)
     connection.execute(
         insert(Sighting),
         [
@@ -341,4 +353,9 @@ def _keep_earliest(connection: Connection, article_id: int, published: datetime 
     if earlier(published, stored):
         connection.execute(
             update(Article).where(Article.id == article_id).values(published=published)
+        )
+        connection.execute(
+            update(MinhashBand)
+            .where(MinhashBand.article_id == article_id)
+            .values(day=story_day(published, published))
         )

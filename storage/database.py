@@ -148,7 +148,6 @@ def _read_only_file(path: Path) -> Callable[[], sqlite3.Connection]:
 
 # archive-wide locks (PostgreSQL advisory lock keys): see ``hold_lock``
 MIGRATION_LOCK = 0x6E65_7701
-MATCHING_LOCK = 0x6E65_7702
 
 
 def hold_lock(connection: Connection, key: int) -> None:

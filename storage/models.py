@@ -9,7 +9,9 @@ once per canonical URL. A *sighting* is one place (URL, on a site) where an
 article was seen, first and last; the same story at another URL, or reprinted
 by another portal, is a sighting of the first article or, lightly edited, an
 article linked to it (``duplicate_of``). *MinHash band keys* are the
-near-duplicate index (LSH) of the articles' bodies. A *link template* is the
+near-duplicate index (LSH) of the articles' bodies, each with the day its
+article is dated; *band key stories* count the stories (first copies) that
+carry a key, so that keys too common to tell stories apart are left out. A *link template* is the
 article URL template a site's crawls inferred (no family reads its lists).
 """
 
@@ -208,6 +210,9 @@ class Article(Base):
     content_hash: Mapped[str] = mapped_column(String(64), index=True)
     # MinHash signature of the normalized body (uint32 little-endian); None: too short
     minhash: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # its own text as near-duplicate matching compares it (written at insert); None:
+    # too short to be compared, or stored before it was kept
+    compared_text: Mapped[str | None]
     extractor_version: Mapped[str] = mapped_column(String(32))
     capture_id: Mapped[int] = mapped_column(ForeignKey("captures.id"), index=True)
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id"), index=True)
@@ -240,11 +245,28 @@ class MinhashBand(Base):
     key are near-duplicate candidates."""
 
     __tablename__ = "minhash_bands"
-    __table_args__ = {"sqlite_with_rowid": False}
 
     key: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     # indexed on its own too: re-extraction replaces one article's keys
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id"), primary_key=True, index=True)
+    # the article's day (published, else archived; days since 1970-01-01 in Asia/Seoul):
+    # candidates are looked for around a new article's day, in the index alone
+    day: Mapped[int] = mapped_column(Integer, server_default="0")
+
+    __table_args__ = (
+        Index("ix_minhash_bands_key_day", "key", "day", "article_id"),
+        {"sqlite_with_rowid": False},
+    )
+
+
+class BandKeyStories(Base):
+    """How many stories (first copies) carry an LSH band key: a key of too many
+    is a site's shared lines or a stock sentence, no sign of a copy."""
+
+    __tablename__ = "band_key_stories"
+
+    key: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    stories: Mapped[int] = mapped_column(Integer)
 
 
 class SiteBoilerplate(Base):

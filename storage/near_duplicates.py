@@ -1,9 +1,14 @@
 """Near-duplicate clusters: which story's copies a new article joins.
 
 A cluster is one story's copies: its first copy (``duplicate_of`` null) and
-the articles that point at it. Candidates share an LSH band key with the new
-article; those whose MinHash estimate is close are fetched, with the first
-copies of their clusters. Then:
+the articles that point at it. Candidates are found in the database, at a cost
+that does not grow with the archive: the articles dated within
+``WINDOW_DAYS`` days of the new one (its publication, else its archiving)
+that share at least ``shared_keys`` of its LSH band keys, counted by the
+database (GROUP BY), most shared first, at most ``CANDIDATES`` of them; keys
+carried by too many stories are not used (``storage.band_index``). Those whose
+MinHash estimate is close are fetched with the first copies of their
+clusters, each with the text it is compared by (stored at insert). Then:
 
 - a new article joins the cluster whose *first copy* it matches itself
   (``Fingerprint.resemblance``), never a cluster through another of its
@@ -30,9 +35,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
-from sqlalchemy import Connection, Row, bindparam, select, update
+from sqlalchemy import Connection, Row, bindparam, func, select, update
 
+from storage.band_index import stock_keys, story_day
 from storage.models import Article, MinhashBand
+
+# days either side of a new article's day where its candidates are looked for:
+# the labelled copies of one story are published within hours of each other
+WINDOW_DAYS = 3
+# candidates compared at most, those sharing the most band keys first
+CANDIDATES = 32
 
 
 class Fingerprint(Protocol):
@@ -41,13 +53,19 @@ class Fingerprint(Protocol):
     content_hash: str
     signature: bytes | None
     band_keys: tuple[int, ...]
+    shared_keys: int
     threshold: float
+
+    @property
+    def compared_text(self) -> str | None: ...
 
     def may_copy(self, stored: bytes) -> bool: ...
 
-    def stock(self, clusters: Iterable[Iterable[str]]) -> frozenset[int]: ...
+    def shared_sentences(self, copies: Iterable[Row]) -> frozenset[int]: ...
 
-    def resemblance(self, body: str, stock: frozenset[int] = frozenset()) -> float: ...
+    def stock(self, clusters: Iterable[frozenset[int]]) -> frozenset[int]: ...
+
+    def resemblance(self, stored: Row, stock: frozenset[int] = frozenset()) -> float: ...
 
 
 @dataclass(frozen=True)
@@ -69,33 +87,51 @@ def earlier(candidate: datetime | None, than: datetime | None) -> bool:
 
 
 def place(
-    connection: Connection, fingerprint: Fingerprint, published: datetime | None
+    connection: Connection,
+    fingerprint: Fingerprint,
+    published: datetime | None,
+    archived_at: datetime,
 ) -> Placement:
-    """Which cluster the article with ``fingerprint``, published at ``published``,
-    joins, or which clusters' first copies it becomes the first copy of."""
+    """Which cluster the article with ``fingerprint``, published at ``published``
+    and archived at ``archived_at``, joins, or which clusters' first copies it
+    becomes the first copy of."""
     if not fingerprint.band_keys:
         return ALONE
-    candidates = connection.execute(_CANDIDATES, {"keys": list(fingerprint.band_keys)}).all()
-    close = [article_id for article_id, stored in candidates if fingerprint.may_copy(stored)]
+    found = candidates(connection, fingerprint, story_day(published, archived_at))
+    close = [article_id for article_id, stored in found if fingerprint.may_copy(stored)]
     if not close:
         return ALONE
     stories = _stories(connection, close)
     firsts = {_first_copy(story) for story in stories.values()}
     stories.update(_stories(connection, firsts - stories.keys()))
-    clusters: defaultdict[int, list[str]] = defaultdict(list)
+    clusters: defaultdict[int, list[Row]] = defaultdict(list)
     for story in stories.values():
-        clusters[_first_copy(story)].append(story.body)
+        clusters[_first_copy(story)].append(story)
+    shared = {first: fingerprint.shared_sentences(copies) for first, copies in clusters.items()}
     matched, stock = {}, {}
     for first in firsts:
         # stock: carried by the copies of other clusters than the one compared
-        stock[first] = fingerprint.stock(bodies for at, bodies in clusters.items() if at != first)
-        similarity = fingerprint.resemblance(stories[first].body, stock[first])
+        stock[first] = fingerprint.stock(carried for at, carried in shared.items() if at != first)
+        similarity = fingerprint.resemblance(stories[first], stock[first])
         if similarity >= fingerprint.threshold:
             matched[first] = similarity
     before = [first for first in matched if not earlier(published, stories[first].published)]
     if before:
         return Placement(max(before, key=lambda first: (matched[first], -first)))
     return Placement(None, tuple(sorted(matched)), stock)
+
+
+def candidates(connection: Connection, fingerprint: Fingerprint, day: int) -> list[Row]:
+    """The articles dated within ``WINDOW_DAYS`` of ``day`` that share at least
+    ``fingerprint.shared_keys`` of its band keys, stock keys left out: id and
+    MinHash signature, the most keys shared first, at most ``CANDIDATES``."""
+    usable = set(fingerprint.band_keys) - stock_keys(connection, fingerprint.band_keys)
+    if not usable:
+        return []
+    window = {"first_day": day - WINDOW_DAYS, "last_day": day + WINDOW_DAYS}
+    return connection.execute(
+        _CANDIDATES, {"keys": sorted(usable), "shared": fingerprint.shared_keys, **window}
+    ).all()
 
 
 def absorb(
@@ -109,7 +145,7 @@ def absorb(
         matching = [first] + [
             copy.id
             for copy in copies
-            if fingerprint.resemblance(copy.body, placement.stock[first]) >= fingerprint.threshold
+            if fingerprint.resemblance(copy, placement.stock[first]) >= fingerprint.threshold
         ]
         _point(connection, matching, article_id)
         _point(connection, [copy.id for copy in copies if copy.id not in matching], None)
@@ -133,13 +169,28 @@ def _stories(connection: Connection, article_ids: Iterable[int]) -> dict[int, Ro
     return {story.id: story for story in connection.execute(_STORIES, {"ids": wanted})}
 
 
-_CANDIDATES = select(Article.id, Article.minhash).where(
-    Article.id.in_(
-        select(MinhashBand.article_id).where(MinhashBand.key.in_(bindparam("keys", expanding=True)))
-    ),
-    Article.minhash.is_not(None),
+# the articles of the window sharing the most keys, counted in the index alone
+_SHARING = (
+    select(MinhashBand.article_id, func.count().label("shared"))
+    .where(
+        MinhashBand.key.in_(bindparam("keys", expanding=True)),
+        MinhashBand.day.between(bindparam("first_day"), bindparam("last_day")),
+    )
+    .group_by(MinhashBand.article_id)
+    .having(func.count() >= bindparam("shared"))
+    .order_by(func.count().desc(), MinhashBand.article_id)
+    .limit(CANDIDATES)
+    .subquery()
 )
-_STORIES = select(Article.id, Article.body, Article.published, Article.duplicate_of_id).where(
-    Article.id.in_(bindparam("ids", expanding=True))
+_CANDIDATES = (
+    select(Article.id, Article.minhash)
+    .join(_SHARING, _SHARING.c.article_id == Article.id)
+    .where(Article.minhash.is_not(None))
+    .order_by(_SHARING.c.shared.desc(), Article.id)
 )
-_COPIES = select(Article.id, Article.body).where(Article.duplicate_of_id == bindparam("first"))
+_STORIES = select(
+    Article.id, Article.body, Article.compared_text, Article.published, Article.duplicate_of_id
+).where(Article.id.in_(bindparam("ids", expanding=True)))
+_COPIES = select(Article.id, Article.body, Article.compared_text).where(
+    Article.duplicate_of_id == bindparam("first")
+)

@@ -8,10 +8,11 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, Engine, bindparam, delete, func, insert, select, update
+from sqlalchemy import Connection, Engine, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
-from storage.models import Article, Capture, MinhashBand, Sighting, Site
+from storage.band_index import replace_keys
+from storage.models import Article, Capture, Sighting, Site
 from storage.near_duplicates import earlier
 
 BATCH = 200
@@ -137,15 +138,10 @@ def save_reextracted(engine: Engine, articles: list[Reextracted]) -> None:
 
 def replace_band_keys(connection: Connection, keys: Mapping[int, Sequence[int]]) -> None:
     """Put ``keys`` (article id -> its new MinHash band keys) in place of
-    those articles' keys in the near-duplicate index."""
-    connection.execute(delete(MinhashBand).where(MinhashBand.article_id.in_(list(keys))))
-    bands = [
-        {"key": key, "article_id": article_id}
-        for article_id, article_keys in keys.items()
-        for key in sorted(set(article_keys))
-    ]
-    if bands:
-        connection.execute(insert(MinhashBand), bands)
+    those articles' keys in the near-duplicate index; their new bodies are
+    compared from the bodies until stored again."""
+    replace_keys(connection, keys)
+    connection.execute(update(Article).where(Article.id.in_(list(keys))).values(compared_text=None))
 
 
 # when the article was first published at another place (an exact copy's sighting)
