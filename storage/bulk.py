@@ -8,12 +8,14 @@ and failed pages, as a crawl leaves them to be tried again."""
 from __future__ import annotations
 
 import zlib
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Connection, Engine, insert
 
+from storage.band_index import count_stories, story_day
 from storage.models import Article, Capture, MinhashBand, Outcome, Sighting
 from storage.near_duplicates import Fingerprint
 
@@ -70,6 +72,7 @@ def load_articles(engine: Engine, articles: Sequence[BulkArticle]) -> list[int]:
                     "body": one.body,
                     "content_hash": one.fingerprint.content_hash,
                     "minhash": one.fingerprint.signature,
+                    "compared_text": one.fingerprint.compared_text,
                     "extractor_version": "bulk",
                     "capture_id": capture_id,
                     "duplicate_of_id": one.duplicate_of_id,
@@ -94,15 +97,23 @@ def load_articles(engine: Engine, articles: Sequence[BulkArticle]) -> list[int]:
         )
         bands = sorted(  # the index's pages touched in key order
             {
-                (key, article_id)
+                (key, article_id, story_day(one.published, one.fetched_at))
                 for one, article_id in zip(articles, ids, strict=True)
                 for key in one.fingerprint.band_keys
             }
         )
         if bands:
             connection.execute(
-                insert(MinhashBand), [{"key": key, "article_id": id_} for key, id_ in bands]
+                insert(MinhashBand),
+                [{"key": key, "article_id": id_, "day": day} for key, id_, day in bands],
             )
+        stories = Counter(  # the keys of each story, counted once per first copy
+            key
+            for one in articles
+            if one.duplicate_of_id is None
+            for key in set(one.fingerprint.band_keys)
+        )
+        count_stories(connection, stories, 1)
     return ids
 
 
