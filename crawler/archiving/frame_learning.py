@@ -31,6 +31,7 @@ from pipelines.extraction import ExtractedArticle
 from pipelines.families import ArticleLayout
 from pipelines.fingerprint import Fingerprint
 from pipelines.site_frame import learn, page_tree
+from storage.busy import waiting
 from storage.database import one_line
 from storage.reextraction import Reextracted, save_reextracted, stored_pages
 from storage.site_boilerplate import in_force as boilerplate_in_force
@@ -81,7 +82,7 @@ def relearn(
     blocks = current.blocks | learn(trees)
     if blocks == current.blocks:
         return Relearned(current.version, blocks, 0, 0)
-    version = record(engine, site, blocks, len(trees))
+    version = waiting(lambda: record(engine, site, blocks, len(trees)))
     reextracted = 0
     if run_id is not None:
         lines = boilerplate_in_force(engine, site).lines
@@ -93,7 +94,7 @@ def relearn(
                 )
                 if isinstance(found, tuple):
                     articles.append(reextracted_article(page.article_id, *found))
-            save_reextracted(engine, articles)
+            waiting(lambda: save_reextracted(engine, articles))  # noqa: B023 (called at once)
             reextracted += len(articles)
     return Relearned(version, blocks, len(blocks - current.blocks), reextracted)
 
