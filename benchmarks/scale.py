@@ -51,7 +51,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import numpy as np
-from sqlalchemy import func, select, text
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -63,10 +63,10 @@ from sample_portal import SamplePortal, serve
 from sample_portal.content import Newsroom
 from sample_portal.releases import HOUSE_STYLES, house_style_releases
 from storage.archive import Archive
+from storage.band_index import story_day
 from storage.bulk import BulkArticle, BulkFailure, load_articles, load_failures
 from storage.database import create_archive_engine
-from storage.models import MinhashBand
-from storage.near_duplicates import place
+from storage.near_duplicates import candidates, place
 from storage.run_records import RunCounts
 from storage.types import SEOUL
 
@@ -182,24 +182,21 @@ def build(archive: Archive, size: int) -> float:
 
 
 def placing(archive: Archive, portal: SamplePortal) -> tuple[float, float]:
-    """Near-duplicate candidates per new article, and ms to place each."""
-    candidates, spent = 0, 0.0
+    """Near-duplicate candidates per new article (those the matcher compares:
+    in the window, stock keys left out), and ms to place each."""
+    count, spent = 0, 0.0
     fresh = portal.articles(SITE)
+    archived_at = datetime.now(SEOUL)
     for article in fresh:
         found = fingerprint(article.title, "\n\n".join(article.paragraphs))
-        keys = list(found.band_keys)
         with archive.engine.connect() as connection:
-            if keys:
-                candidates += connection.scalar(
-                    select(func.count(func.distinct(MinhashBand.article_id))).where(
-                        MinhashBand.key.in_(keys)
-                    )
-                )
+            day = story_day(article.published, archived_at)
+            count += len(candidates(connection, found, day))
             began = time.perf_counter()
-            place(connection, found, article.published)
+            place(connection, found, article.published, archived_at)
             spent += time.perf_counter() - began
             connection.rollback()
-    return candidates / len(fresh), 1000 * spent / len(fresh)
+    return count / len(fresh), 1000 * spent / len(fresh)
 
 
 def daily_run(database_url: str, portal: SamplePortal, base_url: str, folder: Path) -> str:
