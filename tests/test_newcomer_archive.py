@@ -78,17 +78,21 @@ def error_line(done: subprocess.CompletedProcess[str]) -> str:
 
 
 def overwrite_pages(path: Path, tables: tuple[str, ...]) -> None:
-    """Overwrite with garbage the root pages of ``tables``: pages in the file's
-    middle that every command reads."""
+    """Overwrite with garbage the root pages of ``tables`` and of their indexes:
+    pages in the file's middle that every command reads, whether a query walks
+    the table or answers from one of its indexes alone."""
     with sqlite3.connect(path) as connection:
         page_size = connection.execute("PRAGMA page_size").fetchone()[0]
+        marks = ", ".join("?" for _ in tables)
         roots = [
-            connection.execute(
-                "SELECT rootpage FROM sqlite_schema WHERE name = ?", (table,)
-            ).fetchone()[0]
-            for table in tables
+            root
+            for (root,) in connection.execute(
+                f"SELECT rootpage FROM sqlite_schema WHERE tbl_name IN ({marks}) AND rootpage > 0",
+                tables,
+            )
         ]
     connection.close()
+    assert roots
     with path.open("r+b") as file:
         for root in roots:
             assert root > 1  # never the header page
