@@ -7,15 +7,17 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import takewhile
 
 from sqlalchemy import Connection, Engine, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from storage.band_index import replace_keys
-from storage.models import Article, Capture, Sighting, Site
+from storage.models import Article, Capture, Outcome, Sighting, Site
 from storage.near_duplicates import earlier
 
 BATCH = 200
+MAX_FURTHER_PAGES = 30  # a paged article's further pages read back, at most (as a crawl fetches)
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,8 @@ class StoredPage:
     published: datetime | None
     text: str  # the stored body
     extractor_version: str
+    # a paged article's further pages, in order: body, content type, URL
+    continued: tuple[tuple[bytes, str | None, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -78,7 +82,10 @@ def stored_pages(
     while True:
         with Session(engine) as session:
             rows = session.execute(query.where(Article.id > last)).all()
-            pages = [_page(article, *more) for article, *more in rows]
+            pages = [
+                _page(article, site, cms, capture, further_pages(session, capture))
+                for article, site, cms, capture in rows
+            ]
         if not pages:
             return
         yield pages
@@ -91,7 +98,24 @@ def content_type(capture: Capture) -> str | None:
     return next((v for k, v in headers.items() if k.lower() == "content-type"), None)
 
 
-def _page(article: Article, site: str, cms: str | None, capture: Capture) -> StoredPage:
+def further_pages(session: Session, capture: Capture) -> list[Capture]:
+    """The further pages of the paged article captured as ``capture``: its run's
+    writer stores them right after page 1, as ``CONTINUATION`` captures, so they
+    are the run's captures that follow it until one that is not a continuation."""
+    if capture.run_id is None:
+        return []
+    following = session.scalars(
+        select(Capture)
+        .where(Capture.run_id == capture.run_id, Capture.id > capture.id)
+        .order_by(Capture.id)
+        .limit(MAX_FURTHER_PAGES + 1)
+    )
+    return list(takewhile(lambda page: page.outcome == Outcome.CONTINUATION, following))
+
+
+def _page(
+    article: Article, site: str, cms: str | None, capture: Capture, further: list[Capture]
+) -> StoredPage:
     return StoredPage(
         article.id,
         article.url,
@@ -104,6 +128,7 @@ def _page(article: Article, site: str, cms: str | None, capture: Capture) -> Sto
         article.published,
         article.body,
         article.extractor_version,
+        tuple((page.body, content_type(page), page.url) for page in further),
     )
 
 

@@ -90,7 +90,14 @@ def relearn(
             articles = []
             for page in batch:
                 found = extract_and_fingerprint(
-                    page.body, page.content_type, page.url, page.cms, lines, layout, (), blocks
+                    page.body,
+                    page.content_type,
+                    page.url,
+                    page.cms,
+                    lines,
+                    layout,
+                    page.continued,
+                    blocks,
                 )
                 if isinstance(found, tuple):
                     articles.append(reextracted_article(page.article_id, *found))

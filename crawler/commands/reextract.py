@@ -166,7 +166,7 @@ def _reextract(
         [page.cms for page in batch],
         [boilerplate.get(page.site, frozenset()) for page in batch],
         [layouts.get(page.site) for page in batch],
-        [() for _ in batch],
+        [page.continued for page in batch],
         [frames.get(page.site, frozenset()) for page in batch],
     )
     extract = extract_and_fingerprint
