@@ -104,3 +104,25 @@ def test_list_url_alone_archives_each_paged_article_whole(
         f"weekly {mode}: archived {len(stored)}/{len(wanted)} ({paged} paged), "
         f"{sum(weekly.portal.hits.values())} requests"
     )
+
+
+def test_reextract_keeps_each_paged_article_whole(weekly: Portal, database_url: str) -> None:
+    """``scrapy reextract`` reads a paged article's further pages back from their
+    captures (a body re-made from page 1 alone would lose them)."""
+    assert weekly.portal.weekly is not None
+    args, wanted = job(WEEKLY, "daily", weekly.portal.weekly.articles, 20, 2)
+    common = {"database_url": database_url, "sites_file": weekly.sites_file}
+    crawled = scrapy("crawl", "portal", *args, *FAST, **common)
+    assert crawled.returncode == 0, crawled.stderr[-3000:]
+    redone = scrapy("reextract", "--all", **common)
+    assert redone.returncode == 0, redone.stderr[-3000:]
+    archive = Archive.open(database_url)
+    try:
+        with archive.sessions() as session:
+            stored = {a.url: a.body for a in session.scalars(select(Article))}
+    finally:
+        archive.close()
+    paged = [a for a in wanted if len(pages_of(a, weekly.portal.weekly.number(a))) > 1]
+    assert paged
+    for article in wanted:
+        assert stored[weekly.base_url + article.path] == "\n\n".join(article.paragraphs)
