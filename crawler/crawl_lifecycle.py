@@ -84,13 +84,14 @@ def _ended(crawler: RunCrawler) -> SiteCrawl:
     end = RunKeeper.end_of(crawler)
     if end.reason is not None:
         say(end.reason)
+    keeper = RunKeeper.of(crawler)
     try:
-        if crawler.counts.new:
+        # an archive that stopped taking the run's writes is not written again
+        if crawler.counts.new and not (keeper and keeper.write_failed):
             frame_learning.relearn_at_end(run, crawler.counts.new)
             relearn_boilerplate(run)
     finally:
         run.record_exit(end.exit_code)
-    keeper = RunKeeper.of(crawler)
     stats = crawler._stats  # None when the crawl failed before it started
     seconds = stats.get_value("elapsed_time_seconds", 0.0) if stats else 0.0
     return SiteCrawl(

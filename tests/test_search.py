@@ -155,7 +155,7 @@ def test_an_older_archive_is_indexed_on_upgrade(archive: Archive) -> None:
     config.set_main_option("script_location", str(MIGRATIONS))
     with archive.engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.downgrade(config, "0013")
+        command.downgrade(config, "0016")  # the archive before the search at scale
     with archive.engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
