@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
 from sqlalchemy import text
@@ -26,6 +26,19 @@ NO_POSTGRES = (
     f"no PostgreSQL server: set {POSTGRES_ENV} (a server URL whose role may create "
     "databases) to run it; `bash .ci/run` starts one"
 )
+# set by `.ci/run`, which starts every server the tests need: a test that finds
+# one missing then fails rather than skips (a skipped test proves nothing)
+SERVERS_ENV = "NEWSARCHIVE_TEST_SERVERS"
+
+
+def no_server(reason: str) -> NoReturn:
+    """Skip the test for want of a server, with one line saying why; fail it
+    where the servers are required (``NEWSARCHIVE_TEST_SERVERS=required``)."""
+    if os.environ.get(SERVERS_ENV) == "required":
+        pytest.fail(f"{reason} ({SERVERS_ENV}=required)", pytrace=False)
+    pytest.skip(reason)
+
+
 # settings for crawling the loopback portal: no politeness delays
 FAST = [
     "-s",
@@ -58,7 +71,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def pytest_runtest_setup(item: pytest.Item) -> None:
     """Skip a ``postgresql`` test, with one line saying why, when no server is named."""
     if item.get_closest_marker("postgresql") and not os.environ.get(POSTGRES_ENV):
-        pytest.skip(NO_POSTGRES)
+        no_server(NO_POSTGRES)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)])

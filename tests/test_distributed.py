@@ -36,7 +36,7 @@ from storage.archive import Archive
 from storage.models import Capture, CrawlRun, Outcome, Site
 from storage.run_records import RunStatus
 from storage.types import now_seoul
-from tests.conftest import ROOT, project_env
+from tests.conftest import ROOT, no_server, project_env
 from tests.test_scheduler import wait_until
 
 BROKER_ENV = "NEWSARCHIVE_TEST_BROKER_URL"
@@ -70,7 +70,7 @@ def broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield named
         return
     if not RABBITMQ.exists():
-        pytest.skip(f"no RabbitMQ: set {BROKER_ENV} or install rabbitmq-server (Debian package)")
+        no_server(f"no RabbitMQ: set {BROKER_ENV} or install rabbitmq-server (Debian package)")
     home = tmp_path_factory.mktemp("rabbitmq")
     (home / "enabled_plugins").write_text("[].\n")
     cookie = home / ".erlang.cookie"
@@ -104,7 +104,7 @@ def broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         deadline = time.monotonic() + 120
         while not _answers(url):
             if server.poll() is not None or time.monotonic() > deadline:
-                pytest.skip(f"no RabbitMQ: rabbitmq-server did not start (set {BROKER_ENV})")
+                no_server(f"no RabbitMQ: rabbitmq-server did not start (set {BROKER_ENV})")
             time.sleep(0.5)
         yield url
     finally:

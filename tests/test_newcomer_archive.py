@@ -25,7 +25,7 @@ from crawler.probing import ListPageSeen, ProbeReport
 from pipelines.extraction import ExtractedArticle
 from storage.database import open_database
 from storage.types import SEOUL
-from tests.conftest import POSTGRES_ENV, ROOT, free_port, scrapy, start_scrapy
+from tests.conftest import POSTGRES_ENV, ROOT, SERVERS_ENV, free_port, scrapy, start_scrapy
 from tests.test_archive_faults import read_only
 from tests.test_browse import answer
 from tests.test_search import STORIES, build
@@ -221,18 +221,33 @@ def test_probe_counts_in_singular_and_plural() -> None:
     assert "body: 6 characters, 2 paragraphs\n" in two
 
 
-def test_postgresql_tests_are_skipped_with_one_line_without_a_server() -> None:
-    env = {key: value for key, value in os.environ.items() if key != POSTGRES_ENV}
-    done = subprocess.run(
+def pytest_without_postgresql(**more: str) -> subprocess.CompletedProcess[str]:
+    """One PostgreSQL test run by pytest, on a machine without the server (and,
+    unless ``more`` sets it, without ``.ci/run``'s demand for every server)."""
+    env = {
+        key: value for key, value in os.environ.items() if key not in (POSTGRES_ENV, SERVERS_ENV)
+    }
+    return subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider",
          "tests/test_export.py::test_csv[postgresql]"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False,
+        cwd=ROOT, env={**env, **more}, capture_output=True, text=True, timeout=300, check=False,
     )  # fmt: skip
+
+
+def test_postgresql_tests_are_skipped_with_one_line_without_a_server() -> None:
+    done = pytest_without_postgresql()
     assert done.returncode == 0, done.stdout[-3000:]
     skipped = [line for line in done.stdout.splitlines() if line.startswith("SKIPPED")]
     assert len(skipped) == 1, done.stdout[-3000:]
     assert f"no PostgreSQL server: set {POSTGRES_ENV}" in skipped[0]
     assert "1 skipped" in done.stdout and "error" not in done.stdout
+
+
+def test_where_every_server_is_required_a_missing_one_fails_the_test() -> None:
+    done = pytest_without_postgresql(**{SERVERS_ENV: "required"})
+    assert done.returncode == 1, done.stdout[-3000:]
+    assert f"no PostgreSQL server: set {POSTGRES_ENV}" in done.stdout
+    assert "1 error" in done.stdout and "skipped" not in done.stdout  # failed in its set-up
 
 
 def test_a_read_only_archive_is_browsed(read_only_folder: Path, tmp_path: Path) -> None:
