@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from storage.models import Article, Site, SiteBoilerplate
 from storage.reextraction import BATCH, replace_band_keys
+from storage.site_versions import add_version, newest
 
 
 @dataclass(frozen=True)
@@ -47,30 +48,13 @@ class CleanedBody:
 
 def in_force(engine: Engine, site: str) -> Boilerplate:
     """The highest version of ``site``'s boilerplate."""
-    query = (
-        select(SiteBoilerplate.version, SiteBoilerplate.lines)
-        .join(Site, SiteBoilerplate.site_id == Site.id)
-        .where(Site.name == site)
-        .order_by(SiteBoilerplate.version.desc())
-        .limit(1)
-    )
-    with Session(engine) as session:
-        row = session.execute(query).one_or_none()
+    row = newest(engine, SiteBoilerplate, site, SiteBoilerplate.version, SiteBoilerplate.lines)
     return Boilerplate(row.version, frozenset(row.lines)) if row else Boilerplate(0, frozenset())
 
 
 def record(engine: Engine, site: str, lines: frozenset[str], stories: int) -> int:
     """Store ``lines`` as the next version of ``site``'s boilerplate; its number."""
-    with Session(engine) as session, session.begin():
-        site_id = session.scalar(select(Site.id).where(Site.name == site))
-        latest = session.scalar(
-            select(func.max(SiteBoilerplate.version)).where(SiteBoilerplate.site_id == site_id)
-        )
-        version = (latest or 0) + 1
-        session.add(
-            SiteBoilerplate(site_id=site_id, version=version, lines=sorted(lines), stories=stories)
-        )
-    return version
+    return add_version(engine, SiteBoilerplate, site, lines=sorted(lines), stories=stories)
 
 
 def stored_bodies(engine: Engine, site: str, batch: int = BATCH) -> Iterator[list[StoredBody]]:

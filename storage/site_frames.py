@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from storage.models import Article, Capture, Site, SiteFrame
 from storage.reextraction import content_type
+from storage.site_versions import add_version, newest
 
 
 @dataclass(frozen=True)
@@ -31,28 +32,13 @@ class CapturedPage:
 
 def in_force(engine: Engine, site: str) -> Frame:
     """The highest version of ``site``'s frame."""
-    query = (
-        select(SiteFrame.version, SiteFrame.blocks, SiteFrame.pages)
-        .join(Site, SiteFrame.site_id == Site.id)
-        .where(Site.name == site)
-        .order_by(SiteFrame.version.desc())
-        .limit(1)
-    )
-    with Session(engine) as session:
-        row = session.execute(query).one_or_none()
+    row = newest(engine, SiteFrame, site, SiteFrame.version, SiteFrame.blocks, SiteFrame.pages)
     return Frame(row.version, frozenset(row.blocks), row.pages) if row else Frame(0, frozenset())
 
 
 def record(engine: Engine, site: str, blocks: frozenset[str], pages: int) -> int:
     """Store ``blocks`` as the next version of ``site``'s frame; its number."""
-    with Session(engine) as session, session.begin():
-        site_id = session.scalar(select(Site.id).where(Site.name == site))
-        latest = session.scalar(
-            select(func.max(SiteFrame.version)).where(SiteFrame.site_id == site_id)
-        )
-        version = (latest or 0) + 1
-        session.add(SiteFrame(site_id=site_id, version=version, blocks=sorted(blocks), pages=pages))
-    return version
+    return add_version(engine, SiteFrame, site, blocks=sorted(blocks), pages=pages)
 
 
 def article_count(engine: Engine, site: str) -> int:
