@@ -120,8 +120,14 @@ def free_port() -> str:
 
 
 def project_env(database_url: str, sites_file: Path) -> dict[str, str]:
-    """The environment of a command run on this archive and sites.yaml."""
-    return {**os.environ, "DATABASE_URL": database_url, "NEWSARCHIVE_SITES": str(sites_file)}
+    """The environment of a command run on this archive and sites.yaml; a
+    command that crashes in C prints where (Python's fault handler)."""
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "NEWSARCHIVE_SITES": str(sites_file),
+        "PYTHONFAULTHANDLER": "1",
+    }
 
 
 def scrapy(

@@ -127,7 +127,7 @@ def test_short_of_what_routes_listed_ends_partial(
         problems = scrapy("runs", "--problems", database_url=database_url, sites_file=sites_file)
     urls, runs = archived(database_url)
     print(f"{kind} gone=10: archived {len(urls)}/45, exit {done.returncode}")
-    assert len(urls) == 35
+    assert len(urls) == 35, done.stderr[-3000:]
     assert done.returncode == EXIT_PARTIAL, done.stderr[-3000:]
     assert runs[-1].status == RunStatus.SHORT_OF_ROUTES
     assert RunStatus.SHORT_OF_ROUTES in problems.stdout
