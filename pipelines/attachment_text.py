@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import io
 import re
+import struct
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
@@ -143,7 +144,9 @@ def attachment_kind(data: bytes, name: str | None = None, content_type: str | No
     if data.startswith(b"PK\x03\x04") or data.startswith(b"PK\x05\x06"):
         return _zip_kind(data) or _named_kind(name, content_type, ("hwpx", "docx", "xlsx")) or "zip"
     if data.startswith(_OLE2):
-        return "hwp" if _is_hwp5(data) else "other"
+        if _is_hwp5(data) or b"HWP Document File" in data:  # a whole one, or a cut one
+            return "hwp"
+        return _named_kind(name, content_type, ("hwp",)) or "other"
     if data.startswith(_IMAGE_MAGICS) or (data.startswith(b"RIFF") and data[8:12] == b"WEBP"):
         return "image"
     return _named_kind(name, content_type, KINDS) or "other"
@@ -178,7 +181,7 @@ def _zip_kind(data: bytes) -> str | None:
 
 def _is_hwp5(data: bytes) -> bool:
     try:
-        with olefile.OleFileIO(data) as ole:
+        with olefile.OleFileIO(io.BytesIO(data)) as ole:
             if not ole.exists("FileHeader"):
                 return False
             return ole.openstream("FileHeader").read(32).startswith(b"HWP Document File")
@@ -339,9 +342,109 @@ def _zip_text(data: bytes, limits: AttachmentLimits) -> str:
     return "\n\n".join(parts)
 
 
+# HWP 5: an OLE2 compound file; the body's sections are streams of records
+
+
+_HWP_COMPRESSED, _HWP_PASSWORD, _HWP_DISTRIBUTION = 0x1, 0x2, 0x4
+_HWPTAG_PARA_TEXT = 67
+# controls of one WCHAR; the others (inline and extended controls) take eight
+_CHAR_CONTROLS = frozenset({0, 10, 13, 24, 25, 26, 27, 28, 29, 30, 31})
+# the code units up to the next control (a unit under 32), two bytes at a time
+_TEXT_RUN = re.compile(rb"(?:[\x20-\xff][\x00-\xff]|[\x00-\x1f][\x01-\xff])*")
+_CONTROL_TEXT = {9: "\t", 10: "\n", 24: "-", 30: " ", 31: " "}
+
+
+def _hwp_text(data: bytes, limits: AttachmentLimits) -> str:
+    if data.startswith(b"HWP Document File V3"):
+        raise _Refused("not read: a HWP 3 document (before HWP 5)")
+    try:
+        ole = olefile.OleFileIO(io.BytesIO(data))
+    except Exception as error:  # olefile raises many kinds on a broken container
+        raise _Refused(f"broken or truncated HWP: {_one_line(error)}") from None
+    with ole:
+        if not ole.exists("FileHeader"):
+            raise _Refused("broken or truncated HWP: no FileHeader")
+        header = ole.openstream("FileHeader").read(256)
+        if not header.startswith(b"HWP Document File") or len(header) < 40:
+            raise _Refused("broken or truncated HWP: its FileHeader is not a HWP 5 one")
+        (flags,) = struct.unpack_from("<I", header, 36)
+        if flags & _HWP_PASSWORD:
+            raise _Refused("encrypted: the HWP document asks for a password")
+        if flags & _HWP_DISTRIBUTION:
+            raise _Refused("encrypted: a HWP distribution document (its text is locked)")
+        sections = sorted(
+            (
+                path
+                for path in ole.listdir()
+                if len(path) == 2 and path[0] == "BodyText" and re.fullmatch(r"Section\d+", path[1])
+            ),
+            key=lambda path: int(path[1][7:]),
+        )
+        if not sections:
+            raise _Refused("broken or truncated HWP: no BodyText/Section*")
+        left = limits.max_unpacked_bytes
+        paragraphs: list[str] = []
+        for path in sections:
+            body = ole.openstream(path).read()
+            if flags & _HWP_COMPRESSED:
+                body = _inflated(body, left, "/".join(path))
+            left -= len(body)
+            paragraphs.extend(_hwp_paragraphs(body, "/".join(path)))
+    return "\n".join(paragraphs)
+
+
+def _inflated(packed: bytes, left: int, name: str) -> bytes:
+    inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+    try:
+        body = inflater.decompress(packed, left + 1)
+    except zlib.error as error:
+        raise _Refused(f"broken HWP: {name} does not inflate ({_one_line(error)})") from None
+    if len(body) > left:
+        raise _Refused(f"over the limits: {name} unpacks past the limit of unpacked bytes")
+    if not inflater.eof:
+        raise _Refused(f"truncated HWP: {name} ends before its compressed data")
+    return body
+
+
+def _hwp_paragraphs(body: bytes, name: str) -> Iterator[str]:
+    """The text of each HWPTAG_PARA_TEXT record of a section, in order (a
+    table's cells are paragraphs of their own)."""
+    position = 0
+    while position + 4 <= len(body):
+        (header,) = struct.unpack_from("<I", body, position)
+        position += 4
+        tag, size = header & 0x3FF, header >> 20
+        if size == 0xFFF:
+            if position + 4 > len(body):
+                break
+            (size,) = struct.unpack_from("<I", body, position)
+            position += 4
+        if position + size > len(body):
+            raise _Refused(f"truncated HWP: a record of {name} runs past its end")
+        if tag == _HWPTAG_PARA_TEXT:
+            yield _para_text(body[position : position + size])
+        position += size
+
+
+def _para_text(raw: bytes) -> str:
+    """A paragraph's UTF-16LE text, its controls (code units under 32) given
+    as the text they stand for, or skipped with their data."""
+    parts = []
+    start = 0
+    while True:
+        end = _TEXT_RUN.match(raw, start).end()
+        parts.append(raw[start:end].decode("utf-16-le", "replace"))
+        if end + 1 >= len(raw):
+            return "".join(parts)
+        unit = raw[end]
+        parts.append(_CONTROL_TEXT.get(unit, ""))
+        start = end + (2 if unit in _CHAR_CONTROLS else 16)
+
+
 _READERS: dict[str, Callable[[bytes, AttachmentLimits], str]] = {
     "pdf": _pdf_text,
     "hwpx": _hwpx_text,
+    "hwp": _hwp_text,
     "zip": _zip_text,
 }
 
@@ -349,7 +452,7 @@ _READERS: dict[str, Callable[[bytes, AttachmentLimits], str]] = {
 # text
 
 
-_SPACES = re.compile(r"[ \t\u00a0\u3000]+")
+_SPACES = re.compile(r"[ \t\u00a0\u3000]{2,}|[\t\u00a0\u3000]")
 _BLANK_LINES = re.compile(r"\n{3,}")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 

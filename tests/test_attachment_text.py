@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from pipelines.attachment_text import AttachmentLimits, AttachmentReading, read_attachment
-from sample_portal.attachments import make_hwpx, make_pdf, truncated, zip_bomb
+from sample_portal.attachments import make_hwp, make_hwpx, make_pdf, truncated, zip_bomb
 
 RELEASE = [
     "○○시, 2025년 주민참여예산 120억 원 편성",
@@ -59,6 +59,39 @@ def test_hwpx_told_by_its_mimetype_not_its_name():
     assert reading.text == "\n".join(RELEASE)
 
 
+@pytest.mark.parametrize("compressed", [True, False])
+def test_hwp5_paragraphs_controls_and_table_cells(compressed):
+    data = make_hwp([*RELEASE, "구분\t내용"], table=BUDGET, compressed=compressed)
+    reading = read_attachment(data, "보도자료.hwp", "application/x-hwp")
+    assert reading.kind == "hwp"
+    assert reading.refusal is None
+    lines = [line for line in reading.text.split("\n") if line]
+    # the first paragraph's section controls and the tab's data are not text
+    assert lines == [*RELEASE, "구분 내용", *(cell for row in BUDGET for cell in row)]
+
+
+def test_hwp5_told_by_its_header_whatever_its_name():
+    reading = read_attachment(make_hwp(RELEASE), "downloadBbsFile.do", "application/octet-stream")
+    assert reading.kind == "hwp"
+    assert reading.text == "\n".join(RELEASE)
+
+
+def test_hwp5_with_a_password_refused():
+    reading = read_attachment(make_hwp(RELEASE, password=True), "보도자료.hwp")
+    assert reading == AttachmentReading(
+        "hwp", None, "encrypted: the HWP document asks for a password"
+    )
+
+
+def test_hwp5_section_past_the_unpacked_limit_refused():
+    data = make_hwp(RELEASE * 40)
+    reading = read_attachment(data, limits=AttachmentLimits(max_unpacked_bytes=1_000))
+    assert reading.text is None
+    assert reading.refusal == (
+        "over the limits: BodyText/Section0 unpacks past the limit of unpacked bytes"
+    )
+
+
 def test_text_cut_at_the_limit():
     reading = read_attachment(make_hwpx([RELEASE]), limits=AttachmentLimits(max_text_chars=10))
     assert reading.text == RELEASE[0][:10]
@@ -72,6 +105,8 @@ def test_text_cut_at_the_limit():
         (lambda: truncated(make_hwpx([RELEASE])), "a.zip", "hwpx", "broken or truncated ZIP"),
         (lambda: zip_bomb(), "보도자료.hwpx", "hwpx", "zip bomb"),
         (lambda: b"", "a.hwpx", "hwpx", "broken or truncated ZIP"),
+        (lambda: truncated(make_hwp(RELEASE)), "a.hwp", "hwp", "broken or truncated HWP"),
+        (lambda: truncated(make_hwp(RELEASE), 0.8), None, "hwp", "truncated HWP"),
         (lambda: b"\x00" * 100, "notice.bin", "other", "unknown kind"),
         (lambda: b"", None, "other", "an empty file"),
     ],
@@ -100,7 +135,11 @@ def test_over_the_unpacked_limit_refused():
 
 
 def test_every_cut_of_a_file_is_read_or_refused_never_raised():
-    for data in (make_pdf([RELEASE, RELEASE]), make_hwpx([RELEASE], table=BUDGET)):
+    for data in (
+        make_pdf([RELEASE, RELEASE]),
+        make_hwpx([RELEASE], table=BUDGET),
+        make_hwp(RELEASE, table=BUDGET),
+    ):
         for end in range(0, len(data), max(1, len(data) // 97)):
             reading = read_attachment(data[:end])
             assert (reading.text is None) != (reading.refusal is None)
