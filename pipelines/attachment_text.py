@@ -255,6 +255,17 @@ class _Members:
     def names(self) -> list[str]:
         return [info.filename for info in self.infos]
 
+    def shown_name(self, name: str) -> str:
+        """The member's name as its maker wrote it: a name not marked UTF-8
+        is CP949 on a Korean desktop, which zipfile read as CP437."""
+        info = self.archive.getinfo(name)
+        if info.flag_bits & 0x800:
+            return name
+        try:
+            return name.encode("cp437").decode("cp949")
+        except UnicodeError:
+            return name
+
     def read(self, name: str) -> bytes:
         """The member's bytes, never more than the bytes left to unpack (its
         declared size may lie)."""
@@ -323,6 +334,44 @@ def _hwpx_text(data: bytes, limits: AttachmentLimits) -> str:
     )
 
 
+def _docx_text(data: bytes, limits: AttachmentLimits) -> str:
+    members = _Members(data, limits)
+    root = _xml(members.read("word/document.xml"), "word/document.xml")
+    return "\n".join(_paragraphs(root, "p", "t"))
+
+
+def _xlsx_text(data: bytes, limits: AttachmentLimits) -> str:
+    """Each sheet's rows, a line each, cells by tabs (shared strings looked up)."""
+    members = _Members(data, limits)
+    names = members.names()
+    shared: list[str] = []
+    if "xl/sharedStrings.xml" in names:
+        strings = _xml(members.read("xl/sharedStrings.xml"), "xl/sharedStrings.xml")
+        shared = [
+            "".join(t.text or "" for t in si.iter() if _local(t.tag) == "t")
+            for si in strings
+            if _local(si.tag) == "si"
+        ]
+    sheets = sorted(
+        (n for n in names if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", n)), key=_section_number
+    )
+    lines = []
+    for sheet in sheets:
+        for row in _xml(members.read(sheet), sheet).iter("{*}row"):
+            lines.append("\t".join(_cell(cell, shared) for cell in row.iter("{*}c")))
+    return "\n".join(lines)
+
+
+def _cell(cell: etree._Element, shared: list[str]) -> str:
+    kind = cell.get("t")
+    if kind == "inlineStr":
+        return "".join(t.text or "" for t in cell.iter("{*}t"))
+    value = next((v.text or "" for v in cell.iter("{*}v")), "")
+    if kind == "s":
+        return shared[int(value)] if value.isdigit() and int(value) < len(shared) else ""
+    return value
+
+
 def _zip_text(data: bytes, limits: AttachmentLimits) -> str:
     """The text of the documents in a ZIP, each under its name; a ZIP in the
     ZIP is not opened."""
@@ -338,7 +387,7 @@ def _zip_text(data: bytes, limits: AttachmentLimits) -> str:
             inner, name, limits=replace(limits, max_unpacked_bytes=members.left)
         )
         text = reading.text if reading.text is not None else f"({reading.refusal})"
-        parts.append(f"{name}\n{text}")
+        parts.append(f"{members.shown_name(name)}\n{text}")
     return "\n\n".join(parts)
 
 
@@ -445,6 +494,8 @@ _READERS: dict[str, Callable[[bytes, AttachmentLimits], str]] = {
     "pdf": _pdf_text,
     "hwpx": _hwpx_text,
     "hwp": _hwp_text,
+    "docx": _docx_text,
+    "xlsx": _xlsx_text,
     "zip": _zip_text,
 }
 

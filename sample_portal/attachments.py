@@ -9,6 +9,7 @@ clock, no randomness), so a test may compare digests.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import struct
 import zipfile
@@ -36,8 +37,12 @@ def _zip(members: list[tuple[str, bytes]], stored: tuple[str, ...] = ("mimetype"
 # their own, extractors read the text through the map
 
 
-def make_pdf(pages: list[list[str]], title: str = "보도자료") -> bytes:
-    """A PDF whose pages show the given lines, in Korean or any BMP text."""
+def make_pdf(pages: list[list[str]], title: str = "보도자료", password: str | None = None) -> bytes:
+    """A PDF whose pages show the given lines, in Korean or any BMP text;
+    with ``password``, encrypted for that user password (RC4, 40-bit: the
+    standard security handler's revision 2)."""
+    file_id = hashlib.md5(repr((pages, title)).encode()).digest()
+    key, encrypt = _standard_security(password, file_id) if password else (b"", b"")
     characters = sorted({ord(c) for page in pages for line in page for c in line} | {32})
     objects: list[bytes] = []  # object n is objects[n - 1]
 
@@ -45,8 +50,14 @@ def make_pdf(pages: list[list[str]], title: str = "보도자료") -> bytes:
         objects.append(body)
         return len(objects)
 
+    def sealed(data: bytes) -> bytes:  # a string or stream of the object added next
+        if not key:
+            return data
+        number = len(objects) + 1
+        return _rc4(hashlib.md5(key + struct.pack("<I", number)[:3] + b"\0\0").digest()[:10], data)
+
     def stream(content: bytes, extra: bytes = b"") -> bytes:
-        packed = zlib.compress(content, 9)
+        packed = sealed(zlib.compress(content, 9))
         return (
             b"<< /Length %d /Filter /FlateDecode%s >>\nstream\n" % (len(packed), extra)
             + packed
@@ -87,9 +98,51 @@ def make_pdf(pages: list[list[str]], title: str = "보도자료") -> bytes:
         b"<< /Type /Pages /Count %d /Kids [%s] >>"
         % (len(kids), b" ".join(b"%d 0 R" % kid for kid in kids))
     )
-    info = add(b"<< /Title <FEFF" + title.encode("utf-16-be").hex().upper().encode() + b"> >>")
+    info = add(
+        b"<< /Title <" + sealed(b"\xfe\xff" + title.encode("utf-16-be")).hex().encode() + b"> >>"
+    )
     catalog = add(b"<< /Type /Catalog /Pages %d 0 R >>" % pages_id)
-    return _pdf_file(objects, catalog, info)
+    trailer = b" /ID [<%s> <%s>]" % (file_id.hex().encode(), file_id.hex().encode())
+    if encrypt:
+        trailer += b" /Encrypt %d 0 R" % add(encrypt)
+    return _pdf_file(objects, catalog, info, trailer)
+
+
+_PASSWORD_PADDING = bytes.fromhex(
+    "28BF4E5E4E758A4164004E56FFFA01082E2E00B6D0683E802F0CA9FE6453697A"
+)
+_PERMISSIONS = -44  # print and copy not allowed
+
+
+def _standard_security(password: str, file_id: bytes) -> tuple[bytes, bytes]:
+    """The file key and the /Encrypt dictionary of revision 2 (the owner's
+    password is the user's)."""
+    padded = (password.encode("latin-1") + _PASSWORD_PADDING)[:32]
+    owner = _rc4(hashlib.md5(padded).digest()[:5], padded)
+    key = hashlib.md5(padded + owner + struct.pack("<i", _PERMISSIONS) + file_id).digest()[:5]
+    user = _rc4(key, _PASSWORD_PADDING)
+    encrypt = b"<< /Filter /Standard /V 1 /R 2 /O <%s> /U <%s> /P %d >>" % (
+        owner.hex().encode(),
+        user.hex().encode(),
+        _PERMISSIONS,
+    )
+    return key, encrypt
+
+
+def _rc4(key: bytes, data: bytes) -> bytes:
+    box = list(range(256))
+    j = 0
+    for i in range(256):
+        j = (j + box[i] + key[i % len(key)]) % 256
+        box[i], box[j] = box[j], box[i]
+    out = bytearray()
+    i = j = 0
+    for byte in data:
+        i = (i + 1) % 256
+        j = (j + box[i]) % 256
+        box[i], box[j] = box[j], box[i]
+        out.append(byte ^ box[(box[i] + box[j]) % 256])
+    return bytes(out)
 
 
 def _to_unicode(characters: list[int]) -> bytes:
@@ -268,6 +321,117 @@ def make_hwp(
 def _deflated(data: bytes) -> bytes:
     packer = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)
     return packer.compress(data) + packer.flush()
+
+
+# DOCX and XLSX: Office Open XML
+
+
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_S = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_RELATIONSHIPS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_OFFICE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def _content_types(overrides: dict[str, str]) -> bytes:
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+        'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+        + "".join(
+            f'<Override PartName="/{part}" ContentType="{media}"/>'
+            for part, media in overrides.items()
+        )
+        + "</Types>"
+    ).encode()
+
+
+def _root_relationship(target: str) -> bytes:
+    return (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships'
+        f' xmlns="{_RELATIONSHIPS}"><Relationship Id="rId1"'
+        f' Type="{_OFFICE}/officeDocument" Target="{target}"/></Relationships>'
+    ).encode()
+
+
+def make_docx(paragraphs: list[str]) -> bytes:
+    """A Word document, a paragraph per string."""
+    body = "".join(f"<w:p><w:r><w:t>{escape(text)}</w:t></w:r></w:p>" for text in paragraphs)
+    document = (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        f'<w:document xmlns:w="{_W}"><w:body>{body}</w:body></w:document>'
+    )
+    media = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+    return _zip(
+        [
+            ("[Content_Types].xml", _content_types({"word/document.xml": media})),
+            ("_rels/.rels", _root_relationship("word/document.xml")),
+            ("word/document.xml", document.encode()),
+        ],
+        stored=(),
+    )
+
+
+def make_xlsx(rows: list[list[str | int]]) -> bytes:
+    """A workbook of one sheet: strings as shared strings, numbers as numbers."""
+    strings = sorted({cell for row in rows for cell in row if isinstance(cell, str)})
+    index = {text: n for n, text in enumerate(strings)}
+
+    def cell(column: int, row: int, value: str | int) -> str:
+        where = f"{chr(65 + column)}{row}"
+        if isinstance(value, str):
+            return f'<c r="{where}" t="s"><v>{index[value]}</v></c>'
+        return f'<c r="{where}"><v>{value}</v></c>'
+
+    sheet_rows = "".join(
+        f'<row r="{r}">' + "".join(cell(c, r, v) for c, v in enumerate(row)) + "</row>"
+        for r, row in enumerate(rows, 1)
+    )
+    media = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+    return _zip(
+        [
+            (
+                "[Content_Types].xml",
+                _content_types(
+                    {
+                        "xl/workbook.xml": f"{media}.sheet.main+xml",
+                        "xl/worksheets/sheet1.xml": f"{media}.worksheet+xml",
+                        "xl/sharedStrings.xml": f"{media}.sharedStrings+xml",
+                    }
+                ),
+            ),
+            ("_rels/.rels", _root_relationship("xl/workbook.xml")),
+            (
+                "xl/workbook.xml",
+                f'<workbook xmlns="{_S}" xmlns:r="{_OFFICE}"><sheets><sheet name="예산"'
+                f' sheetId="1" r:id="rId1"/></sheets></workbook>'.encode(),
+            ),
+            (
+                "xl/_rels/workbook.xml.rels",
+                f'<Relationships xmlns="{_RELATIONSHIPS}"><Relationship Id="rId1"'
+                f' Type="{_OFFICE}/worksheet" Target="worksheets/sheet1.xml"/>'
+                f"</Relationships>".encode(),
+            ),
+            (
+                "xl/sharedStrings.xml",
+                (
+                    f'<sst xmlns="{_S}" count="{len(strings)}" uniqueCount="{len(strings)}">'
+                    + "".join(f"<si><t>{escape(text)}</t></si>" for text in strings)
+                    + "</sst>"
+                ).encode(),
+            ),
+            (
+                "xl/worksheets/sheet1.xml",
+                f'<worksheet xmlns="{_S}"><sheetData>{sheet_rows}</sheetData></worksheet>'.encode(),
+            ),
+        ],
+        stored=(),
+    )
+
+
+def make_zip(files: dict[str, bytes]) -> bytes:
+    """A ZIP of the given files (a release's attachments in one download)."""
+    return _zip(list(files.items()), stored=())
 
 
 # hostile files

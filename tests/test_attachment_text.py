@@ -8,7 +8,17 @@ from __future__ import annotations
 import pytest
 
 from pipelines.attachment_text import AttachmentLimits, AttachmentReading, read_attachment
-from sample_portal.attachments import make_hwp, make_hwpx, make_pdf, truncated, zip_bomb
+from sample_portal.attachments import (
+    make_docx,
+    make_hwp,
+    make_hwpx,
+    make_pdf,
+    make_xlsx,
+    make_zip,
+    truncated,
+    zip_bomb,
+)
+from sample_portal.compound_file import compound_file
 
 RELEASE = [
     "○○시, 2025년 주민참여예산 120억 원 편성",
@@ -92,6 +102,55 @@ def test_hwp5_section_past_the_unpacked_limit_refused():
     )
 
 
+def test_docx_paragraphs():
+    reading = read_attachment(make_docx(RELEASE), "보도자료.docx")
+    assert reading == AttachmentReading("docx", "\n".join(RELEASE), None)
+
+
+def test_xlsx_rows_shared_strings_and_numbers():
+    rows = [["구분", "사업 수", "예산(백만 원)"], ["도로·교통", 12, 3200], ["복지", 9, 1850]]
+    reading = read_attachment(make_xlsx(rows), "fileDown.do")
+    assert reading.kind == "xlsx"
+    assert reading.text == "구분 사업 수 예산(백만 원)\n도로·교통 12 3200\n복지 9 1850"
+
+
+def test_zip_documents_read_under_their_names_images_skipped():
+    data = make_zip(
+        {
+            "보도자료.hwp": make_hwp(RELEASE[:1]),
+            "계획.pdf": make_pdf([RELEASE[1:2]]),
+            "사진.jpg": b"\xff\xd8\xff\xe0" + b"\0" * 100,
+            "깨진.hwpx": truncated(make_hwpx([RELEASE])),
+        }
+    )
+    reading = read_attachment(data, "첨부.zip")
+    assert reading.kind == "zip"
+    parts = reading.text.split("\n\n")
+    assert parts[:2] == [f"보도자료.hwp\n{RELEASE[0]}", f"계획.pdf\n{RELEASE[1]}"]
+    assert parts[2].startswith("깨진.hwpx\n(broken or truncated ZIP")
+
+
+def test_zip_member_names_in_cp949_shown_right():
+    data = make_zip({"AAAAAAAA.hwp": make_hwp(RELEASE[:1])})
+    data = data.replace(b"AAAAAAAA", "보도자료".encode("cp949"))
+    assert read_attachment(data).text == f"보도자료.hwp\n{RELEASE[0]}"
+
+
+def test_encrypted_pdf_refused():
+    reading = read_attachment(make_pdf([RELEASE], password="1234"), "보도자료.pdf")
+    assert reading == AttachmentReading("pdf", None, "encrypted: the PDF asks for a password")
+
+
+def test_images_and_other_compound_files_not_read():
+    png = read_attachment(b"\x89PNG\r\n\x1a\n" + b"\0" * 50, "download.php")
+    assert png == AttachmentReading("image", None, "an image: no text is read from it")
+    by_type = read_attachment(b"\0" * 50, None, "image/webp")
+    assert by_type.kind == "image"
+    doc = read_attachment(compound_file({"WordDocument": b"\0" * 600}), "예전.doc")
+    assert doc.kind == "other"
+    assert doc.refusal.startswith("not a document read here: an OLE2 compound file")
+
+
 def test_text_cut_at_the_limit():
     reading = read_attachment(make_hwpx([RELEASE]), limits=AttachmentLimits(max_text_chars=10))
     assert reading.text == RELEASE[0][:10]
@@ -139,7 +198,21 @@ def test_every_cut_of_a_file_is_read_or_refused_never_raised():
         make_pdf([RELEASE, RELEASE]),
         make_hwpx([RELEASE], table=BUDGET),
         make_hwp(RELEASE, table=BUDGET),
+        make_docx(RELEASE),
+        make_xlsx([["구분", 1]]),
+        make_zip({"a.hwp": make_hwp(RELEASE), "b.pdf": make_pdf([RELEASE])}),
     ):
         for end in range(0, len(data), max(1, len(data) // 97)):
             reading = read_attachment(data[:end])
             assert (reading.text is None) != (reading.refusal is None)
+
+
+def test_makers_give_the_same_bytes_each_time():
+    for make in (
+        lambda: make_pdf([RELEASE], password="1234"),
+        lambda: make_hwp(RELEASE, table=BUDGET),
+        lambda: make_hwpx([RELEASE], table=BUDGET),
+        lambda: make_docx(RELEASE),
+        lambda: make_xlsx([["구분", 1]]),
+    ):
+        assert make() == make()
