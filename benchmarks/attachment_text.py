@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import logging
 import re
 import time
 from collections import defaultdict
@@ -71,7 +72,7 @@ def libraries(kind: str) -> list[tuple[str, Callable[[bytes], str | None]]]:
     return found
 
 
-def made(count: int) -> list[tuple[str, bytes]]:
+def made(count: int) -> list[tuple[str, bytes, list[str]]]:
     lines = [
         "제{n}호 ○○군 보도자료: 2025년 농어촌 버스 노선 개편 주민설명회 개최",
         "군은 읍·면 행정복지센터에서 주민 의견을 듣고 노선안을 확정할 계획이라고 밝혔다.",
@@ -81,26 +82,31 @@ def made(count: int) -> list[tuple[str, bytes]]:
     for n in range(count):
         text = [line.replace("{n}", str(n)) for line in lines] * (1 + n % 5)
         table = [["구분", "노선 수"], ["읍내", str(n)], ["면 지역", str(2 * n)]]
-        files.append((f"made-{n}.pdf", make_pdf([text, text[:2]])))
-        files.append((f"made-{n}.hwp", make_hwp(text, table=table)))
-        files.append((f"made-{n}.hwpx", make_hwpx([text], table=table)))
+        cells = [cell for row in table for cell in row]
+        files.append((f"made-{n}.pdf", make_pdf([text, text[:2]]), text))
+        files.append((f"made-{n}.hwp", make_hwp(text, table=table), text + cells))
+        files.append((f"made-{n}.hwpx", make_hwpx([text], table=table), text + cells))
     return files
 
 
-def given(paths: list[str]) -> list[tuple[str, bytes]]:
+def given(paths: list[str]) -> list[tuple[str, bytes, list[str]]]:
     files = []
     for name in paths:
         path = Path(name)
         found = sorted(path.rglob("*")) if path.is_dir() else [path]
         files.extend(
-            (str(f), f.read_bytes()) for f in found if f.is_file() and f.suffix.lower() in SUFFIXES
+            (str(f), f.read_bytes(), [])
+            for f in found
+            if f.is_file() and f.suffix.lower() in SUFFIXES
         )
     return files
 
 
-def measure(files: list[tuple[str, bytes]]) -> None:
+def measure(files: list[tuple[str, bytes, list[str]]]) -> None:
+    """One line per kind and library; ``lines right`` counts the lines a made
+    file shows that the text read holds, spaces aside."""
     rows: dict[tuple[str, str], dict[str, float]] = defaultdict(lambda: defaultdict(float))
-    for name, data in files:
+    for name, data, lines in files:
         kind = attachment_kind(data, name)
         for library, read in libraries(kind):
             row = rows[kind, library]
@@ -117,6 +123,9 @@ def measure(files: list[tuple[str, bytes]]) -> None:
             row["chars"] += len(text)
             row["hangul"] += len(_HANGUL.findall(text))
             row["wrong"] += len(_WRONG.findall(text))
+            squeezed = "".join(text.split())
+            row["lines"] += len(lines)
+            row["right"] += sum("".join(line.split()) in squeezed for line in lines)
             for cut in range(1, CUTS + 1):
                 row["cuts"] += 1
                 try:
@@ -125,12 +134,14 @@ def measure(files: list[tuple[str, bytes]]) -> None:
                     row["raised"] += 1
     print(
         f"{'kind':<6} {'library':<20} {'files':>5} {'chars':>9} {'hangul':>8} {'wrong':>6}"
-        f" {'ms/file':>8} {'failures':>8} {'cuts raised':>12}"
+        f" {'lines right':>11} {'ms/file':>8} {'failures':>8} {'cuts raised':>12}"
     )
     for (kind, library), row in sorted(rows.items()):
+        right = f"{row['right']:.0f}/{row['lines']:.0f}" if row["lines"] else "-"
         print(
             f"{kind:<6} {library:<20} {row['files']:>5.0f} {row['chars']:>9.0f}"
             f" {row['hangul']:>8.0f} {row['wrong']:>6.0f}"
+            f" {right:>11}"
             f" {1000 * row['seconds'] / row['files']:>8.2f} {row['failures']:>8.0f}"
             f" {row['raised']:>5.0f}/{row['cuts']:<6.0f}"
         )
@@ -141,6 +152,7 @@ def main() -> None:
     parser.add_argument("paths", nargs="*", help="files or folders of attachments")
     parser.add_argument("--made", type=int, default=20, help="sample-portal files of each kind")
     arguments = parser.parse_args()
+    logging.disable(logging.WARNING)  # pypdf and pdfminer log each broken file they read
     if arguments.made:
         print(f"sample portal's files: {arguments.made} of each kind")
         measure(made(arguments.made))
