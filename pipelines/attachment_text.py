@@ -24,6 +24,7 @@ from __future__ import annotations
 import io
 import re
 import struct
+import threading
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
@@ -40,7 +41,8 @@ KINDS = ("pdf", "hwpx", "hwp", "docx", "xlsx", "zip", "image", "other")
 class AttachmentLimits:
     """What one attachment may cost: bytes in, bytes unpacked, text out, pages."""
 
-    max_input_bytes: int = 20_000_000
+    # a page's own cap (DOWNLOAD_MAXSIZE in crawler/settings.py)
+    max_input_bytes: int = 16 * 1024 * 1024
     # all the members of a ZIP-based file (HWPX, DOCX, XLSX, ZIP) or the
     # sections of a HWP 5, once inflated
     max_unpacked_bytes: int = 100_000_000
@@ -200,7 +202,17 @@ def _unknown(data: bytes) -> str:
 # PDF
 
 
+# PDFium is not thread-safe: one document at a time in a process (a crawl
+# extracts in a thread before its worker processes start)
+_PDFIUM = threading.Lock()
+
+
 def _pdf_text(data: bytes, limits: AttachmentLimits) -> str:
+    with _PDFIUM:
+        return _pdfium_text(data, limits)
+
+
+def _pdfium_text(data: bytes, limits: AttachmentLimits) -> str:
     try:
         document = pypdfium2.PdfDocument(data)
     except pypdfium2.PdfiumError as error:
