@@ -5,6 +5,8 @@ over-limit files."""
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from pipelines.attachment_text import AttachmentLimits, AttachmentReading, read_attachment
@@ -216,3 +218,20 @@ def test_makers_give_the_same_bytes_each_time():
         lambda: make_xlsx([["구분", 1]]),
     ):
         assert make() == make()
+
+
+def test_files_with_bytes_changed_are_read_or_refused_never_raised():
+    chance = random.Random(27)
+    for data in (
+        make_pdf([RELEASE, RELEASE]),
+        make_hwpx([RELEASE], table=BUDGET),
+        make_hwp(RELEASE, table=BUDGET),
+        make_hwp(RELEASE, compressed=False),
+        make_xlsx([["구분", 1]]),
+    ):
+        for _ in range(60):
+            changed = bytearray(data)
+            for _ in range(chance.randint(1, 8)):
+                changed[chance.randrange(len(changed))] = chance.randrange(256)
+            reading = read_attachment(bytes(changed))
+            assert (reading.text is None) != (reading.refusal is None)
