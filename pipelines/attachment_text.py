@@ -101,8 +101,10 @@ _CONTENT_TYPES = {
     "application/zip": "zip",
     "application/x-zip-compressed": "zip",
 }
-# a ZIP member that unpacks to more than this many times its packed size is a bomb
+# a ZIP member that unpacks past _BOMB_BYTES to more than _BOMB_RATIO times its
+# packed size is a bomb (a spreadsheet's repeated rows stay far under the ratio)
 _BOMB_RATIO = 200
+_BOMB_BYTES = 10_000_000
 
 
 def read_attachment(
@@ -254,7 +256,7 @@ class _Members:
             if info.flag_bits & 0x1:
                 raise _Refused(f"encrypted: the ZIP member {info.filename} asks for a password")
             if info.file_size > _BOMB_RATIO * max(info.compress_size, 1) and (
-                info.file_size > 1_000_000
+                info.file_size > _BOMB_BYTES
             ):
                 raise _Refused(
                     f"zip bomb: {info.filename} unpacks {info.file_size} bytes "

@@ -290,11 +290,14 @@ def make_hwp(
     table: list[list[str]] | None = None,
     compressed: bool = True,
     password: bool = False,
+    distribution: bool = False,
 ) -> bytes:
     """A HWP 5 document: one section, a paragraph per string (``\\t`` is
     written as HWP's tab control), the section's definition controls before
     the first, and ``table`` (rows of cells, a paragraph each) after the last.
-    ``password`` marks it encrypted and scrambles its body as such a file's is."""
+    ``password`` sets the header's password flag and scrambles the body, so
+    that only the flag tells why it reads as nothing; ``distribution`` makes a
+    distribution document, its body under ViewText/ and scrambled likewise."""
     section = b""
     for number, text in enumerate(paragraphs):
         lead = _control(2, b"secd") + _control(2, b"cold") if number == 0 else b""
@@ -309,12 +312,16 @@ def make_hwp(
     doc_info = _record(_DOCUMENT_PROPERTIES, 0, struct.pack("<H", 1) + b"\0" * 24)
     if compressed:
         section, doc_info = _deflated(section), _deflated(doc_info)
-    if password:
+    if password or distribution:
         section = bytes(b ^ (i * 151 + 89) % 256 for i, b in enumerate(section))
-    flags = compressed | password << 1
+    flags = compressed | password << 1 | distribution << 2
     file_header = struct.pack("<32sII", b"HWP Document File", 0x05000300, flags) + b"\0" * 216
     return compound_file(
-        {"FileHeader": file_header, "DocInfo": doc_info, "BodyText/Section0": section}
+        {
+            "FileHeader": file_header,
+            "DocInfo": doc_info,
+            ("ViewText" if distribution else "BodyText") + "/Section0": section,
+        }
     )
 
 

@@ -95,6 +95,32 @@ def test_hwp5_with_a_password_refused():
     )
 
 
+def test_hwp5_distribution_document_refused():
+    reading = read_attachment(make_hwp(RELEASE, distribution=True), "배포용.hwp")
+    assert reading == AttachmentReading(
+        "hwp", None, "encrypted: a HWP distribution document (its text is locked)"
+    )
+
+
+def test_xml_entity_bomb_never_expanded():
+    laughs = (
+        '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+        + "".join(
+            f'<!ENTITY lol{n} "{("&lol" + (str(n - 1) if n > 1 else "") + ";") * 10}">'
+            for n in range(1, 10)
+        )
+        + ']><hs:sec xmlns:hs="http://www.hancom.co.kr/hwpml/2011/section"'
+        ' xmlns:hp="http://www.hancom.co.kr/hwpml/2011/paragraph">'
+        "<hp:p><hp:run><hp:t>본문 &lol9;</hp:t></hp:run></hp:p></hs:sec>"
+    )
+    data = make_zip({"mimetype": b"application/hwp+zip", "Contents/section0.xml": laughs.encode()})
+    reading = read_attachment(data)
+    assert reading.kind == "hwpx"
+    # libxml2 leaves the entity out, or refuses the amplification: either way
+    # nothing is expanded and nothing raises
+    assert reading.text == "본문" or reading.refusal.startswith("broken XML in")
+
+
 def test_hwp5_section_past_the_unpacked_limit_refused():
     data = make_hwp(RELEASE * 40)
     reading = read_attachment(data, limits=AttachmentLimits(max_unpacked_bytes=1_000))
