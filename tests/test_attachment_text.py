@@ -9,6 +9,7 @@ import random
 
 import pytest
 
+from crawler.worker_processes import process_pool
 from pipelines.attachment_text import AttachmentLimits, AttachmentReading, read_attachment
 from sample_portal.attachments import (
     make_docx,
@@ -261,3 +262,16 @@ def test_files_with_bytes_changed_are_read_or_refused_never_raised():
                 changed[chance.randrange(len(changed))] = chance.randrange(256)
             reading = read_attachment(bytes(changed))
             assert (reading.text is None) != (reading.refusal is None)
+
+
+def test_read_in_an_extraction_worker_process():
+    files = [
+        (make_hwp(RELEASE), "a.hwp"),
+        (make_pdf([RELEASE]), "b.pdf"),
+        (zip_bomb(20_000_000), "c.hwpx"),
+    ]
+    with process_pool(1) as pool:
+        readings = list(pool.map(read_attachment, *zip(*files, strict=True)))
+    text = "\n".join(RELEASE)
+    assert [(r.kind, r.text) for r in readings[:2]] == [("hwp", text), ("pdf", text)]
+    assert readings[2].refusal.startswith("zip bomb: ")
