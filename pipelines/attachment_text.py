@@ -116,11 +116,13 @@ def read_attachment(
     """The kind of the file ``data`` (named ``name``, served as ``content_type``)
     and its text, or the one-line reason it gives none. Never raises on the
     file's contents."""
-    kind = attachment_kind(data, name, content_type)
-    if len(data) > limits.max_input_bytes:
+    if len(data) > limits.max_input_bytes:  # its kind by its head: no container opened
         return AttachmentReading(
-            kind, None, f"over the limits: {len(data)} bytes, more than {limits.max_input_bytes}"
+            attachment_kind(data[:4096], name, content_type),
+            None,
+            f"over the limits: {len(data)} bytes, more than {limits.max_input_bytes}",
         )
+    kind = attachment_kind(data, name, content_type)
     reader = _READERS.get(kind)
     if reader is None:
         reason = "an image: no text is read from it" if kind == "image" else _unknown(data)

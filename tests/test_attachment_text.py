@@ -215,6 +215,13 @@ def test_over_the_input_limit_refused_before_reading():
     )
 
 
+def test_over_the_input_limit_kind_told_by_the_head():
+    limits = AttachmentLimits(max_input_bytes=100)
+    assert read_attachment(make_hwp(RELEASE * 200), limits=limits).kind == "hwp"
+    assert read_attachment(make_hwpx([RELEASE]), limits=limits).kind == "hwpx"
+    assert read_attachment(make_docx(RELEASE), "a.docx", limits=limits).kind == "docx"
+
+
 def test_over_the_unpacked_limit_refused():
     data = make_hwpx([RELEASE * 50])
     reading = read_attachment(data, limits=AttachmentLimits(max_unpacked_bytes=2_000))
