@@ -312,19 +312,38 @@ def _local(tag: object) -> str:
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 
 
+# tabs and line breaks inside a run (DOCX) or inside its text (HWPX); a tab
+# elsewhere (a DOCX paragraph's tab stops) is no text
+_BREAKS = {"tab": "\t", "lineBreak": "\n", "br": "\n", "cr": "\n"}
+_RUNS = frozenset({"r", "run"})
+
+
 def _paragraphs(root: etree._Element, paragraph: str, text: str) -> Iterator[str]:
     """The text of each ``paragraph`` element (local name) of ``root``: its
-    ``text`` elements' text, those of a paragraph nested in it (a table's
-    cell) going to that one."""
+    ``text`` elements' text, tabs and line breaks, those of a paragraph nested
+    in it (a table's cell) going to that one."""
     lines: dict[etree._Element, list[str]] = {}
     for element in root.iter():
-        if _local(element.tag) != text:
+        local = _local(element.tag)
+        parent = element.getparent()
+        within_text = parent is not None and _local(parent.tag) == text
+        if local == text:
+            piece = element.text or ""
+        elif (
+            local in _BREAKS and parent is not None and (within_text or _local(parent.tag) in _RUNS)
+        ):
+            piece = _BREAKS[local]
+        else:
+            piece = ""
+        if within_text:
+            piece += element.tail or ""
+        if not piece and local != text:
             continue
-        owner = element.getparent()
+        owner = parent
         while owner is not None and _local(owner.tag) != paragraph:
             owner = owner.getparent()
         if owner is not None:
-            lines.setdefault(owner, []).append("".join(element.itertext()))
+            lines.setdefault(owner, []).append(piece)
     for element in root.iter():
         if element in lines:
             yield "".join(lines[element])

@@ -195,7 +195,16 @@ _HWPX_NAMESPACES = (
 def _hwpx_paragraph(number: int, text: str) -> str:
     return (
         f'<hp:p id="{number}" paraPrIDRef="0" styleIDRef="0" pageBreak="0" columnBreak="0"'
-        f' merged="0"><hp:run charPrIDRef="0"><hp:t>{escape(text)}</hp:t></hp:run></hp:p>'
+        f' merged="0"><hp:run charPrIDRef="0"><hp:t>{_hwpx_text(text)}</hp:t></hp:run></hp:p>'
+    )
+
+
+def _hwpx_text(text: str) -> str:
+    """Text in ``<hp:t>``: a tab and a line break are elements inside it."""
+    return (
+        escape(text)
+        .replace("\t", '<hp:tab width="4000" leader="0" type="1"/>')
+        .replace("\n", "<hp:lineBreak/>")
     )
 
 
@@ -363,7 +372,14 @@ def _root_relationship(target: str) -> bytes:
 
 def make_docx(paragraphs: list[str]) -> bytes:
     """A Word document, a paragraph per string."""
-    body = "".join(f"<w:p><w:r><w:t>{escape(text)}</w:t></w:r></w:p>" for text in paragraphs)
+    body = "".join(
+        '<w:p><w:pPr><w:tabs><w:tab w:val="left" w:pos="800"/></w:tabs></w:pPr><w:r>'
+        + "<w:tab/>".join(
+            f'<w:t xml:space="preserve">{escape(part)}</w:t>' for part in text.split("\t")
+        )
+        + "</w:r></w:p>"
+        for text in paragraphs
+    )
     document = (
         f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
         f'<w:document xmlns:w="{_W}"><w:body>{body}</w:body></w:document>'

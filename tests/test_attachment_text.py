@@ -136,6 +136,14 @@ def test_docx_paragraphs():
     assert reading == AttachmentReading("docx", "\n".join(RELEASE), None)
 
 
+def test_tabs_and_line_breaks_inside_runs_part_words():
+    hwpx = read_attachment(make_hwpx([["구분\t내용", "첫 줄\n둘째 줄"]]))
+    assert hwpx.text == "구분 내용\n첫 줄\n둘째 줄"
+    # the paragraph's tab stops are no text, its run's tab is
+    docx = read_attachment(make_docx(["구분\t내용"]))
+    assert docx.text == "구분 내용"
+
+
 def test_xlsx_rows_shared_strings_and_numbers():
     rows = [["구분", "사업 수", "예산(백만 원)"], ["도로·교통", 12, 3200], ["복지", 9, 1850]]
     reading = read_attachment(make_xlsx(rows), "fileDown.do")
