@@ -244,15 +244,18 @@ def _pdfium_text(data: bytes, limits: AttachmentLimits) -> str:
 
 
 class _Members:
-    """A ZIP's members, read within the limits: a member that unpacks past
-    the bytes left, or far past its packed size, is a zip bomb."""
+    """The members of a ZIP that hold its text (``parts``: their names), read
+    within the limits: a member that unpacks past the bytes left, or far past
+    its packed size, is a zip bomb. The other members (a HWPX's pictures, the
+    photos in a ZIP) are neither read nor counted."""
 
-    def __init__(self, data: bytes, limits: AttachmentLimits) -> None:
+    def __init__(self, data: bytes, limits: AttachmentLimits, parts: re.Pattern[str]) -> None:
         try:
             self.archive = zipfile.ZipFile(io.BytesIO(data))
-            self.infos = self.archive.infolist()
+            infos = self.archive.infolist()
         except (zipfile.BadZipFile, EOFError, ValueError, OSError) as error:
             raise _Refused(f"broken or truncated ZIP: {_one_line(error)}") from None
+        self.infos = [info for info in infos if parts.fullmatch(info.filename)]
         self.left = limits.max_unpacked_bytes
         for info in self.infos:
             if info.flag_bits & 0x1:
@@ -349,17 +352,21 @@ def _paragraphs(root: etree._Element, paragraph: str, text: str) -> Iterator[str
             yield "".join(lines[element])
 
 
+_HWPX_PARTS = re.compile(r"Contents/section\d+\.xml")
+_DOCX_PARTS = re.compile(r"word/document\.xml")
+_XLSX_PARTS = re.compile(r"xl/sharedStrings\.xml|xl/worksheets/sheet\d+\.xml")
+# the documents in a ZIP, by their names' extensions
+_ZIP_PARTS = re.compile(r"(?is).*[^/]\.(pdf|hwp|hwpx|docx|xlsx)")
+
+
 def _section_number(name: str) -> int:
     digits = re.search(r"(\d+)\.xml$", name)
     return int(digits.group(1)) if digits else 0
 
 
 def _hwpx_text(data: bytes, limits: AttachmentLimits) -> str:
-    members = _Members(data, limits)
-    sections = sorted(
-        (n for n in members.names() if re.fullmatch(r"Contents/section\d+\.xml", n)),
-        key=_section_number,
-    )
+    members = _Members(data, limits, _HWPX_PARTS)
+    sections = sorted(members.names(), key=_section_number)
     if not sections:
         raise _Refused("broken HWPX: no Contents/section*.xml")
     return "\n".join(
@@ -370,14 +377,16 @@ def _hwpx_text(data: bytes, limits: AttachmentLimits) -> str:
 
 
 def _docx_text(data: bytes, limits: AttachmentLimits) -> str:
-    members = _Members(data, limits)
+    members = _Members(data, limits, _DOCX_PARTS)
+    if not members.names():
+        raise _Refused("broken DOCX: no word/document.xml")
     root = _xml(members.read("word/document.xml"), "word/document.xml")
     return "\n".join(_paragraphs(root, "p", "t"))
 
 
 def _xlsx_text(data: bytes, limits: AttachmentLimits) -> str:
     """Each sheet's rows, a line each, cells by tabs (shared strings looked up)."""
-    members = _Members(data, limits)
+    members = _Members(data, limits, _XLSX_PARTS)
     names = members.names()
     shared: list[str] = []
     if "xl/sharedStrings.xml" in names:
@@ -387,9 +396,7 @@ def _xlsx_text(data: bytes, limits: AttachmentLimits) -> str:
             for si in strings
             if _local(si.tag) == "si"
         ]
-    sheets = sorted(
-        (n for n in names if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", n)), key=_section_number
-    )
+    sheets = sorted((n for n in names if n.startswith("xl/worksheets/")), key=_section_number)
     lines = []
     for sheet in sheets:
         for row in _xml(members.read(sheet), sheet).iter("{*}row"):
@@ -410,11 +417,9 @@ def _cell(cell: etree._Element, shared: list[str]) -> str:
 def _zip_text(data: bytes, limits: AttachmentLimits) -> str:
     """The text of the documents in a ZIP, each under its name; a ZIP in the
     ZIP is not opened."""
-    members = _Members(data, limits)
+    members = _Members(data, limits, _ZIP_PARTS)
     parts = []
     for name in members.names():
-        if name.endswith("/"):
-            continue
         inner = members.read(name)
         if attachment_kind(inner, name) in ("zip", "image", "other"):
             continue

@@ -5,7 +5,9 @@ over-limit files."""
 
 from __future__ import annotations
 
+import io
 import random
+import zipfile
 
 import pytest
 
@@ -165,6 +167,23 @@ def test_zip_documents_read_under_their_names_images_skipped():
     parts = reading.text.split("\n\n")
     assert parts[:2] == [f"보도자료.hwp\n{RELEASE[0]}", f"계획.pdf\n{RELEASE[1]}"]
     assert parts[2].startswith("깨진.hwpx\n(broken or truncated ZIP")
+
+
+def test_pictures_in_a_zip_or_hwpx_neither_read_nor_counted():
+    photo = bytes(range(256)) * 4_000  # 1 MB: past the unpacked limit below
+    limits = AttachmentLimits(max_unpacked_bytes=200_000)
+    release = make_zip({"보도자료.hwp": make_hwp(RELEASE), "사진1.jpg": photo})
+    assert read_attachment(release, limits=limits).text == "보도자료.hwp\n" + "\n".join(RELEASE)
+    hwpx = make_zip(
+        {
+            "mimetype": b"application/hwp+zip",
+            "Contents/section0.xml": zipfile.ZipFile(io.BytesIO(make_hwpx([RELEASE]))).read(
+                "Contents/section0.xml"
+            ),
+            "BinData/image1.png": photo,
+        }
+    )
+    assert read_attachment(hwpx, limits=limits).text == "\n".join(RELEASE)
 
 
 def test_zip_member_names_in_cp949_shown_right():
