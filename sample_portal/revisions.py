@@ -170,9 +170,7 @@ class EditedBoard:
         elif kind == RETITLE:
             article = replace(article, title=f"{article.title}…예산 추가 확보")
         elif kind == CORRECTION:
-            notice = (
-                f"[바로잡습니다] 이 기사의 일부 내용을 바로잡습니다. ({when:%Y.%m.%d %H:%M} 수정)"
-            )
+            notice = f"[수정] 본문 중 사업 규모를 바로잡았습니다. ({when:%Y.%m.%d %H:%M} 수정)"
             article = replace(article, paragraphs=(*article.paragraphs, notice))
         elif kind in TAKEDOWNS:
             post.state = kind
