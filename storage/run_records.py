@@ -193,6 +193,8 @@ class RunSummary:
     reason: str | None  # why it ended unhealthy, on one line
     host: str | None = None  # the machine that ran it
     found: dict[str, int] | None = None  # new articles by where they were found first
+    # its revisits: due, fetched, answered 304, changed, found gone
+    revisits: tuple[int, ...] = (0, 0, 0, 0, 0)
 
     @property
     def healthy(self) -> bool:
@@ -459,6 +461,7 @@ class Runs:
                 reason=run.reason,
                 host=run.host,
                 found={source.value: getattr(done, f"found_{source.value}") for source in FoundBy},
+                revisits=tuple(getattr(done, name) for name in REVISIT_COUNTS),
             )
             for run, name, done in rows
         ]
@@ -497,6 +500,8 @@ def _run_counts(session: Session, run: CrawlRun) -> RunCounts:
         return RunCounts(**{field.name: getattr(run, field.name) for field in fields(RunCounts)})
     counts = _captured_counts(session, run.id)
     counts.list_failed = run.list_failed
+    for name in REVISIT_COUNTS:  # as of its last heartbeat
+        setattr(counts, name, getattr(run, name))
     return counts
 
 

@@ -27,7 +27,7 @@ from tests.conftest import FAST, Portal, scrapy, start_scrapy
 RUNS_HEADS = [
     "run", "site", "mode", "window", "started", "finished", "status",
     "pages", "new", "by_feed", "by_sitemap", "by_list", "dup", "failed", "list_failed",
-    "exit", "host", "log",
+    "rv_due", "rv_fetched", "rv_304", "rv_changed", "rv_gone", "exit", "host", "log",
 ]  # fmt: skip
 # slow enough to be caught mid-run, on a loaded machine too
 SLOW = ["DOWNLOAD_DELAY=0.02", "CONCURRENT_REQUESTS_PER_DOMAIN=2"]

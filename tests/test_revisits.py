@@ -6,6 +6,7 @@ for the posts that give validators, and the revisit budget respected."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 from collections import Counter
 from collections.abc import Iterator
@@ -34,6 +35,7 @@ from tests.conftest import FAST, scrapy
 
 # short ages, so that a week of simulated days sees every kind of revisit
 AGES = "[1d, 3d, 5d, 8d]"
+REVISIT_HEADS = ("rv_due", "rv_fetched", "rv_304", "rv_changed", "rv_gone")
 
 
 @dataclass
@@ -80,7 +82,7 @@ def at(day: int) -> object:
 
 
 def test_every_version_once_takedowns_dated_and_noise_no_change(
-    board: Board, database_url: str
+    board: Board, database_url: str, tmp_path: Path
 ) -> None:
     edited = board.board
     for day in range(9):
@@ -165,6 +167,46 @@ def test_every_version_once_takedowns_dated_and_noise_no_change(
         assert run.revisits_changed == results["changed"]
         assert run.revisits_gone == results["gone"]
         assert captured[run.id] >= len(mine)
+
+    # the export: one row per article by default, one per version with --versions
+    for name, extra in (("latest.jsonl", ()), ("versions.jsonl", ("--versions",))):
+        done = scrapy(
+            "export",
+            "-o",
+            str(tmp_path / name),
+            *extra,
+            database_url=database_url,
+            sites_file=board.sites_file,
+        )
+        assert done.returncode == 0, done.stderr[-2000:]
+    latest = [json.loads(line) for line in (tmp_path / "latest.jsonl").open(encoding="utf-8")]
+    rows = [json.loads(line) for line in (tmp_path / "versions.jsonl").open(encoding="utf-8")]
+    assert len(latest) == 45 and "version" not in latest[0]
+    assert len(rows) == 45 + 2 + 1 + 1
+    of_post = {p: [r for r in rows if number(r["url"]) == p] for p in (1, 2, 4, 5)}
+    assert [r["version"] for r in of_post[1]] == [1, 2, 3]
+    assert [r["seen_at"] for r in of_post[1]] == [
+        at(0).isoformat(),
+        at(3).isoformat(),
+        at(5).isoformat(),
+    ]
+    assert of_post[2][0]["title"] != of_post[2][1]["title"]
+    assert of_post[5][0]["gone_at"] == at(3).isoformat() and of_post[4][0]["gone_at"] is None
+    # `scrapy runs` shows each run's revisits: due, fetched, 304, changed, gone
+    shown = scrapy("runs", database_url=database_url, sites_file=board.sites_file)
+    assert shown.returncode == 0, shown.stderr[-2000:]
+    head, *lines = shown.stdout.splitlines()
+    ends = [head.index(name) + len(name) for name in REVISIT_HEADS]  # right-aligned cells
+    by_run = {int(line.split()[0]): [int(line[:end].split()[-1]) for end in ends] for line in lines}
+    for run in runs:
+        assert by_run[run.id] == [
+            run.revisits_due,
+            run.revisits_fetched,
+            run.revisits_not_modified,
+            run.revisits_changed,
+            run.revisits_gone,
+        ]
+    assert sum(counts[3] for counts in by_run.values()) == 4  # posts 1 (twice), 2, 3
 
 
 def test_a_run_revisits_no_more_than_its_budget_oldest_due_first(
