@@ -158,9 +158,9 @@ class ArchiveWriter:
         article = item.article if gone is None else None
         page = None
         if article is not None:
-            modified = getattr(article, "modified", None)
-            fingerprint = item.fingerprint
-            page = PageVersion(article.title, article.author, article.body, modified, fingerprint)
+            page = PageVersion(
+                article.title, article.author, article.body, article.modified, item.fingerprint
+            )
         found = Revisited(item.revisit, page, item.status == 304, gone)
         if gone is not None:
             outcome = Outcome.NOT_ARTICLE
@@ -224,6 +224,7 @@ class ArchiveWriter:
                 content_hash=fingerprint.content_hash if fingerprint else article.content_hash,
                 minhash=fingerprint.signature if fingerprint else None,
                 extractor_version=article.extractor_version,
+                modified=article.modified,
                 archived_at=archived_at,
                 revisit_due=self.plan.next_due(article.published, archived_at, archived_at),
             )

@@ -31,7 +31,8 @@ from difflib import SequenceMatcher
 from pipelines.cleanup import is_noise
 from pipelines.korean_news import NOTICE_LINE
 
-# counters a page shows next to the article that change on every visit
+# counters a page shows next to the article that change on every visit (on a
+# short line that is no sentence: prose may give a count, 추천 5명)
 _COUNTER = re.compile(
     r"(?:조회\s*수|조회|읽음|열람|추천\s*수|추천|좋아요|공감|댓글|스크랩|hits?|views?)"
     r"\s*[:：]?\s*\d[\d,]*\s*(?:회|건|개|명)?(?![\d가-힣])",
@@ -52,8 +53,8 @@ _OTHER_ARTICLES = re.compile(
     r"(?:이\s*)?기자의\s*다른\s*기사|다른\s*기사\s*보기|핫\s*(?:이슈|뉴스)|포토\s*뉴스)"
     r"\s*[\])>】]?\s*(?:[:：]|더\s*보기|\+|more)?"
 )
-# a headline in such a box, not a sentence of the article
-_HEADLINE_MAX = 80
+# a headline in such a box, or a line of stamps and counters: short, no sentence
+_SHORT_LINE = 80
 _SENTENCE_END = re.compile(r"[다요죠까]\s*[.!?]?[\"'”’)]*$|[.!?][\"'”’)]*$")
 # a word with the whitespace after it (leading whitespace alone)
 _TOKEN = re.compile(r"\s+|\S+\s*")
@@ -79,14 +80,16 @@ def normalized_for_comparison(text: str) -> str:
     kept: list[str] = []
     in_box = False
     for raw in unicodedata.normalize("NFKC", text).splitlines():
-        line = " ".join(_COUNTER.sub(" ", raw).split())
+        line = " ".join(raw.split())
+        if len(line) <= _SHORT_LINE and not _SENTENCE_END.search(line):
+            line = " ".join(_COUNTER.sub(" ", line).split())  # a stamp line, not prose
         if not line:
             in_box = False
             continue
-        if _OTHER_ARTICLES.match(line) and len(line) <= _HEADLINE_MAX:
+        if _OTHER_ARTICLES.match(line) and len(line) <= _SHORT_LINE:
             in_box = True
             continue
-        if in_box and len(line) <= _HEADLINE_MAX and not _SENTENCE_END.search(line):
+        if in_box and len(line) <= _SHORT_LINE and not _SENTENCE_END.search(line):
             continue
         in_box = False
         if _AD_SLOT.search(line) or (is_noise(line) and not NOTICE_LINE.search(line)):

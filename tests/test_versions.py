@@ -69,6 +69,9 @@ CHANGED = {
     "a changed modification time": replace(
         FIRST, modified=datetime(2024, 3, 30, 9, 0, tzinfo=SEOUL)
     ),
+    "a changed count in a sentence": replace(
+        FIRST, body=BODY + "\n\n위원회는 후보 추천 5명을 받았다."
+    ),
     "a dropped sentence": replace(FIRST, body=BODY.rsplit("\n\n", 1)[0]),
     "a changed name in a headline-like line": replace(
         FIRST, body=BODY.replace("홍길동 시장", "김철수 시장")
@@ -84,6 +87,8 @@ def test_no_change(case: str) -> None:
 @pytest.mark.parametrize("case", CHANGED)
 def test_a_change(case: str) -> None:
     old = replace(FIRST, author=None) if case == "an author added" else FIRST
+    if case == "a changed count in a sentence":
+        old = replace(FIRST, body=BODY + "\n\n위원회는 후보 추천 3명을 받았다.")
     assert differs(old, CHANGED[case])
 
 
