@@ -216,7 +216,16 @@ def test_an_interrupted_daily_run_is_completed_by_the_next(
         lines[1:], runs, ["finished", "closespider_pagecount"], [0, 1], strict=True
     ):
         found = (run.found_feed, run.found_sitemap, run.found_list)
-        numbers = (run.pages, run.new, *found, run.duplicate, run.failed, run.list_failed)
+        revisits = (
+            run.revisits_due,
+            run.revisits_fetched,
+            run.revisits_not_modified,
+            run.revisits_changed,
+            run.revisits_gone,
+        )
+        numbers = (
+            run.pages, run.new, *found, run.duplicate, run.failed, run.list_failed, *revisits
+        )  # fmt: skip
         counts = r"\s+".join(str(n) for n in numbers)
         seoul = rf"{today} [\d:]+\+09:00"  # a time with its zone
         expected = rf"^\s*{run.id}\s+newscms\s+daily\s+{seoul}\s+{seoul}\s+"
