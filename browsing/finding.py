@@ -1,5 +1,6 @@
-"""The landing page's query: words, site, a range of Korea days and an
-author, read from the page's address, turned into one SQL statement over the
+"""The landing page's query: words, site, a range of Korea days, an author
+and what became of the article (changed since first seen, taken down), read
+from the page's address, turned into one SQL statement over the
 archive (newest first, one page of results, with the count of all matches).
 
 Words are matched as ``storage.search`` matches them (:data:`MATCHED`: the
@@ -20,6 +21,16 @@ from storage.search import MATCHED
 
 PAGE_SIZE = 20
 LAST_PAGE = 1_000_000  # beyond any archive's results, within SQLite's integers
+# what became of an article, as the address names it: as the form says it, and
+# its condition on ``articles``
+STATES = {
+    "changed": ("changed since first seen", "articles.version > 1"),
+    "gone": ("taken down", "articles.gone_at IS NOT NULL"),
+    "changed-or-gone": (
+        "changed or taken down",
+        "(articles.version > 1 OR articles.gone_at IS NOT NULL)",
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -31,14 +42,15 @@ class Finding:
     since: date | None = None
     until: date | None = None
     author: str = ""
+    state: str = ""  # a key of STATES: changed, taken down, either
     page: int = 1
     problems: tuple[str, ...] = field(default=())
 
     @classmethod
     def from_args(cls, args: Mapping[str, str]) -> Finding:
         """The request's ``q``, ``site``, ``since``, ``until`` (YYYY-MM-DD),
-        ``author`` and ``page``; a field not understood is left out and named
-        in :attr:`problems`."""
+        ``author``, ``state`` (:data:`STATES`) and ``page``; a field not
+        understood is left out and named in :attr:`problems`."""
         problems: list[str] = []
 
         def day(name: str, label: str) -> date | None:
@@ -56,12 +68,17 @@ class Finding:
         if not (page.isascii() and page.isdigit() and 1 <= int(page) <= LAST_PAGE):
             problems.append(f"page “{page}” is not a page number: page 1 shown")
             page = "1"
+        state = args.get("state", "").strip()
+        if state and state not in STATES:
+            problems.append(f"“{state}” is not what became of an article: left out")
+            state = ""
         return cls(
             words=args.get("q", "").strip(),
             site=args.get("site", "").strip(),
             since=since,
             until=until,
             author=args.get("author", "").strip(),
+            state=state,
             page=int(page),
             problems=tuple(problems),
         )
@@ -90,6 +107,8 @@ class Finding:
         if self.author:
             conditions.append("instr(articles.author, :author) > 0")
             params["author"] = self.author
+        if self.state:
+            conditions.append(STATES[self.state][1])
         params |= {"limit": PAGE_SIZE, "offset": (self.page - 1) * PAGE_SIZE}
         # the page's ids are sorted first, the bodies read for them alone. Words:
         # their matches are found once, for the page and the count; none: the
@@ -105,7 +124,7 @@ WITH found AS {once} (
 )
 SELECT articles.id, articles.title, sites.name AS site, articles.author,
        articles.published_kst AS published, articles.url, articles.body,
-       (SELECT count(*) FROM found) AS total
+       articles.version, articles.gone_at, (SELECT count(*) FROM found) AS total
 FROM page JOIN articles ON articles.id = page.id JOIN sites ON sites.id = articles.site_id
 ORDER BY page.published_kst DESC, page.id DESC
 """
@@ -120,6 +139,7 @@ ORDER BY page.published_kst DESC, page.id DESC
             "since": self.since.isoformat() if self.since else "",
             "until": self.until.isoformat() if self.until else "",
             "author": self.author,
+            "state": self.state,
             "page": str(self.page),
         }
         values |= {key: str(value) for key, value in changes.items()}

@@ -1,5 +1,6 @@
 """The landing page (``/``): the archive's search. A form of words, site,
-Korea-day range and author; its results newest first, a page at a time, each
+Korea-day range, author and what became of the article (changed, taken
+down); its results newest first, a page at a time, each
 with its title linking the article's page, its site, time and snippet. With
 no words it lists the latest articles. A search that outlasts Datasette's
 time limit says so. Datasette's tables and SQL editor are a link away."""
@@ -12,10 +13,12 @@ from urllib.parse import urlencode
 from datasette.database import QueryInterrupted
 from datasette.utils.asgi import Request, Response
 
-from browsing.finding import PAGE_SIZE, Finding
+from browsing.finding import PAGE_SIZE, STATES, Finding
 from browsing.showing import snippet
 
 SITES = "SELECT name FROM sites ORDER BY name"
+# the form's choices of what became of an article
+STATE_CHOICES = (("", "any article"), *((key, label) for key, (label, _) in STATES.items()))
 
 
 async def landing_page(datasette: Any, request: Request) -> Response:
@@ -47,6 +50,7 @@ async def landing_page(datasette: Any, request: Request) -> Response:
         "problems": problems,
         "interrupted": interrupted,
         "sites": [row["name"] for row in await database.execute(SITES)],
+        "states": STATE_CHOICES,
         "rows": rows,
         "total": total,
         "first": first,

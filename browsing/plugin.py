@@ -1,7 +1,8 @@
 """newsarchive's Datasette plugin: the landing page is the search
 (:mod:`browsing.landing`, in place of Datasette's list of databases), ``?_q=``
 searches the article list (with its facets), titles link to the article's
-page (``/-/article/ID``: body paragraphs, copies, sightings), which links the
+page (``/-/article/ID``: body paragraphs, copies, sightings, its versions with
+what changed from one to the next, when it was taken down and back), which links the
 raw capture (``/-/capture/ID``, served as fetched, scripts sandboxed). The
 templates show times in Korea time to the minute (filter ``korea_time``)."""
 
@@ -19,12 +20,13 @@ from jinja2 import Environment
 from markupsafe import Markup, escape
 
 from browsing.landing import landing_page
-from browsing.showing import korea_time
+from browsing.showing import changes, korea_time
 from storage.mirror import source_capture
 from storage.search import END_MARK, MARK, MATCHING_IDS
 
 ARTICLE = """
-SELECT article_index.*, articles.body, articles.capture_id,
+SELECT article_index.*, articles.body, articles.capture_id, articles.version,
+       articles.modified, articles.gone_at,
        original.id AS original_id, original.title AS original_title
 FROM article_index JOIN articles ON articles.id = article_index.id
 LEFT JOIN articles AS original ON original.id = articles.duplicate_of_id
@@ -39,6 +41,16 @@ SELECT sightings.url, sites.name AS site, sightings.published, sightings.first_s
        sightings.last_seen
 FROM sightings JOIN sites ON sites.id = sightings.site_id
 WHERE sightings.article_id = :id ORDER BY sightings.first_seen, sightings.id
+"""
+
+VERSIONS = """
+SELECT version, seen_at, modified, title, author, body, capture_id FROM article_versions
+WHERE article_id = :id ORDER BY version
+"""
+# when a revisit found it gone, or back (each time, not every revisit since)
+TAKEDOWNS = """
+SELECT at, result, detail FROM article_revisits
+WHERE article_id = :id AND result IN ('gone', 'back') ORDER BY at, id
 """
 
 
@@ -81,7 +93,8 @@ def register_routes() -> list[tuple[str, Any]]:
 
 async def article_page(datasette: Any, request: Request) -> Response:
     """An article: title, site, published, author, body paragraphs; its copies
-    and sightings, each linked; a link to its raw capture."""
+    and sightings, each linked; a link to its raw capture; its versions, each
+    with what changed from the one before; when it was taken down and back."""
     database = datasette.get_database()
     params = {"id": int(request.url_vars["id"])}
     found = (await database.execute(ARTICLE, params)).first()
@@ -94,8 +107,32 @@ async def article_page(datasette: Any, request: Request) -> Response:
         "paragraphs": [part for part in article["body"].split("\n\n") if part.strip()],
         "copies": [dict(row) for row in await database.execute(COPIES, params)],
         "sightings": [dict(row) for row in await database.execute(SIGHTINGS, params)],
+        "versions": _versions([dict(row) for row in await database.execute(VERSIONS, params)]),
+        "takedowns": _takedowns([dict(row) for row in await database.execute(TAKEDOWNS, params)]),
     }
     return Response.html(await datasette.render_template("article.html", context, request))
+
+
+def _versions(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The versions, each with what changed in its title, author and body
+    from the one before (None for the first, and for a field unchanged)."""
+    for before, row in zip([None, *rows], rows, strict=False):
+        for field in ("title", "author", "body"):
+            old, new = (before or {}).get(field) or "", row[field] or ""
+            row[f"{field}_changes"] = changes(old, new) if before and old != new else None
+    return rows
+
+
+def _takedowns(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """When it was first found gone, and back, each time: a gone revisit
+    after another gone one says nothing new."""
+    events: list[dict[str, Any]] = []
+    previous = "back"  # up, as when archived
+    for row in rows:
+        if row["result"] != previous:
+            events.append(row)
+            previous = row["result"]
+    return events
 
 
 async def raw_capture(datasette: Any, request: Request) -> Response:

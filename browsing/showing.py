@@ -1,6 +1,7 @@
 """How the browsing pages show an archive's values: a time in Korea time to
-the minute (``2024-03-23 13:23``), and a body's snippet around the words
-searched, marked."""
+the minute (``2024-03-23 13:23``), a body's snippet around the words
+searched, marked, and the word-level change from one version of an article
+to the next (``<ins>``/``<del>``, the text escaped)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from datetime import UTC, datetime
 
 from markupsafe import Markup, escape
 
+from pipelines.versions import word_diff
 from storage.types import SEOUL
 
 BEFORE, AFTER = 40, 80  # characters of a snippet either side of the words
@@ -43,3 +45,10 @@ def snippet(body: str, words: str) -> Markup:
         + escape(text[found.end() : end])
         + ("…" if end < len(text) else "")
     )
+
+
+def changes(old: str, new: str) -> Markup:
+    """``new`` as changed from ``old``, word by word (characters inside a
+    changed word): inserted text in ``<ins>``, deleted in ``<del>``, escaped."""
+    marks = {"equal": "%s", "insert": "<ins>%s</ins>", "delete": "<del>%s</del>"}
+    return Markup("").join(Markup(marks[op]) % text for op, text in word_diff(old, new))

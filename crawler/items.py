@@ -56,6 +56,8 @@ class CaptureItem:
     # the further pages of an article paged over several, in order: each kept
     # as a capture of its own, their text joined to this page's article
     continued: tuple[CaptureItem, ...] = ()
+    # the archived article this page is a revisit of (its id); None: no revisit
+    revisit: int | None = None
     # filled in by the pipelines
     article: ExtractedArticle | None = None
     fingerprint: Fingerprint | None = field(default=None, repr=False)

@@ -19,6 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from crawler.extraction_service import ExtractionService
 from crawler.job import CrawlJob
+from crawler.revisit_plan import RevisitPlan
 from crawler.writer import ArchiveWriter
 from storage.archive import Archive
 from storage.run_records import RunCounts
@@ -77,7 +78,8 @@ class RunCrawler(Crawler):
         self.extraction = extraction
         self.counts = RunCounts()
         url = run.archive.engine.url.render_as_string(hide_password=False)
-        self.writer = ArchiveWriter(url, run.site_id, run.id, run.job.window)
+        plan = RevisitPlan.of(run.job, self.settings)
+        self.writer = ArchiveWriter(url, run.site_id, run.id, run.job.window, run.job.profile, plan)
 
 
 def run_crawler(crawler: Crawler) -> RunCrawler:

@@ -73,6 +73,12 @@ EXTENSIONS = {"crawler.run_keeper.RunKeeper": 100, "crawler.progress.ProgressLog
 PROGRESS_INTERVAL = 60
 # daily runs read on while a list page holds an article published in the last this many days
 RECHECK_DAYS = 2
+# a daily run fetches again at most this many archived articles due for a revisit
+# (sites.yaml `revisit:`), the longest due first; the others wait for the next runs
+REVISIT_BUDGET = 200
+# the time revisits are planned and dated by (ISO 8601); None: the real time. For
+# simulated days only (tests, benchmarks/revisits.py)
+REVISIT_CLOCK = None
 # a run that archives under this share of the articles its feeds, sitemaps and
 # list endpoints asked it to fetch ends short_of_routes (exit 9)
 ROUTES_MIN_SHARE = 0.9

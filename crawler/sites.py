@@ -13,6 +13,7 @@ import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -39,6 +40,7 @@ _FIELDS = {
     "sitemaps",
     "render",
     "list_api",
+    "revisit",
 }
 _ARTICLE_FIELDS = ("title", "published", "author", "body", "drop")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
@@ -49,6 +51,10 @@ SITEMAPS_AUTO = "auto"
 RENDER_BROWSER = "browser"
 # `feeds: off`, `sitemaps: off`: the site's feeds or sitemaps are neither looked for nor read
 ROUTE_OFF = "off"
+
+# an archived article is fetched again at these ages after publication (`revisit:`)
+DEFAULT_REVISITS = (timedelta(days=1), timedelta(days=7), timedelta(days=30))
+_AGE = re.compile(r"^([1-9][0-9]{0,3})([hd])$")
 
 # builds the error for one field of the site being read
 FieldError = Callable[[str, str], "SitesConfigError"]
@@ -78,6 +84,8 @@ class SiteProfile:
     find_feeds: bool = True
     find_sitemaps: bool = True
     list_api: str | None = None  # a JSON list endpoint, with "{page}" where the page number goes
+    # the ages after publication at which daily runs fetch an archived article again; (): never
+    revisit: tuple[timedelta, ...] = DEFAULT_REVISITS
 
     def list_page_url(self, page: int) -> str:
         return self.list_url.replace("{page}", str(page))
@@ -255,6 +263,7 @@ def _profile(path: Path, number: int, entry: Any) -> SiteProfile:
         find_sitemaps=not _off(sitemaps),
         list_api=_list_api(entry.get("list_api"), list_url, fail),
         render=_render(entry.get("render"), fail),
+        revisit=_revisit(entry.get("revisit", DEFAULT_REVISITS), fail),
     )
 
 
@@ -406,3 +415,25 @@ def _list_api(value: Any, list_url: str, fail: FieldError) -> str | None:
     if not isinstance(value, str) or "{page}" not in value:
         raise fail("list_api", "must be a URL with {page} where the page number goes")
     return _site_urls([value], "list_api", list_url, fail)[0]
+
+
+def _revisit(value: Any, fail: FieldError) -> tuple[timedelta, ...]:
+    """The revisit ages: a list like ``[1d, 7d, 30d]`` (days or hours), or ``off``."""
+    if value is DEFAULT_REVISITS or value is None:
+        return DEFAULT_REVISITS
+    if _off(value):
+        return ()
+    if not isinstance(value, list) or not value:
+        raise fail(
+            "revisit", f"must be a list of ages like [1d, 7d, 30d] or 'off', not {_written(value)}"
+        )
+    ages = []
+    for item in value:
+        found = _AGE.match(item) if isinstance(item, str) else None
+        if found is None:
+            raise fail("revisit", f"{_written(item)} is not an age like 1d or 12h")
+        number, unit = int(found.group(1)), found.group(2)
+        ages.append(timedelta(days=number) if unit == "d" else timedelta(hours=number))
+    if ages != sorted(set(ages)):
+        raise fail("revisit", "ages must grow from one to the next, each once")
+    return tuple(ages)

@@ -28,12 +28,17 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from crawler.items import CaptureItem, outcome_of
 from crawler.job import Window
+from crawler.revisit_plan import RevisitPlan
+from crawler.sites import SiteProfile
+from crawler.takedowns import takedown
+from pipelines.versions import VersionFields, differs
 from storage.archive import Archive
 from storage.busy import waiting
 from storage.database import ArchiveUnavailable, create_archive_engine, one_line
 from storage.exchange import received_columns
-from storage.models import Article, Capture, Outcome
+from storage.models import Article, Capture, Outcome, RevisitResult
 from storage.near_duplicates import Fingerprint
+from storage.revisits import PageVersion, Revisited, StoredVersion, save_revisit
 from storage.run_records import RunCounts
 
 logger = logging.getLogger(__name__)
@@ -51,17 +56,33 @@ class ArchiveWriter:
     has migrated the archive), so that a failure to open it is a
     :class:`WriteFailed` like any other."""
 
-    def __init__(self, database_url: str, site_id: int, run_id: int, window: Window | None):
+    def __init__(
+        self,
+        database_url: str,
+        site_id: int,
+        run_id: int,
+        window: Window | None,
+        profile: SiteProfile,
+        plan: RevisitPlan,
+    ):
         self.database_url = database_url
         self.site_id = site_id
         self.run_id = run_id
         self.window = window
+        self.profile = profile
+        self.plan = plan  # when new articles are first due for a revisit
         self._thread = ThreadPoolExecutor(1, "archive-writer")
         self._archive: Archive | None = None  # used in the writer thread only
 
     async def save_page(self, item: CaptureItem) -> Outcome:
         """Store a fetched page (and its article, when new); its capture's outcome."""
         return await asyncio.wrap_future(self._submit(lambda archive: self._save(archive, item)))
+
+    async def save_revisit(self, item: CaptureItem) -> RevisitResult:
+        """Store a revisit's page and what it found (``storage.revisits``); its result."""
+        return await asyncio.wrap_future(
+            self._submit(lambda archive: self._transaction(lambda: self._revisit(archive, item)))
+        )
 
     async def record_sightings(self, links: Mapping[str, Sequence[str]], seen_at: datetime) -> int:
         """Record that the run's site linked archived articles (``Archive.record_sightings``)."""
@@ -129,8 +150,34 @@ class ArchiveWriter:
             )
         return saved
 
+    def _revisit(self, archive: Archive, item: CaptureItem) -> RevisitResult:
+        """``item``'s revisit stored: its capture kept as received, the article's
+        new version when it reads otherwise, or the date it was found gone."""
+        assert item.revisit is not None
+        gone = takedown(item, self.profile)
+        article = item.article if gone is None else None
+        page = None
+        if article is not None:
+            page = PageVersion(
+                article.title, article.author, article.body, article.modified, item.fingerprint
+            )
+        found = Revisited(item.revisit, page, item.status == 304, gone)
+        if gone is not None:
+            outcome = Outcome.NOT_ARTICLE
+        elif page is None and item.status != 304:
+            outcome = Outcome.FAILED
+        else:
+            outcome = Outcome.DUPLICATE  # the page of an article archived already
+        capture = self._capture(item, outcome, None)
+        return save_revisit(
+            archive.engine, capture, self.run_id, self.plan.clock(), found, _differs, self._next_due
+        )
+
+    def _next_due(self, stored: StoredVersion, at: datetime) -> datetime | None:
+        return self.plan.next_due(stored.published, stored.archived_at, at)
+
     @staticmethod
-    def _transaction(save: Callable[[], Outcome]) -> Outcome:
+    def _transaction(save: Callable[[], T]) -> T:
         """``save()``, one transaction made of new rows each time it is tried: again
         while another writer holds the archive's lock (``storage.busy``), and once
         more when the connection to the database was lost (the transaction was
@@ -166,6 +213,7 @@ class ArchiveWriter:
         row = None
         fingerprint = item.fingerprint
         if article is not None:
+            archived_at = self.plan.clock()
             row = Article(
                 site_id=self.site_id,
                 url=item.url,
@@ -176,6 +224,9 @@ class ArchiveWriter:
                 content_hash=fingerprint.content_hash if fingerprint else article.content_hash,
                 minhash=fingerprint.signature if fingerprint else None,
                 extractor_version=article.extractor_version,
+                modified=article.modified,
+                archived_at=archived_at,
+                revisit_due=self.plan.next_due(article.published, archived_at, archived_at),
             )
         return capture, row, fingerprint, item.places
 
@@ -194,3 +245,11 @@ class ArchiveWriter:
             found_by=item.found_by,
             **received_columns(item.exchange, item.body),
         )
+
+
+def _differs(stored: StoredVersion, page: PageVersion) -> bool:
+    """Whether the page's article is another version of the stored one (``pipelines.versions``)."""
+    return differs(
+        VersionFields(stored.title, stored.body, stored.author, stored.modified),
+        VersionFields(page.title, page.body, page.author, page.modified),
+    )

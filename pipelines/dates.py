@@ -36,7 +36,16 @@ PUBLISHED_LABELS = (
     "기사입력",
     "날짜",
 )
-MODIFIED_LABELS = ("수정일", "수정", "업데이트", "최종수정")
+MODIFIED_LABELS = (
+    "수정일",
+    "수정일자",
+    "수정일시",
+    "수정",
+    "기사수정",
+    "업데이트",
+    "최종수정",
+    "최종수정일",
+)
 
 _LABELS = re.compile(
     "|".join(sorted(PUBLISHED_LABELS + MODIFIED_LABELS + ("일시",), key=len, reverse=True))
@@ -52,6 +61,14 @@ _DATE_LINE_REST = re.compile(r"[^\s:|·/()\[\],.\-]")
 _LABELLED = re.compile(
     "(?:"
     + "|".join(sorted(PUBLISHED_LABELS, key=len, reverse=True))
+    + r")\s*[:：]?\s*"
+    + _DATE_TIME.pattern
+)
+# a modification label, a word of its own, right before its date: 수정 2023.05.08 14:22,
+# 최종수정 : 2024-03-30, 업데이트 2024.03.30 09:00
+_LABELLED_MODIFIED = re.compile(
+    r"(?<![가-힣])(?:"
+    + "|".join(sorted(MODIFIED_LABELS, key=len, reverse=True))
     + r")\s*[:：]?\s*"
     + _DATE_TIME.pattern
 )
@@ -132,6 +149,17 @@ def labelled_published(text: str) -> datetime | None:
     """The first date in ``text`` that a publication label (입력, 등록, ...)
     stands right before; unlabelled and modified dates are never taken."""
     for match in _LABELLED.finditer(text):
+        found = _to_datetime(match)
+        if found is not None:
+            return found
+    return None
+
+
+def labelled_modified(text: str) -> datetime | None:
+    """The first date in ``text`` that a modification label (수정, 수정일,
+    최종수정, 업데이트) stands right before; a date no such label names is
+    never taken (a publication stamp is no modification)."""
+    for match in _LABELLED_MODIFIED.finditer(text):
         found = _to_datetime(match)
         if found is not None:
             return found

@@ -5,7 +5,8 @@ fixture-tested and can be re-run over stored raw pages (``scrapy reextract``).
 The bytes are decoded and checked (:mod:`pipelines.decoding`); the family's
 layout gives title, reporter, date and the body's container (a page whose
 family is not given is detected); the page fills what it lacks: the headline
-it shows, a stamp it shows, its byline, its metadata (:mod:`pipelines.metadata`);
+it shows, a stamp it shows, its byline, its metadata (:mod:`pipelines.metadata`),
+and the modification stamp it shows, never taken for the publication's;
 trafilatura reads the container, or finds the article on the whole page for
 portals no family knows and then reads the element holding it
 (:mod:`pipelines.paragraphs`), once the blocks of the site's learned frame,
@@ -68,6 +69,8 @@ class ExtractedArticle:
     author: str | None
     published: datetime | None
     paragraphs: tuple[str, ...]
+    # the modification stamp the page shows (never the publication's)
+    modified: datetime | None = None
     extractor_version: str = EXTRACTOR_VERSION
 
     @property
@@ -120,6 +123,7 @@ def extract_article(
     if not title:
         raise NotAnArticle("no title")
     published = fields.published or metadata.published(tree, url)
+    modified = metadata.modified(tree, published)
     if fields.body is not None:
         cleaned = cleanup.clean(
             body_paragraphs(fields.body, url, body_settings or CONTAINER), title
@@ -131,7 +135,12 @@ def extract_article(
         raise NotAnArticle("no article text")
     paragraphs = boilerplate.strip(cleaned.paragraphs, site_boilerplate)
     article = ExtractedArticle(
-        url, title, _author(fields.author, cleaned.reporters, tree), published, paragraphs
+        url,
+        title,
+        _author(fields.author, cleaned.reporters, tree),
+        published,
+        paragraphs,
+        modified,
     )
     _refuse_garbled(article)
     return article

@@ -25,6 +25,7 @@ from pipelines import headlines
 from pipelines.dates import (
     SEOUL,
     datetimes_in,
+    labelled_modified,
     labelled_published,
     parse_iso_datetime,
     without_stamps,
@@ -59,6 +60,8 @@ _BYLINE_XPATH = (
     " | //*[contains(@class, 'writer')] | //*[contains(@class, 'reporter')]"
 )
 _BYLINE_MAX = 40
+# metadata naming the last change, never the publication
+_MODIFIED_META = ("article:modified_time", "og:updated_time", "dateModified")
 _BYLINE_TAGS = ("span", "em", "strong", "b", "a", "li", "p", "div", "dd", "td")
 
 
@@ -227,7 +230,10 @@ def published(tree: HtmlElement, url: str | None = None) -> datetime | None:
     found = next(filter(None, map(parse_iso_datetime, candidates)), None)
     if found is None and stamp is None:
         day = htmldate.find_date(
-            _without_asides(tree), extensive_search=False, original_date=True, url=url
+            _without_modification(_without_asides(tree)),
+            extensive_search=False,
+            original_date=True,
+            url=url,
         )
         found = datetime.fromisoformat(day).replace(tzinfo=SEOUL) if day else None
     shown = stamp if stamp is not None and _has_time(stamp) else None
@@ -236,6 +242,24 @@ def published(tree: HtmlElement, url: str | None = None) -> datetime | None:
     if found is not None and not _has_time(found):
         return _shown_time(text, found) or found
     return found or stamp
+
+
+def modified(tree: HtmlElement, published: datetime | None = None) -> datetime | None:
+    """When the page says the article was last changed: ``article:modified_time``
+    (or ``og:updated_time``, ``dateModified``), JSON-LD ``dateModified``, else
+    a stamp a modification label (수정, 최종수정, 업데이트) names outside
+    sidebars. Never a publication stamp; a stamp before ``published`` is no
+    modification of this article (a sidebar's, a wrong one): None."""
+    candidates = [_meta(tree, *_MODIFIED_META) or ""]
+    candidates.extend(
+        node["dateModified"] for node in _json_ld(tree) if isinstance(node.get("dateModified"), str)
+    )
+    found = next(filter(None, map(parse_iso_datetime, candidates)), None)
+    if found is None:
+        found = labelled_modified(main_text(tree))
+    if found is None or (published is not None and found < published):
+        return None
+    return found
 
 
 def _has_time(moment: datetime) -> bool:
@@ -259,6 +283,15 @@ def _without_asides(tree: HtmlElement) -> HtmlElement:
     copy = deepcopy(tree)
     for element in copy.xpath("//*[@id or @class] | //aside | //nav | //footer"):
         if is_aside(element) and element.getparent() is not None:
+            element.drop_tree()
+    return copy
+
+
+def _without_modification(copy: HtmlElement) -> HtmlElement:
+    """``copy`` without the metadata that names the last change, which
+    htmldate would otherwise give for the publication day."""
+    for name in _MODIFIED_META:
+        for element in copy.xpath("//meta[@property=$n or @name=$n or @itemprop=$n]", n=name):
             element.drop_tree()
     return copy
 

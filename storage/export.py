@@ -4,6 +4,11 @@ mark, so that Excel reads its Korean), one record per article.
 The fields are the archive's public contract: ``url``, ``site``, ``title``,
 ``author``, ``published`` (ISO 8601, +09:00), ``body`` (paragraphs separated
 by one blank line), ``fetched_at`` and ``duplicate_of`` (URL or null).
+With ``versions``, one record per version of each article instead (an
+article never changed is its own version 1), oldest version first, with
+``version``, ``seen_at`` (when first seen saying this), ``modified`` (the
+modification stamp its page showed) and ``gone_at`` (when a revisit first
+found the article taken down; null while it is up).
 """
 
 from __future__ import annotations
@@ -19,10 +24,11 @@ from typing import Any, TextIO
 from sqlalchemy import ColumnElement, Engine, Select, select
 from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 
-from storage.models import Article, Capture, Site
+from storage.models import Article, ArticleVersion, Capture, Site
 from storage.types import SEOUL
 
 FIELDS = ("url", "site", "title", "author", "published", "body", "fetched_at", "duplicate_of")
+VERSION_FIELDS = (*FIELDS, "version", "seen_at", "modified", "gone_at")
 FORMATS = ("jsonl", "csv")
 # JSON Lines spell < and > as \u escapes: the same text for a JSON reader, and
 # no live markup if a line lands in a web page (an article may quote markup);
@@ -96,7 +102,48 @@ def records(engine: Engine, wanted: ExportFilter) -> Iterator[dict[str, str | No
             }
 
 
-def _write_jsonl(rows: Iterator[dict[str, str | None]], out: TextIO) -> int:
+def version_records(engine: Engine, wanted: ExportFilter) -> Iterator[dict[str, Any]]:
+    """One record per version of each exported article, oldest publication
+    first, then oldest version first."""
+    with Session(engine) as session:
+        rows = session.execute(_query(wanted).execution_options(yield_per=500))
+        for article, site, fetched_at, duplicate_of in rows:
+            latest = {
+                "url": article.url,
+                "site": site,
+                "title": article.title,
+                "author": article.author,
+                "published": _iso(article.published),
+                "body": article.body,
+                "fetched_at": _iso(fetched_at),
+                "duplicate_of": duplicate_of,
+                "version": article.version,
+                "seen_at": _iso(article.archived_at),
+                "modified": _iso(article.modified),
+                "gone_at": _iso(article.gone_at),
+            }
+            if article.version == 1:
+                yield latest
+                continue
+            with Session(engine) as versions:
+                kept = versions.scalars(
+                    select(ArticleVersion)
+                    .where(ArticleVersion.article_id == article.id)
+                    .order_by(ArticleVersion.version)
+                )
+                for version in kept:
+                    yield {
+                        **latest,
+                        "title": version.title,
+                        "author": version.author,
+                        "body": version.body,
+                        "version": version.version,
+                        "seen_at": _iso(version.seen_at),
+                        "modified": _iso(version.modified),
+                    }
+
+
+def _write_jsonl(rows: Iterator[dict[str, Any]], out: TextIO) -> int:
     count = 0
     for row in rows:
         out.write(json.dumps(row, ensure_ascii=False).translate(_NO_MARKUP) + "\n")
@@ -104,8 +151,8 @@ def _write_jsonl(rows: Iterator[dict[str, str | None]], out: TextIO) -> int:
     return count
 
 
-def _write_csv(rows: Iterator[dict[str, str | None]], out: TextIO) -> int:
-    writer = csv.DictWriter(out, fieldnames=FIELDS)
+def _write_csv(rows: Iterator[dict[str, Any]], out: TextIO, fields: tuple[str, ...]) -> int:
+    writer = csv.DictWriter(out, fieldnames=fields)
     writer.writeheader()
     count = 0
     for row in rows:
@@ -114,19 +161,23 @@ def _write_csv(rows: Iterator[dict[str, str | None]], out: TextIO) -> int:
     return count
 
 
-def export(engine: Engine, path: Path, wanted: ExportFilter) -> int:
-    """Write the matching articles to ``path`` (format by extension); return how many.
+def export(engine: Engine, path: Path, wanted: ExportFilter, versions: bool = False) -> int:
+    """Write the matching articles to ``path`` (format by extension), or with
+    ``versions`` every version of them; return how many records.
 
     The file is written beside ``path`` and renamed into place when complete,
     so a crash never leaves a truncated export under the final name.
     """
     fmt = format_of(path)
-    writer = {"jsonl": _write_jsonl, "csv": _write_csv}[fmt]
     partial = path.with_name(path.name + ".partial")
     # a CSV starts with a UTF-8 byte order mark: without it Excel reads the
     # file in the system's code page and the Korean is garbled
     encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
     with partial.open("w", encoding=encoding, newline="") as out:
-        count = writer(records(engine, wanted), out)
+        rows = version_records(engine, wanted) if versions else records(engine, wanted)
+        if fmt == "csv":
+            count = _write_csv(rows, out, VERSION_FIELDS if versions else FIELDS)
+        else:
+            count = _write_jsonl(rows, out)
     partial.replace(path)
     return count

@@ -1,13 +1,15 @@
 """The SQLite mirror a PostgreSQL archive is browsed through: its sites, runs,
-articles and sightings (no raw captures, no MinHash signatures), with the
-search indexes SQLite keeps for them.
+articles, sightings, article versions and revisits (no raw captures, no
+MinHash signatures), with the search indexes SQLite keeps for them.
 
 The first mirror copies the whole archive; each later one only the rows whose
 ids are above the mirror's highest (less a margin: a row committed late, after
 one with a higher id, is still found), and again the runs that were running
 at the last copy, so that a start reads what changed, not the archive.
-Articles re-extracted or edited since they were mirrored keep their old text
-there until the mirror is built again (``rebuild``). A mirror of another
+An article a revisit found changed, gone or back since it was mirrored is
+copied again (its latest version, ``gone_at``); articles re-extracted since
+they were mirrored keep their old text there until the mirror is built again
+(``rebuild``). A mirror of another
 archive is built again. A raw capture is read from the archive when asked
 for (:func:`source_capture`).
 """
@@ -18,11 +20,20 @@ import json
 import zlib
 from pathlib import Path
 
-from sqlalchemy import Engine, Insert, Select, Table, func, select, text
+from sqlalchemy import Engine, Insert, Select, Table, bindparam, func, select, text, update
 from sqlalchemy.engine import Connection
 
 from storage.database import create_archive_engine, migrate, safe_url
-from storage.models import Article, Capture, CrawlRun, Sighting, Site
+from storage.models import (
+    Article,
+    ArticleRevisit,
+    ArticleVersion,
+    Capture,
+    CrawlRun,
+    RevisitResult,
+    Sighting,
+    Site,
+)
 
 # rows below a mirror's highest id read again: ids given out by transactions
 # that committed after a higher one
@@ -33,7 +44,11 @@ _TABLES: tuple[tuple[Table, tuple[str, ...]], ...] = (
     (CrawlRun.__table__, ()),
     (Article.__table__, ("minhash",)),
     (Sighting.__table__, ()),
+    (ArticleVersion.__table__, ()),
+    (ArticleRevisit.__table__, ()),
 )
+# what a revisit found that changed its article's row
+_ROW_CHANGED = (RevisitResult.CHANGED, RevisitResult.GONE, RevisitResult.BACK)
 
 
 def source_mark(source: Engine) -> int:
@@ -56,13 +71,48 @@ def mirror(source: Engine, path: Path, rebuild: bool = False, chunk: int = 1000)
         with source.connect() as reading, target.connect() as writing:
             # a copy may point at a row written later, or at a capture left out
             writing.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            # a new mirror copies every article as it is now
+            fresh = _highest(writing, Article.__table__) is None
+            revisited = _highest(writing, ArticleRevisit.__table__) or 0
             for table, left_out in _TABLES:
                 copied[table.name] = _copy(reading, writing, table, left_out, chunk)
+            if not fresh:
+                _copy_revisited(reading, writing, revisited)
             writing.exec_driver_sql(f"PRAGMA user_version={mark}")
             writing.commit()
     finally:
         target.dispose()
     return copied
+
+
+def _highest(writing: Connection, table: Table) -> int | None:
+    """The mirror's highest id of ``table``; None when it holds no row."""
+    return writing.execute(select(func.max(table.c.id))).scalar_one()
+
+
+def _copy_revisited(reading: Connection, writing: Connection, highest: int) -> None:
+    """Copy again the articles mirrored before a revisit above ``highest``
+    (the mirror's highest before this copy, less the margin) changed their
+    row: their latest version, their takedown. An update, so that the search
+    indexes follow (the mirror's triggers)."""
+    revisits = ArticleRevisit.__table__
+    ids = select(revisits.c.article_id).where(
+        revisits.c.id > highest - MARGIN, revisits.c.result.in_([r.value for r in _ROW_CHANGED])
+    )
+    table = Article.__table__
+    columns = [column for column in table.c if column.name not in ("id", "minhash")]
+    rows = reading.execute(
+        select(table.c.id.label("row_id"), *(c.label(f"new_{c.name}") for c in columns)).where(
+            table.c.id.in_(ids.distinct())
+        )
+    ).all()
+    if rows:
+        statement = (
+            update(table)
+            .where(table.c.id == bindparam("row_id"))
+            .values({c.name: bindparam(f"new_{c.name}") for c in columns})
+        )
+        writing.execute(statement, [dict(row._mapping) for row in rows])
 
 
 def _mark_of(path: Path) -> int:

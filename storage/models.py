@@ -12,7 +12,10 @@ article linked to it (``duplicate_of``). *MinHash band keys* are the
 near-duplicate index (LSH) of the articles' bodies, each with the day its
 article is dated; *band key stories* count the stories (first copies) that
 carry a key, so that keys too common to tell stories apart are left out. A *link template* is the
-article URL template a site's crawls inferred (no family reads its lists).
+article URL template a site's crawls inferred (no family reads its lists). An
+*article version* is what a changed article said at one time (an article never
+changed has none: its row is its version 1); an *article revisit* is one fetch
+of an archived article again and what came of it.
 """
 
 from __future__ import annotations
@@ -84,6 +87,12 @@ class CrawlRun(Base):
     log_file: Mapped[str | None]
     exit_code: Mapped[int | None]  # of the crawl process; negative: killed by that signal
     reason: Mapped[str | None]  # why an unhealthy run ended so, on one line
+    # its revisits of archived articles: due, fetched, answered 304, changed, found gone
+    revisits_due: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    revisits_fetched: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    revisits_not_modified: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    revisits_changed: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    revisits_gone: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     site: Mapped[Site] = relationship()
 
@@ -217,6 +226,11 @@ class Article(Base):
     capture_id: Mapped[int] = mapped_column(ForeignKey("captures.id"), index=True)
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id"), index=True)
     archived_at: Mapped[datetime] = mapped_column(default=now_seoul)
+    # the modification stamp the latest version's page shows
+    modified: Mapped[datetime | None]
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")  # the latest's
+    gone_at: Mapped[datetime | None]  # when a revisit first found it gone; None while it is up
+    revisit_due: Mapped[datetime | None] = mapped_column(index=True)  # None: none planned
 
     site: Mapped[Site] = relationship()
     capture: Mapped[Capture] = relationship()
@@ -298,3 +312,49 @@ class SiteFrame(Base):
     blocks: Mapped[list[str]] = mapped_column(JSON)  # block keys (pipelines.site_frame.block_key)
     pages: Mapped[int]  # how many of the site's pages it was learned from
     learned_at: Mapped[datetime] = mapped_column(default=now_seoul)
+
+
+class ArticleVersion(Base):
+    """What a changed article said at one time, and when it was first seen so.
+    At an article's first change both version 1 (what its row said) and version 2
+    are written; an article never changed has no rows here."""
+
+    __tablename__ = "article_versions"
+    __table_args__ = (UniqueConstraint("article_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id"), index=True)
+    version: Mapped[int]
+    capture_id: Mapped[int | None] = mapped_column(ForeignKey("captures.id"))
+    title: Mapped[str]
+    author: Mapped[str | None]
+    body: Mapped[str]
+    modified: Mapped[datetime | None]  # the modification stamp its page showed
+    seen_at: Mapped[datetime]  # first seen saying this
+
+
+class RevisitResult(StrEnum):
+    """What came of a revisit: the page unchanged, answered 304 Not Modified,
+    changed (a new version), gone (404/410, the CMS's deleted-post alert, a
+    redirect to the list or home page), back after being gone, or failed."""
+
+    UNCHANGED = "unchanged"
+    NOT_MODIFIED = "not_modified"
+    CHANGED = "changed"
+    GONE = "gone"
+    BACK = "back"
+    FAILED = "failed"
+
+
+class ArticleRevisit(Base):
+    """One fetch of an archived article again, in a run, and what came of it."""
+
+    __tablename__ = "article_revisits"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id"), index=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("crawl_runs.id"), index=True)
+    capture_id: Mapped[int | None] = mapped_column(ForeignKey("captures.id"))
+    at: Mapped[datetime]
+    result: Mapped[str] = mapped_column(String(16))  # a RevisitResult's value
+    detail: Mapped[str | None]  # why gone: "404", "410", "deleted-post alert", ...

@@ -30,7 +30,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage.busy import waits
-from storage.models import Capture, CrawlRun, FoundBy, Outcome, RunListPage, Site
+from storage.models import (
+    Capture,
+    CrawlRun,
+    FoundBy,
+    Outcome,
+    RevisitResult,
+    RunListPage,
+    Site,
+)
 from storage.types import now_seoul
 
 HEARTBEAT_INTERVAL = 60.0  # seconds between a running run's signs of life
@@ -55,6 +63,15 @@ class RunStatus(StrEnum):
     SHORT_OF_ROUTES = "short_of_routes"  # archived too few of what feeds, sitemaps, APIs listed
 
 
+REVISIT_COUNTS = (
+    "revisits_due",
+    "revisits_fetched",
+    "revisits_not_modified",
+    "revisits_changed",
+    "revisits_gone",
+)
+
+
 @dataclass
 class RunCounts:
     """What a crawl run did, as shown to the archivist."""
@@ -68,6 +85,22 @@ class RunCounts:
     found_feed: int = 0
     found_sitemap: int = 0
     found_list: int = 0
+    # revisits of archived articles: due, fetched, answered 304, changed, found gone
+    revisits_due: int = 0
+    revisits_fetched: int = 0
+    revisits_not_modified: int = 0
+    revisits_changed: int = 0
+    revisits_gone: int = 0
+
+    def count_revisit(self, result: str) -> None:
+        """Count one revisit by its result (a :class:`RevisitResult` value)."""
+        self.revisits_fetched += 1
+        if result == RevisitResult.NOT_MODIFIED:
+            self.revisits_not_modified += 1
+        elif result == RevisitResult.CHANGED:
+            self.revisits_changed += 1
+        elif result == RevisitResult.GONE:
+            self.revisits_gone += 1
 
     def count(self, outcome: str, found_by: str | None = None) -> None:
         """Count one saved capture by its outcome (and a new article by where
@@ -160,6 +193,8 @@ class RunSummary:
     reason: str | None  # why it ended unhealthy, on one line
     host: str | None = None  # the machine that ran it
     found: dict[str, int] | None = None  # new articles by where they were found first
+    # its revisits: due, fetched, answered 304, changed, found gone
+    revisits: tuple[int, ...] = (0, 0, 0, 0, 0)
 
     @property
     def healthy(self) -> bool:
@@ -426,6 +461,7 @@ class Runs:
                 reason=run.reason,
                 host=run.host,
                 found={source.value: getattr(done, f"found_{source.value}") for source in FoundBy},
+                revisits=tuple(getattr(done, name) for name in REVISIT_COUNTS),
             )
             for run, name, done in rows
         ]
@@ -451,6 +487,7 @@ def _count_values(counts: RunCounts) -> dict[str, int]:
         "found_feed": counts.found_feed,
         "found_sitemap": counts.found_sitemap,
         "found_list": counts.found_list,
+        **{name: getattr(counts, name) for name in REVISIT_COUNTS},
     }
 
 
@@ -463,6 +500,8 @@ def _run_counts(session: Session, run: CrawlRun) -> RunCounts:
         return RunCounts(**{field.name: getattr(run, field.name) for field in fields(RunCounts)})
     counts = _captured_counts(session, run.id)
     counts.list_failed = run.list_failed
+    for name in REVISIT_COUNTS:  # as of its last heartbeat
+        setattr(counts, name, getattr(run, name))
     return counts
 
 

@@ -27,7 +27,7 @@ from tests.conftest import FAST, Portal, scrapy, start_scrapy
 RUNS_HEADS = [
     "run", "site", "mode", "window", "started", "finished", "status",
     "pages", "new", "by_feed", "by_sitemap", "by_list", "dup", "failed", "list_failed",
-    "exit", "host", "log",
+    "rv_due", "rv_fetched", "rv_304", "rv_changed", "rv_gone", "exit", "host", "log",
 ]  # fmt: skip
 # slow enough to be caught mid-run, on a loaded machine too
 SLOW = ["DOWNLOAD_DELAY=0.02", "CONCURRENT_REQUESTS_PER_DOMAIN=2"]
@@ -216,7 +216,16 @@ def test_an_interrupted_daily_run_is_completed_by_the_next(
         lines[1:], runs, ["finished", "closespider_pagecount"], [0, 1], strict=True
     ):
         found = (run.found_feed, run.found_sitemap, run.found_list)
-        numbers = (run.pages, run.new, *found, run.duplicate, run.failed, run.list_failed)
+        revisits = (
+            run.revisits_due,
+            run.revisits_fetched,
+            run.revisits_not_modified,
+            run.revisits_changed,
+            run.revisits_gone,
+        )
+        numbers = (
+            run.pages, run.new, *found, run.duplicate, run.failed, run.list_failed, *revisits
+        )  # fmt: skip
         counts = r"\s+".join(str(n) for n in numbers)
         seoul = rf"{today} [\d:]+\+09:00"  # a time with its zone
         expected = rf"^\s*{run.id}\s+newscms\s+daily\s+{seoul}\s+{seoul}\s+"

@@ -1,7 +1,8 @@
 """ArchivePipeline: sends each capture to its run's archive writer
 (``crawler.writer``), which stores it, and its article when it is a new one
 inside the crawl's window, in one transaction; links to articles already
-archived become sightings (last seen now). The saved capture's outcome is
+archived become sightings (last seen now); a revisit of an archived article
+is stored with what it found (``ArchiveWriter.save_revisit``). The saved capture's outcome is
 set on the item and counted in the run; a bot check met in place of an
 article is told to the run.
 
@@ -38,6 +39,9 @@ class ArchivePipeline:
     async def process_item(self, item: CaptureItem | SeenLinks) -> CaptureItem | SeenLinks:
         if isinstance(item, SeenLinks):
             await self.writer.record_sightings(item.links, item.seen_at)
+            return item
+        if item.revisit is not None:
+            self.counts.count_revisit(await self.writer.save_revisit(item))
             return item
         item.outcome = await self.writer.save_page(item)
         self.counts.count(item.outcome, item.found_by)

@@ -64,8 +64,8 @@ class ExtractPipeline:
         return _read_once(self.frames, site, self.blocks_of, "frame")
 
     async def process_item(self, item: Any) -> Any:
-        if not isinstance(item, CaptureItem) or item.error is not None:
-            return item
+        if not isinstance(item, CaptureItem) or item.error is not None or item.status == 304:
+            return item  # a revisit answered 304 Not Modified costs no extraction
         result = await self.extraction.extract(
             item, self.site_boilerplate(item.site), self.site_frame(item.site)
         )

@@ -1,6 +1,7 @@
-"""``scrapy export -o FILE [--site NAME] [--since D] [--until D]``: write the
-archived articles, one record per article (``.jsonl``, ``.csv``), or the
-captures as the servers sent them (``.warc.gz``, ``.warc``, ``.wacz``)."""
+"""``scrapy export -o FILE [--site NAME] [--since D] [--until D] [--versions]``:
+write the archived articles, one record per article (``.jsonl``, ``.csv``;
+with ``--versions`` one per version of each), or the captures as the servers
+sent them (``.warc.gz``, ``.warc``, ``.wacz``)."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ class Command(ArchiveCommand, ScrapyCommand):
     def syntax(self) -> str:
         return (
             "-o FILE.jsonl|.csv|.warc.gz|.warc|.wacz [--site NAME] "
-            "[--since YYYY-MM-DD] [--until YYYY-MM-DD]"
+            "[--since YYYY-MM-DD] [--until YYYY-MM-DD] [--versions]"
         )
 
     def short_desc(self) -> str:
@@ -44,6 +45,11 @@ class Command(ArchiveCommand, ScrapyCommand):
         )
         parser.add_argument("--since", type=_day, help="published on or after this day")
         parser.add_argument("--until", type=_day, help="published on or before this day")
+        parser.add_argument(
+            "--versions",
+            action="store_true",
+            help="one record per version of each article (version, seen_at, modified, gone_at)",
+        )
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if not opts.output:
@@ -73,7 +79,11 @@ class Command(ArchiveCommand, ScrapyCommand):
             if archival:
                 self._archival(engine, path, wanted)
             else:
-                print(f"exported {export(engine, path, wanted)} articles to {path}")
+                if opts.versions:
+                    written = export(engine, path, wanted, versions=True)
+                    print(f"exported {written} versions of articles to {path}")
+                else:
+                    print(f"exported {export(engine, path, wanted)} articles to {path}")
         finally:
             engine.dispose()
 

@@ -1,7 +1,8 @@
 """``scrapy runs [--site NAME] [--limit N] [--problems]``: the crawl runs,
 newest first, with what each did (pages, new articles and how many of them
 its feeds, sitemaps and list pages found first, duplicates, failed pages,
-list pages that failed), how it ended and the host that ran it;
+list pages that failed), its revisits of archived articles (due, fetched,
+answered 304, changed, found gone), how it ended and the host that ran it;
 ``--problems``: the sites whose last run was not healthy, each with its last
 run and why, exiting 1 when it lists any (0 when none), so that a monitoring
 script can use it. An unknown ``--site`` is refused in one line (exit code 2)."""
@@ -37,6 +38,11 @@ COLUMNS = (
     ("dup", ">"),
     ("failed", ">"),
     ("list_failed", ">"),
+    ("rv_due", ">"),
+    ("rv_fetched", ">"),
+    ("rv_304", ">"),
+    ("rv_changed", ">"),
+    ("rv_gone", ">"),
     ("exit", ">"),
     ("host", "<"),
     ("log", "<"),
@@ -106,6 +112,7 @@ def row(run: RunSummary) -> tuple[str, ...]:
         str(run.duplicate),
         str(run.failed),
         str(run.list_failed),
+        *(str(count) for count in run.revisits),
         "" if run.exit_code is None else str(run.exit_code),
         run.host or "",
         run.log_file or "",

@@ -4,7 +4,7 @@ names no database; ``crawler.sources.lookups`` answers it from storage."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Protocol
 
@@ -26,6 +26,22 @@ class ResumePoint(Protocol):
 
     @property
     def form(self) -> dict[str, str] | None: ...  # the post that shows the page after it
+
+
+class DueRevisit(Protocol):
+    """An archived article due for a revisit, with its latest capture's validators."""
+
+    @property
+    def article_id(self) -> int: ...
+
+    @property
+    def url(self) -> str: ...
+
+    @property
+    def etag(self) -> str | None: ...
+
+    @property
+    def last_modified(self) -> str | None: ...
 
 
 class ArchiveView(Protocol):
@@ -61,4 +77,16 @@ class ArchiveView(Protocol):
 
     def keep_link_template(self, site: str, template: str) -> None:
         """Keep ``template`` as the article link template of ``site``."""
+        ...
+
+    def due_revisits(
+        self, site: str, now: datetime, budget: int
+    ) -> tuple[int, Sequence[DueRevisit]]:
+        """How many of the site's articles are due for a revisit, and the
+        ``budget`` of them due the longest."""
+        ...
+
+    def revisit_now(self, site: str, dated: dict[str, datetime], now: datetime) -> int:
+        """Make due now the site's articles whose date in ``dated`` (URL -> a feed's
+        date) is later than their latest capture; how many."""
         ...

@@ -12,12 +12,13 @@ no feed (a members-only board, RSS switched off) is logged and left."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
 import scrapy
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from crawler.discovery.feed_entries import parse_feed
+from crawler.discovery.feed_entries import FeedEntry, parse_feed
 from crawler.sources.paging import DailyPaging
 from crawler.sources.reading import Reading
 from crawler.sources.request_failures import request_failure
@@ -70,7 +71,16 @@ class Feeds(UrlSource):
             )
             assert self._links is not None
             self._links.extend(entry.url for entry in feed.entries)
+            self._keep_dates(feed.entries)
         yield self._after_feed(index)
+
+    def _keep_dates(self, entries: Sequence[FeedEntry]) -> None:
+        """Remember the feed's date of each article: an archived one dated later
+        than its latest capture is revisited (``crawler.sources.revisits``)."""
+        for entry in entries:
+            article = self.reading.discovery.article_link(entry.url)
+            if article is not None and entry.published is not None:
+                self.reading.feed_dates[article] = entry.published
 
     def feed_failed(self, failure: Failure) -> Requests:
         """A feed that cannot be fetched is no feed for this run: the list pages go on."""

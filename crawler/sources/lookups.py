@@ -3,10 +3,11 @@ answered from storage's ``Archive``: its pages, its runs, its link templates."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
 from crawler.sources.archive_view import ResumePoint
+from storage import revisits
 from storage.archive import Archive
 
 
@@ -40,3 +41,11 @@ class ArchiveLookups:
 
     def keep_link_template(self, site: str, template: str) -> None:
         self._archive.templates.keep(site, template)
+
+    def due_revisits(
+        self, site: str, now: datetime, budget: int
+    ) -> tuple[int, Sequence[revisits.DueRevisit]]:
+        return revisits.due_revisits(self._archive.engine, site, now, budget)
+
+    def revisit_now(self, site: str, dated: dict[str, datetime], now: datetime) -> int:
+        return revisits.revisit_now(self._archive.engine, site, dated, now)

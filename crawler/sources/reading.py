@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import scrapy
 from scrapy.crawler import Crawler
@@ -73,6 +74,7 @@ class Reading:
         self.request_article = request_article
         self.ledger = LinkLedger()
         self.routed: set[str] = set()  # the articles feeds, sitemaps and list endpoints asked for
+        self.feed_dates: dict[str, datetime] = {}  # canonical article URL -> its feed's date
 
     def in_scope(self, links: Sequence[str]) -> list[str]:
         """Those of ``links`` the site's scope lets the crawl follow."""

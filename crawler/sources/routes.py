@@ -41,13 +41,15 @@ def paging_for(
     return BackfillPaging(site, archive, limits, job.window.since, job.window.until)
 
 
-def companions_for(reading: Reading) -> list[UrlSource]:
-    """The sources read with the list pages, in the order they are told of them."""
+def companions_for(reading: Reading, revisits: UrlSource | None = None) -> list[UrlSource]:
+    """The sources read with the list pages, in the order they are told of them
+    (a daily run's ``revisits`` after its feeds, whose dates they read)."""
     policy, profile = reading.policy, reading.profile
     found = FoundRoutes(reading)
     if isinstance(policy, DailyPaging):
         feeds = [Feeds(reading, policy)] if profile.feeds else []
-        return [FailedPages(reading, policy), *feeds, found]
+        later = [revisits] if revisits is not None else []
+        return [FailedPages(reading, policy), *feeds, *later, found]
     if isinstance(policy, BackfillPaging) and profile.sitemaps:
         return [Sitemaps(reading, policy), found]
     return [found]

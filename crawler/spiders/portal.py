@@ -30,17 +30,20 @@ from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
 from crawler.discovery import LinkTemplate, ListDiscovery
-from crawler.items import CaptureItem
+from crawler.items import NO_LIST_PAGE, CaptureItem
 from crawler.job import CrawlJob
 from crawler.middlewares import exchange_of
 from crawler.rendering import page_meta, use_browser
+from crawler.revisit_plan import RevisitPlan
 from crawler.run_crawler import run_crawler
 from crawler.scope import SiteScope
+from crawler.sources.archive_view import DueRevisit
 from crawler.sources.form_pages import FormListPages
 from crawler.sources.list_pages import ListPages
 from crawler.sources.lookups import ArchiveLookups
 from crawler.sources.reading import Reading
 from crawler.sources.request_failures import GONE, failed_response, failure_reason
+from crawler.sources.revisits import Revisits, conditional_headers
 from crawler.sources.routes import companions_for, paging_for, paging_limits
 from pipelines.article_page import PageError, PageProblem
 from pipelines.article_pages import further_pages_in
@@ -92,13 +95,60 @@ class PortalSpider(scrapy.Spider):
         reading = Reading(
             self.crawler, self.profile, self.scope, self.discovery, policy, self.request_article
         )
-        self.list_pages = FormListPages(reading, companions_for(reading))
+        self.list_pages = FormListPages(reading, companions_for(reading, self._revisits(reading)))
         point = policy.resume()
         if point is not None:
             for request in self.list_pages.resume(point):
                 yield request
             return
         yield self.list_pages.first_request()
+
+    def _revisits(self, reading: Reading) -> Revisits | None:
+        """The revisits of a daily run of a site that has them; None: none."""
+        plan = RevisitPlan.of(self.job, self.settings)
+        if not plan.ages:
+            return None
+        counts = run_crawler(self.crawler).counts
+
+        def counted(due: int) -> None:
+            counts.revisits_due = due
+
+        budget = self.settings.getint("REVISIT_BUDGET")
+        return Revisits(reading, self.lookups, plan, budget, self.request_revisit, counted)
+
+    def request_revisit(self, revisit: DueRevisit) -> scrapy.Request:
+        """The conditional request of a revisit of an archived article: a 304, a
+        404 and a 410 come to :meth:`parse_revisit` like any answer."""
+        return scrapy.Request(
+            revisit.url,
+            callback=self.parse_revisit,
+            errback=self.revisit_failed,
+            headers=conditional_headers(revisit),
+            cb_kwargs={"article_id": revisit.article_id},
+            meta={"handle_httpstatus_list": [304, *GONE], **page_meta(self.profile)},
+            priority=ARTICLE_PRIORITY,
+            dont_filter=True,
+        )
+
+    def parse_revisit(self, response: Response, article_id: int) -> Iterator[CaptureItem]:
+        request = response.request
+        error = None
+        if response.status in GONE:
+            detail = f"HTTP {response.status} {GONE[response.status]}"
+            error = PageError(PageProblem.NOT_ARTICLE, detail)
+        item = self._capture(request, _asked_url(request), NO_LIST_PAGE, response, error)
+        item.revisit = article_id
+        yield item
+
+    def revisit_failed(self, failure: Failure) -> Iterator[CaptureItem]:
+        request = failure.request  # type: ignore[attr-defined]
+        response = failed_response(failure)
+        reason = failure_reason(failure) if response is None else f"HTTP {response.status}"
+        logger.warning("revisit of %s failed: %s", request.url, reason)
+        error = PageError(PageProblem.FETCH, reason)
+        item = self._capture(request, _asked_url(request), NO_LIST_PAGE, response, error)
+        item.revisit = request.cb_kwargs["article_id"]
+        yield item
 
     def request_article(
         self, url: str, number: int, places: Sequence[str], found_by: str | None
@@ -213,7 +263,7 @@ class PortalSpider(scrapy.Spider):
     def _article_done(self, item: Any, **_: Any) -> None:
         """An article went through the pipelines: confirm the link template, and
         page on if its list page is settled (backfill)."""
-        if not isinstance(item, CaptureItem):
+        if not isinstance(item, CaptureItem) or item.revisit is not None:
             return
         if item.article is not None and item.url in self.list_pages.reading.routed:
             self.crawler.stats.inc_value("routes/articles")
