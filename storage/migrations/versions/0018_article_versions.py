@@ -33,15 +33,19 @@ _COUNTS = (
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("articles", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("modified", sa.DateTime(timezone=True), nullable=True))
-        batch_op.add_column(sa.Column("version", sa.Integer(), server_default="1", nullable=False))
-        batch_op.add_column(sa.Column("gone_at", sa.DateTime(timezone=True), nullable=True))
-        batch_op.add_column(sa.Column("revisit_due", sa.DateTime(timezone=True), nullable=True))
-        batch_op.create_index(batch_op.f("ix_articles_revisit_due"), ["revisit_due"], unique=False)
-    with op.batch_alter_table("crawl_runs", schema=None) as batch_op:
-        for name in _COUNTS:
-            batch_op.add_column(sa.Column(name, sa.Integer(), server_default="0", nullable=False))
+    # plain ADD COLUMNs, never a batch: SQLite would copy and drop the tables,
+    # which other tables' foreign keys refuse on an archive holding runs
+    op.add_column("articles", sa.Column("modified", sa.DateTime(timezone=True), nullable=True))
+    op.add_column(
+        "articles", sa.Column("version", sa.Integer(), server_default="1", nullable=False)
+    )
+    op.add_column("articles", sa.Column("gone_at", sa.DateTime(timezone=True), nullable=True))
+    op.add_column("articles", sa.Column("revisit_due", sa.DateTime(timezone=True), nullable=True))
+    op.create_index(op.f("ix_articles_revisit_due"), "articles", ["revisit_due"], unique=False)
+    for name in _COUNTS:
+        op.add_column(
+            "crawl_runs", sa.Column(name, sa.Integer(), server_default="0", nullable=False)
+        )
     op.create_table(
         "article_versions",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -91,12 +95,9 @@ def downgrade() -> None:
     with op.batch_alter_table("article_versions", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_article_versions_article_id"))
     op.drop_table("article_versions")
-    with op.batch_alter_table("crawl_runs", schema=None) as batch_op:
-        for name in _COUNTS:
-            batch_op.drop_column(name)
-    with op.batch_alter_table("articles", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_articles_revisit_due"))
-        batch_op.drop_column("revisit_due")
-        batch_op.drop_column("gone_at")
-        batch_op.drop_column("version")
-        batch_op.drop_column("modified")
+    # plain DROP COLUMNs (SQLite 3.35 and later), for the reason given above
+    for name in _COUNTS:
+        op.drop_column("crawl_runs", name)
+    op.drop_index(op.f("ix_articles_revisit_due"), table_name="articles")
+    for name in ("revisit_due", "gone_at", "version", "modified"):
+        op.drop_column("articles", name)
