@@ -119,10 +119,12 @@ PROMO_WORDS = re.compile(
     r"카카오|채널|구독|제보|뉴스레터|받아보기|바로가기|클릭|팔로우|친구\s*추가|다운로드|"
     r"기사\s*보기|관련\s*기사|이메일|페이스북|유튜브|인스타그램|텔레그램"
 )
-# a corrections notice, and the site's own notes (its ombudsman, its registration)
+# how to ask for a correction, a corrections box's bare heading (a notice that
+# says what was corrected is the article's, and kept), and the site's own
+# notes (its ombudsman, its registration)
 NOTICE_LINE = re.compile(
     r"(?:반론|정정|추후\s*보도).{0,30}(?:청구|신청|요청)(?:하실|하시려면|하시는)"
-    r"|^\s*[\[<(]?\s*(?:바로잡습니다|정정\s*보도문?)\s*[\]>)]?"
+    r"|^\s*[\[<(]?\s*(?:바로잡습니다|정정\s*보도문?)\s*[\]>)]?\s*$"
     r"|^\s*(?:고충처리인|청소년보호책임자|기사배열책임자|등록번호|발행인|편집인)\s*[:：]"
 )
 # lines a site puts under every post: a satisfaction survey, the 공공누리

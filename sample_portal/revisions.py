@@ -50,6 +50,8 @@ FIGURE, RETITLE, CORRECTION, DELETE, MISSING, RESTORE = (
 EDITS = (FIGURE, RETITLE, CORRECTION, DELETE, MISSING, RESTORE)
 CHANGES = (FIGURE, RETITLE, CORRECTION)  # edits that make a new version
 TAKEDOWNS = (DELETE, MISSING)
+# a corrections notice's headings, one correction after another
+CORRECTION_HEADINGS = ("[수정]", "[바로잡습니다]", "정정보도문")
 _NUMBER = re.compile(r"\d+")
 _VIEWS = re.compile(r'(<i class="fa fa-eye" aria-hidden="true"></i> )[\d,]+회')
 _HTML = "text/html; charset=utf-8"
@@ -170,7 +172,9 @@ class EditedBoard:
         elif kind == RETITLE:
             article = replace(article, title=f"{article.title}…예산 추가 확보")
         elif kind == CORRECTION:
-            notice = f"[수정] 본문 중 사업 규모를 바로잡았습니다. ({when:%Y.%m.%d %H:%M} 수정)"
+            made = sum(edit.kind == CORRECTION for edit in self.edits)
+            heading = CORRECTION_HEADINGS[made % len(CORRECTION_HEADINGS)]
+            notice = f"{heading} 본문 중 사업 규모를 바로잡았습니다. ({when:%Y.%m.%d %H:%M} 수정)"
             article = replace(article, paragraphs=(*article.paragraphs, notice))
         elif kind in TAKEDOWNS:
             post.state = kind

@@ -10,6 +10,10 @@ is one term of the short-query index (``articles_bigrams``, migration 0017,
 Debian 12's, returns nothing for that); one the index cannot answer (it holds
 a space) is a substring match over the articles. Results are ordered by the
 indexed publication time in Korea time (``articles.published_kst``).
+
+Every version a revisit kept is searchable too (``versions_fts`` and
+``versions_bigrams``, migration 0019): an article is found by what an earlier
+version said (a figure it corrected, its old title), once, as its latest row.
 """
 
 from __future__ import annotations
@@ -21,6 +25,9 @@ from storage.bigrams import LONGEST, QUERY_TERM, SPACES_SQL
 
 SEARCH_INDEX = "articles_fts"
 SHORT_INDEX = "articles_bigrams"
+# the same two of every version a revisit kept (migration 0019)
+VERSIONS_INDEX = "versions_fts"
+VERSIONS_SHORT_INDEX = "versions_bigrams"
 # what migration 0017 adds to ``articles`` for search and browse (the models do not own them)
 SEARCH_COLUMNS = ("published_kst", "day_kst")
 SEARCH_INDEXES = ("ix_articles_published_kst", "ix_articles_day_kst", "ix_articles_author")
@@ -30,24 +37,64 @@ MARK, END_MARK = "<mark>", "</mark>"
 # the phrase ``q`` as an FTS5 query: one quoted string, its quotes doubled
 _PHRASE = "'\"' || replace(:q, '\"', '\"\"') || '\"'"
 
-# the ids of the articles matching :q
-MATCHED = f"""
-SELECT rowid AS id FROM articles_fts
-WHERE length(:q) >= {TRIGRAM} AND articles_fts MATCH {_PHRASE}
+# the ids of the rows of ``table`` (``articles`` or ``article_versions``)
+# matching :q, through its trigram index ``{fts}`` and its short-query index
+# ``{bigrams}``, else (a short query holding a space) by substring
+_MATCHED_ROWS = """
+SELECT rowid AS id FROM {fts}
+WHERE length(:q) >= {trigram} AND {fts} MATCH {phrase}
 UNION ALL
-SELECT rowid AS id FROM articles_bigrams
-WHERE length(:q) BETWEEN 1 AND {LONGEST} AND trim(:q, {SPACES_SQL}) = :q
-  AND articles_bigrams MATCH '"' || {QUERY_TERM} || '"'
+SELECT rowid AS id FROM {bigrams}
+WHERE length(:q) BETWEEN 1 AND {longest} AND trim(:q, {spaces}) = :q
+  AND {bigrams} MATCH '"' || {term} || '"'
 UNION ALL
-SELECT id FROM articles
-WHERE length(:q) BETWEEN 1 AND {LONGEST} AND trim(:q, {SPACES_SQL}) <> :q
+SELECT id FROM {table}
+WHERE length(:q) BETWEEN 1 AND {longest} AND trim(:q, {spaces}) <> :q
   AND (instr(title, :q) > 0 OR instr(body, :q) > 0)
+"""
+
+
+def _matched_rows(table: str, fts: str, bigrams: str) -> str:
+    return _MATCHED_ROWS.format(
+        table=table,
+        fts=fts,
+        bigrams=bigrams,
+        trigram=TRIGRAM,
+        longest=LONGEST,
+        spaces=SPACES_SQL,
+        phrase=_PHRASE,
+        term=QUERY_TERM,
+    )
+
+
+# whether the text of ``{row}`` holds :q (as the indexes match: case aside)
+_HOLDS = "(instr(lower({row}.title), lower(:q)) > 0 OR instr(lower({row}.body), lower(:q)) > 0)"
+
+# the ids of the articles matching :q in their latest version, then those of
+# the articles matching it only in an earlier one a revisit kept (through its
+# newest such version, so each article comes once, and no DISTINCT keeps the
+# newest 500 from being read in order through the publication-time index)
+MATCHED = f"""
+{_matched_rows("articles", SEARCH_INDEX, SHORT_INDEX)}
+UNION ALL
+SELECT earlier.article_id AS id
+FROM ({_matched_rows("article_versions", VERSIONS_INDEX, VERSIONS_SHORT_INDEX)}) AS versions
+JOIN article_versions AS earlier ON earlier.id = versions.id
+JOIN articles AS latest ON latest.id = earlier.article_id
+WHERE earlier.version < latest.version AND NOT {_HOLDS.format(row="latest")}
+  AND NOT EXISTS (
+    SELECT 1 FROM article_versions AS later
+    WHERE later.article_id = earlier.article_id
+      AND later.version > earlier.version AND later.version < latest.version
+      AND {_HOLDS.format(row="later")}
+  )
 """
 
 # the canned query ``search`` (parameter q): the newest 500, each with a
 # snippet (made for those 500 only: a common word matches thousands): the
 # body around the query's first place in it (FTS5's snippet() tokenized each
-# body again: a common word took 586 ms on 100,000 articles with it, 215 without)
+# body again: a common word took 586 ms on 100,000 articles with it, 215 without),
+# from the latest version's body, else from the newest earlier one holding it
 SEARCH = f"""
 WITH newest AS (
   SELECT article_index.id, article_index.url, article_index.title, article_index.site,
@@ -59,7 +106,15 @@ WITH newest AS (
 SELECT newest.*, (
          SELECT replace(substr(body, max(instr(lower(body), lower(:q)) - 40, 1), 100), :q,
                         '{MARK}' || :q || '{END_MARK}')
-         FROM articles WHERE articles.id = newest.id
+         FROM (
+           SELECT body, instr(lower(body), lower(:q)) > 0 AS holds, 1 AS latest, 0 AS version
+           FROM articles WHERE articles.id = newest.id
+           UNION ALL
+           SELECT body, 1, 0, version FROM article_versions
+           WHERE article_versions.article_id = newest.id AND instr(lower(body), lower(:q)) > 0
+         )
+         ORDER BY holds DESC, latest DESC, version DESC
+         LIMIT 1
        ) AS snippet
 FROM newest
 ORDER BY newest.published DESC, newest.id DESC
@@ -78,7 +133,8 @@ def is_search_table(name: str | None) -> bool:
     if name in SEARCH_COLUMNS or name in SEARCH_INDEXES:
         return True
     return any(
-        name == index or name.startswith(index + "_") for index in (SEARCH_INDEX, SHORT_INDEX)
+        name == index or name.startswith(index + "_")
+        for index in (SEARCH_INDEX, SHORT_INDEX, VERSIONS_INDEX, VERSIONS_SHORT_INDEX)
     )
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
+from warcio.archiveiterator import ArchiveIterator
 
 from sample_portal import gnuboard5
 from sample_portal.revisions import (
@@ -129,7 +130,8 @@ def test_every_version_once_takedowns_dated_and_noise_no_change(
         assert articles[post].title == current[post].title
         assert articles[post].body.endswith(current[post].paragraphs[-1])
     assert articles[1].version == 3 and articles[2].version == 2 and articles[6].version == 1
-    assert "[수정] 본문 중" in articles[1].body and "[수정] 본문 중" in articles[3].body
+    notice = "본문 중 사업 규모를 바로잡았습니다."
+    assert notice in articles[1].body and notice in articles[3].body
     assert articles[2].title.endswith("예산 추가 확보")
 
     by_post: dict[int, list[ArticleRevisit]] = {}
@@ -207,6 +209,30 @@ def test_every_version_once_takedowns_dated_and_noise_no_change(
             run.revisits_gone,
         ]
     assert sum(counts[3] for counts in by_run.values()) == 4  # posts 1 (twice), 2, 3
+
+    # the WARC carries every capture; the same page received again is a revisit record
+    done = scrapy(
+        "export",
+        "-o",
+        str(tmp_path / "archive.warc.gz"),
+        database_url=database_url,
+        sites_file=board.sites_file,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    with (tmp_path / "archive.warc.gz").open("rb") as handle:
+        records = [
+            (record.rec_type, record.rec_headers.get_header("WARC-Target-URI"))
+            for record in ArchiveIterator(handle)
+            if record.rec_type in ("response", "revisit")
+        ]
+    assert len(records) == sum(captured.values())
+    missing = f"{board.base_url}{gnuboard5.article_path(5)}"
+    # post 5 answered the same 404 page on days 3, 5 and 8: a response, then two revisits
+    assert [kind for kind, uri in records if uri == missing][-3:] == [
+        "response",
+        "revisit",
+        "revisit",
+    ]
 
 
 def test_a_run_revisits_no_more_than_its_budget_oldest_due_first(

@@ -12,12 +12,13 @@ from pathlib import Path
 import pytest
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import delete, text, update
+from sqlalchemy import delete, select, text, update
 
 from storage.archive import Archive, RunCounts
 from storage.database import MIGRATIONS, open_database
 from storage.mirror import mirror
 from storage.models import Article, Capture, Sighting
+from storage.revisits import PageVersion, Revisited, save_revisit
 from storage.search import SEARCH, search
 from storage.types import SEOUL
 from tests.conftest import free_port, scrapy
@@ -71,17 +72,7 @@ def add_story(
     """Archive one story of ``site``, as a crawl would."""
     page = f"http://{site}.example/{number}"
     archive.save_page(
-        Capture(
-            site_id=site_id(archive, site),
-            run_id=run_id,
-            url=page,
-            final_url=page,
-            status=200,
-            headers={"Content-Type": "text/html; charset=utf-8"},
-            body_zlib=zlib.compress(f"<h1>{title}</h1>".encode()),
-            fetched_at=published,
-            outcome="article",
-        ),
+        capture(archive, site, run_id, page, title, published),
         Article(
             site_id=site_id(archive, site),
             url=page,
@@ -92,6 +83,23 @@ def add_story(
             content_hash=f"{number:064d}",
             extractor_version="1",
         ),
+    )
+
+
+def capture(
+    archive: Archive, site: str, run_id: int, page: str, title: str, at: datetime
+) -> Capture:
+    """The capture of ``site``'s ``page`` showing ``title``, fetched ``at``."""
+    return Capture(
+        site_id=site_id(archive, site),
+        run_id=run_id,
+        url=page,
+        final_url=page,
+        status=200,
+        headers={"Content-Type": "text/html; charset=utf-8"},
+        body_zlib=zlib.compress(f"<h1>{title}</h1>".encode()),
+        fetched_at=at,
+        outcome="article",
     )
 
 
@@ -182,6 +190,42 @@ def test_the_index_follows_edits_and_reextraction(archive: Archive) -> None:
         connection.execute(delete(Sighting))
         connection.execute(delete(Article).where(Article.title == "대전시 과학축제"))
     assert titles(archive, "빵") == titles(archive, "빵축제") == []
+
+
+def test_every_version_a_revisit_kept_is_searchable(database_url: str, tmp_path: Path) -> None:
+    archive = build(database_url)
+    try:
+        with archive.engine.connect() as connection:
+            article_id = connection.execute(
+                select(Article.id).where(Article.title == "대전시 과학축제")
+            ).scalar_one()
+        run_id = archive.start_run(site_id(archive, "daejeon"), "daily", None, None)
+        title, body = "대전시 과학축전", "대전시는 과학축전을 연다."
+        corrected = PageVersion(title, "주정비", body, None, None)
+        save_revisit(
+            archive.engine,
+            capture(archive, "daejeon", run_id, "http://daejeon.example/2", title, STORIES[-1][1]),
+            run_id,
+            STORIES[-1][1],
+            Revisited(article_id, corrected),
+            lambda stored, new: True,
+            lambda stored, when: None,
+        )
+        if archive.engine.dialect.name == "sqlite":
+            searched = archive
+        else:  # a PostgreSQL archive is searched through its SQLite mirror
+            mirror(archive.engine, tmp_path / "mirror.db")
+            searched = Archive.open(f"sqlite:///{tmp_path / 'mirror.db'}")
+        # found by what it says now, and by what its first version said, once, as it is now
+        for query in ("과학축전", "과학축제를", "축제", "축", "경산 출신"):
+            assert titles(searched, query) == ["대전시 과학축전"], query
+        assert titles(searched, "경산") == ["대전시 과학축전", "경산시 4차산업혁명 포럼"]
+        # the snippet of a word only an earlier version holds is from that version
+        (row,) = hits(searched, "과학축제를")
+        assert "<mark>과학축제를</mark>" in str(row["snippet"])
+        searched.close()
+    finally:
+        archive.close()
 
 
 def test_days_are_korea_days(archive: Archive) -> None:

@@ -10,7 +10,7 @@ Create Date: 2026-11-28
 
 from __future__ import annotations
 
-from alembic import op
+from storage.migrations.sqlite_statements import execute_on_sqlite
 
 revision = "0010"
 down_revision = "0009"
@@ -54,14 +54,8 @@ DOWNGRADE = (
 
 
 def upgrade() -> None:
-    if op.get_bind().dialect.name != "sqlite":
-        return  # a PostgreSQL archive is browsed through an SQLite snapshot
-    for statement in UPGRADE:
-        op.execute(statement)
+    execute_on_sqlite(UPGRADE)  # a PostgreSQL archive is browsed through an SQLite mirror
 
 
 def downgrade() -> None:
-    if op.get_bind().dialect.name != "sqlite":
-        return
-    for statement in DOWNGRADE:
-        op.execute(statement)
+    execute_on_sqlite(DOWNGRADE)

@@ -15,7 +15,7 @@ Create Date: 2026-12-03
 
 from __future__ import annotations
 
-from alembic import op
+from storage.migrations.sqlite_statements import execute_on_sqlite
 
 revision = "0017"
 down_revision = "0016"
@@ -102,14 +102,8 @@ DOWNGRADE = (
 
 
 def upgrade() -> None:
-    if op.get_bind().dialect.name != "sqlite":
-        return  # a PostgreSQL archive is browsed through an SQLite mirror
-    for statement in UPGRADE:
-        op.execute(statement)
+    execute_on_sqlite(UPGRADE)  # a PostgreSQL archive is browsed through an SQLite mirror
 
 
 def downgrade() -> None:
-    if op.get_bind().dialect.name != "sqlite":
-        return
-    for statement in DOWNGRADE:
-        op.execute(statement)
+    execute_on_sqlite(DOWNGRADE)
