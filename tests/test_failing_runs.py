@@ -120,9 +120,10 @@ def test_a_site_that_never_answers_is_unreachable(tmp_path: Path) -> None:
     )
     assert run.reason == line
     row = listed(database_url, sites_file)[1].split()
-    # status, pages, new, by feed, sitemap and list, dup, failed, list_failed
+    # status, pages, new, by feed, sitemap and list, dup, failed, list_failed,
+    # the five revisit counts, exit
     assert row[7:16] == ["unreachable", "0", "0", "0", "0", "0", "0", "0", "3"]
-    assert row[16] == str(EXIT_UNREACHABLE)
+    assert row[16:22] == ["0"] * 5 + [str(EXIT_UNREACHABLE)]
 
 
 def test_the_scheduler_keeps_and_logs_how_an_unhealthy_run_ended(tmp_path: Path) -> None:
