@@ -94,7 +94,8 @@ WHERE earlier.version < latest.version AND NOT {_HOLDS.format(row="latest")}
 # snippet (made for those 500 only: a common word matches thousands): the
 # body around the query's first place in it (FTS5's snippet() tokenized each
 # body again: a common word took 586 ms on 100,000 articles with it, 215 without),
-# from the latest version's body, else from the newest earlier one holding it
+# from the latest version's body when it holds the query (title or body), else
+# from the newest earlier one whose body holds it
 SEARCH = f"""
 WITH newest AS (
   SELECT article_index.id, article_index.url, article_index.title, article_index.site,
@@ -107,7 +108,7 @@ SELECT newest.*, (
          SELECT replace(substr(body, max(instr(lower(body), lower(:q)) - 40, 1), 100), :q,
                         '{MARK}' || :q || '{END_MARK}')
          FROM (
-           SELECT body, instr(lower(body), lower(:q)) > 0 AS holds, 1 AS latest, 0 AS version
+           SELECT body, {_HOLDS.format(row="articles")} AS holds, 1 AS latest, 0 AS version
            FROM articles WHERE articles.id = newest.id
            UNION ALL
            SELECT body, 1, 0, version FROM article_versions

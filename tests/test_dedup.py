@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import MetaData, Table, func, insert, select
+from sqlalchemy import MetaData, column, func, insert, select, table
 
 from pipelines.fingerprint import (
     fingerprint,
@@ -336,12 +336,15 @@ def test_upgrading_an_archive_gives_each_article_its_sighting(database_url: str)
         made = MetaData()
         made.reflect(connection, only=("sites", "captures", "articles"))
         tables = {
-            name: Table(
+            name: table(
                 name,
-                MetaData(),
-                *(c._copy() for c in Base.metadata.tables[name].columns if c.name in table.c),
+                *(
+                    column(c.name, c.type)
+                    for c in Base.metadata.tables[name].c
+                    if c.name in reflected.c
+                ),
             )
-            for name, table in made.tables.items()
+            for name, reflected in made.tables.items()
         }
         connection.execute(
             insert(tables["sites"]).values(id=1, name="g", list_url="x", created_at=PUBLISHED)
