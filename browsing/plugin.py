@@ -1,7 +1,7 @@
 """newsarchive's Datasette plugin: the landing page is the search
 (:mod:`browsing.landing`, in place of Datasette's list of databases), ``?_q=``
 searches the article list (with its facets), titles link to the article's
-page (``/-/article/ID``: body paragraphs, copies, sightings, its versions with
+page (``/-/article/ID``: body paragraphs, photos and files, copies, sightings, its versions with
 what changed from one to the next, when it was taken down and back), which links the
 raw capture (``/-/capture/ID``, served as fetched, scripts sandboxed). The
 templates show times in Korea time to the minute (filter ``korea_time``)."""
@@ -46,6 +46,19 @@ WHERE sightings.article_id = :id ORDER BY sightings.first_seen, sightings.id
 VERSIONS = """
 SELECT version, seen_at, modified, title, author, body, capture_id FROM article_versions
 WHERE article_id = :id ORDER BY version
+"""
+# its photos and files as the crawl recorded them, in the page's order
+REQUISITES = """
+SELECT url, kind, file_type, name, caption, status, reason, size, text, capture_id
+FROM requisites WHERE article_id = :id ORDER BY id
+"""
+# a raw capture: its compressed body (its own, or the payload it shares by digest)
+CAPTURE = """
+SELECT CASE WHEN length(captures.body_zlib) = 0 AND payloads.body_zlib IS NOT NULL
+            THEN payloads.body_zlib ELSE captures.body_zlib END AS body_zlib,
+       captures.headers
+FROM captures LEFT JOIN payloads ON payloads.sha256 = captures.sha256
+WHERE captures.id = :id
 """
 # when a revisit found it gone, or back (each time, not every revisit since)
 TAKEDOWNS = """
@@ -92,9 +105,10 @@ def register_routes() -> list[tuple[str, Any]]:
 
 
 async def article_page(datasette: Any, request: Request) -> Response:
-    """An article: title, site, published, author, body paragraphs; its copies
-    and sightings, each linked; a link to its raw capture; its versions, each
-    with what changed from the one before; when it was taken down and back."""
+    """An article: title, site, published, author, body paragraphs; its photos
+    and files (each linked to its capture, an attachment with its text); its
+    copies and sightings, each linked; a link to its raw capture; its versions,
+    each with what changed from the one before; when it was taken down and back."""
     database = datasette.get_database()
     params = {"id": int(request.url_vars["id"])}
     found = (await database.execute(ARTICLE, params)).first()
@@ -109,6 +123,7 @@ async def article_page(datasette: Any, request: Request) -> Response:
         "sightings": [dict(row) for row in await database.execute(SIGHTINGS, params)],
         "versions": _versions([dict(row) for row in await database.execute(VERSIONS, params)]),
         "takedowns": _takedowns([dict(row) for row in await database.execute(TAKEDOWNS, params)]),
+        "requisites": [dict(row) for row in await database.execute(REQUISITES, params)],
     }
     return Response.html(await datasette.render_template("article.html", context, request))
 
@@ -142,7 +157,7 @@ async def raw_capture(datasette: Any, request: Request) -> Response:
     database = datasette.get_database()
     found = (
         await database.execute(
-            "SELECT body_zlib, headers FROM captures WHERE id = :id",
+            CAPTURE,
             {"id": int(request.url_vars["id"])},
         )
     ).first()

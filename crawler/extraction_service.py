@@ -2,10 +2,10 @@
 crawls (``scrapy daily`` runs several), made and closed by the crawl
 lifecycle (``crawler.crawl_lifecycle``).
 
-Extraction and fingerprinting are CPU work. They run in one thread of the
-process until ``WORKERS_FROM`` pages wait for it, then in ``EXTRACT_WORKERS``
-spawned worker processes (by default the machine's cores, 1 to 4;
-``crawler.worker_processes``), which import only the page room;
+Extraction and fingerprinting, and reading an attachment's text, are CPU
+work. They run in one thread of the process until ``WORKERS_FROM`` pages
+wait for it, then in ``EXTRACT_WORKERS`` spawned worker processes (by
+default the machine's cores, 1 to 4; ``crawler.worker_processes``), which import only the page room;
 ``EXTRACT_WORKERS`` 0 keeps the thread. A polite crawl, whose pages come one
 by one, never starts them. A worker that dies (killed, out of memory) fails
 the pages it had, and new workers take the next ones.
@@ -21,6 +21,7 @@ from concurrent.futures.process import BrokenProcessPool
 from crawler.items import CaptureItem
 from crawler.worker_processes import process_pool
 from pipelines.article_page import PageError, PageProblem, extract_and_fingerprint
+from pipelines.attachment_text import AttachmentReading, attachment_kind, read_attachment
 from pipelines.extraction import ExtractedArticle
 from pipelines.fingerprint import Fingerprint
 
@@ -74,6 +75,7 @@ class ExtractionService:
                     for page in item.continued
                 ),
                 frame,
+                bool(item.requisite_kinds),
             )
         except BrokenProcessPool:
             if self.pool is executor:
@@ -84,6 +86,22 @@ class ExtractionService:
             return PageError(PageProblem.EXTRACTION, f"{type(exc).__name__}: {exc}")
         finally:
             self.waiting -= in_thread
+
+    async def read_attachment(
+        self, data: bytes, name: str | None, content_type: str | None
+    ) -> AttachmentReading:
+        """An attachment's kind and text, or why it has none, read where pages
+        are extracted, with the page's input cap (``pipelines.attachment_text``)."""
+        executor = self._executor()
+        try:
+            return await asyncio.get_running_loop().run_in_executor(
+                executor, read_attachment, data, name, content_type
+            )
+        except BrokenProcessPool:
+            if self.pool is executor:
+                self.pool = process_pool(self.workers)
+                executor.shutdown(wait=False)
+            return AttachmentReading(attachment_kind(data[:4096], name), None, "its reader died")
 
     def close(self) -> None:
         """Stop the thread and the workers, dropping pages not started."""

@@ -1,7 +1,7 @@
 """The items a crawl produces: one fetched article page, raw, as the item
 pipelines receive it, with why it gave no article when it gave none
-(``pipelines.article_page.PageError``); and the archived articles a list page
-linked to (not fetched again).
+(``pipelines.article_page.PageError``), and its article's photos and files
+as fetched; and the archived articles a list page linked to (not fetched again).
 
 The article and fingerprint types are the page room's (imported for type
 checking only): the item pipelines fill those fields in."""
@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from pipelines.article_page import PageError, PageProblem
-from storage.models import Outcome
+from storage.models import Outcome, RequisiteStatus
 
 if TYPE_CHECKING:
     from pipelines.extraction import ExtractedArticle
@@ -51,6 +51,8 @@ class CaptureItem:
     # the request as sent and the response as received (body before decoding); None: no response
     exchange: Exchange | None = field(default=None, repr=False)
     site_layout: ArticleLayout | None = None  # the site's own article selectors (sites.yaml)
+    # the requisites its site keeps ("image", "attachment": sites.yaml ``requisites:``)
+    requisite_kinds: frozenset[str] = frozenset()
     # where the crawl found its link first (storage.models.FoundBy); None: tried again
     found_by: str | None = None
     # the further pages of an article paged over several, in order: each kept
@@ -58,10 +60,34 @@ class CaptureItem:
     continued: tuple[CaptureItem, ...] = ()
     # the archived article this page is a revisit of (its id); None: no revisit
     revisit: int | None = None
+    # its article's photos and files, as fetched (crawler.archiving.requisites_pipeline)
+    requisites: tuple[FetchedRequisite, ...] = ()
     # filled in by the pipelines
     article: ExtractedArticle | None = None
     fingerprint: Fingerprint | None = field(default=None, repr=False)
     outcome: Outcome | None = None
+
+
+@dataclass
+class FetchedRequisite:
+    """A photo or a file of an article, as the crawl fetched it (or why not)."""
+
+    url: str
+    kind: str  # "image" or "attachment", as the response told
+    status: RequisiteStatus
+    fetched_at: datetime
+    file_type: str | None = None  # pipelines.attachment_text.KINDS
+    name: str | None = None
+    caption: str | None = None
+    reason: str | None = None  # why not stored, or why an attachment gave no text
+    media_type: str | None = None
+    sha256: str | None = None
+    size: int | None = None
+    text: str | None = None
+    # the fetch as received; None: no response, or fetched for an earlier article of the run
+    fetch: CaptureItem | None = field(default=None, repr=False)
+    # its bytes, content-decoded, to keep under their digest; None: none, or known stored
+    body: bytes | None = field(default=None, repr=False)
 
 
 @dataclass

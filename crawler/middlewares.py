@@ -182,9 +182,14 @@ class LoopRedirectMiddleware(RedirectMiddleware):
         raise IgnoreRequest(f"redirect loop: {len(chain)} URLs, back to {redirected.url[:200]}")
 
 
+# request.meta key marking a requisite's request (the site scope lets it leave the site)
+REQUISITE = "newsarchive_requisite"
+
+
 class SiteScopeMiddleware:
     """Drops every request outside the crawled site's scope (``spider.scope``):
-    another host or port, a scheme other than http(s), an absurdly long URL.
+    another host or port (but for an article's requisites), a scheme other
+    than http(s), an absurdly long URL.
 
     It sees redirects and retries as well as the spider's own requests, so a
     page that redirects off the site fails instead of being fetched.
@@ -201,7 +206,8 @@ class SiteScopeMiddleware:
         scope = getattr(self.crawler.spider, "scope", None)
         if scope is None:
             return
-        reason = scope.refusal(request.url)
+        # an article's photos and files may live on another host (a CDN)
+        reason = scope.refusal(request.url, any_host=bool(request.meta.get(REQUISITE)))
         if reason is None:
             return
         assert self.crawler.stats is not None
@@ -225,6 +231,17 @@ def _with_host(url: str, pairs: Iterable[tuple[str, str]]) -> HeaderPairs:
     if not any(name.lower() == "host" for name, _ in pairs):
         pairs.insert(0, ("Host", urlsplit(url).netloc))
     return pairs
+
+
+def joined_headers(response: Response | None) -> dict[str, str]:
+    """``response``'s headers as Scrapy left them, each name's values joined by
+    commas (none: no response)."""
+    if response is None:
+        return {}
+    return {
+        key.decode("latin-1"): b", ".join(values).decode("latin-1")
+        for key, values in response.headers.items()
+    }
 
 
 def exchange_of(response: Response | None) -> Exchange | None:

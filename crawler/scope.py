@@ -34,8 +34,9 @@ class SiteScope:
             return cls(profile.hosts, frozenset(_DEFAULT_PORTS.values()), max_length)
         return cls(profile.hosts, frozenset({parts.port}), max_length)
 
-    def refusal(self, url: str) -> str | None:
-        """Why ``url`` is out of scope, or None when the crawler may request it."""
+    def refusal(self, url: str, any_host: bool = False) -> str | None:
+        """Why ``url`` is out of scope, or None when the crawler may request it
+        (on another host too, with ``any_host``)."""
         if len(url) > self.max_length:
             return f"URL of {len(url)} characters (longer than {self.max_length})"
         parts = urlsplit(url)
@@ -45,6 +46,6 @@ class SiteScope:
             port = parts.port or _DEFAULT_PORTS[parts.scheme]
         except ValueError:
             return f"bad port in {parts.netloc}"
-        if parts.hostname not in self.hosts or port not in self.ports:
+        if not any_host and (parts.hostname not in self.hosts or port not in self.ports):
             return f"off the site: {parts.netloc}"
         return None

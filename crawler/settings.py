@@ -65,8 +65,14 @@ REDIRECT_MAX_TIMES = 10
 
 ITEM_PIPELINES = {
     "crawler.archiving.extract_pipeline.ExtractPipeline": 300,
+    "crawler.archiving.requisites_pipeline.RequisitesPipeline": 600,
     "crawler.archiving.archive_pipeline.ArchivePipeline": 900,
 }
+# an article's photos and files (sites.yaml `requisites:`): the most bytes kept of
+# one file, of one article's, and of the latest held in memory for the run's other articles
+REQUISITE_MAX_BYTES = 8 * 1024 * 1024
+REQUISITE_MAX_ARTICLE_BYTES = 32 * 1024 * 1024
+REQUISITE_RUN_CACHE_BYTES = 16 * 1024 * 1024
 # the run keeper owns the crawl's run: heartbeat, list pages, counts, how it ended
 EXTENSIONS = {"crawler.run_keeper.RunKeeper": 100, "crawler.progress.ProgressLog": 500}
 # seconds between progress lines in the log (pages, new articles, rate); 0: none

@@ -41,6 +41,7 @@ _FIELDS = {
     "render",
     "list_api",
     "revisit",
+    "requisites",
 }
 _ARTICLE_FIELDS = ("title", "published", "author", "body", "drop")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
@@ -51,6 +52,14 @@ SITEMAPS_AUTO = "auto"
 RENDER_BROWSER = "browser"
 # `feeds: off`, `sitemaps: off`: the site's feeds or sitemaps are neither looked for nor read
 ROUTE_OFF = "off"
+
+# `requisites:`: which of an article's photos ("image") and files ("attachment") a run fetches
+REQUISITE_CHOICES = {
+    "all": frozenset({"image", "attachment"}),
+    "images": frozenset({"image"}),
+    "attachments": frozenset({"attachment"}),
+    "none": frozenset(),
+}
 
 # an archived article is fetched again at these ages after publication (`revisit:`)
 DEFAULT_REVISITS = (timedelta(days=1), timedelta(days=7), timedelta(days=30))
@@ -86,6 +95,8 @@ class SiteProfile:
     list_api: str | None = None  # a JSON list endpoint, with "{page}" where the page number goes
     # the ages after publication at which daily runs fetch an archived article again; (): never
     revisit: tuple[timedelta, ...] = DEFAULT_REVISITS
+    # which requisites of an article its runs fetch and keep: "image", "attachment"
+    requisites: frozenset[str] = REQUISITE_CHOICES["all"]
 
     def list_page_url(self, page: int) -> str:
         return self.list_url.replace("{page}", str(page))
@@ -264,6 +275,7 @@ def _profile(path: Path, number: int, entry: Any) -> SiteProfile:
         list_api=_list_api(entry.get("list_api"), list_url, fail),
         render=_render(entry.get("render"), fail),
         revisit=_revisit(entry.get("revisit", DEFAULT_REVISITS), fail),
+        requisites=_requisites(entry.get("requisites", "all"), fail),
     )
 
 
@@ -379,6 +391,12 @@ def _site_urls(value: Any, field: str, list_url: str, fail: FieldError) -> tuple
             raise fail(field, f"{item!r} is not an http(s) URL on the site's host ({named})")
         found.append(url)
     return tuple(dict.fromkeys(found))
+
+
+def _requisites(value: Any, fail: FieldError) -> frozenset[str]:
+    if isinstance(value, str) and value in REQUISITE_CHOICES:
+        return REQUISITE_CHOICES[value]
+    raise fail("requisites", f"must be one of {', '.join(REQUISITE_CHOICES)}, not {value!r}")
 
 
 def _render(value: Any, fail: FieldError) -> str | None:

@@ -36,8 +36,9 @@ from storage.archive import Archive
 from storage.busy import waiting
 from storage.database import ArchiveUnavailable, create_archive_engine, one_line
 from storage.exchange import received_columns
-from storage.models import Article, Capture, Outcome, RevisitResult
+from storage.models import Article, Capture, Outcome, RequisiteStatus, RevisitResult
 from storage.near_duplicates import Fingerprint
+from storage.requisites import RequisiteRecord
 from storage.revisits import PageVersion, Revisited, StoredVersion, save_revisit
 from storage.run_records import RunCounts
 
@@ -140,8 +141,10 @@ class ArchiveWriter:
     def _save(self, archive: Archive, item: CaptureItem) -> Outcome:
         """Store ``item``: its page in one transaction, then each of its further
         pages in one (see ``_transaction``)."""
-        saved = self._transaction(lambda: archive.save_page(*self._rows(item)))
         published = item.article.published if item.article is not None else None
+        saved = self._transaction(
+            lambda: archive.save_page(*self._rows(item), self._requisites(item, published))
+        )
         for page in item.continued:  # a paged article's further pages, each kept as received
             self._transaction(
                 lambda page=page: archive.save_page(
@@ -229,6 +232,36 @@ class ArchiveWriter:
                 revisit_due=self.plan.next_due(article.published, archived_at, archived_at),
             )
         return capture, row, fingerprint, item.places
+
+    def _requisites(self, item: CaptureItem, published: datetime | None) -> list[RequisiteRecord]:
+        """The new rows of the photos and files of ``item``'s article: their
+        captures dated as the article, their bytes kept by digest when new."""
+        records = []
+        for fetched in item.requisites:
+            capture = None
+            if fetched.fetch is not None:
+                capture = self._capture(fetched.fetch, Outcome.REQUISITE, published)
+                if fetched.status is RequisiteStatus.STORED and capture.payload is None:
+                    capture.body_zlib, capture.sha256 = b"", fetched.sha256
+            records.append(
+                RequisiteRecord(
+                    url=fetched.url,
+                    kind=fetched.kind,
+                    status=fetched.status,
+                    fetched_at=fetched.fetched_at,
+                    file_type=fetched.file_type,
+                    name=fetched.name,
+                    caption=fetched.caption,
+                    reason=fetched.reason,
+                    media_type=fetched.media_type,
+                    sha256=fetched.sha256,
+                    size=fetched.size,
+                    text=fetched.text,
+                    capture=capture,
+                    body=fetched.body,
+                )
+            )
+        return records
 
     def _capture(self, item: CaptureItem, outcome: Outcome, published: datetime | None) -> Capture:
         return Capture(

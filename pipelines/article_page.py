@@ -11,10 +11,12 @@ from dataclasses import dataclass, replace
 from enum import Enum
 
 from pipelines.bot_checks import bot_check
-from pipelines.decoding import Undecodable
+from pipelines.decoding import Undecodable, decode_html
 from pipelines.extraction import ExtractedArticle, NotAnArticle, extract_article
 from pipelines.families import ArticleLayout
 from pipelines.fingerprint import Fingerprint, fingerprint
+from pipelines.pages import html_tree
+from pipelines.requisite_links import requisite_links
 from pipelines.walls import MEMBERS_ONLY, members_only
 
 
@@ -50,6 +52,7 @@ def extract_and_fingerprint(
     site_layout: ArticleLayout | None = None,
     continued: Sequence[tuple[bytes, str | None, str]] = (),
     site_frame: frozenset[str] = frozenset(),
+    requisites: bool = False,
 ) -> tuple[ExtractedArticle, Fingerprint] | PageError:
     """The article (read with the site's own selectors where given, without
     the blocks of the site's learned frame and the site's boilerplate lines)
@@ -60,7 +63,8 @@ def extract_and_fingerprint(
     it runs beside extraction, in the workers, not in the crawl's own process.
     An article paged over several pages has the further pages' bodies, content
     types and URLs ``continued``, in order: their paragraphs follow page 1's (a
-    page that holds no article adds none)."""
+    page that holds no article adds none). With ``requisites``, the article
+    carries the photos and files page 1 shows (``pipelines.requisite_links``)."""
     try:
         article = extract_article(
             body,
@@ -98,4 +102,8 @@ def extract_and_fingerprint(
         article = replace(article, paragraphs=article.paragraphs + page.paragraphs)
     if notice := members_only(article.paragraphs):
         return PageError(PageProblem.MEMBERS_ONLY, f"wall notice: {notice}")
+    if requisites:
+        page_tree = html_tree(decode_html(body, content_type).text)
+        links = requisite_links(page_tree, url, article.paragraphs)
+        article = replace(article, requisites=links)
     return article, fingerprint(article.title, article.body)

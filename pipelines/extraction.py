@@ -42,6 +42,7 @@ from pipelines.paragraphs import (
     body_paragraphs,
     letters,
 )
+from pipelines.requisite_links import RequisiteLink
 from pipelines.site_frame import drop_site_frame
 
 # bump when extraction changes what it stores; `scrapy reextract` uses it
@@ -72,6 +73,8 @@ class ExtractedArticle:
     # the modification stamp the page shows (never the publication's)
     modified: datetime | None = None
     extractor_version: str = EXTRACTOR_VERSION
+    # its photos and files, when asked for (``pipelines.article_page``)
+    requisites: tuple[RequisiteLink, ...] = ()
 
     @property
     def body(self) -> str:

@@ -22,7 +22,6 @@ from sqlalchemy import (
     bindparam,
     func,
     insert,
-    inspect,
     select,
     text,
     update,
@@ -39,8 +38,10 @@ from storage.database import (
     open_database,
     safe_url,
 )
-from storage.models import Article, Base, Capture, MinhashBand, Outcome, Sighting, Site
+from storage.models import Article, Capture, MinhashBand, Outcome, Sighting, Site
 from storage.near_duplicates import ALONE, Fingerprint, absorb, earlier, place
+from storage.requisites import RequisiteRecord, save_requisites
+from storage.rows import insert_row
 from storage.run_records import RunCounts, Runs
 from storage.story_locks import hold_story_locks, text_key
 from storage.templates import LinkTemplates
@@ -186,9 +187,11 @@ class Archive:
         article: Article | None,
         fingerprint: Fingerprint | None = None,
         places: Sequence[str] = (),
+        requisites: Sequence[RequisiteRecord] = (),
     ) -> Outcome:
-        """Store a capture and, when it yielded a new article, the article: in one
-        transaction, so a crash never leaves one without the other.
+        """Store a capture and, when it yielded a new article, the article and
+        its ``requisites`` (``storage.requisites``): in one transaction, so a
+        crash never leaves one without the others.
 
         Returns the capture's outcome. An article whose URL is archived, or
         (given its ``fingerprint``) whose normalized body is, is not stored
@@ -203,6 +206,8 @@ class Archive:
         """
         with self.engine.begin() as connection:
             _add_page(connection, capture, article, fingerprint, places)
+            if article is not None and capture.outcome == Outcome.ARTICLE:
+                save_requisites(connection, article.id, requisites)
         return Outcome(capture.outcome)
 
     def record_sightings(
@@ -232,7 +237,7 @@ def _add_page(
 ) -> None:
     """``save_page``'s writes, inside its transaction."""
     if article is None:
-        capture.id = _insert(connection, capture)
+        capture.id = insert_row(connection, capture)
         return
     # the same story saved by two crawls at once becomes one article and a
     # sighting, or a first copy and its copy, not two originals: writers of one
@@ -253,7 +258,7 @@ def _add_page(
     original_id = at_url or at_sighting or same_body
     if original_id is not None:
         capture.outcome = Outcome.DUPLICATE
-        capture.id = _insert(connection, capture)
+        capture.id = insert_row(connection, capture)
         _sight(
             connection, original_id, capture.site_id, seen, capture.fetched_at, article.published
         )
@@ -264,10 +269,10 @@ def _add_page(
     if fingerprint is not None:
         placement = place(connection, fingerprint, article.published, article.archived_at)
         article.compared_text = fingerprint.compared_text
-    capture.id = _insert(connection, capture)
+    capture.id = insert_row(connection, capture)
     article.capture_id = capture.id
     article.duplicate_of_id = placement.first_copy
-    article.id = _insert(connection, article)
+    article.id = insert_row(connection, article)
     if fingerprint is not None:
         day = story_day(article.published, article.archived_at)
         add_keys(connection, article.id, fingerprint.band_keys, day, placement.first_copy is None)
@@ -288,16 +293,6 @@ def _add_page(
     if placement.absorbed:
         # a near copy published before the first copies it matches becomes theirs
         absorb(connection, fingerprint, article.id, placement)
-
-
-def _insert(connection: Connection, row: Base) -> int:
-    """Insert a new ``row`` (an unsaved model) with the columns set on it (the
-    columns' defaults fill the others); its id."""
-    given = inspect(row).dict
-    values = {
-        column.key: given[column.key] for column in row.__table__.columns if column.key in given
-    }
-    return connection.execute(insert(type(row)), values).inserted_primary_key[0]
 
 
 # the article archived at a URL, or sighted there; the first with a body hash

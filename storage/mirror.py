@@ -1,6 +1,7 @@
 """The SQLite mirror a PostgreSQL archive is browsed through: its sites, runs,
-articles, sightings, article versions and revisits (no raw captures, no
-MinHash signatures), with the search indexes SQLite keeps for them.
+articles, sightings, article versions and revisits, and the articles'
+requisites as recorded (no raw captures or payloads, no MinHash
+signatures), with the search indexes SQLite keeps for them.
 
 The first mirror copies the whole archive; each later one only the rows whose
 ids are above the mirror's highest (less a margin: a row committed late, after
@@ -20,7 +21,18 @@ import json
 import zlib
 from pathlib import Path
 
-from sqlalchemy import Engine, Insert, Select, Table, bindparam, func, select, text, update
+from sqlalchemy import (
+    Engine,
+    Insert,
+    Select,
+    Table,
+    bindparam,
+    case,
+    func,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.engine import Connection
 
 from storage.database import create_archive_engine, migrate, safe_url
@@ -30,6 +42,8 @@ from storage.models import (
     ArticleVersion,
     Capture,
     CrawlRun,
+    Payload,
+    Requisite,
     RevisitResult,
     Sighting,
     Site,
@@ -46,6 +60,7 @@ _TABLES: tuple[tuple[Table, tuple[str, ...]], ...] = (
     (Sighting.__table__, ()),
     (ArticleVersion.__table__, ()),
     (ArticleRevisit.__table__, ()),
+    (Requisite.__table__, ()),
 )
 # what a revisit found that changed its article's row
 _ROW_CHANGED = (RevisitResult.CHANGED, RevisitResult.GONE, RevisitResult.BACK)
@@ -163,6 +178,13 @@ def count_articles(path: Path) -> int:
         engine.dispose()
 
 
+# a capture's compressed body: its own, or the payload it shares by digest
+_STORED_BODY = case(
+    (func.length(Capture.body_zlib) == 0, func.coalesce(Payload.body_zlib, Capture.body_zlib)),
+    else_=Capture.body_zlib,
+).label("body_zlib")
+
+
 def source_capture(url: str, capture_id: int) -> dict[str, bytes | str] | None:
     """A raw capture the mirror left out, read from the archive at ``url``:
     its compressed body and its headers as JSON text (as SQLite holds them)."""
@@ -170,7 +192,9 @@ def source_capture(url: str, capture_id: int) -> dict[str, bytes | str] | None:
     try:
         with engine.connect() as connection:
             found = connection.execute(
-                select(Capture.body_zlib, Capture.headers).where(Capture.id == capture_id)
+                select(_STORED_BODY, Capture.headers)
+                .outerjoin(Payload, Payload.sha256 == Capture.sha256)
+                .where(Capture.id == capture_id)
             ).first()
     finally:
         engine.dispose()

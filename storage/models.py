@@ -15,7 +15,9 @@ carry a key, so that keys too common to tell stories apart are left out. A *link
 article URL template a site's crawls inferred (no family reads its lists). An
 *article version* is what a changed article said at one time (an article never
 changed has none: its row is its version 1); an *article revisit* is one fetch
-of an archived article again and what came of it.
+of an archived article again and what came of it. A *requisite* is a photo or
+an attached file of an article, fetched with it (or refused, with why); its
+bytes are a *payload*, stored once by digest however many pages carry them.
 """
 
 from __future__ import annotations
@@ -133,6 +135,7 @@ class Outcome(StrEnum):
     NOT_ARTICLE = "not_article"
     FAILED = "failed"
     CONTINUATION = "continuation"  # a further page of a paged article, joined to page 1's
+    REQUISITE = "requisite"  # a photo or an attached file of an article (``Requisite``)
 
 
 class LinkTemplate(Base):
@@ -191,10 +194,19 @@ class Capture(Base):
     decoded_only: Mapped[bool] = mapped_column(server_default=false())
     # what led the crawl to it first: a FoundBy value; None: tried again, or made before
     found_by: Mapped[str | None] = mapped_column(String(16))
+    # the body's SHA-256, when it is kept once by digest (``payloads``) rather than here
+    # (no foreign key: SQLite adds none to a table without copying it, see migration 0020)
+    sha256: Mapped[str | None] = mapped_column(String(64))
+
+    shared: Mapped[Payload | None] = relationship(
+        primaryjoin="foreign(Capture.sha256) == Payload.sha256", viewonly=True
+    )
 
     @property
     def body(self) -> bytes:
         """The response body as fetched, content-decoded."""
+        if self.sha256 is not None and not self.body_zlib and self.shared is not None:
+            return zlib.decompress(self.shared.body_zlib)
         if self.payload is not None and not self.body_zlib:
             return decode(self.payload, self.response_header("Content-Encoding"))
         return zlib.decompress(self.body_zlib)
@@ -204,6 +216,17 @@ class Capture(Base):
         or not kept)."""
         wanted = name.lower()
         return next((v for k, v in self.response_headers or () if k.lower() == wanted), None)
+
+
+class Payload(Base):
+    """Bytes fetched once or many times (a logo on every page, one release on
+    several boards), stored once: zlib-compressed, under their SHA-256."""
+
+    __tablename__ = "payloads"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(BigInteger)  # bytes, uncompressed
+    body_zlib: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class Article(Base):
@@ -358,3 +381,41 @@ class ArticleRevisit(Base):
     at: Mapped[datetime]
     result: Mapped[str] = mapped_column(String(16))  # a RevisitResult's value
     detail: Mapped[str | None]  # why gone: "404", "410", "deleted-post alert", ...
+
+
+class RequisiteStatus(StrEnum):
+    """What came of an article's requisite: its bytes stored (or known already,
+    unchanged), refused by robots.txt, over a size cap, or failed."""
+
+    STORED = "stored"
+    UNCHANGED = "unchanged"  # answered 304 to a conditional request: the bytes stored before
+    ROBOTS = "robots"
+    TOO_LARGE = "too_large"
+    FAILED = "failed"
+
+
+class Requisite(Base):
+    """A photo (``image``: in the body, or the page's ``og:image``) or an
+    attached file (``attachment``) of an article, as its run fetched it: its
+    bytes' digest and size (the bytes are a :class:`Payload`), the capture of
+    the fetch, an attachment's text, or why any of these is missing."""
+
+    __tablename__ = "requisites"
+    __table_args__ = (UniqueConstraint("article_id", "url"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id"), index=True)
+    url: Mapped[str] = mapped_column(index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # "image" or "attachment", by the response
+    # an attachment's file kind (pipelines.attachment_text.KINDS); an image's "image"
+    file_type: Mapped[str | None] = mapped_column(String(16))
+    name: Mapped[str | None]  # the file's name (Content-Disposition, the link, the URL)
+    caption: Mapped[str | None]  # an image's caption or alt text
+    status: Mapped[str] = mapped_column(String(16))  # a RequisiteStatus's value
+    reason: Mapped[str | None]  # why not stored; or why an attachment gave no text
+    media_type: Mapped[str | None] = mapped_column(String(255))
+    sha256: Mapped[str | None] = mapped_column(ForeignKey("payloads.sha256"))
+    size: Mapped[int | None] = mapped_column(BigInteger)
+    text: Mapped[str | None]  # an attachment's text (pipelines.attachment_text)
+    capture_id: Mapped[int | None] = mapped_column(ForeignKey("captures.id"))
+    fetched_at: Mapped[datetime]

@@ -19,10 +19,10 @@ from datetime import datetime
 
 from sqlalchemy import Connection, Engine, func, insert, select, update
 
-from storage.archive import _insert
 from storage.models import Article, ArticleRevisit, ArticleVersion, Capture, RevisitResult, Site
 from storage.near_duplicates import Fingerprint
 from storage.reextraction import replace_band_keys
+from storage.rows import insert_row
 
 # the revisit results that read the article's page (its capture holds the article)
 _READ = (RevisitResult.UNCHANGED, RevisitResult.CHANGED, RevisitResult.BACK)
@@ -185,7 +185,7 @@ def save_revisit(
     latest, the takedown's date when it is gone, and when the article is next
     due (``next_due``). The revisit's result."""
     with engine.begin() as connection:
-        capture.id = _insert(connection, capture)
+        capture.id = insert_row(connection, capture)
         stored = latest_version(connection, found.article_id)
         changes: dict[str, object] = {"revisit_due": next_due(stored, at)}
         if found.gone is not None:

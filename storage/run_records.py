@@ -506,7 +506,8 @@ def _run_counts(session: Session, run: CrawlRun) -> RunCounts:
 
 
 def _captured_counts(session: Session, run_id: int) -> RunCounts:
-    """What a run's captures say it did (all but its failed list pages)."""
+    """What a run's captures say it did (all but its failed list pages; its
+    articles' requisites are no pages)."""
     outcome, new_by = Capture.outcome, Capture.found_by
     pages, new, duplicate, failed, *found = session.execute(
         select(
@@ -521,7 +522,7 @@ def _captured_counts(session: Session, run_id: int) -> RunCounts:
                 )
                 for source in FoundBy
             ),
-        ).where(Capture.run_id == run_id)
+        ).where(Capture.run_id == run_id, Capture.outcome != Outcome.REQUISITE)
     ).one()
     counts = RunCounts(pages, new, duplicate, failed)
     for source, count in zip(FoundBy, found, strict=True):

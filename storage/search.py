@@ -13,7 +13,9 @@ indexed publication time in Korea time (``articles.published_kst``).
 
 Every version a revisit kept is searchable too (``versions_fts`` and
 ``versions_bigrams``, migration 0019): an article is found by what an earlier
-version said (a figure it corrected, its old title), once, as its latest row.
+version said (a figure it corrected, its old title), once, as its latest row;
+and by its attachments' names and text (``requisites_fts`` and
+``requisites_bigrams``, migration 0020): the release a press office attached.
 """
 
 from __future__ import annotations
@@ -28,6 +30,9 @@ SHORT_INDEX = "articles_bigrams"
 # the same two of every version a revisit kept (migration 0019)
 VERSIONS_INDEX = "versions_fts"
 VERSIONS_SHORT_INDEX = "versions_bigrams"
+# the same two of the attachments' names and text (migration 0020)
+FILES_INDEX = "requisites_fts"
+FILES_SHORT_INDEX = "requisites_bigrams"
 # what migration 0017 adds to ``articles`` for search and browse (the models do not own them)
 SEARCH_COLUMNS = ("published_kst", "day_kst")
 SEARCH_INDEXES = ("ix_articles_published_kst", "ix_articles_day_kst", "ix_articles_author")
@@ -37,9 +42,10 @@ MARK, END_MARK = "<mark>", "</mark>"
 # the phrase ``q`` as an FTS5 query: one quoted string, its quotes doubled
 _PHRASE = "'\"' || replace(:q, '\"', '\"\"') || '\"'"
 
-# the ids of the rows of ``table`` (``articles`` or ``article_versions``)
-# matching :q, through its trigram index ``{fts}`` and its short-query index
-# ``{bigrams}``, else (a short query holding a space) by substring
+# the ids of the rows of ``table`` (``articles``, ``article_versions`` or
+# ``requisites``) matching :q in its text columns ``{first}`` and ``{second}``,
+# through its trigram index ``{fts}`` and its short-query index ``{bigrams}``,
+# else (a short query holding a space) by substring
 _MATCHED_ROWS = """
 SELECT rowid AS id FROM {fts}
 WHERE length(:q) >= {trigram} AND {fts} MATCH {phrase}
@@ -50,13 +56,17 @@ WHERE length(:q) BETWEEN 1 AND {longest} AND trim(:q, {spaces}) = :q
 UNION ALL
 SELECT id FROM {table}
 WHERE length(:q) BETWEEN 1 AND {longest} AND trim(:q, {spaces}) <> :q
-  AND (instr(title, :q) > 0 OR instr(body, :q) > 0)
+  AND (instr({first}, :q) > 0 OR instr({second}, :q) > 0)
 """
 
 
-def _matched_rows(table: str, fts: str, bigrams: str) -> str:
+def _matched_rows(
+    table: str, fts: str, bigrams: str, columns: tuple[str, str] = ("title", "body")
+) -> str:
     return _MATCHED_ROWS.format(
         table=table,
+        first=columns[0],
+        second=columns[1],
         fts=fts,
         bigrams=bigrams,
         trigram=TRIGRAM,
@@ -69,11 +79,17 @@ def _matched_rows(table: str, fts: str, bigrams: str) -> str:
 
 # whether the text of ``{row}`` holds :q (as the indexes match: case aside)
 _HOLDS = "(instr(lower({row}.title), lower(:q)) > 0 OR instr(lower({row}.body), lower(:q)) > 0)"
+# whether the name or the text (NULL: none read) of the attachment ``{row}`` holds :q
+_FILE_HOLDS = (
+    "(coalesce(instr(lower({row}.name), lower(:q)), 0) > 0"
+    " OR coalesce(instr(lower({row}.text), lower(:q)), 0) > 0)"
+)
 
 # the ids of the articles matching :q in their latest version, then those of
 # the articles matching it only in an earlier one a revisit kept (through its
-# newest such version, so each article comes once, and no DISTINCT keeps the
-# newest 500 from being read in order through the publication-time index)
+# newest such version), then those matching it only in an attachment (through
+# the first such), so each article comes once, and no DISTINCT keeps the
+# newest 500 from being read in order through the publication-time index
 MATCHED = f"""
 {_matched_rows("articles", SEARCH_INDEX, SHORT_INDEX)}
 UNION ALL
@@ -88,6 +104,21 @@ WHERE earlier.version < latest.version AND NOT {_HOLDS.format(row="latest")}
       AND later.version > earlier.version AND later.version < latest.version
       AND {_HOLDS.format(row="later")}
   )
+UNION ALL
+SELECT file.article_id AS id
+FROM ({_matched_rows("requisites", FILES_INDEX, FILES_SHORT_INDEX, ("name", "text"))}) AS files
+JOIN requisites AS file ON file.id = files.id
+JOIN articles AS latest ON latest.id = file.article_id
+WHERE NOT {_HOLDS.format(row="latest")}
+  AND NOT EXISTS (
+    SELECT 1 FROM article_versions AS earlier
+    WHERE earlier.article_id = file.article_id AND {_HOLDS.format(row="earlier")}
+  )
+  AND NOT EXISTS (
+    SELECT 1 FROM requisites AS before
+    WHERE before.article_id = file.article_id AND before.id < file.id
+      AND {_FILE_HOLDS.format(row="before")}
+  )
 """
 
 # the canned query ``search`` (parameter q): the newest 500, each with a
@@ -95,7 +126,8 @@ WHERE earlier.version < latest.version AND NOT {_HOLDS.format(row="latest")}
 # body around the query's first place in it (FTS5's snippet() tokenized each
 # body again: a common word took 586 ms on 100,000 articles with it, 215 without),
 # from the latest version's body when it holds the query (title or body), else
-# from the newest earlier one whose body holds it
+# from the newest earlier one whose body holds it, else from the first
+# attachment whose text holds it
 SEARCH = f"""
 WITH newest AS (
   SELECT article_index.id, article_index.url, article_index.title, article_index.site,
@@ -113,6 +145,9 @@ SELECT newest.*, (
            UNION ALL
            SELECT body, 1, 0, version FROM article_versions
            WHERE article_versions.article_id = newest.id AND instr(lower(body), lower(:q)) > 0
+           UNION ALL
+           SELECT text, 1, 0, -id FROM requisites
+           WHERE requisites.article_id = newest.id AND instr(lower(text), lower(:q)) > 0
          )
          ORDER BY holds DESC, latest DESC, version DESC
          LIMIT 1
@@ -135,7 +170,14 @@ def is_search_table(name: str | None) -> bool:
         return True
     return any(
         name == index or name.startswith(index + "_")
-        for index in (SEARCH_INDEX, SHORT_INDEX, VERSIONS_INDEX, VERSIONS_SHORT_INDEX)
+        for index in (
+            SEARCH_INDEX,
+            SHORT_INDEX,
+            VERSIONS_INDEX,
+            VERSIONS_SHORT_INDEX,
+            FILES_INDEX,
+            FILES_SHORT_INDEX,
+        )
     )
 
 

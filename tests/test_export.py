@@ -72,6 +72,8 @@ def test_jsonl_has_the_contract_fields(archive: Archive, tmp_path: Path) -> None
         "body": "첫 문단입니다.\n\n둘째 문단입니다.",
         "fetched_at": "2024-04-20T09:00:00+09:00",
         "duplicate_of": None,
+        "attachments": [],
+        "images": [],
     }
     assert "경산발전" in lines[0]  # Korean as text, not \\u escapes
     assert not (tmp_path / "x.jsonl.partial").exists()

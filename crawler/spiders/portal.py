@@ -32,7 +32,7 @@ from twisted.python.failure import Failure
 from crawler.discovery import LinkTemplate, ListDiscovery
 from crawler.items import NO_LIST_PAGE, CaptureItem
 from crawler.job import CrawlJob
-from crawler.middlewares import exchange_of
+from crawler.middlewares import exchange_of, joined_headers
 from crawler.rendering import page_meta, use_browser
 from crawler.revisit_plan import RevisitPlan
 from crawler.run_crawler import run_crawler
@@ -171,6 +171,7 @@ class PortalSpider(scrapy.Spider):
         request = response.request
         places = request.meta.get("places", ())
         first = self._capture(request, _asked_url(request), number, response, None, places)
+        first.requisite_kinds = self.profile.requisites  # fetched once it is read
         yield from self._further_pages(first, response, {})
 
     def _further_pages(
@@ -249,7 +250,7 @@ class PortalSpider(scrapy.Spider):
             url=url,
             final_url=response.url if response is not None else url,
             status=response.status if response is not None else None,
-            headers=_headers(response),
+            headers=joined_headers(response),
             body=response.body if response is not None else b"",
             fetched_at=now_seoul(),
             list_page=number,
@@ -285,12 +286,3 @@ def _pages_linked(response: Response | None, article_url: str) -> dict[int, str]
 def _asked_url(request: scrapy.Request) -> str:
     """The URL the spider asked for, before any redirect."""
     return request.meta.get("redirect_urls", [request.url])[0]
-
-
-def _headers(response: Response | None) -> dict[str, str]:
-    if response is None:
-        return {}
-    return {
-        key.decode("latin-1"): b", ".join(values).decode("latin-1")
-        for key, values in response.headers.items()
-    }

@@ -1,0 +1,145 @@
+"""An article's requisites in the archive: its photos and attached files,
+written with the article in its transaction (``Archive.save_page``), their
+bytes once by digest (``payloads``); and what earlier runs stored of a URL,
+so that a run asks for it again conditionally, or not at all.
+
+A requisite's capture keeps the exchange as received, its body in the
+payload its digest names (a content-encoded body stays in the capture, as
+received: ``storage.exchange``).
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Connection, Engine, func, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from storage.models import Capture, Payload, Requisite, RequisiteStatus
+from storage.rows import insert_row
+
+# SQLite and PostgreSQL both accept this many bound parameters in one IN (...)
+_LOOKUP_CHUNK = 500
+
+
+@dataclass
+class RequisiteRecord:
+    """One requisite of an article as a run fetched it, ready to be stored."""
+
+    url: str
+    kind: str  # "image" or "attachment"
+    status: RequisiteStatus
+    fetched_at: datetime
+    file_type: str | None = None
+    name: str | None = None
+    caption: str | None = None
+    reason: str | None = None
+    media_type: str | None = None
+    sha256: str | None = None
+    size: int | None = None
+    text: str | None = None
+    capture: Capture | None = None  # the fetch's capture; None: no fetch, or no response
+    body: bytes | None = None  # the bytes, content-decoded, when they are to be kept
+
+
+@dataclass(frozen=True)
+class KnownRequisite:
+    """What the archive holds of a requisite's URL, from its latest stored fetch."""
+
+    url: str
+    kind: str
+    file_type: str | None
+    name: str | None
+    media_type: str | None
+    sha256: str
+    size: int | None
+    text: str | None
+    reason: str | None
+    etag: str | None  # the validators its response sent, for a conditional request
+    last_modified: str | None
+
+
+def save_requisites(
+    connection: Connection, article_id: int, records: Sequence[RequisiteRecord]
+) -> None:
+    """Store ``records`` as the requisites of article ``article_id``, inside the
+    caller's transaction: each payload once, each capture, each requisite."""
+    for record in records:
+        if record.body is not None and record.sha256 is not None:
+            _keep_payload(connection, record.sha256, record.body)
+        capture_id = None
+        if record.capture is not None:
+            capture_id = record.capture.id = insert_row(connection, record.capture)
+        insert_row(
+            connection,
+            Requisite(
+                article_id=article_id,
+                url=record.url,
+                kind=record.kind,
+                file_type=record.file_type,
+                name=record.name,
+                caption=record.caption,
+                status=record.status,
+                reason=record.reason,
+                media_type=record.media_type,
+                sha256=record.sha256,
+                size=record.size,
+                text=record.text,
+                capture_id=capture_id,
+                fetched_at=record.fetched_at,
+            ),
+        )
+
+
+def _keep_payload(connection: Connection, sha256: str, body: bytes) -> None:
+    """The bytes under their digest, unless another page (or writer) kept them first."""
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    values = {"sha256": sha256, "size": len(body), "body_zlib": zlib.compress(body)}
+    connection.execute(dialect.insert(Payload).values(values).on_conflict_do_nothing())
+
+
+_KNOWN = (
+    Requisite.url,
+    Requisite.kind,
+    Requisite.file_type,
+    Requisite.name,
+    Requisite.media_type,
+    Requisite.sha256,
+    Requisite.size,
+    Requisite.text,
+    Requisite.reason,
+)
+
+
+def known_requisites(engine: Engine, urls: Iterable[str]) -> dict[str, KnownRequisite]:
+    """For each of ``urls`` stored by an earlier fetch, its latest stored requisite."""
+    wanted = list(dict.fromkeys(urls))
+    found: dict[str, KnownRequisite] = {}
+    with engine.connect() as connection:
+        for start in range(0, len(wanted), _LOOKUP_CHUNK):
+            latest = (
+                select(func.max(Requisite.id))
+                .where(
+                    Requisite.url.in_(wanted[start : start + _LOOKUP_CHUNK]),
+                    Requisite.sha256.is_not(None),
+                )
+                .group_by(Requisite.url)
+            )
+            rows = connection.execute(
+                select(*_KNOWN, Capture.response_headers)
+                .outerjoin(Capture, Capture.id == Requisite.capture_id)
+                .where(Requisite.id.in_(latest))
+            )
+            for *columns, headers in rows:
+                found[columns[0]] = KnownRequisite(
+                    *columns, _header(headers, "ETag"), _header(headers, "Last-Modified")
+                )
+    return found
+
+
+def _header(pairs: list[list[str]] | None, name: str) -> str | None:
+    wanted = name.lower()
+    return next((value for key, value in pairs or () if key.lower() == wanted), None)
