@@ -81,6 +81,13 @@ OK, ROBOTS, OVERSIZED, BROKEN = "ok", "robots", "oversized", "broken"
 
 _HTML = "text/html; charset=utf-8"
 _OCTETS = "application/octet-stream"
+_ROUTES = (
+    "/press/list.php",
+    "/press/view.php",
+    "/press/download.php",
+    "/press/private/download.php",
+)
+_IMAGES = "/press/images/"
 _IMAGE_TYPES = {"jpg": "image/jpeg", "png": "image/png"}
 # a phrase's code word: a syllable for each digit of "{idx}{k}"
 _DIGIT_SYLLABLES = "가나다라마바사아자차"
@@ -109,16 +116,26 @@ class ServedRequisite:
 
 
 @dataclass(frozen=True)
-class _File:
-    """One attachment of a release."""
+class Attachment:
+    """Attachment ``k`` of release ``idx``: its Korean file name, its kind (the
+    name's extension) and its flag."""
 
+    idx: int
+    k: int
     name: str
     extension: str
     flag: str
 
-    def path(self, idx: int, k: int) -> str:
+    @property
+    def path(self) -> str:
         template = PRIVATE_DOWNLOAD_PATH if self.flag == ROBOTS else DOWNLOAD_PATH
-        return template.format(idx=idx, k=k)
+        return template.format(idx=self.idx, k=self.k)
+
+    @property
+    def disposition(self) -> str:
+        """The download's Content-Disposition: an ASCII name, then the Korean one."""
+        ascii_name = f"press-{self.idx}-{self.k}.{self.extension}"
+        return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(self.name)}"
 
 
 def _logo() -> bytes:
@@ -222,21 +239,24 @@ class PressBoard:
         return [self.number(a) for a in self.releases]
 
     def photo_count(self, idx: int) -> int:
+        """One photo for an even ``idx``, two for an odd one."""
         return 1 + idx % 2
 
-    def attachments(self, idx: int) -> list[_File]:
+    def attachments(self, idx: int) -> list[Attachment]:
         """The release's files, k = 0, 1, ...: its .hwp, then .hwpx and .pdf when it has them."""
         release = self._by_number[idx]
         words = " ".join(w for w in release.title.split()[:3] if w.isalnum())
         stem = f"{release.published:%Y}년 {words or '보도자료'}"
         first = ROBOTS if idx == ROBOTS_RELEASE else BROKEN if idx == BROKEN_RELEASE else OK
-        files = [_File(f"{stem} 보도자료.hwp", "hwp", first)]
+        files = [(f"{stem} 보도자료.hwp", first)]
         if idx % 2 == 0:
-            files.append(_File(f"{stem} 세부 추진계획.hwpx", "hwpx", OK))
+            files.append((f"{stem} 세부 추진계획.hwpx", OK))
         if idx % 3 == 0:
-            flag = OVERSIZED if idx == OVERSIZED_RELEASE else OK
-            files.append(_File(f"{stem} 추진 현황.pdf", "pdf", flag))
-        return files
+            files.append((f"{stem} 추진 현황.pdf", OVERSIZED if idx == OVERSIZED_RELEASE else OK))
+        return [
+            Attachment(idx, k, name, name.rsplit(".", 1)[1], flag)
+            for k, (name, flag) in enumerate(files)
+        ]
 
     def attachment_phrase(self, idx: int, k: int) -> str:
         """The phrase only attachment ``k`` of release ``idx`` holds (no page shows it)."""
@@ -254,9 +274,10 @@ class PressBoard:
                 found.append(self._requisite(LOGO_PATH, "image", None, CITY, OK))
         office = OFFICE_PHOTO_PATH.format(idx=idx)
         found.append(self._requisite(office, "image", None, f"{CITY} {OFFICE}", OK))
-        for k, attached in enumerate(self.attachments(idx)):
-            path = attached.path(idx, k)
-            found.append(self._requisite(path, "attachment", attached.name, None, attached.flag))
+        for attached in self.attachments(idx):
+            found.append(
+                self._requisite(attached.path, "attachment", attached.name, None, attached.flag)
+            )
         return found
 
     def _requisite(
@@ -274,7 +295,8 @@ class PressBoard:
     def route(self, path: str, form: bytes | None) -> Answer | None:
         """The answer at ``path`` when the board serves it (GETs only)."""
         split = urlsplit(path)
-        if form is not None or not split.path.startswith("/press/"):
+        mine = split.path in _ROUTES or split.path.startswith(_IMAGES)
+        if form is not None or not mine:  # the other boards under /press/ are not its own
             return None
         query = parse_qs(split.query)
         if split.path == "/press/list.php":
@@ -290,30 +312,20 @@ class PressBoard:
         if served is None:
             return 404, _HTML, _NOT_FOUND, {}
         content_type, body = served
-        if content_type != _OCTETS:
-            return 200, content_type, body, {}
-        name = self._attachment(path)[1].name
-        extension = name.rsplit(".", 1)[1]
-        ascii_name = "press-{}-{}.{}".format(*self._numbers(path), extension)
-        disposition = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
-        return 200, _OCTETS, body, {"Content-Disposition": disposition}
+        attached = self._attachment(path)
+        extra = {"Content-Disposition": attached.disposition} if attached else {}
+        return 200, content_type, body, extra
 
-    @staticmethod
-    def _numbers(path: str) -> tuple[int, int]:
+    def _attachment(self, path: str) -> Attachment | None:
+        """The attachment a download path serves, when it is that file's link."""
         query = parse_qs(urlsplit(path).query)
         idx, k = query.get("idx", [""])[0], query.get("no", [""])[0]
-        return (int(idx), int(k)) if idx.isdigit() and k.isdigit() else (-1, -1)
-
-    def _attachment(self, path: str) -> tuple[Article, _File] | None:
-        """The release and file a download path serves, when it is that file's link."""
-        idx, k = self._numbers(path)
-        release = self._by_number.get(idx)
-        if release is None:
+        if not (idx.isdigit() and k.isdigit()) or int(idx) not in self._by_number:
             return None
-        files = self.attachments(idx)
-        if not 0 <= k < len(files) or files[k].path(idx, k) != path:
+        files = self.attachments(int(idx))
+        if int(k) >= len(files) or files[int(k)].path != path:
             return None
-        return release, files[k]
+        return files[int(k)]
 
     def _file(self, path: str) -> tuple[str, bytes] | None:
         """The Content-Type and bytes of the image or download at ``path``, made once."""
@@ -327,7 +339,7 @@ class PressBoard:
     def _make(self, path: str) -> tuple[str, bytes] | None:
         if path == LOGO_PATH:
             return _IMAGE_TYPES["png"], _logo()
-        name = path.removeprefix("/press/images/")
+        name = path.removeprefix(_IMAGES)
         if name != path:
             stem, _, extension = name.partition(".")
             number = stem.removeprefix("office-")
@@ -340,25 +352,22 @@ class PressBoard:
             if int(idx) not in self._by_number or int(k) >= self.photo_count(int(idx)):
                 return None
             return _IMAGE_TYPES["jpg"], _photo(self.seed, int(idx), int(k))
-        found = self._attachment(path)
-        if found is None:
-            return None
-        release, attached = found
-        return _OCTETS, self._document(release, attached, self._numbers(path)[1])
+        attached = self._attachment(path)
+        return (_OCTETS, self._document(attached)) if attached else None
 
-    def _document(self, release: Article, attached: _File, k: int) -> bytes:
-        idx = self.number(release)
-        phrase = self.attachment_phrase(idx, k)
+    def _document(self, attached: Attachment) -> bytes:
+        release = self._by_number[attached.idx]
+        phrase = self.attachment_phrase(attached.idx, attached.k)
         heading = [release.title, f"{CITY} {OFFICE} | 배포일 {release.published:%Y-%m-%d}"]
         if attached.extension == "hwpx":
             return make_hwpx(
-                [[f"붙임 {k}. 세부 추진계획", *heading, phrase], list(release.paragraphs)]
+                [[f"붙임 {attached.k}. 세부 추진계획", *heading, phrase], list(release.paragraphs)]
             )
         if attached.extension == "pdf":
             lines = [line for p in release.paragraphs for line in textwrap.wrap(p, 38)]
             pages = [[*heading, phrase, *lines]]
             if attached.flag == OVERSIZED:
-                pages += self._annex(idx)
+                pages += self._annex(attached.idx)
             return make_pdf(pages, release.title)
         document = make_hwp([*heading, phrase, *release.paragraphs])
         return truncated(document) if attached.flag == BROKEN else document
@@ -422,8 +431,8 @@ class PressBoard:
         )
         body = "".join(f"<p>{escape(p)}</p>\n" for p in release.paragraphs)
         files = "".join(
-            f'<li><a href="{escape(attached.path(idx, k))}">{escape(attached.name)}</a></li>'
-            for k, attached in enumerate(self.attachments(idx))
+            f'<li><a href="{escape(attached.path)}">{escape(attached.name)}</a></li>'
+            for attached in self.attachments(idx)
         )
         at = self.releases.index(release)
         around = "".join(

@@ -288,6 +288,13 @@ def test_the_other_sites_are_unchanged() -> None:
     for path in ("/", "/blog/?page=2", "/news/section_list_all.html?page=1", "/nowhere"):
         assert with_board.render(path) == plain.render(path)
     assert with_board.render("/press/list.php?page=1", form=b"page=2")[0] == 405
+    both = SamplePortal(articles_per_site=RELEASES, form_boards=True, press_board=True)
+    alone = SamplePortal(articles_per_site=RELEASES, form_boards=True)
+    assert alone.form_boards is not None
+    viewed = alone.form_boards.boards["aspnet"].articles[0].path
+    for path in ("/press/List.aspx?page=1", viewed, "/press/other.php"):
+        assert both.render(path) == alone.render(path)
+    assert alone.render(viewed)[0] == 200
     assert not with_board.hits and not plain.hits
 
 
