@@ -378,9 +378,8 @@ class PressBoard:
         rng = random.Random(f"{self.seed}/{PRESS_BOARD}/{idx}/annex")
         return [
             [
-                f"{page}-{row:02d} "
-                + "".join(rng.choice(_ANNEX_SYLLABLES) for _ in range(30))
-                + f" {rng.randrange(10**6):06d}"
+                f"{page}-{row:02d} {''.join(rng.choices(_ANNEX_SYLLABLES, k=30))}"
+                f" {rng.randrange(10**6):06d}"
                 for row in range(48)
             ]
             for page in range(1, _ANNEX_PAGES + 1)
