@@ -36,14 +36,16 @@ release's number, ``k`` a photo's or an attachment's place, from 0):
   ``OVERSIZED_BYTES`` (3 MB: a statistical annex of many pages; the phrase on
   its first page); ``BROKEN_RELEASE`` (995) has its one file, a ``.hwp``,
   cut in half (``attachments.truncated``): read under its name, it gives no
-  text and the reason "broken or truncated HWP".
+  text and the reason "broken or truncated HWP: ..." (by its bytes alone, an
+  OLE2 file that is not HWP 5: the cut falls before its FileHeader).
 - ``PressBoard.requisites(idx)`` lists what a release page names, each path
   once in the order the page first names it (og:image first), with its
   bytes' SHA-256 and its flag (``ok``, ``robots``, ``oversized``,
   ``broken``); ``release_numbers()`` the releases, newest first.
 
 A board needs ``PRESS_SPECIALS`` (6) releases at least, so that each special
-one is served. Files are made on first request and kept.
+one is served. Files are made on first request and kept. The board answers
+its own paths alone: another board under ``/press/`` is served as before.
 """
 
 from __future__ import annotations
