@@ -16,12 +16,13 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from . import bot_check as cookie_check
 from . import feeds as site_feeds
-from . import generic, gnuboard5, newscms, paged_articles, syndication
+from . import generic, gnuboard5, newscms, paged_articles, press_board, syndication
 from .content import SEOUL, Article, Newsroom, Story, schedule
 from .faults import Faults
 from .form_boards import FORM_BOARDS, LIST_PATHS, FormBoards
 from .outlets import Outlet
 from .paged_articles import WEEKLY, CountyWeekly
+from .press_board import PRESS_BOARD, PressBoard
 from .skins import Skin
 
 SITES = ("gnuboard", "newscms", "generic")
@@ -112,7 +113,9 @@ class SamplePortal:
     `list_url` alone listed; see `sample_portal.form_boards`), with no date on
     the press board's pages unless `dated_form_boards`. `paged_articles`: a
     county weekly whose articles continue over several pages is served too
-    (see `sample_portal.paged_articles`).
+    (see `sample_portal.paged_articles`). `press_board`: a city's press-release
+    board whose releases carry photos and attachments is served too, its
+    private downloads disallowed in robots.txt (see `sample_portal.press_board`).
     """
 
     def __init__(
@@ -134,6 +137,7 @@ class SamplePortal:
         dated_form_boards: bool = True,
         paged_articles: bool = False,
         own_blocks: bool = False,
+        press_board: bool = False,
     ) -> None:
         wanted = set(sites) if sites is not None else set(SITES)
         if not wanted or wanted - set(SITES):
@@ -163,6 +167,9 @@ class SamplePortal:
         )
         self.weekly = (
             CountyWeekly.generate(seed, articles_per_site, per_page) if paged_articles else None
+        )
+        self.press_board = (
+            PressBoard.generate(seed, articles_per_site, per_page) if press_board else None
         )
         # (original, reprint) pairs; see syndication.py
         self.reprints: list[tuple[Article, Article]] = []
@@ -275,6 +282,8 @@ class SamplePortal:
             lines += [f"  - name: {site}", f'    list_url: "{base}{LIST_PATHS[site]}"']
         if self.weekly is not None:
             lines += [f"  - name: {WEEKLY}", f'    list_url: "{base}{paged_articles.LIST_PATH}"']
+        if self.press_board is not None:
+            lines += [f"  - name: {PRESS_BOARD}", f'    list_url: "{base}{press_board.LIST_PATH}"']
         return "\n".join(lines) + "\n"
 
     def record_hit(self, path: str) -> None:
@@ -290,12 +299,19 @@ class SamplePortal:
     ) -> tuple[int, dict[str, str], bytes]:
         """Status, headers and body for a GET of `path` (with query) sent to
         `host`, or a POST of `form` to it."""
-        served = self.form_boards.route(path, form) if self.form_boards else None
-        served = served or (self.weekly.route(path, form) if self.weekly else None)
-        if served is None and form is not None:
-            served = 405, _TEXT, b"Method Not Allowed"
-        status, content_type, body = served or self._route(path, host)
-        return status, {"Content-Type": content_type, "Content-Length": str(len(body))}, body
+        # the press board's downloads carry headers of their own (Content-Disposition)
+        answer = self.press_board.route(path, form) if self.press_board else None
+        extra: dict[str, str] = {}
+        if answer is not None:
+            status, content_type, body, extra = answer
+        else:
+            served = self.form_boards.route(path, form) if self.form_boards else None
+            served = served or (self.weekly.route(path, form) if self.weekly else None)
+            if served is None and form is not None:
+                served = 405, _TEXT, b"Method Not Allowed"
+            status, content_type, body = served or self._route(path, host)
+        headers = {"Content-Type": content_type, "Content-Length": str(len(body))}
+        return status, {**headers, **extra}, body
 
     def _route(self, path: str, host: str) -> Page:
         split = urlsplit(path)
@@ -303,7 +319,8 @@ class SamplePortal:
         if route == "/robots.txt":
             named = [_SITEMAPS[site] for site in self.sites if site in _SITEMAPS]
             lines = [f"Sitemap: http://{host}{path}\n" for path in named if self.sitemaps]
-            return 200, _TEXT, (_ROBOTS + "".join(lines)).encode()
+            board = press_board.ROBOTS_RULE if self.press_board else ""
+            return 200, _TEXT, (_ROBOTS + board + "".join(lines)).encode()
         served = self._feed(route, query, host) if self.feeds else None
         served = served or (self._sitemap(route, host) if self.sitemaps else None)
         if served is not None:
