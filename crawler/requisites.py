@@ -18,6 +18,7 @@ import hashlib
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from email.message import Message
+from email.utils import collapse_rfc2231_value
 from urllib.parse import unquote, urlsplit
 
 import scrapy
@@ -172,24 +173,28 @@ class RequisiteFetcher:
 
 def disposition_name(value: str | None) -> str | None:
     """The file name a ``Content-Disposition`` value gives: its ``filename*``
-    (RFC 6266), else its ``filename``, read as UTF-8 or CP949 when a server
+    (RFC 6266) before its ``filename``, read as UTF-8 or CP949 when a server
     sent it raw (headers come as Latin-1)."""
     if not value:
         return None
     message = Message()
     message["Content-Disposition"] = value
-    name = message.get_filename()
-    if not name:
+    names = [
+        named for key, named in message.get_params([], header="content-disposition")
+        if key == "filename"
+    ]  # fmt: skip
+    encoded = [collapse_rfc2231_value(named) for named in names if isinstance(named, tuple)]
+    if encoded:
+        return encoded[0].strip() or None
+    if not names:
         return None
-    if "filename*" not in value.lower():
-        raw = name.encode("latin-1", errors="ignore")
-        for encoding in ("utf-8", "cp949"):
-            try:
-                name = unquote(raw.decode(encoding), encoding=encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-    return name.strip().strip('"') or None
+    raw = str(names[0]).strip('"').encode("latin-1", errors="ignore")
+    for encoding in ("utf-8", "cp949"):
+        try:
+            return unquote(raw.decode(encoding), encoding=encoding).strip() or None
+        except UnicodeDecodeError:
+            continue
+    return None
 
 
 def _url_name(link: RequisiteLink) -> str | None:

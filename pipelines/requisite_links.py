@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import urldefrag, urljoin
 
 from lxml.html import HtmlElement
@@ -47,7 +47,7 @@ def requisite_links(
     page: HtmlElement, page_url: str, paragraphs: Sequence[str]
 ) -> tuple[RequisiteLink, ...]:
     """The requisites of the article whose ``paragraphs`` ``page`` (at
-    ``page_url``) shows, in page order, each URL once (its first mention wins)."""
+    ``page_url``) shows, in page order, each URL once (at its first mention)."""
     found: dict[str, RequisiteLink] = {}
     for meta in page.xpath('//meta[@property="og:image"][@content]'):
         _add(found, urljoin(page_url, meta.get("content").strip()), IMAGE)
@@ -72,9 +72,20 @@ def _photos(page: HtmlElement, paragraphs: Sequence[str]) -> list[HtmlElement]:
 
 
 def _add(found: dict[str, RequisiteLink], url: str, kind: str, **about: str | None) -> None:
+    """``url`` found, at its first mention's place, with the first name and
+    caption any mention gives (``og:image`` gives none; its figure may)."""
     url = urldefrag(url)[0]
-    if url.startswith(("http://", "https://")) and url not in found:
+    if not url.startswith(("http://", "https://")):
+        return
+    first = found.get(url)
+    if first is None:
         found[url] = RequisiteLink(url, kind, **about)
+    else:
+        found[url] = replace(
+            first,
+            name=first.name or about.get("name"),
+            caption=first.caption or about.get("caption"),
+        )
 
 
 def _linked_kind(url: str) -> str | None:

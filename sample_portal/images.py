@@ -7,6 +7,7 @@ test may compare digests.
 
 from __future__ import annotations
 
+import random
 import struct
 import zlib
 from collections.abc import Sequence
@@ -118,3 +119,14 @@ def make_png(pixels: Sequence[Sequence[Color]]) -> bytes:
         + _chunk(b"IDAT", zlib.compress(raw, 9))
         + _chunk(b"IEND", b"")
     )
+
+
+def editor_photo(path: str) -> bytes:
+    """A photo a board's editor embedded at ``path``: 12 by 8 tiles of colours
+    drawn from the path, so each path has its own bytes, the same every time."""
+    rng = random.Random(path)
+
+    def colour() -> Color:
+        return rng.randrange(256), rng.randrange(256), rng.randrange(256)
+
+    return make_jpeg([[colour() for _ in range(12)] for _ in range(8)])

@@ -11,15 +11,15 @@ release's number, ``k`` a photo's or an attachment's place, from 0):
   ``등록일 : %Y-%m-%d %H:%M`` on the release. The newest release is
   ``NEWEST`` (1000), each older one a number less.
 - every page's header shows the logo ``/press/images/logo.png`` (alt
-  ``CITY``): the same PNG bytes on every page.
+  ``CITY``): the same PNG bytes on every page, the site's, no release's.
 - a release page names ``<meta property="og:image"
   content="/press/images/{idx}-0.jpg">`` (its first photo); its body
   (``div.view_content``) holds one photo (even ``idx``) or two (odd ``idx``),
   ``<figure><img src="/press/images/{idx}-{k}.jpg" alt="..."><figcaption>``
   naming who is in it: a baseline JPEG each, different bytes for each photo.
-- under the body, the press office's contact box shows
-  ``/press/images/office-{idx}.png``: another URL on every release, the same
-  PNG bytes behind each.
+- the body closes with the press office's emblem
+  ``/press/images/office-{idx}.png`` (``div.office``): another URL on every
+  release, the same PNG bytes behind each.
 - the attachment row (``div.file_row``, outside the body) links each file
   as ``/press/download.php?idx={idx}&no={k}``, its text the file's Korean
   name: a ``.hwp`` for every release (k = 0), a ``.hwpx`` for an even
@@ -39,7 +39,8 @@ release's number, ``k`` a photo's or an attachment's place, from 0):
   text and the reason "broken or truncated HWP: ..." (by its bytes alone, an
   OLE2 file that is not HWP 5: the cut falls before its FileHeader).
 - ``PressBoard.requisites(idx)`` lists what a release page names, each path
-  once in the order the page first names it (og:image first), with its
+  once in the order the page first names it (og:image first; not the
+  logo), with its
   bytes' SHA-256 and its flag (``ok``, ``robots``, ``oversized``,
   ``broken``); ``release_numbers()`` the releases, newest first.
 
@@ -266,14 +267,14 @@ class PressBoard:
         return f"보도자료 관리번호 제{idx}-{k}호 확인어 {word}"
 
     def requisites(self, idx: int) -> list[ServedRequisite]:
-        """What release ``idx``'s page names, each path once, in the order of its first mention."""
+        """The requisites of release ``idx``: what its page names as its own (its
+        photos, the office photo closing its body, its files; not the site's
+        logo), each path once, in the order of its first mention."""
         release = self._by_number[idx]
         found = []
         for k in range(self.photo_count(idx)):
             path = PHOTO_PATH.format(idx=idx, k=k)
             found.append(self._requisite(path, "image", None, self._caption(release, k), OK))
-            if k == 0:
-                found.append(self._requisite(LOGO_PATH, "image", None, CITY, OK))
         office = OFFICE_PHOTO_PATH.format(idx=idx)
         found.append(self._requisite(office, "image", None, f"{CITY} {OFFICE}", OK))
         for attached in self.attachments(idx):
@@ -448,14 +449,16 @@ class PressBoard:
             f'<meta property="og:title" content="{escape(release.title)}">\n'
             f'<meta property="og:image" content="{PHOTO_PATH.format(idx=idx, k=0)}">\n'
         )
+        office = OFFICE_PHOTO_PATH.format(idx=idx)
         main = f"""<div class="board_view">
 <h2 class="view_title">{escape(release.title)}</h2>
 <ul class="view_info"><li>작성자 : {OFFICE}</li>
 <li>등록일 : {release.published:%Y-%m-%d %H:%M}</li><li>조회수 : {idx * 37 % 500 + 20}</li></ul>
 <div class="file_row"><strong>첨부파일</strong><ul>{files}</ul></div>
 <div class="view_content">
-{figures}{body}</div>
-<div class="manager"><img src="{OFFICE_PHOTO_PATH.format(idx=idx)}" alt="{CITY} {OFFICE}">
+{figures}{body}<div class="office"><img src="{office}" alt="{CITY} {OFFICE}"></div>
+</div>
+<div class="manager">
 <p>담당부서 : {OFFICE} | 담당자 : {escape(release.author)} | 전화 : 000-123-4600</p></div>
 </div>
 <ul class="view_nav">{around}</ul>

@@ -20,6 +20,7 @@ from . import generic, gnuboard5, newscms, paged_articles, press_board, syndicat
 from .content import SEOUL, Article, Newsroom, Story, schedule
 from .faults import Faults
 from .form_boards import FORM_BOARDS, LIST_PATHS, FormBoards
+from .images import editor_photo
 from .outlets import Outlet
 from .paged_articles import WEEKLY, CountyWeekly
 from .press_board import PRESS_BOARD, PressBoard
@@ -327,6 +328,8 @@ class SamplePortal:
             return served
         if route == "/":
             return 200, _HTML, self._home()
+        if route.startswith(gnuboard5.EDITOR_IMAGES) and "gnuboard" in self.sites:
+            return 200, "image/jpeg", editor_photo(route)
         if route == "/bbs/board.php" and "gnuboard" in self.sites:
             return self._gnuboard(query, host)
         if route == "/news/section_list_all.html" and "newscms" in self.sites:

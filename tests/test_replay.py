@@ -24,6 +24,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from sample_portal import SamplePortal, serve
 from sample_portal.faults import EXTENDED_HANGUL
+from sample_portal.press_board import NEWEST, PRESS_BOARD
 from storage.database import open_database
 from storage.models import Capture
 from storage.warc import target_uri
@@ -91,11 +92,12 @@ def replay(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Replay]:
         gzip_pages=True,
         hangul_slugs=True,
         faults=["euckr-extended"],
+        press_board=True,
     )
     with serve(portal) as base_url:
         sites_file = work / "sites.yaml"
         sites_file.write_text(portal.sites_yaml(base_url), encoding="utf-8")
-        for site in portal.sites:
+        for site in (*portal.sites, PRESS_BOARD):
             crawl = scrapy(
                 "crawl", "portal", "-a", f"site={site}", *FAST,
                 database_url=database_url, sites_file=sites_file,
@@ -144,7 +146,8 @@ def replay(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Replay]:
 
 
 def _articles(replay: Replay) -> list[Capture]:
-    """One archived article of each site, as the crawl captured it."""
+    """One archived article of each of the three family sites (gzip-encoded),
+    as the crawl captured it."""
     chosen: dict[str, Capture] = {}
     for capture in replay.captures:
         if capture.outcome == "article" and capture.response_header("Content-Encoding"):
@@ -152,8 +155,32 @@ def _articles(replay: Replay) -> list[Capture]:
     by_site = {}
     for path, capture in chosen.items():
         by_site.setdefault(path.split("/")[1], capture)
-    assert len(by_site) == 3, sorted(chosen)
-    return list(by_site.values())
+    assert {"bbs", "news", "blog"} <= set(by_site), sorted(chosen)
+    return [by_site[site] for site in ("bbs", "news", "blog")]
+
+
+@pytest.mark.parametrize("collection", ["warc", "wacz"])
+def test_a_release_replays_with_its_photo_and_its_file_byte_identical(
+    replay: Replay, collection: str
+) -> None:
+    """A press release's page, the photo in its body and its attached HWP (sent
+    as an octet stream by a download URL that names no file) replay in raw
+    mode as the portal served them; the photo's capture is a requisite of the
+    release's article."""
+    idx = NEWEST  # a release with its files on the public download path
+    release = next(c for c in replay.captures if c.url.endswith(f"/press/view.php?idx={idx}"))
+    photo, hwp = (
+        next(
+            c
+            for c in replay.captures
+            if c.outcome == "requisite" and c.url.endswith(path) and c.status == 200
+        )
+        for path in (f"/press/images/{idx}-0.jpg", f"/press/download.php?idx={idx}&no=0")
+    )
+    for capture in (release, photo, hwp):
+        assert replay.replayed(collection, capture, {}) == replay.served(capture, {})
+    assert replay.replayed(collection, photo, {})[:3] == b"\xff\xd8\xff"  # a JPEG
+    assert replay.replayed(collection, hwp, {})[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 def test_the_warc_passes_warcio_check_with_a_response_and_a_request_per_capture(
