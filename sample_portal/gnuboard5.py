@@ -43,9 +43,6 @@ _CAPTIONS = (
     "지난해 열린 설명회 모습",
 )
 
-# where the editor keeps a post's photos (the portal serves a JPEG at each)
-EDITOR_IMAGES = "/data/editor/"
-
 
 def article_path(wr_id: int) -> str:
     """Canonical URL path of a post."""
@@ -354,7 +351,7 @@ def _body(article: Article, rng: random.Random) -> str:
         lines[0] = escape(f"[{PAPER}={article.author} 기자] ") + lines[0]
     if not article.notice and rng.random() < 0.4:
         stamp = int(article.published.timestamp())
-        src = f"{EDITOR_IMAGES}{article.published:%y%m}/{rng.getrandbits(24):06x}_{stamp}.jpg"
+        src = f"/data/editor/{article.published:%y%m}/{rng.getrandbits(24):06x}_{stamp}.jpg"
         credit = photo_credit(article.title, f"{PAPER} DB")
         caption = f"↑↑ {rng.choice(_CAPTIONS)} (사진={credit} 제공)"
         lines[1:1] = [src, escape(caption)]

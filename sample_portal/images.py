@@ -13,6 +13,8 @@ import zlib
 from collections.abc import Sequence
 
 Color = tuple[int, int, int]
+# the paths a portal answers with :func:`photo_at` when no other route does
+PHOTO_SUFFIXES = (".jpg", ".jpeg")
 
 # JPEG: one quantization table (the DC step 8 makes a tile's DC its mean level
 # less 128), the standard luminance DC Huffman table (ITU T.81 Annex K.3) and
@@ -121,8 +123,8 @@ def make_png(pixels: Sequence[Sequence[Color]]) -> bytes:
     )
 
 
-def editor_photo(path: str) -> bytes:
-    """A photo a board's editor embedded at ``path``: 12 by 8 tiles of colours
+def photo_at(path: str) -> bytes:
+    """The photo an article's body shows at ``path``: 12 by 8 tiles of colours
     drawn from the path, so each path has its own bytes, the same every time."""
     rng = random.Random(path)
 

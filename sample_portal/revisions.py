@@ -34,6 +34,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from . import gnuboard5
 from .content import SEOUL, Article, Newsroom
+from .images import PHOTO_SUFFIXES, photo_at
 
 SITE = "edited"
 # simulated day 0 starts at midnight of this day (Asia/Seoul)
@@ -214,6 +215,8 @@ class EditedBoard:
             query = parse_qs(split.query)
             if split.path == "/robots.txt":
                 return 200, {"Content-Type": "text/plain"}, b"User-agent: *\nDisallow: /admin/\n"
+            if split.path.lower().endswith(PHOTO_SUFFIXES):  # the photos the posts show
+                return 200, {"Content-Type": "image/jpeg"}, photo_at(split.path)
             if split.path != "/bbs/board.php" or query.get("bo_table") != [gnuboard5.BOARD]:
                 return 404, {"Content-Type": _HTML}, _NOT_FOUND
             if "wr_id" in query:

@@ -20,7 +20,7 @@ from . import generic, gnuboard5, newscms, paged_articles, press_board, syndicat
 from .content import SEOUL, Article, Newsroom, Story, schedule
 from .faults import Faults
 from .form_boards import FORM_BOARDS, LIST_PATHS, FormBoards
-from .images import editor_photo
+from .images import PHOTO_SUFFIXES, photo_at
 from .outlets import Outlet
 from .paged_articles import WEEKLY, CountyWeekly
 from .press_board import PRESS_BOARD, PressBoard
@@ -328,8 +328,6 @@ class SamplePortal:
             return served
         if route == "/":
             return 200, _HTML, self._home()
-        if route.startswith(gnuboard5.EDITOR_IMAGES) and "gnuboard" in self.sites:
-            return 200, "image/jpeg", editor_photo(route)
         if route == "/bbs/board.php" and "gnuboard" in self.sites:
             return self._gnuboard(query, host)
         if route == "/news/section_list_all.html" and "newscms" in self.sites:
@@ -344,6 +342,8 @@ class SamplePortal:
         for site, skin in self.skins.items():
             if route.startswith(skin.prefix + "/"):
                 return self._skinned(site, skin, split.path, split.query, host)
+        if route.lower().endswith(PHOTO_SUFFIXES):  # the photos the articles' bodies show
+            return 200, "image/jpeg", photo_at(route)
         return 404, _HTML, _NOT_FOUND
 
     def _feed(self, route: str, query: dict[str, list[str]], host: str) -> Page | None:

@@ -18,7 +18,7 @@ from crawler.exit_codes import EXIT_BLOCKED
 from sample_portal import SamplePortal, serve
 from sample_portal import bot_check as cookie_check
 from storage.archive import Archive
-from storage.models import Article, Capture
+from storage.models import Article, Capture, Requisite
 from tests.conftest import FAST, Portal, scrapy
 from tests.test_failing_runs import runs_of, said
 
@@ -80,10 +80,13 @@ def test_with_render_browser_every_article_is_archived(guarded: Portal, database
     try:
         with archive.sessions() as session:
             stored = {a.url: a for a in session.scalars(select(Article))}
-            captures = session.scalars(select(Capture)).all()
+            captures = session.scalars(select(Capture).where(Capture.outcome == "article")).all()
+            photos = session.scalars(select(Requisite)).all()
     finally:
         archive.close()
     assert set(stored) == set(expected)
+    # the photos in the articles' bodies, fetched with them
+    assert photos and {(p.kind, p.status) for p in photos} == {("image", "stored")}
     for url, article in stored.items():
         assert article.title == expected[url].title
         assert article.published == expected[url].published

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from pipelines.extraction import EXTRACTOR_VERSION
 from sample_portal import Article as SampleArticle
 from storage.archive import Archive
-from storage.models import Article, Capture, CrawlRun
+from storage.models import Article, Capture, CrawlRun, Requisite
 from tests.conftest import FAST, Portal, scrapy
 
 
@@ -97,7 +97,8 @@ def test_daily_run_archives_every_article_once(
     archive = Archive.open(database_url)
     with archive.sessions() as session:
         runs = session.scalars(select(CrawlRun).order_by(CrawlRun.id)).all()
-        captures = session.scalars(select(Capture)).all()
+        captures = session.scalars(select(Capture).where(Capture.outcome != "requisite")).all()
+        photos = session.scalars(select(Requisite)).all()
     archive.close()
     assert [(r.mode, r.status, r.new) for r in runs] == [
         ("daily", "finished", len(expected)),
@@ -105,6 +106,8 @@ def test_daily_run_archives_every_article_once(
     ]
     assert len(captures) == len(expected)
     assert all(c.outcome == "article" and c.status == 200 and c.body for c in captures)
+    # the photos in the articles' bodies, each fetched with its article and kept
+    assert photos and all(p.kind == "image" and p.status == "stored" for p in photos)
 
 
 def test_new_articles_are_picked_up_by_the_next_daily_run(
@@ -162,6 +165,8 @@ def test_export_command_writes_one_line_per_article(
         "body",
         "fetched_at",
         "duplicate_of",
+        "attachments",
+        "images",
     }
     assert all(r["published"].endswith("+09:00") and r["duplicate_of"] is None for r in records)
     since = date.fromisoformat(records[-1]["published"][:10])

@@ -5,6 +5,7 @@ clear line and exit code 1; the next run completes the archive."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import resource
@@ -21,7 +22,7 @@ from sqlalchemy.engine import make_url
 from sample_portal import SamplePortal, serve
 from storage.archive import Archive
 from storage.database import create_archive_engine
-from storage.models import Article, Capture, CrawlRun
+from storage.models import Article, Capture, CrawlRun, Requisite
 from tests.conftest import FAST, Portal, start_scrapy
 
 # one request at a time, apart enough that on a loaded machine too the crawl
@@ -56,10 +57,12 @@ def start(
 
 
 def captures(database_url: str) -> int:
+    """How many pages the archive holds captures of (their photos aside)."""
     archive = Archive.open(database_url)
     try:
         with archive.sessions() as session:
-            return session.scalar(select(func.count()).select_from(Capture)) or 0
+            pages = select(func.count()).where(Capture.outcome != "requisite")
+            return session.scalar(pages) or 0
     finally:
         archive.close()
 
@@ -74,7 +77,8 @@ def wait_for_captures(database_url: str, count: int, process: subprocess.Popen[s
 
 def assert_whole_pages(database_url: str) -> set[str]:
     """Every article has its capture and every article capture its article; each
-    capture's raw body is intact. Returns the archived URLs."""
+    capture's raw body is intact; every photo's capture belongs to an article,
+    its bytes whole. Returns the archived URLs."""
     archive = Archive.open(database_url)
     with archive.sessions() as session:
         articles = session.scalars(select(Article)).all()
@@ -85,7 +89,13 @@ def assert_whole_pages(database_url: str) -> set[str]:
             assert (capture.url, capture.outcome) == (article.url, "article")
             assert article.title and article.body
         archived = {article.url for article in articles}
+        owners = dict(session.execute(select(Requisite.capture_id, Requisite.article_id)).all())
+        article_ids = {article.id for article in articles}
         for capture in stored:
+            if capture.outcome == "requisite":
+                assert owners[capture.id] in article_ids  # written with its article
+                assert hashlib.sha256(capture.body).hexdigest() == capture.sha256
+                continue
             assert capture.body.startswith(b"<!doctype html>")  # decompresses, whole
             assert (capture.outcome == "article") == (capture.url in archived)
     archive.close()

@@ -50,7 +50,8 @@ def stored(database_url: str) -> tuple[dict[str, Article], list[Capture], list[C
     try:
         with archive.sessions() as session:
             articles = {a.url: a for a in session.scalars(select(Article))}
-            captures = list(session.scalars(select(Capture).order_by(Capture.id)))
+            pages = select(Capture).where(Capture.outcome != "requisite")  # photos aside
+            captures = list(session.scalars(pages.order_by(Capture.id)))
             runs = list(session.scalars(select(CrawlRun).order_by(CrawlRun.id)))
             return articles, captures, runs
     finally:
@@ -64,6 +65,7 @@ def article_hits(hits: Counter[str]) -> Counter[str]:
             for path, n in hits.items()
             if "page=" not in path
             and path != "/robots.txt"
+            and not path.endswith(".jpg")  # the photos the articles show
             and not any(part in path for part in FEED_PATHS)
         }
     )
