@@ -12,15 +12,16 @@ crawls them all, start-ups included, three ways, each into a fresh archive:
 - ``plain_spider.py`` one site after another (``trafilatura.extract`` in the
   callback, a row inserted per article).
 
-newsarchive keeps raw captures, extracts, fingerprints and deduplicates
-(``-s NAME=VALUE`` tries other settings). It prints articles/s, CPU ms per
+newsarchive keeps raw captures, extracts, fingerprints and deduplicates, and
+fetches the photos the articles show (``--requisites none``: not; ``-s
+NAME=VALUE`` tries other settings). It prints articles/s, CPU ms per
 article (every process) and the peak memory of one crawl (a crawl process
 with its extraction workers) for each, the speed-up of each newsarchive way
 over the plain spider, then the CPU of a daily run of the first site that
 finds nothing new.
 
     python benchmarks/throughput.py --sites 6 --articles 500
-    python benchmarks/throughput.py --articles 2000
+    python benchmarks/throughput.py --articles 2000 --requisites none
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
+from crawler.sites import REQUISITE_CHOICES
 from scheduling.jobs import MAX_CRAWLS, SITES_PER_CRAWL, DueSites
 from scheduling.launcher import CrawlLauncher
 from storage.archive import Archive
@@ -230,12 +232,14 @@ def serve_portal(articles: int, site: str, seed: int) -> tuple[subprocess.Popen[
     return portal, line.split()[1]
 
 
-def write_sites(folder: Path, served: dict[str, tuple[str, str]]) -> Path:
-    """A sites.yaml in ``folder`` naming each served site (name: family, base URL)."""
+def write_sites(folder: Path, served: dict[str, tuple[str, str]], requisites: str) -> Path:
+    """A sites.yaml in ``folder`` naming each served site (name: family, base
+    URL), each keeping the ``requisites`` of its articles."""
     sites = folder / "sites.yaml"
     sites.write_text(
         "".join(
             f"- name: {name}\n  list_url: '{base_url}{LIST_PATHS[family][0]}'\n"
+            f"  requisites: {requisites}\n"
             for name, (family, base_url) in served.items()
         ),
         encoding="utf-8",
@@ -258,6 +262,12 @@ def main() -> None:
     parser.add_argument("--site", choices=sorted(LIST_PATHS), default="gnuboard")
     parser.add_argument("--workers", type=int, default=None, help="EXTRACT_WORKERS")
     parser.add_argument(
+        "--requisites",
+        choices=sorted(REQUISITE_CHOICES),
+        default="all",
+        help="what newsarchive keeps of each article besides its page (sites.yaml requisites:)",
+    )
+    parser.add_argument(
         "-s", "--set", action="append", default=[], metavar="NAME=VALUE",
         help="a Scrapy setting for newsarchive's crawls (repeatable)",
     )  # fmt: skip
@@ -273,7 +283,7 @@ def main() -> None:
             portals.append(portal)
             served[f"{family}-{number + 1}"] = (family, base_url)
         with tempfile.TemporaryDirectory() as tmp:
-            sites = write_sites(Path(tmp), served)
+            sites = write_sites(Path(tmp), served, options.requisites)
             settings = dict(FAST)
             if options.workers is not None:
                 settings["EXTRACT_WORKERS"] = str(options.workers)
@@ -344,7 +354,8 @@ def main() -> None:
 
     kinds = ", ".join(sorted({family for family, _ in served.values()}))
     print(
-        f"{options.sites} sites ({kinds}) of {options.articles} sample articles, start-ups "
+        f"{options.sites} sites ({kinds}) of {options.articles} sample articles, "
+        f"requisites: {options.requisites}, start-ups "
         f"included; {os.cpu_count()} cores. As scheduled: all due at once, {MAX_CRAWLS} crawl "
         f"processes at once of up to {SITES_PER_CRAWL} sites each (scrapy daily); one by one: "
         "a scrapy crawl per site, one after another; the plain spider one after another"

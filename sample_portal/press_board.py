@@ -19,7 +19,10 @@ release's number, ``k`` a photo's or an attachment's place, from 0):
   naming who is in it: a baseline JPEG each, different bytes for each photo.
 - the body closes with the press office's emblem
   ``/press/images/office-{idx}.png`` (``div.office``): another URL on every
-  release, the same PNG bytes behind each.
+  release, the same PNG bytes behind each; then the city's slogan banner
+  ``SLOGAN_PATH`` (``div.slogan``), one URL on every release. An image is
+  served with an ``ETag``: asked again with it (``If-None-Match``), the
+  portal answers 304 Not Modified.
 - the attachment row (``div.file_row``, outside the body) links each file
   as ``/press/download.php?idx={idx}&no={k}``, its text the file's Korean
   name: a ``.hwp`` for every release (k = 0), a ``.hwpx`` for an even
@@ -66,11 +69,13 @@ PRESS_BOARD = "pressroom"
 CITY = "한빛시"
 MAYOR = "한정우"
 OFFICE = "홍보담당관실"
+SLOGAN = "함께 여는 내일"
 LIST_PATH = "/press/list.php?page={page}"
 VIEW_PATH = "/press/view.php?idx={idx}"
 LOGO_PATH = "/press/images/logo.png"
 PHOTO_PATH = "/press/images/{idx}-{k}.jpg"
 OFFICE_PHOTO_PATH = "/press/images/office-{idx}.png"
+SLOGAN_PATH = "/press/images/slogan.png"
 DOWNLOAD_PATH = "/press/download.php?idx={idx}&no={k}"
 PRIVATE_DOWNLOAD_PATH = "/press/private/download.php?idx={idx}&no={k}"
 ROBOTS_RULE = "Disallow: /press/private/\n"
@@ -150,6 +155,19 @@ def _logo() -> bytes:
         if 44 <= x <= 150 and 14 <= y <= 26:
             return (40, 40, 40) if (x // 6) % 3 else (255, 255, 255)
         return (255, 255, 255)
+
+    return make_png([[pixel(x, y) for x in range(160)] for y in range(40)])
+
+
+def _slogan() -> bytes:
+    """The city's slogan banner: coloured bands and a bar of lettering."""
+
+    def pixel(x: int, y: int) -> Color:
+        if 16 <= y <= 30 and 16 <= x <= 144:  # its lettering, a glyph every 9 pixels
+            return (250, 250, 250) if (x * 7 + y * 13) % 11 < 5 else (30, 30, 30)
+        return (
+            (200, 60 + x // 2, 60) if y < 14 else (250, 180, 40 + x) if y < 27 else (40, 120, 200)
+        )
 
     return make_png([[pixel(x, y) for x in range(160)] for y in range(40)])
 
@@ -277,6 +295,7 @@ class PressBoard:
             found.append(self._requisite(path, "image", None, self._caption(release, k), OK))
         office = OFFICE_PHOTO_PATH.format(idx=idx)
         found.append(self._requisite(office, "image", None, f"{CITY} {OFFICE}", OK))
+        found.append(self._requisite(SLOGAN_PATH, "image", None, f"{CITY} {SLOGAN}", OK))
         for attached in self.attachments(idx):
             found.append(
                 self._requisite(attached.path, "attachment", attached.name, None, attached.flag)
@@ -316,8 +335,10 @@ class PressBoard:
             return 404, _HTML, _NOT_FOUND, {}
         content_type, body = served
         attached = self._attachment(path)
-        extra = {"Content-Disposition": attached.disposition} if attached else {}
-        return 200, content_type, body, extra
+        if attached is not None:
+            return 200, content_type, body, {"Content-Disposition": attached.disposition}
+        # an image's validator: asked again with it, the server answers 304
+        return 200, content_type, body, {"ETag": f'"{hashlib.sha256(body).hexdigest()[:16]}"'}
 
     def _attachment(self, path: str) -> Attachment | None:
         """The attachment a download path serves, when it is that file's link."""
@@ -342,6 +363,8 @@ class PressBoard:
     def _make(self, path: str) -> tuple[str, bytes] | None:
         if path == LOGO_PATH:
             return _IMAGE_TYPES["png"], _logo()
+        if path == SLOGAN_PATH:
+            return _IMAGE_TYPES["png"], _slogan()
         name = path.removeprefix(_IMAGES)
         if name != path:
             stem, _, extension = name.partition(".")
@@ -457,6 +480,7 @@ class PressBoard:
 <div class="file_row"><strong>첨부파일</strong><ul>{files}</ul></div>
 <div class="view_content">
 {figures}{body}<div class="office"><img src="{office}" alt="{CITY} {OFFICE}"></div>
+<div class="slogan"><img src="{SLOGAN_PATH}" alt="{CITY} {SLOGAN}"></div>
 </div>
 <div class="manager">
 <p>담당부서 : {OFFICE} | 담당자 : {escape(release.author)} | 전화 : 000-123-4600</p></div>

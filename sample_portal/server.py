@@ -600,7 +600,14 @@ class _Handler(BaseHTTPRequestHandler):
             headers["Content-Length"] = str(len(body))
         else:
             status, headers, body = portal.render(self.path, host, form)
-        if portal.gzip_pages and "gzip" in self.headers.get("Accept-Encoding", ""):
+            etag = headers.get("ETag")
+            if etag is not None and self.headers.get("If-None-Match") == etag:
+                status, body = 304, b""  # what the client holds is what it would get
+        if (
+            portal.gzip_pages
+            and status != 304
+            and "gzip" in self.headers.get("Accept-Encoding", "")
+        ):
             body = gzip.compress(body, mtime=0)
             headers = {**headers, "Content-Encoding": "gzip", "Content-Length": str(len(body))}
         self.send_response(status)

@@ -115,7 +115,8 @@ _KNOWN = (
 
 
 def known_requisites(engine: Engine, urls: Iterable[str]) -> dict[str, KnownRequisite]:
-    """For each of ``urls`` stored by an earlier fetch, its latest stored requisite."""
+    """For each of ``urls`` an earlier fetch stored, what its latest such fetch
+    stored, with the validators its response sent."""
     wanted = list(dict.fromkeys(urls))
     found: dict[str, KnownRequisite] = {}
     with engine.connect() as connection:
@@ -124,7 +125,8 @@ def known_requisites(engine: Engine, urls: Iterable[str]) -> dict[str, KnownRequ
                 select(func.max(Requisite.id))
                 .where(
                     Requisite.url.in_(wanted[start : start + _LOOKUP_CHUNK]),
-                    Requisite.sha256.is_not(None),
+                    Requisite.status == RequisiteStatus.STORED,
+                    Requisite.capture_id.is_not(None),  # fetched then, not reused
                 )
                 .group_by(Requisite.url)
             )

@@ -36,6 +36,7 @@ from sample_portal.press_board import (
     ROBOTS,
     ROBOTS_RELEASE,
     ROBOTS_RULE,
+    SLOGAN_PATH,
     PressBoard,
 )
 
@@ -184,7 +185,8 @@ def test_images_are_valid_small_and_share_bytes_as_the_contract_says(
             else:
                 assert headers["Content-Type"] == "image/png"
                 assert png_size(data) in ((160, 40), (60, 80))
-                shared.setdefault("office", set()).add((requisite.path, requisite.sha256))
+                kind = "slogan" if requisite.path == SLOGAN_PATH else "office"
+                shared.setdefault(kind, set()).add((requisite.path, requisite.sha256))
     assert len(photo_digests) == sum(1 + idx % 2 for idx in board.release_numbers())
     assert LOGO_PATH not in {
         r.path for idx in board.release_numbers() for r in board.requisites(idx)
@@ -193,6 +195,7 @@ def test_images_are_valid_small_and_share_bytes_as_the_contract_says(
     assert status == 200 and png_size(logo) == (160, 40)
     assert len({path for path, _ in shared["office"]}) == RELEASES
     assert len({digest for _, digest in shared["office"]}) == 1
+    assert len(shared["slogan"]) == 1  # one URL, the same bytes, on every release
 
 
 def test_downloads_read_back_by_their_bytes_and_disposition(portal: SamplePortal) -> None:

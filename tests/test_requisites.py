@@ -2,7 +2,9 @@
 into SQLite and PostgreSQL with its requisites: each release's photos (with
 their captions), its og:image and its attached HWP, HWPX and PDF files are
 fetched once and stored by digest (the office emblem, the same bytes at a URL
-per release, once); the file robots.txt disallows is recorded, never asked
+per release, once; the slogan banner, at one URL on every release, fetched
+once a run, and a later run asks for it with its ETag and keeps the 304);
+the file robots.txt disallows is recorded, never asked
 for; the caps hold; the broken file is stored with why it has no text and its
 release archived; the attachments' text is in the export and in search."""
 
@@ -10,6 +12,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from sqlalchemy import func, select, text
@@ -25,6 +28,7 @@ from sample_portal.press_board import (
     PRESS_BOARD,
     ROBOTS,
     ROBOTS_RELEASE,
+    SLOGAN_PATH,
     PressBoard,
 )
 from storage.database import open_database
@@ -78,7 +82,7 @@ def test_every_requisite_is_captured_once_by_digest(crawled, database_url: str) 
         engine.dispose()
     releases = board(portal).release_numbers()
     assert len(articles) == RELEASES
-    fetched = 0
+    fetched = set()
     for idx in releases:
         article_id = articles[f"{base_url}/press/view.php?idx={idx}"]
         for wanted in board(portal).requisites(idx):
@@ -91,11 +95,11 @@ def test_every_requisite_is_captured_once_by_digest(crawled, database_url: str) 
             if wanted.flag in (OK, BROKEN):
                 assert got.status == "stored" and got.sha256 == wanted.sha256, wanted.path
                 assert portal.hits[wanted.path] == 1, wanted.path  # og:image and figure: once
-                fetched += 1
+                fetched.add(wanted.path)
     assert not kept  # nothing but what the releases name (not the site's logo)
-    assert requisite_captures == fetched  # one capture a fetch, as received
+    assert requisite_captures == len(fetched)  # one capture a fetch, as received
     # the office emblem, the same bytes at one URL per release: stored once
-    assert payloads == len(stored_digests) == fetched - (RELEASES - 1)
+    assert payloads == len(stored_digests) == len(fetched) - (RELEASES - 1)
 
 
 def requisite(database_url: str, base_url: str, idx: int, kind: str) -> Requisite:
@@ -183,3 +187,47 @@ def test_the_attachments_text_is_in_the_export_and_in_search(
         searched.dispose()
     finally:
         engine.dispose()
+
+
+def test_a_later_run_asks_for_what_it_holds_with_its_validator(
+    database_url: str, tmp_path: Path
+) -> None:
+    first = SamplePortal(sites=["generic"], articles_per_site=RELEASES, press_board=True)
+    sites_file = tmp_path / "sites.yaml"
+    with serve(first) as base_url:
+        sites_file.write_text(first.sites_yaml(base_url), encoding="utf-8")
+        crawl = scrapy(
+            "crawl", "portal", "-a", f"site={PRESS_BOARD}", *FAST,
+            database_url=database_url, sites_file=sites_file,
+        )  # fmt: skip
+        assert crawl.returncode == 0, crawl.stderr[-3000:]
+    # the board a day later, two releases more, on the same address
+    later = SamplePortal(sites=["generic"], articles_per_site=RELEASES + 2, press_board=True)
+    with serve(later, urlsplit(base_url).port) as again:
+        assert again == base_url
+        crawl = scrapy(
+            "crawl", "portal", "-a", f"site={PRESS_BOARD}", *FAST,
+            database_url=database_url, sites_file=sites_file,
+        )  # fmt: skip
+        assert crawl.returncode == 0, crawl.stderr[-3000:]
+    new = board(later).release_numbers()[RELEASES:]
+    banner = base_url + SLOGAN_PATH
+    engine = open_database(database_url)
+    try:
+        with Session(engine) as session:
+            rows = session.execute(
+                select(Article.url, Requisite.status, Requisite.sha256, Capture.status)
+                .join(Article, Article.id == Requisite.article_id)
+                .outerjoin(Capture, Capture.id == Requisite.capture_id)
+                .where(Requisite.url == banner)
+            ).all()
+            kept = session.scalar(select(func.count()).where(Payload.sha256 == rows[0][2]))
+    finally:
+        engine.dispose()
+    later_rows = [row for row in rows if row[0].endswith(tuple(f"idx={n}" for n in new))]
+    assert len(later_rows) == len(new) and len(rows) == RELEASES + len(new)
+    # asked for once, with the ETag the first run kept: answered 304, the bytes stored then
+    assert later.hits[SLOGAN_PATH] == 1
+    assert {(status, digest) for _, status, digest, _ in later_rows} == {("unchanged", rows[0][2])}
+    assert sorted(answer for *_, answer in later_rows if answer is not None) == [304]
+    assert kept == 1

@@ -87,6 +87,23 @@ def test_feeds_and_sitemaps_load(tmp_path: Path) -> None:
     assert sites["gy"].feeds == () and sites["gy"].sitemaps == ("http://gy.example.kr/sitemap.xml",)
 
 
+def test_requisites_choose_what_runs_keep_of_an_article(tmp_path: Path) -> None:
+    text = """
+- name: default
+  list_url: "https://a.example.kr/news/list.html?page={page}"
+- name: files
+  list_url: "https://b.example.kr/news/list.html?page={page}"
+  requisites: attachments
+- name: bare
+  list_url: "https://c.example.kr/news/list.html?page={page}"
+  requisites: none
+"""
+    sites = load_sites(write(tmp_path, text))
+    assert sites["default"].requisites == {"image", "attachment"}
+    assert sites["files"].requisites == {"attachment"}
+    assert sites["bare"].requisites == frozenset()
+
+
 def test_render_browser_loads(tmp_path: Path) -> None:
     text = """
 - name: guarded
@@ -193,6 +210,11 @@ def test_a_plain_list_is_accepted(tmp_path: Path) -> None:
             "name: x\n    list_url: 'http://x.example/{page}'\n    render: true",
             "render",
             "must be 'browser'",
+        ),
+        (
+            "name: x\n    list_url: 'http://x.example/{page}'\n    requisites: photos",
+            "requisites",
+            "must be one of all, images, attachments, none",
         ),
     ],
 )

@@ -5,15 +5,16 @@ them with the article in one transaction.
 
 Caps bound what one article costs: ``REQUISITE_MAX_BYTES`` a file,
 ``REQUISITE_MAX_ARTICLE_BYTES`` all of an article's (a file past them is
-recorded, not kept). A URL fetched for an earlier article of the run is not
-fetched again: its outcome is reused, the bytes of the latest ones held in
-memory up to ``REQUISITE_RUN_CACHE_BYTES`` (a site's logo, a reporter's
-photo). One an earlier run stored is asked for conditionally
+recorded, not kept). A URL fetched for an earlier article of the run, or
+being fetched for another, is not fetched again: its outcome is reused, the
+bytes of the latest ones held in memory up to ``REQUISITE_RUN_CACHE_BYTES``
+(a shared emblem, a reporter's photo). One an earlier run stored is asked for conditionally
 (``crawler.requisites``).
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections import OrderedDict
 from dataclasses import dataclass, replace
 from typing import Any
@@ -45,6 +46,8 @@ class RequisitesPipeline:
         self.archive = archive
         self.caps = caps
         self.fetched: OrderedDict[str, FetchedRequisite] = OrderedDict()  # by URL, latest last
+        # the fetches under way, by URL: an article that meets one waits for it
+        self.fetching: dict[str, asyncio.Future[FetchedRequisite]] = {}
         self.cached_bytes = 0
 
     @classmethod
@@ -85,8 +88,12 @@ class RequisitesPipeline:
     ) -> FetchedRequisite:
         """``link``'s outcome: the run's earlier one, else a fetch within ``left`` bytes."""
         earlier = self.fetched.get(link.url)
+        if earlier is None and link.url in self.fetching:  # another article's fetch of it
+            earlier = await asyncio.shield(self.fetching[link.url])
+            earlier = None if earlier.status is RequisiteStatus.TOO_LARGE else earlier
         if earlier is not None:
-            self.fetched.move_to_end(link.url)
+            if link.url in self.fetched:
+                self.fetched.move_to_end(link.url)
             return replace(earlier, caption=link.caption, fetch=None)
         if left <= 0:
             reason = f"the article's files passed its cap of {self.caps.per_article} bytes"
@@ -99,9 +106,15 @@ class RequisitesPipeline:
                 caption=link.caption,
                 reason=reason,
             )
-        requisite = await self.fetcher.fetch(
-            link, site, known.get(link.url), min(self.caps.per_file, left)
-        )
+        fetching = asyncio.get_running_loop().create_future()
+        self.fetching[link.url] = fetching
+        try:
+            requisite = await self.fetcher.fetch(
+                link, site, known.get(link.url), min(self.caps.per_file, left)
+            )
+        finally:
+            del self.fetching[link.url]
+        fetching.set_result(requisite)
         if requisite.status is not RequisiteStatus.TOO_LARGE:  # another article may have room
             self._hold(requisite)
         return requisite
