@@ -84,7 +84,7 @@ class FetchedRequisite:
     sha256: str | None = None
     size: int | None = None
     text: str | None = None
-    # the fetch as received; None: no response, or fetched for an earlier article of the run
+    # the fetch as received (shared by the run's articles that carry the URL); None: no response
     fetch: CaptureItem | None = field(default=None, repr=False)
     # its bytes, content-decoded, to keep under their digest; None: none, or known stored
     body: bytes | None = field(default=None, repr=False)

@@ -417,5 +417,6 @@ class Requisite(Base):
     sha256: Mapped[str | None] = mapped_column(ForeignKey("payloads.sha256"))
     size: Mapped[int | None] = mapped_column(BigInteger)
     text: Mapped[str | None]  # an attachment's text (pipelines.attachment_text)
+    # the capture its bytes were received in (an earlier article's, when fetched for it)
     capture_id: Mapped[int | None] = mapped_column(ForeignKey("captures.id"))
     fetched_at: Mapped[datetime]

@@ -18,7 +18,7 @@ from datetime import datetime
 from sqlalchemy import Connection, Engine, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from storage.models import Capture, Payload, Requisite, RequisiteStatus
+from storage.models import Capture, Outcome, Payload, Requisite, RequisiteStatus
 from storage.rows import insert_row
 
 # SQLite and PostgreSQL both accept this many bound parameters in one IN (...)
@@ -41,7 +41,9 @@ class RequisiteRecord:
     sha256: str | None = None
     size: int | None = None
     text: str | None = None
-    capture: Capture | None = None  # the fetch's capture; None: no fetch, or no response
+    # the fetch's capture (stored once, whichever of the run's articles is stored
+    # first with it); None: no fetch, or no response
+    capture: Capture | None = None
     body: bytes | None = None  # the bytes, content-decoded, when they are to be kept
 
 
@@ -71,8 +73,8 @@ def save_requisites(
         if record.body is not None and record.sha256 is not None:
             _keep_payload(connection, record.sha256, record.body)
         capture_id = None
-        if record.capture is not None:
-            capture_id = record.capture.id = insert_row(connection, record.capture)
+        if record.capture is not None:  # once a run: another article's may be in already
+            capture_id = record.capture.id = _capture_id(connection, record.capture)
         insert_row(
             connection,
             Requisite(
@@ -92,6 +94,20 @@ def save_requisites(
                 fetched_at=record.fetched_at,
             ),
         )
+
+
+def _capture_id(connection: Connection, capture: Capture) -> int:
+    """The id of ``capture``, a requisite's fetch: of the same fetch stored
+    with another article of the run, or of the row inserted now."""
+    stored = connection.execute(
+        select(func.max(Capture.id)).where(
+            Capture.url == capture.url,
+            Capture.run_id == capture.run_id,
+            Capture.outcome == Outcome.REQUISITE,
+            Capture.fetched_at == capture.fetched_at,
+        )
+    ).scalar()
+    return stored if stored is not None else insert_row(connection, capture)
 
 
 def _keep_payload(connection: Connection, sha256: str, body: bytes) -> None:

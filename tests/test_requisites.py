@@ -10,14 +10,19 @@ release archived; the attachments' text is in the export and in search."""
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
 import json
+from html import escape
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import lxml.html
 import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
+from browsing.datasette import SOURCE, datasette_for
 from sample_portal import SamplePortal, serve
 from sample_portal.press_board import (
     BROKEN,
@@ -222,6 +227,9 @@ def test_a_later_run_asks_for_what_it_holds_with_its_validator(
                 .where(Requisite.url == banner)
             ).all()
             kept = session.scalar(select(func.count()).where(Payload.sha256 == rows[0][2]))
+            fetches = session.scalars(
+                select(Capture.status).where(Capture.url == banner).order_by(Capture.id)
+            ).all()
     finally:
         engine.dispose()
     later_rows = [row for row in rows if row[0].endswith(tuple(f"idx={n}" for n in new))]
@@ -229,5 +237,49 @@ def test_a_later_run_asks_for_what_it_holds_with_its_validator(
     # asked for once, with the ETag the first run kept: answered 304, the bytes stored then
     assert later.hits[SLOGAN_PATH] == 1
     assert {(status, digest) for _, status, digest, _ in later_rows} == {("unchanged", rows[0][2])}
-    assert sorted(answer for *_, answer in later_rows if answer is not None) == [304]
-    assert kept == 1
+    assert {answer for *_, answer in later_rows} == {304}  # the one 304, kept
+    assert fetches == [200, 304] and kept == 1
+
+
+def test_browse_shows_a_releases_photos_and_files_and_serves_them(
+    crawled, database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    portal, base_url, _ = crawled
+    press = board(portal)
+    idx = next(n for n in press.release_numbers() if n % 3 == 0 and n != OVERSIZED_RELEASE)
+    engine = open_database(database_url)
+    try:
+        with Session(engine) as session:
+            article_id = session.scalar(
+                select(Article.id).where(Article.url == f"{base_url}/press/view.php?idx={idx}")
+            )
+        if engine.dialect.name == "postgresql":  # browsed through its SQLite mirror
+            path, mirrored = tmp_path / "mirror.db", True
+            mirror(engine, path)
+            monkeypatch.setenv(SOURCE, database_url)  # the raw captures stay in the archive
+        else:
+            path, mirrored = Path(database_url.removeprefix("sqlite:///")), False
+    finally:
+        engine.dispose()
+
+    async def browse() -> tuple[str, list[bytes]]:
+        datasette = datasette_for(path, mirrored)
+        page = await datasette.client.get(f"/-/article/{article_id}")
+        assert page.status_code == 200, page.text
+        shown = lxml.html.fromstring(page.text)
+        served = []
+        for link in shown.xpath("//ul[@class='requisites']/li/a/@href"):
+            answer = await datasette.client.get(link)
+            assert answer.status_code == 200, link
+            served.append(answer.content)
+        return page.text, served
+
+    text_shown, served = asyncio.run(browse())
+    wanted = [r for r in press.requisites(idx) if r.flag == OK]
+    for requisite in wanted:  # each file by its name, each photo by its caption
+        assert escape(requisite.name or requisite.caption or "") in text_shown
+    assert press.attachment_phrase(idx, 0) in text_shown  # the HWP's text, shown
+    # each linked capture serves the bytes the portal sent, from their payload
+    assert sorted(hashlib.sha256(body).hexdigest() for body in served) == sorted(
+        r.sha256 for r in wanted
+    )

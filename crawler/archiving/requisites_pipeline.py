@@ -94,7 +94,7 @@ class RequisitesPipeline:
         if earlier is not None:
             if link.url in self.fetched:
                 self.fetched.move_to_end(link.url)
-            return replace(earlier, caption=link.caption, fetch=None)
+            return replace(earlier, caption=link.caption)
         if left <= 0:
             reason = f"the article's files passed its cap of {self.caps.per_article} bytes"
             return FetchedRequisite(
