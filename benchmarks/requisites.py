@@ -53,7 +53,7 @@ class Crawl:
     seconds: float
     cpu_seconds: float
     requisites: int
-    fetched_bytes: int  # the stored requisites' bytes, each fetch counted
+    fetched_bytes: int  # the stored requisites' bytes, counted for each article carrying them
     stored_bytes: int  # their payloads, once by digest, as stored (compressed)
     payload_bytes: int  # the same payloads uncompressed
 
@@ -139,16 +139,16 @@ def main() -> None:
         f"{len(SITES)} sample sites ({', '.join(SITES)}) of {options.articles} articles, "
         f"crawled one after the other, delays off; {os.cpu_count()} cores"
     )
-    print(f"{'per 1,000 articles':<34} {'requisites: all':>16} {'requisites: none':>17}")
+    print(f"{'per 1,000 articles':<38} {'requisites: all':>16} {'requisites: none':>17}")
     for label, value in (
         ("requests", lambda c: c.per_thousand(c.requests)),
         ("requisites stored", lambda c: c.per_thousand(c.requisites)),
-        ("requisite bytes fetched, MB", lambda c: c.per_thousand(c.fetched_bytes) / 1e6),
+        ("requisites' bytes, each article's, MB", lambda c: c.per_thousand(c.fetched_bytes) / 1e6),
         ("payload bytes, once by digest, MB", lambda c: c.per_thousand(c.payload_bytes) / 1e6),
         ("as stored (compressed), MB", lambda c: c.per_thousand(c.stored_bytes) / 1e6),
         ("CPU seconds", lambda c: c.per_thousand(c.cpu_seconds)),
     ):
-        print(f"{label:<34} {value(kept):>16.2f} {value(bare):>17.2f}")
+        print(f"{label:<38} {value(kept):>16.2f} {value(bare):>17.2f}")
     for run in (kept, bare):
         print(
             f"requisites: {run.choice:<5} {run.articles} articles in {run.seconds:.1f} s: "
@@ -159,7 +159,7 @@ def main() -> None:
     print(f"throughput with requisites: {ratio:.2f}x that without them")
     if kept.fetched_bytes:
         share = kept.payload_bytes / kept.fetched_bytes
-        print(f"digest sharing keeps {share:.1%} of the bytes fetched")
+        print(f"stored once by digest: {share:.1%} of the bytes the articles carry")
     print(f"{'attachment text':<16} {'files read':>10} {'median ms':>10} {'max ms':>8}")
     for file_type, spent in sorted(times.items()):
         print(
