@@ -23,6 +23,7 @@ from scrapy.crawler import Crawler
 from sqlalchemy import Engine
 
 from crawler.items import CaptureItem, FetchedRequisite
+from crawler.job import Window
 from crawler.requisites import RequisiteFetcher
 from crawler.run_crawler import run_crawler
 from pipelines.requisite_links import RequisiteLink
@@ -41,10 +42,17 @@ class RequisiteCaps:
 
 
 class RequisitesPipeline:
-    def __init__(self, fetcher: RequisiteFetcher, archive: Engine, caps: RequisiteCaps) -> None:
+    def __init__(
+        self,
+        fetcher: RequisiteFetcher,
+        archive: Engine,
+        caps: RequisiteCaps,
+        window: Window | None = None,
+    ) -> None:
         self.fetcher = fetcher
         self.archive = archive
         self.caps = caps
+        self.window = window  # a backfill's: an article outside it is not kept, nor its files
         self.fetched: OrderedDict[str, FetchedRequisite] = OrderedDict()  # by URL, latest last
         # the fetches under way, by URL: an article that meets one waits for it
         self.fetching: dict[str, asyncio.Future[FetchedRequisite]] = {}
@@ -60,10 +68,13 @@ class RequisitesPipeline:
             settings.getint("REQUISITE_RUN_CACHE_BYTES"),
         )
         fetcher = RequisiteFetcher(crawler, crawl.extraction.read_attachment)
-        return cls(fetcher, crawl.run.archive.engine, caps)
+        return cls(fetcher, crawl.run.archive.engine, caps, crawl.run.job.window)
 
     async def process_item(self, item: Any) -> Any:
         if not isinstance(item, CaptureItem) or item.article is None or item.error is not None:
+            return item
+        published = item.article.published
+        if self.window is not None and published and not self.window.contains(published):
             return item
         links = [link for link in item.article.requisites if link.kind in item.requisite_kinds]
         if not links:
