@@ -6,7 +6,9 @@ the WARC; against the sample portal on 127.0.0.1, into SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import json
 import subprocess
+import zipfile
 import zlib
 from pathlib import Path
 
@@ -135,3 +137,13 @@ def test_the_warc_export_holds_the_kept_pages(
     list_page = portal.base_url + "/news/section_list_all.html?page=1"
     # the second run's identical answers are revisits of the first's
     assert records[robots] == records[list_page] == ["response", "revisit"]
+    wacz = tmp_path / "portal.wacz"
+    export = scrapy(
+        "export", "-o", str(wacz), database_url=database_url, sites_file=portal.sites_file
+    )
+    assert export.returncode == 0, export.stderr[-2000:]
+    with zipfile.ZipFile(wacz) as package:
+        lines = package.read("pages/pages.jsonl").decode().splitlines()[1:]
+    listed = {json.loads(line)["url"] for line in lines}
+    articles = {portal.base_url + a.path for a in portal.portal.articles(SITE)}
+    assert listed == articles  # the WACZ's pages are the articles alone
