@@ -54,7 +54,7 @@ class Crawl:
     cpu_seconds: float
     requisites: int
     fetched_bytes: int  # the stored requisites' bytes, counted for each article carrying them
-    stored_bytes: int  # their payloads, once by digest, as stored (compressed)
+    stored_bytes: int  # their payloads, once by digest, as stored (compressed; kept pages aside)
     payload_bytes: int  # the same payloads uncompressed
 
     def per_thousand(self, value: float) -> float:
@@ -96,7 +96,10 @@ def crawl(choice: str, articles: int, folder: Path) -> Crawl:
             )
         ).one()
         stored, payload = connection.execute(
-            text("SELECT coalesce(sum(length(body_zlib)), 0), coalesce(sum(size), 0) FROM payloads")
+            text(
+                "SELECT coalesce(sum(length(body_zlib)), 0), coalesce(sum(size), 0) FROM payloads "
+                "WHERE sha256 IN (SELECT sha256 FROM requisites)"
+            )
         ).one()
     engine.dispose()
     return Crawl(choice, count, requests, seconds, cpu, requisites, fetched, stored, payload)

@@ -73,8 +73,14 @@ ITEM_PIPELINES = {
 REQUISITE_MAX_BYTES = 8 * 1024 * 1024
 REQUISITE_MAX_ARTICLE_BYTES = 32 * 1024 * 1024
 REQUISITE_RUN_CACHE_BYTES = 16 * 1024 * 1024
-# the run keeper owns the crawl's run: heartbeat, list pages, counts, how it ended
-EXTENSIONS = {"crawler.run_keeper.RunKeeper": 100, "crawler.progress.ProgressLog": 500}
+# the run keeper owns the crawl's run: heartbeat, list pages, counts, how it ended;
+# the page keeper keeps the pages no article's capture keeps (list pages, feeds,
+# robots.txt) and, with `requisites: all`, the site's stylesheets and scripts
+EXTENSIONS = {
+    "crawler.run_keeper.RunKeeper": 100,
+    "crawler.page_keeper.PageKeeper": 200,
+    "crawler.progress.ProgressLog": 500,
+}
 # seconds between progress lines in the log (pages, new articles, rate); 0: none
 PROGRESS_INTERVAL = 60
 # daily runs read on while a list page holds an article published in the last this many days

@@ -38,7 +38,7 @@ from storage.database import ArchiveUnavailable, create_archive_engine, one_line
 from storage.exchange import received_columns
 from storage.models import Article, Capture, Outcome, RequisiteStatus, RevisitResult
 from storage.near_duplicates import Fingerprint
-from storage.requisites import RequisiteRecord
+from storage.requisites import RequisiteRecord, keep_page
 from storage.revisits import PageVersion, Revisited, StoredVersion, save_revisit
 from storage.run_records import RunCounts
 
@@ -91,6 +91,17 @@ class ArchiveWriter:
             self._submit(
                 lambda archive: waiting(
                     lambda: archive.record_sightings(self.site_id, links, seen_at)
+                )
+            )
+        )
+
+    def keep_page(self, item: CaptureItem) -> Future[None]:
+        """Store a fetched page that holds no article (a list page, a feed,
+        robots.txt, a stylesheet): its capture ``page``, its bytes once by digest."""
+        return self._submit(
+            lambda archive: self._transaction(
+                lambda: keep_page(
+                    archive.engine, self._capture(item, Outcome.PAGE, None), item.body
                 )
             )
         )

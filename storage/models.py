@@ -136,6 +136,9 @@ class Outcome(StrEnum):
     FAILED = "failed"
     CONTINUATION = "continuation"  # a further page of a paged article, joined to page 1's
     REQUISITE = "requisite"  # a photo or an attached file of an article (``Requisite``)
+    # no article: a list page, a feed, a sitemap, robots.txt, a stylesheet or a
+    # script, kept for provenance and replay (``crawler.page_keeper``)
+    PAGE = "page"
 
 
 class LinkTemplate(Base):

@@ -1,7 +1,9 @@
 """An article's requisites in the archive: its photos and attached files,
 written with the article in its transaction (``Archive.save_page``), their
 bytes once by digest (``payloads``); and what earlier runs stored of a URL,
-so that a run asks for it again conditionally, or not at all.
+so that a run asks for it again conditionally, or not at all. A page kept
+for provenance (a list page, a feed, a stylesheet: ``Outcome.PAGE``) keeps its
+bytes by digest the same way.
 
 A requisite's capture keeps the exchange as received, its body in the
 payload its digest names (a content-encoded body stays in the capture, as
@@ -10,6 +12,7 @@ received: ``storage.exchange``).
 
 from __future__ import annotations
 
+import hashlib
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -71,7 +74,7 @@ def save_requisites(
     caller's transaction: each payload once, each capture, each requisite."""
     for record in records:
         if record.body is not None and record.sha256 is not None:
-            _keep_payload(connection, record.sha256, record.body)
+            keep_payload(connection, record.sha256, record.body)
         capture_id = None
         if record.capture is not None:  # once a run: another article's may be in already
             capture_id = record.capture.id = _capture_id(connection, record.capture)
@@ -110,11 +113,22 @@ def _capture_id(connection: Connection, capture: Capture) -> int:
     return stored if stored is not None else insert_row(connection, capture)
 
 
-def _keep_payload(connection: Connection, sha256: str, body: bytes) -> None:
+def keep_payload(connection: Connection, sha256: str, body: bytes) -> None:
     """The bytes under their digest, unless another page (or writer) kept them first."""
     dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
     values = {"sha256": sha256, "size": len(body), "body_zlib": zlib.compress(body)}
     connection.execute(dialect.insert(Payload).values(values).on_conflict_do_nothing())
+
+
+def keep_page(engine: Engine, capture: Capture, body: bytes) -> None:
+    """Store ``capture``, a page no article's capture keeps (``Outcome.PAGE``),
+    in one transaction: its decoded ``body`` once by digest, unless the capture
+    keeps it content-encoded, as received."""
+    with engine.begin() as connection:
+        if capture.payload is None:
+            capture.body_zlib, capture.sha256 = b"", hashlib.sha256(body).hexdigest()
+            keep_payload(connection, capture.sha256, body)
+        insert_row(connection, capture)
 
 
 _KNOWN = (

@@ -507,7 +507,7 @@ def _run_counts(session: Session, run: CrawlRun) -> RunCounts:
 
 def _captured_counts(session: Session, run_id: int) -> RunCounts:
     """What a run's captures say it did (all but its failed list pages; its
-    articles' requisites are no pages)."""
+    articles' requisites and the pages kept for provenance are no article pages)."""
     outcome, new_by = Capture.outcome, Capture.found_by
     pages, new, duplicate, failed, *found = session.execute(
         select(
@@ -522,7 +522,10 @@ def _captured_counts(session: Session, run_id: int) -> RunCounts:
                 )
                 for source in FoundBy
             ),
-        ).where(Capture.run_id == run_id, Capture.outcome != Outcome.REQUISITE)
+        ).where(
+            Capture.run_id == run_id,
+            Capture.outcome.not_in((Outcome.REQUISITE, Outcome.PAGE)),
+        )
     ).one()
     counts = RunCounts(pages, new, duplicate, failed)
     for source, count in zip(FoundBy, found, strict=True):

@@ -50,7 +50,9 @@ def stored(database_url: str) -> tuple[dict[str, Article], list[Capture], list[C
     try:
         with archive.sessions() as session:
             articles = {a.url: a for a in session.scalars(select(Article))}
-            pages = select(Capture).where(Capture.outcome != "requisite")  # photos aside
+            pages = select(Capture).where(
+                Capture.outcome.not_in(("requisite", "page"))
+            )  # photos, list pages aside
             captures = list(session.scalars(pages.order_by(Capture.id)))
             runs = list(session.scalars(select(CrawlRun).order_by(CrawlRun.id)))
             return articles, captures, runs
@@ -66,6 +68,7 @@ def article_hits(hits: Counter[str]) -> Counter[str]:
             if "page=" not in path
             and path != "/robots.txt"
             and not path.endswith(".jpg")  # the photos the articles show
+            and not path.split("?")[0].endswith((".css", ".js"))  # stylesheets, scripts
             and not any(part in path for part in FEED_PATHS)
         }
     )

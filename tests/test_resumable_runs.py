@@ -63,7 +63,9 @@ def captured_urls(database_url: str) -> Counter[str]:
     archive = Archive.open(database_url)
     try:
         with archive.sessions() as session:
-            pages = select(Capture.url).where(Capture.outcome != "requisite")  # photos aside
+            pages = select(Capture.url).where(
+                Capture.outcome.not_in(("requisite", "page"))
+            )  # photos, list pages aside
             return Counter(session.scalars(pages))
     finally:
         archive.close()
@@ -75,7 +77,14 @@ def wait_for_captures(database_url: str, count: int, timeout: float = 60) -> Non
     try:
         while time.monotonic() < deadline:
             with archive.sessions() as session:
-                if session.scalar(select(func.count(Capture.id))) >= count:
+                if (
+                    session.scalar(
+                        select(func.count(Capture.id)).where(
+                            Capture.outcome.not_in(("requisite", "page"))
+                        )
+                    )
+                    >= count
+                ):
                     return
             time.sleep(0.05)
     finally:
