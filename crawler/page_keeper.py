@@ -4,7 +4,8 @@ of its own, ``page``, its bytes once by digest (``storage.requisites``).
 
 When the site keeps all its requisites (sites.yaml ``requisites: all``), the
 stylesheets and scripts its HTML pages link are requisites of every page:
-each URL is fetched once a run through the downloader (robots.txt obeyed,
+they are read from the run's kept pages and its first article pages (a site's
+pages share them), and each URL is fetched once a run through the downloader (robots.txt obeyed,
 ``REQUISITE_MAX_BYTES`` the most) and kept the same way. A fetch or a write
 that fails is logged and never fails the run; writes go through the run's
 writer thread, so the reactor never waits for them.
@@ -35,7 +36,13 @@ logger = logging.getLogger(__name__)
 # the spider's callbacks whose responses the item path captures (as articles)
 ARTICLE_CALLBACKS = frozenset({"parse_article", "parse_further_page", "parse_revisit"})
 # what an HTML page links as its stylesheets and scripts
-LINKED_FILES = "//link[contains(concat(' ', normalize-space(@rel), ' '), ' stylesheet ')]/@href | //script/@src"  # noqa: E501
+LINKED_FILES = (
+    "//link[contains(concat(' ', normalize-space(@rel), ' '), ' stylesheet ')]/@href"
+    " | //script/@src"
+)
+# the article pages of a run read for them: a site's pages share their stylesheets
+# and scripts, so reading every article page again would only cost the reactor
+ARTICLE_PAGES_READ = 3
 
 
 class PageKeeper:
@@ -44,6 +51,7 @@ class PageKeeper:
         self.fetch_linked = fetch_linked  # the site keeps its stylesheets and scripts
         self.max_bytes = max_bytes
         self.linked: set[str] = set()  # the stylesheets and scripts asked for in this run
+        self.article_pages_read = 0  # of the run, for their stylesheets and scripts
         self.fetches: set[asyncio.Task[None]] = set()  # held until done
 
     @classmethod
@@ -58,11 +66,17 @@ class PageKeeper:
     def response_received(self, response: Response, request: Request, **_: Any) -> None:
         if request.meta.get(REQUISITE):  # an article's photo or file, or a linked file
             return
-        if getattr(request.callback, "__name__", None) not in ARTICLE_CALLBACKS:
+        article = getattr(request.callback, "__name__", None) in ARTICLE_CALLBACKS
+        if not article:
             self._keep(response)
-        if self.fetch_linked and isinstance(response, HtmlResponse):
-            for url in response.xpath(LINKED_FILES).getall():
-                self._fetch_linked(urljoin(response.url, url.strip()))
+        if not self.fetch_linked or not isinstance(response, HtmlResponse):
+            return
+        if article:
+            if self.article_pages_read >= ARTICLE_PAGES_READ:
+                return
+            self.article_pages_read += 1
+        for url in response.xpath(LINKED_FILES).getall():
+            self._fetch_linked(urljoin(response.url, url.strip()))
 
     def _keep(self, response: Response) -> None:
         """Send ``response`` to the run's writer, as a ``page`` capture."""

@@ -54,7 +54,6 @@ class RequisiteFetcher:
     ) -> FetchedRequisite:
         """``link`` fetched (at most ``max_bytes``; conditionally when ``known``)
         for an article of ``site``, and what came of it."""
-        about = {"name": link.name, "caption": link.caption}
         request = scrapy.Request(
             link.url,
             headers=_conditional_headers(known),
@@ -66,20 +65,15 @@ class RequisiteFetcher:
         try:
             response = await self.crawler.engine.download_async(request)
         except IgnoreRequest as exc:
-            robots = "robots" in str(exc).lower()
-            status = RequisiteStatus.ROBOTS if robots else RequisiteStatus.FAILED
-            reason = ROBOTS_REASON if robots else f"not fetched: {exc}"
-            return FetchedRequisite(link.url, link.kind, status, fetched_at, reason=reason, **about)
+            if "robots" in str(exc).lower():
+                return unkept(link, RequisiteStatus.ROBOTS, ROBOTS_REASON, fetched_at)
+            return unkept(link, RequisiteStatus.FAILED, f"not fetched: {exc}", fetched_at)
         except DownloadCancelledError:
             reason = f"over the cap of {max_bytes} bytes: not kept"
-            return FetchedRequisite(
-                link.url, link.kind, RequisiteStatus.TOO_LARGE, fetched_at, reason=reason, **about
-            )
+            return unkept(link, RequisiteStatus.TOO_LARGE, reason, fetched_at)
         except Exception as exc:  # no response: a reset, a timeout, a DNS failure
             reason = f"{type(exc).__name__}: {exc}"[:300]
-            return FetchedRequisite(
-                link.url, link.kind, RequisiteStatus.FAILED, fetched_at, reason=reason, **about
-            )
+            return unkept(link, RequisiteStatus.FAILED, reason, fetched_at)
         return await self._received(link, site, known, response, fetched_at)
 
     async def _received(
@@ -121,33 +115,16 @@ class RequisiteFetcher:
                 text=known.text,
                 fetch=fetch,
             )
-        about = {"name": link.name, "caption": link.caption, "media_type": media_type}
         if response.status != 200:
             reason = f"HTTP {response.status}"
-            return FetchedRequisite(
-                link.url,
-                link.kind,
-                RequisiteStatus.FAILED,
-                fetch.fetched_at,
-                reason=reason,
-                fetch=fetch,
-                **about,
-            )
+            return unkept(link, RequisiteStatus.FAILED, reason, fetched_at, fetch, media_type)
         body = response.body
         name = disposition_name(headers.get("Content-Disposition")) or link.name or _url_name(link)
         file_type = attachment_kind(body, name, media_type)
         kind = IMAGE if file_type == "image" else ATTACHMENT
         if kind == ATTACHMENT and (media_type or "").lower().startswith("text/html"):
             reason = "answered with a web page, not a file"
-            return FetchedRequisite(
-                link.url,
-                link.kind,
-                RequisiteStatus.FAILED,
-                fetch.fetched_at,
-                reason=reason,
-                fetch=fetch,
-                **about,
-            )
+            return unkept(link, RequisiteStatus.FAILED, reason, fetched_at, fetch, media_type)
         text = reason = None
         if kind == ATTACHMENT:
             reading = await self.read_attachment(body, name, media_type)
@@ -169,6 +146,28 @@ class RequisiteFetcher:
             fetch=fetch,
             body=None if known is not None and known.sha256 == sha256 else body,
         )
+
+
+def unkept(
+    link: RequisiteLink,
+    status: RequisiteStatus,
+    reason: str,
+    fetched_at: datetime,
+    fetch: CaptureItem | None = None,
+    media_type: str | None = None,
+) -> FetchedRequisite:
+    """``link`` with no bytes kept (refused, over a cap, failed), and why."""
+    return FetchedRequisite(
+        link.url,
+        link.kind,
+        status,
+        fetched_at,
+        name=link.name,
+        caption=link.caption,
+        reason=reason,
+        media_type=media_type,
+        fetch=fetch,
+    )
 
 
 def disposition_name(value: str | None) -> str | None:

@@ -38,7 +38,7 @@ from storage.database import ArchiveUnavailable, create_archive_engine, one_line
 from storage.exchange import received_columns
 from storage.models import Article, Capture, Outcome, RequisiteStatus, RevisitResult
 from storage.near_duplicates import Fingerprint
-from storage.requisites import RequisiteRecord, keep_page
+from storage.requisites import RECORDED, RequisiteRecord, keep_page
 from storage.revisits import PageVersion, Revisited, StoredVersion, save_revisit
 from storage.run_records import RunCounts
 
@@ -254,24 +254,8 @@ class ArchiveWriter:
                 capture = self._capture(fetched.fetch, Outcome.REQUISITE, published)
                 if fetched.status is RequisiteStatus.STORED and capture.payload is None:
                     capture.body_zlib, capture.sha256 = b"", fetched.sha256
-            records.append(
-                RequisiteRecord(
-                    url=fetched.url,
-                    kind=fetched.kind,
-                    status=fetched.status,
-                    fetched_at=fetched.fetched_at,
-                    file_type=fetched.file_type,
-                    name=fetched.name,
-                    caption=fetched.caption,
-                    reason=fetched.reason,
-                    media_type=fetched.media_type,
-                    sha256=fetched.sha256,
-                    size=fetched.size,
-                    text=fetched.text,
-                    capture=capture,
-                    body=fetched.body,
-                )
-            )
+            shared = {name: getattr(fetched, name) for name in (*RECORDED, "body")}
+            records.append(RequisiteRecord(capture=capture, **shared))
         return records
 
     def _capture(self, item: CaptureItem, outcome: Outcome, published: datetime | None) -> Capture:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import zlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 
 from sqlalchemy import Connection, Engine, func, select
@@ -50,6 +50,11 @@ class RequisiteRecord:
     body: bytes | None = None  # the bytes, content-decoded, when they are to be kept
 
 
+# what a record holds that its requisites row keeps as it is (its capture and
+# bytes go to their own tables)
+RECORDED = tuple(f.name for f in fields(RequisiteRecord) if f.name not in ("capture", "body"))
+
+
 @dataclass(frozen=True)
 class KnownRequisite:
     """What the archive holds of a requisite's URL, from its latest stored fetch."""
@@ -78,25 +83,8 @@ def save_requisites(
         capture_id = None
         if record.capture is not None:  # once a run: another article's may be in already
             capture_id = record.capture.id = _capture_id(connection, record.capture)
-        insert_row(
-            connection,
-            Requisite(
-                article_id=article_id,
-                url=record.url,
-                kind=record.kind,
-                file_type=record.file_type,
-                name=record.name,
-                caption=record.caption,
-                status=record.status,
-                reason=record.reason,
-                media_type=record.media_type,
-                sha256=record.sha256,
-                size=record.size,
-                text=record.text,
-                capture_id=capture_id,
-                fetched_at=record.fetched_at,
-            ),
-        )
+        columns = {name: getattr(record, name) for name in RECORDED}
+        insert_row(connection, Requisite(article_id=article_id, capture_id=capture_id, **columns))
 
 
 def _capture_id(connection: Connection, capture: Capture) -> int:

@@ -24,7 +24,7 @@ from sqlalchemy import Engine
 
 from crawler.items import CaptureItem, FetchedRequisite
 from crawler.job import Window
-from crawler.requisites import RequisiteFetcher
+from crawler.requisites import RequisiteFetcher, unkept
 from crawler.run_crawler import run_crawler
 from pipelines.requisite_links import RequisiteLink
 from storage.models import RequisiteStatus
@@ -108,15 +108,7 @@ class RequisitesPipeline:
             return replace(earlier, caption=link.caption)
         if left <= 0:
             reason = f"the article's files passed its cap of {self.caps.per_article} bytes"
-            return FetchedRequisite(
-                link.url,
-                link.kind,
-                RequisiteStatus.TOO_LARGE,
-                now_seoul(),
-                name=link.name,
-                caption=link.caption,
-                reason=reason,
-            )
+            return unkept(link, RequisiteStatus.TOO_LARGE, reason, now_seoul())
         fetching = asyncio.get_running_loop().create_future()
         self.fetching[link.url] = fetching
         try:
