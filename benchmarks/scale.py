@@ -19,9 +19,12 @@ Then, on each archive, it measures and prints in one table:
 - build: seconds to build it;
 - a daily run of ``newscms`` finding 30 new articles (``scrapy daily``, one
   process, extraction in its thread): CPU seconds and peak RSS;
-- near-duplicate candidates per new article (archived articles sharing a band
-  key with it) and the ms ``storage.near_duplicates.place`` takes per article
-  (each placed in a transaction rolled back, before the run);
+- near-duplicate matching of 60 articles: the daily run's 30 new stories and
+  30 reprints of archived ones (:func:`reprints`): candidates per article
+  (archived articles in its window sharing band keys with it, stock keys left
+  out), the ms ``storage.near_duplicates.place`` takes per article (each
+  placed in a transaction rolled back, before the run), and how many of the
+  reprints it found to be copies;
 - relearning ``newscms``'s boilerplate as a run's end does (wall seconds);
 - ``Archive.failed_urls`` for the site, as each run asks it (ms);
 - ``scrapy browse``: seconds until its database page answers, and the first
@@ -51,7 +54,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import numpy as np
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -66,6 +69,7 @@ from storage.archive import Archive
 from storage.band_index import story_day
 from storage.bulk import BulkArticle, BulkFailure, load_articles, load_failures
 from storage.database import create_archive_engine
+from storage.models import Article
 from storage.near_duplicates import candidates, place
 from storage.run_records import RunCounts
 from storage.types import SEOUL
@@ -181,22 +185,67 @@ def build(archive: Archive, size: int) -> float:
     return time.perf_counter() - began
 
 
-def placing(archive: Archive, portal: SamplePortal) -> tuple[float, float]:
-    """Near-duplicate candidates per new article (those the matcher compares:
-    in the window, stock keys left out), and ms to place each."""
-    count, spent = 0, 0.0
-    fresh = portal.articles(SITE)
+@dataclass(frozen=True)
+class Newcomer:
+    """An article placed among the archive's near-duplicate clusters."""
+
+    title: str
+    body: str
+    published: datetime
+
+
+def reprints(archive: Archive) -> list[Newcomer]:
+    """``NEW`` reprints of the archive's earliest stories, as another portal
+    posts a story it took: its last paragraph dropped and a line of its own
+    added, dated as the story (its originals' band keys are their own; the
+    later copies' are moved, see the module doc)."""
+    earliest = select(Article.title, Article.body, Article.published).order_by(Article.id)
+    with archive.engine.connect() as connection:
+        rows = connection.execute(earliest.limit(NEW)).all()
+    made = []
+    for title, body, published in rows:
+        paragraphs = body.split("\n\n")
+        kept = paragraphs[:-1] if len(paragraphs) > 2 else paragraphs
+        kept.append("※ 이 기사는 제휴사 보도자료를 바탕으로 작성됐습니다.")
+        made.append(Newcomer(title, "\n\n".join(kept), published))
+    return made
+
+
+@dataclass(frozen=True)
+class Placing:
+    """What placing new articles cost: candidates and ms per article, and how
+    many reprints were placed as copies of their stories."""
+
+    candidates: float
+    ms: float
+    found: int
+
+
+def placing(archive: Archive, portal: SamplePortal) -> Placing:
+    """Place ``NEW`` new stories (the daily run's) and ``NEW`` reprints of
+    archived ones, each in a transaction rolled back: candidates per article
+    (those the matcher compares: in the window, stock keys left out), ms to
+    place each, reprints found to be copies."""
+    fresh = [
+        Newcomer(article.title, "\n\n".join(article.paragraphs), article.published)
+        for article in portal.articles(SITE)
+    ]
+    taken = reprints(archive)
+    count, spent, found = 0, 0.0, 0
     archived_at = datetime.now(SEOUL)
-    for article in fresh:
-        found = fingerprint(article.title, "\n\n".join(article.paragraphs))
+    for number, article in enumerate(fresh + taken):
+        printed = fingerprint(article.title, article.body)
         with archive.engine.connect() as connection:
             day = story_day(article.published, archived_at)
-            count += len(candidates(connection, found, day))
+            count += len(candidates(connection, printed, day))
             began = time.perf_counter()
-            place(connection, found, article.published, archived_at)
+            placement = place(connection, printed, article.published, archived_at)
             spent += time.perf_counter() - began
             connection.rollback()
-    return count / len(fresh), 1000 * spent / len(fresh)
+        if number >= len(fresh) and (placement.first_copy or placement.absorbed):
+            found += 1
+    placed = len(fresh) + len(taken)
+    return Placing(count / placed, 1000 * spent / placed, found)
 
 
 def daily_run(database_url: str, portal: SamplePortal, base_url: str, folder: Path) -> str:
@@ -290,7 +339,7 @@ def measure(size: int, server: str | None, folder: Path) -> str:
         try:
             built = build(archive, size)
             portal = SamplePortal(articles_per_site=NEW, sites=[SITE], seed=size)
-            candidates, placed_ms = placing(archive, portal)
+            placed = placing(archive, portal)
             with serve(portal) as base_url:
                 run = daily_run(database_url, portal, base_url, folder)
             new = archive.article_counts()[SITE] - size // len(SITES)
@@ -301,7 +350,8 @@ def measure(size: int, server: str | None, folder: Path) -> str:
         finally:
             archive.close()
     return (
-        f"{size:>9,} {built:>8.0f} {new:>4} {run} {candidates:>10.1f} {placed_ms:>8.1f}"
+        f"{size:>9,} {built:>8.0f} {new:>4} {run} {placed.candidates:>10.1f} {placed.ms:>8.1f}"
+        f" {placed.found:>4}/{NEW}"
         f" {relearned:>8.2f} {failed_ms:>8.1f} {browse} {per_article:>9,.0f}"
     )
 
@@ -322,7 +372,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(
         f"{'articles':>9} {'build s':>8} {'new':>4} {'run CPU':>8} {'RSS MiB':>7}"
-        f" {'candidates':>10} {'place ms':>8} {'relearn':>8} {'failed':>8}"
+        f" {'candidates':>10} {'place ms':>8} {'copies':>7} {'relearn':>8} {'failed':>8}"
         f" {'browse':>7} {'search':>8} {'B/article':>9}"
     )
     with tempfile.TemporaryDirectory() as scratch:
