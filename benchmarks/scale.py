@@ -33,6 +33,7 @@ Then, on each archive, it measures and prints in one table:
 
     .venv/bin/python benchmarks/scale.py [--sizes 10000,100000]
     .venv/bin/python benchmarks/scale.py --sizes 1000000 --database-url postgresql://user@host/postgres
+    .venv/bin/python benchmarks/scale.py --sizes 1000000 --keep /var/tmp/scale   # again: no build
 """
 
 from __future__ import annotations
@@ -315,42 +316,63 @@ def size_per_article(archive: Archive, database_url: str, size: int) -> float:
     return total / size
 
 
+@dataclass(frozen=True)
+class Kept:
+    """An archive's database, and whether it was built by an earlier run."""
+
+    url: str
+    built: bool
+
+
 @contextmanager
-def fresh_database(server: str | None, folder: Path, size: int) -> Iterator[str]:
-    """A new, empty database: an SQLite file in ``folder``, or one on ``server``."""
+def archive_database(server: str | None, folder: Path, size: int, keep: bool) -> Iterator[Kept]:
+    """The database of the archive of ``size`` articles: an SQLite file in
+    ``folder``, or a database on ``server``; new unless ``keep`` and kept by an
+    earlier run (then kept again)."""
     if server is None:
-        yield f"sqlite:///{folder / f'scale{size}.db'}"
+        path = folder / f"scale{size}.db"
+        yield Kept(f"sqlite:///{path}", keep and path.exists())
         return
-    name = f"newsarchive_scale_{size}_{uuid.uuid4().hex[:8]}"
+    name = (
+        f"newsarchive_scale_{size}" if keep else f"newsarchive_scale_{size}_{uuid.uuid4().hex[:8]}"
+    )
     admin = create_archive_engine(server).execution_options(isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
+        exists = connection.scalar(
+            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+        )
+        if not exists:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
     try:
-        yield make_url(server).set(database=name).render_as_string(hide_password=False)
+        yield Kept(
+            make_url(server).set(database=name).render_as_string(hide_password=False), bool(exists)
+        )
     finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        if not keep:
+            with admin.connect() as connection:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
 
 
-def measure(size: int, server: str | None, folder: Path) -> str:
-    with fresh_database(server, folder, size) as database_url:
-        archive = Archive.open(database_url)
+def measure(size: int, server: str | None, folder: Path, keep: bool) -> str:
+    with archive_database(server, folder, size, keep) as database:
+        archive = Archive.open(database.url)
         try:
-            built = build(archive, size)
-            portal = SamplePortal(articles_per_site=NEW, sites=[SITE], seed=size)
+            built = "kept" if database.built else f"{build(archive, size):.0f}"
+            before = archive.article_counts()[SITE]
+            portal = SamplePortal(articles_per_site=NEW, sites=[SITE], seed=size + before)
             placed = placing(archive, portal)
             with serve(portal) as base_url:
-                run = daily_run(database_url, portal, base_url, folder)
-            new = archive.article_counts()[SITE] - size // len(SITES)
+                run = daily_run(database.url, portal, base_url, folder)
+            new = archive.article_counts()[SITE] - before
             relearned = median_ms(lambda: relearn(archive.engine, SITE), times=1) / 1000
             failed_ms = median_ms(lambda: archive.failed_urls(SITE, 3))
-            browse = browsing(database_url)
-            per_article = size_per_article(archive, database_url, size)
+            browse = browsing(database.url)
+            per_article = size_per_article(archive, database.url, size)
         finally:
             archive.close()
     return (
-        f"{size:>9,} {built:>8.0f} {new:>4} {run} {placed.candidates:>10.1f} {placed.ms:>8.1f}"
+        f"{size:>9,} {built:>8} {new:>4} {run} {placed.candidates:>10.1f} {placed.ms:>8.1f}"
         f" {placed.found:>4}/{NEW}"
         f" {relearned:>8.2f} {failed_ms:>8.1f} {browse} {per_article:>9,.0f}"
     )
@@ -362,7 +384,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--database-url", help="a PostgreSQL server (a new database per size); default SQLite"
     )
-    parser.add_argument("--keep", metavar="FOLDER", help="build SQLite archives here, kept")
+    parser.add_argument(
+        "--keep",
+        metavar="FOLDER",
+        help="keep the archives (SQLite files here; PostgreSQL databases newsarchive_scale_SIZE)"
+        " and measure one an earlier run kept again, its build skipped",
+    )
     opts = parser.parse_args(argv)
     sizes = [int(size) for size in opts.sizes.split(",")]
     backend = "PostgreSQL" if opts.database_url else "SQLite"
@@ -379,7 +406,7 @@ def main(argv: list[str] | None = None) -> int:
         folder = Path(opts.keep or scratch)
         folder.mkdir(parents=True, exist_ok=True)
         for size in sizes:
-            print(measure(size, opts.database_url, folder), flush=True)
+            print(measure(size, opts.database_url, folder, bool(opts.keep)), flush=True)
     print(
         "run CPU: s of `scrapy daily` (all its threads), RSS its peak; relearn: wall s;"
         f" failed: ms of failed_urls; browse: s to the database page; search: ms of {SEARCH!r}"
