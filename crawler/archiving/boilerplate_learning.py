@@ -73,8 +73,8 @@ class Window:
 def relearn(engine: Engine, site: str, window: int = WINDOW) -> Relearned:
     """Learn ``site``'s boilerplate from its newest articles, ``window``
     stories at a time, and take it out of its stored articles (see the module
-    doc). Lines once learned are kept:
-    the bodies they were taken out of no longer show them."""
+    doc). Lines once learned are kept: the bodies they were taken out of no
+    longer show them."""
     current = in_force(engine, site)
     stand = learning(engine, site)
     if stand is None or stand.newest <= stand.learned_through:
