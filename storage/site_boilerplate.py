@@ -15,6 +15,7 @@ from sqlalchemy import Engine, bindparam, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from storage.end_lines import index_end_lines
 from storage.models import Article, ArticleEndLine, BoilerplateMark, Site, SiteBoilerplate
 from storage.reextraction import BATCH, replace_band_keys
 from storage.site_versions import add_version, newest
@@ -122,16 +123,9 @@ def keep_end_lines(engine: Engine, site_id: int, lines: Mapping[int, frozenset[i
     """Index articles (id -> the hashes of their end lines) of the site by
     their end lines, one transaction for the lot (an article kept before, by
     a learning that stopped short, is kept once)."""
-    rows = [
-        {"site_id": site_id, "line": line, "article_id": article_id}
-        for article_id, hashes in lines.items()
-        for line in sorted(hashes)
-    ]
-    if not rows:
-        return
-    with engine.begin() as connection:
-        dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-        connection.execute(dialect.insert(ArticleEndLine).on_conflict_do_nothing(), rows)
+    if lines:
+        with engine.begin() as connection:
+            index_end_lines(connection, site_id, lines)
 
 
 def mark_learned(engine: Engine, site_id: int, through: int, articles: int) -> None:

@@ -1,10 +1,12 @@
 """Boilerplate learning at a flat cost, on SQLite and PostgreSQL: a run learns
 from its site's newest stories (a window) down to the articles learned from
 before; a run after which the site has no new article reads no body; only the
-articles holding a newly learned line are written again."""
+articles holding a newly learned line are written again, a revisit's new
+body among them."""
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 
@@ -12,9 +14,11 @@ import pytest
 from sqlalchemy import select
 
 from crawler.archiving.boilerplate_learning import relearn, windows
+from pipelines.boilerplate import end_lines
 from storage.archive import Archive
 from storage.bulk import load_articles
-from storage.models import Article, BoilerplateMark
+from storage.models import Article, BoilerplateMark, Capture, Outcome, RevisitResult
+from storage.revisits import PageVersion, Revisited, save_revisit
 from storage.site_boilerplate import learning
 from tests.test_boilerplate import PROMO, SITE, own_text
 from tests.test_query_plans import FETCHED, bulk, statements
@@ -101,3 +105,30 @@ def test_only_articles_holding_a_new_line_are_written_again(archive: Archive) ->
     # written again: the holders alone (another's compared text would be gone too)
     assert {id for id, row in after.items() if row != before[id]} == holders
     assert all(SECOND not in after[id][0] and after[id][2] is None for id in holders)
+
+
+def test_a_revisit_indexes_its_new_body_by_its_end_lines(archive: Archive) -> None:
+    load(archive, 0, 30, promo)
+    relearn(archive.engine, SITE, WINDOW)  # every article indexed by its end lines
+    revisited = min(rows(archive))
+    with archive.sessions() as session:
+        row = session.get_one(Article, revisited)
+    site_id = row.site_id
+    run_id = archive.start_run(site_id, "daily", None, None)
+    # its page now ends with a line the template adds from then on
+    paragraphs = (*row.body.split("\n\n"), SECOND)
+    page = PageVersion(row.title, None, "\n\n".join(paragraphs), None, None, end_lines(paragraphs))
+    later = FETCHED + timedelta(days=40)
+    result = save_revisit(
+        archive.engine,
+        Capture(site_id=site_id, run_id=run_id, url=row.url, final_url=row.url, status=200,
+                headers={}, body_zlib=zlib.compress(b"<html></html>"), fetched_at=later,
+                outcome=Outcome.DUPLICATE),
+        run_id, later, Revisited(revisited, page), lambda stored, new: True,
+        lambda stored, at: None,
+    )  # fmt: skip
+    assert result is RevisitResult.CHANGED
+    load(archive, 30, 30, lambda n: (SECOND,) if n % 3 == 0 else ())
+    relearned = relearn(archive.engine, SITE, WINDOW)
+    assert (relearned.added, relearned.cleaned) == (1, 11)  # the revisited article among them
+    assert SECOND not in rows(archive)[revisited][0]
