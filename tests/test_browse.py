@@ -20,9 +20,10 @@ from pathlib import Path
 
 import lxml.html
 import pytest
-from sqlalchemy import text, update
+from sqlalchemy import Connection, text, update
 
 from browsing.facets import UNFILTERED
+from storage.archive import Archive
 from storage.models import Article
 from tests.conftest import scrapy, start_scrapy
 from tests.test_search import build
@@ -232,6 +233,14 @@ def start_browse(
     return process, f"http://127.0.0.1:{port}"
 
 
+def locked(archive: Archive, table: str) -> Connection:
+    """A connection holding ``table`` of the PostgreSQL ``archive`` locked
+    until it rolls back: what reads it waits."""
+    locking = archive.engine.connect()
+    locking.execute(text(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE"))
+    return locking
+
+
 def stopped(process: subprocess.Popen[str]) -> str:
     """Stop ``scrapy browse`` as Ctrl-C does: what it printed."""
     process.send_signal(signal.SIGINT)
@@ -247,8 +256,7 @@ def test_a_postgresql_archive_is_browsed_through_a_mirror(
     archive = build(database_url)
     mirror = tmp_path / "mirror.db"
     # the copy waits for the articles, locked: browse serves the mirror as it is
-    locking = archive.engine.connect()
-    locking.execute(text("LOCK TABLE articles IN ACCESS EXCLUSIVE MODE"))
+    locking = locked(archive, "articles")
     process, base = start_browse(database_url, mirror, tmp_path)
     try:
         query = f"{base}/mirror/search.json?q={urllib.parse.quote('경산')}&_shape=array"
@@ -289,8 +297,7 @@ def test_a_mirror_copy_stopped_half_way_resumes(database_url: str, tmp_path: Pat
     archive = build(database_url)
     mirror = tmp_path / "mirror.db"
     # the copy takes sites, runs and articles, then waits for the sightings, locked
-    locking = archive.engine.connect()
-    locking.execute(text("LOCK TABLE sightings IN ACCESS EXCLUSIVE MODE"))
+    locking = locked(archive, "sightings")
     process, base = start_browse(database_url, mirror, tmp_path)
     try:
         answer(process, base + "/")
