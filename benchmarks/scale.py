@@ -27,8 +27,13 @@ Then, on each archive, it measures and prints in one table:
   reprints it found to be copies;
 - relearning ``newscms``'s boilerplate as a run's end does (wall seconds);
 - ``Archive.failed_urls`` for the site, as each run asks it (ms);
-- ``scrapy browse``: seconds until its database page answers, and the first
-  answer to a two-character search (SQLite only; ``-`` on PostgreSQL);
+- ``scrapy browse`` (PostgreSQL: through a new SQLite mirror, served at once
+  and catching up in the background): seconds until its database page
+  answers, on a first start and on a second; once the mirror caught up, the
+  slowest answer of the searches ``경산``, ``지원``, ``軍``, ``지원사업`` and
+  ``청년 버스킹`` (``search.json``, each asked 3 times) and of the article list
+  with its three facets, unsearched and searched (``_q=``) for each, in ms;
+  and how many answered HTTP 400 (a query over Datasette's time limit);
 - database bytes per article.
 
     .venv/bin/python benchmarks/scale.py [--sizes 10000,100000]
@@ -42,6 +47,7 @@ import argparse
 import multiprocessing
 import os
 import random
+import signal
 import subprocess
 import sys
 import tempfile
@@ -60,7 +66,7 @@ from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.browse import free_port, timed_get
+from benchmarks.browse import answers, caught_up, free_port, wait_for
 from crawler.archiving.boilerplate_learning import relearn
 from pipelines.fingerprint import Fingerprint, band_keys, fingerprint
 from sample_portal import SamplePortal, serve
@@ -85,7 +91,7 @@ FAILED_SHARE = 0.01
 YEARS = 5
 BATCH = 2000
 START = datetime(2021, 1, 1, 9, 0, tzinfo=SEOUL)
-SEARCH = "지원"  # two characters
+SEARCHES = ("경산", "지원", "軍", "지원사업", "청년 버스킹")  # of 2, 2, 1, 4 and 6 characters
 FAST = ["-s", "AUTOTHROTTLE_ENABLED=0", "-s", "DOWNLOAD_DELAY=0", "-s", "LOG_LEVEL=WARNING"]
 
 
@@ -274,35 +280,53 @@ def median_ms(call: object, times: int = 3) -> float:
     return 1000 * sorted(spent)[len(spent) // 2]
 
 
-def browsing(database_url: str) -> str:
-    """``scrapy browse``: seconds to its database page, ms of a two-character search."""
-    path = make_url(database_url).database
-    if not database_url.startswith("sqlite") or path is None:
-        return f"{'-':>7} {'-':>8}"
+def browsing(database_url: str, folder: Path) -> str:
+    """``scrapy browse`` (PostgreSQL: through a new mirror in ``folder``):
+    seconds to its database page on a first start and on a second; the
+    mirror caught up, the slowest answer (ms) of the searches and of the
+    faceted article lists, and how many answered HTTP 400."""
+    path = make_url(database_url).database or ""
+    options: tuple[str, ...] = ()
+    if not database_url.startswith("sqlite"):
+        path = str(folder / f"mirror-{path}.db")
+        options = ("--snapshot", path)
     stem = Path(path).stem
+    first, (searched, listed, refused) = browse_started(database_url, stem, options, True)
+    again, _ = browse_started(database_url, stem, options, False)
+    return f"{first:>7.1f} {again:>7.1f} {searched:>8.0f} {listed:>8.0f} {refused:>4}"
+
+
+def browse_started(
+    database_url: str, stem: str, options: tuple[str, ...], measure: bool
+) -> tuple[float, tuple[float, float, int]]:
+    """Start ``scrapy browse``: seconds until its database page answers, and
+    (``measure``) once the mirror caught up, the slowest search (``search.json``,
+    each of :data:`SEARCHES` asked 3 times) and faceted list (``article_index``
+    with its 3 facets, unsearched and ``_q=`` each), in ms, and the HTTP 400s."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     environment = {**os.environ, "DATABASE_URL": database_url}
     began = time.perf_counter()
     process = subprocess.Popen(
-        [sys.executable, "-m", "scrapy", "browse", "--port", str(port)],
+        [sys.executable, "-m", "scrapy", "browse", "--port", str(port), *options],
         cwd=ROOT, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        text=True, start_new_session=True,
     )  # fmt: skip
     try:
-        while True:
-            try:
-                timed_get(f"{base}/{stem}")
-                break
-            except OSError:
-                if process.poll() is not None:
-                    return f"{'failed':>7} {'-':>8}"
-                time.sleep(0.1)
+        wait_for(process, f"{base}/{stem}")
         opened = time.perf_counter() - began
-        quoted = urllib.parse.quote(SEARCH)
-        seconds, _ = timed_get(f"{base}/{stem}/search.json?q={quoted}&_shape=array")
-        return f"{opened:>7.1f} {1000 * seconds:>8.0f}"
+        if not measure:
+            return opened, (0.0, 0.0, 0)
+        caught_up(process, base)
+        quoted = [urllib.parse.quote(query) for query in SEARCHES]
+        table = f"{base}/{stem}/article_index"
+        searched = [answers(f"{base}/{stem}/search.json?_shape=array&q={q}", 3) for q in quoted]
+        listed = [answers(url, 3) for url in (table, *(f"{table}?_q={q}" for q in quoted))]
+        refused = sum(status == 400 for _, _, status in searched + listed)
+        slowest = [1000 * max(max(spent) for spent, _, _ in found) for found in (searched, listed)]
+        return opened, (slowest[0], slowest[1], refused)
     finally:
-        process.terminate()
+        os.killpg(process.pid, signal.SIGINT)
         process.wait(timeout=60)
 
 
@@ -367,7 +391,7 @@ def measure(size: int, server: str | None, folder: Path, keep: bool) -> str:
             new = archive.article_counts()[SITE] - before
             relearned = median_ms(lambda: relearn(archive.engine, SITE), times=1) / 1000
             failed_ms = median_ms(lambda: archive.failed_urls(SITE, 3))
-            browse = browsing(database.url)
+            browse = browsing(database.url, folder)
             per_article = size_per_article(archive, database.url, size)
         finally:
             archive.close()
@@ -400,7 +424,7 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"{'articles':>9} {'build s':>8} {'new':>4} {'run CPU':>8} {'RSS MiB':>7}"
         f" {'candidates':>10} {'place ms':>8} {'copies':>7} {'relearn':>8} {'failed':>8}"
-        f" {'browse':>7} {'search':>8} {'B/article':>9}"
+        f" {'browse':>7} {'again':>7} {'search':>8} {'list':>8} {'400':>4} {'B/article':>9}"
     )
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(opts.keep or scratch)
@@ -409,7 +433,8 @@ def main(argv: list[str] | None = None) -> int:
             print(measure(size, opts.database_url, folder, bool(opts.keep)), flush=True)
     print(
         "run CPU: s of `scrapy daily` (all its threads), RSS its peak; relearn: wall s;"
-        f" failed: ms of failed_urls; browse: s to the database page; search: ms of {SEARCH!r}"
+        " failed: ms of failed_urls; browse, again: s to the database page, first and second"
+        " start; search, list: the slowest of the searches and faceted lists, ms; 400: HTTP 400s"
     )
     return 0
 
