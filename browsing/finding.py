@@ -88,30 +88,18 @@ class Finding:
     def sql(self) -> tuple[str, dict[str, Any]]:
         """The statement and its parameters: this page's articles, newest
         first (undated last), each with its body and the count of all matches."""
-        params: dict[str, Any] = {}
-        if self.words:
-            params["q"] = self.words
-        if self.site:
-            params["site"] = self.site
-        if self.since:
-            params["since"] = self.since.isoformat()
-        if self.until:
-            params["after"] = (self.until + timedelta(days=1)).isoformat()
-        if self.author:
-            params["author"] = self.author
+        conditions, params = self._filters()
+        where = " AND ".join(conditions)
         params |= {"limit": PAGE_SIZE, "offset": (self.page - 1) * PAGE_SIZE}
         # the page's ids are found first, walking the index of publication
         # times newest first (the matches of words looked up on the way), the
         # bodies read for them alone; the count reads indexes too: of words
         # alone, the search indexes' matches
-        if self.words and not (self.site or self.since or self.until or self.author or self.state):
-            total = MATCH_COUNT
-        else:
-            total = f"SELECT count(*) FROM articles WHERE {self._conditions()}"
+        words_alone = conditions == ["1", MATCHING_IDS]
+        total = MATCH_COUNT if words_alone else f"SELECT count(*) FROM articles WHERE {where}"
         statement = f"""
 WITH page AS (
-  SELECT articles.id, articles.published_kst
-  FROM articles WHERE {self._conditions()}
+  SELECT articles.id, articles.published_kst FROM articles WHERE {where}
   ORDER BY articles.published_kst DESC, articles.id DESC
   LIMIT :limit OFFSET :offset
 )
@@ -123,26 +111,31 @@ ORDER BY page.published_kst DESC, page.id DESC
 """
         return statement, params
 
-    def _conditions(self) -> str:
-        """The articles found, as a condition on ``articles``."""
-        conditions = ["1"]
+    def _filters(self) -> tuple[list[str], dict[str, Any]]:
+        """The articles found, as conditions on ``articles``, and their parameters."""
+        conditions, params = ["1"], {}
         if self.words:
             conditions.append(MATCHING_IDS)
+            params["q"] = self.words
         if self.site:
             # the site's entries of the index by site and publication time
             # (migration 0022), its days a range of them
             conditions.append("articles.site_id = (SELECT id FROM sites WHERE name = :site)")
+            params["site"] = self.site
         # Korea days: a range of the indexed Korea time (``2024-03-01T00:00:00+09:00``
         # sorts after ``2024-03-01``), read in order from the index
         if self.since:
             conditions.append("articles.published_kst >= :since")
+            params["since"] = self.since.isoformat()
         if self.until:
             conditions.append("articles.published_kst < :after")
+            params["after"] = (self.until + timedelta(days=1)).isoformat()
         if self.author:
             conditions.append("instr(articles.author, :author) > 0")
+            params["author"] = self.author
         if self.state:
             conditions.append(STATES[self.state][1])
-        return " AND ".join(conditions)
+        return conditions, params
 
     def args(self, **changes: Any) -> dict[str, str]:
         """The address's fields of this finding with ``changes``, empty ones
