@@ -22,7 +22,7 @@ import lxml.html
 import pytest
 from sqlalchemy import Connection, text, update
 
-from browsing.facets import SEARCHED, UNFILTERED
+from browsing.facets import SEARCHED_AUTHORS, SEARCHED_SITES_AND_DAYS, UNFILTERED
 from storage.archive import Archive
 from storage.models import Article
 from tests.conftest import scrapy, start_scrapy
@@ -133,16 +133,31 @@ def test_the_unfiltered_list_counts_its_facets_from_indexes(served: str, tmp_pat
                 assert "COVERING INDEX" in plan, column
                 assert not re.search("SCAN articles(?! USING COVERING INDEX)", plan), column
             # searched alone (?_q=), the same indexes are read, each entry looked up
-            # among the matches: never a match's row
-            for column, sql in SEARCHED.items():
-                params = {"limit": 31, "q": "경산"}
-                steps = connection.execute(text("EXPLAIN QUERY PLAN " + sql), params)
+            # among the matches: never a match's row; sites and days in one walk
+            for sql, index in (
+                (SEARCHED_SITES_AND_DAYS, "ix_articles_day_kst"),
+                (SEARCHED_AUTHORS, "ix_articles_author"),
+            ):
+                steps = connection.execute(text("EXPLAIN QUERY PLAN " + sql), {"q": "경산"})
                 counted = next(
                     s.detail for s in steps if re.match(r"(SCAN|SEARCH) articles ", s.detail)
                 )
-                assert "articles USING COVERING INDEX" in counted, column
+                assert f"articles USING COVERING INDEX {index}" in counted, sql
     finally:
         archive.close()
+
+
+def test_the_database_page_counts_only_the_tables_it_shows(served: str) -> None:
+    """The hidden tables (search indexes, near-duplicate bands) hold tens of
+    millions of rows at a million articles: never counted to open the page."""
+    status, body, _ = get(f"{served}.json")
+    assert status == 200
+    tables = {table["name"]: table for table in json.loads(body)["tables"]}
+    assert tables["articles"]["count"] == 3 and not tables["articles"]["hidden"]
+    assert tables["sites"]["count"] == 2
+    hidden = [table for table in tables.values() if table["hidden"]]
+    assert {"minhash_bands", "articles_fts_data", "articles_bigrams"} <= {t["name"] for t in hidden}
+    assert all(table["count"] is None for table in hidden)
 
 
 def test_an_article_page_links_its_sightings_and_raw_capture(served: str) -> None:
