@@ -77,6 +77,8 @@ class RunCrawler(Crawler):
         self.run = run
         self.extraction = extraction
         self.counts = RunCounts()
+        # article page URL -> the frame blocks extraction read it without
+        self.read_with: dict[str, frozenset[str]] = {}
         url = run.archive.engine.url.render_as_string(hide_password=False)
         plan = RevisitPlan.of(run.job, self.settings)
         self.writer = ArchiveWriter(url, run.site_id, run.id, run.job.window, run.job.profile, plan)

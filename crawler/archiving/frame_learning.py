@@ -18,7 +18,9 @@ extraction.
 
 from __future__ import annotations
 
+import asyncio
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import Engine
@@ -60,17 +62,60 @@ def due(current: Frame, articles: int, new: int) -> bool:
     return articles // RELEARN_EVERY > (articles - new) // RELEARN_EVERY
 
 
+class RunFrame:
+    """The frame a run extracts a site's pages with: the one in force when the
+    run started, until, when that was learned from fewer than
+    ``LEARNED_FROM`` pages, the run's first ``LEARNED_FROM`` article pages
+    have taught it (as :func:`relearn` learns it at the run's end). While
+    ``LEARNED_FROM`` pages are being read, the next ones wait for it."""
+
+    def __init__(self, in_force: Frame) -> None:
+        self.in_force = in_force
+        self.blocks = in_force.blocks
+        self.learned = in_force.pages >= LEARNED_FROM
+        self.pages: list[tuple[bytes, str | None]] = []  # article pages learned from
+        self.reading = 0  # pages being read that it may learn from
+        self.changed = asyncio.Event()
+
+    async def blocks_to_read(self) -> tuple[frozenset[str], bool]:
+        """The blocks to read the next page without, once the pages being
+        read may not teach the frame any more; and whether the run learns from
+        that page (then :meth:`read` must be called with it)."""
+        while not self.learned and self.reading + len(self.pages) >= LEARNED_FROM:
+            self.changed.clear()
+            await self.changed.wait()
+        if self.learned:
+            return self.blocks, False
+        self.reading += 1
+        return self.blocks, True
+
+    def read(self, page: tuple[bytes, str | None] | None) -> None:
+        """A page it may learn from was read: its body and content type when it
+        is an article page, None when it is none."""
+        self.reading -= 1
+        if page is not None and not self.learned:
+            self.pages.append(page)
+            if len(self.pages) == LEARNED_FROM:
+                trees = [tree for page in self.pages if (tree := page_tree(*page)) is not None]
+                self.blocks = self.in_force.blocks | learn(trees)
+                self.learned, self.pages = True, []
+        self.changed.set()
+
+
 def relearn(
     engine: Engine,
     site: str,
     run_id: int | None = None,
     layout: ArticleLayout | None = None,
     new: int | None = None,
+    read_with: Mapping[str, frozenset[str]] | None = None,
 ) -> Relearned:
     """Learn ``site``'s frame from its newest captures (at a run's end, which
     archived ``new`` articles, only when it is :func:`due`); when it grew,
     record it and extract the articles run ``run_id`` archived again with it
-    (none when ``run_id`` is None: ``scrapy reextract`` does that itself)."""
+    (none when ``run_id`` is None: ``scrapy reextract`` does that itself),
+    but those ``read_with`` (article URL -> the blocks the run extracted it
+    without) says were read with it already."""
     current = in_force(engine, site)
     if new is not None and not due(current, article_count(engine, site), new):
         return Relearned(current.version, current.blocks, 0, 0)
@@ -89,6 +134,8 @@ def relearn(
         for batch in stored_pages(engine, site, None, run_id=run_id):
             articles = []
             for page in batch:
+                if read_with is not None and read_with.get(page.url) == blocks:
+                    continue
                 found = extract_and_fingerprint(
                     page.body,
                     page.content_type,
@@ -123,12 +170,16 @@ def reextracted_article(
     )
 
 
-def relearn_at_end(run: OpenRun, new: int) -> None:
+def relearn_at_end(run: OpenRun, new: int, read_with: Mapping[str, frozenset[str]]) -> None:
     """Learn the run's site's frame again when due, the run having archived
-    ``new`` articles, and extract the run's articles with it when it grew."""
+    ``new`` articles, and extract the run's articles with it when it grew
+    (but those ``read_with`` it already: article URL -> the blocks it was
+    extracted without)."""
     site = run.job.profile.name
     try:
-        relearned = relearn(run.archive.engine, site, run.id, run.job.profile.article, new)
+        relearned = relearn(
+            run.archive.engine, site, run.id, run.job.profile.article, new, read_with
+        )
     except SQLAlchemyError as exc:
         say(f"{site}: frame not learned: {one_line(exc)}")
         return
