@@ -4,7 +4,7 @@ with their new fingerprints in the near-duplicate index (MinHash band keys)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import takewhile
@@ -60,10 +60,12 @@ def stored_pages(
     older_than: str | None,
     batch: int = BATCH,
     run_id: int | None = None,
+    wanted: Callable[[str], bool] | None = None,
 ) -> Iterator[list[StoredPage]]:
     """The archived articles (of ``site``, made by another extractor version
     than ``older_than`` unless it is None, captured by run ``run_id`` when
-    given) with their captures, ``batch`` at a time in id order, so an
+    given, whose URL is ``wanted`` when given: the others' captures are not
+    read) with their captures, up to ``batch`` at a time in id order, so an
     archive of any size is read in bounded memory."""
     query = (
         select(Article, Site.name, Site.cms, Capture)
@@ -85,11 +87,13 @@ def stored_pages(
             pages = [
                 _page(article, site, cms, capture, further_pages(session, capture))
                 for article, site, cms, capture in rows
+                if wanted is None or wanted(article.url)
             ]
-        if not pages:
+            last = rows[-1][0].id if rows else last
+        if not rows:
             return
-        yield pages
-        last = pages[-1].article_id
+        if pages:
+            yield pages
 
 
 def content_type(capture: Capture) -> str | None:

@@ -131,11 +131,10 @@ def relearn(
     reextracted = 0
     if run_id is not None:
         lines = boilerplate_in_force(engine, site).lines
-        for batch in stored_pages(engine, site, None, run_id=run_id):
+        wanted = None if read_with is None else (lambda url: read_with.get(url) != blocks)
+        for batch in stored_pages(engine, site, None, run_id=run_id, wanted=wanted):
             articles = []
             for page in batch:
-                if read_with is not None and read_with.get(page.url) == blocks:
-                    continue
                 found = extract_and_fingerprint(
                     page.body,
                     page.content_type,
