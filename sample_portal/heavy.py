@@ -10,10 +10,10 @@ portals dress them, for ``benchmarks/throughput.py --heavy``.
   long paragraph block the paper appends under every story: its ethics
   code, tip line and copyright), lines many articles share.
 - Every ``RELEASE_EVERY``-th story of each site is a press release (a
-  round-up of ``PARTS`` of ``releases.house_style_releases`` of one seed) that
-  every heavy site reposts,
-  each site with small edits of its own (one stock sentence left out, a
-  closing line added or not): near-duplicates across the sites.
+  round-up of the facts of ``PARTS`` of ``releases.house_style_releases`` of
+  one seed, without the office's stock sentences) that every heavy site reposts,
+  each site with small edits of its own (one line left out, a closing line
+  added or not): near-duplicates across the sites.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from html import escape
 
 from .content import Article, Story
 from .gnuboard5 import _COMMENTERS, _COMMENTS
-from .releases import house_style_releases
+from .releases import HOUSE_STYLES, house_style_releases
 
 RELEASE_EVERY = 10  # every this-many-th story of a site is the shared release
 RELEASE_SEED = 5  # the press office whose releases every heavy site reposts
@@ -64,22 +64,24 @@ _FOOTER = (
 )  # fmt: skip
 RANKED = 10  # articles in the most-read box
 _COMMENTS_SHOWN = 12
+_STOCK = frozenset(line for style in HOUSE_STYLES for line in style)
 
 
 def with_releases(site: str, stories: Sequence[Story], seed: int) -> list[Story]:
     """``stories`` with every ``RELEASE_EVERY``-th one (from the
     ``RELEASE_EVERY // 2``-th) the shared press release of its number, as
-    ``site`` edits it (the site and the portal's ``seed`` pick the stock
-    sentence it leaves out, and whether it adds a closing line)."""
+    ``site`` edits it (the site and the portal's ``seed`` pick the line it
+    leaves out, and whether it adds a closing line)."""
     releases = house_style_releases(RELEASE_SEED, RELEASES)
     out = list(stories)
     for number, at in enumerate(range(RELEASE_EVERY // 2, len(out), RELEASE_EVERY)):
         if number >= len(releases) // PARTS:
             break
-        parts = releases[number :: len(releases) // PARTS]
-        paragraphs = [line for part in parts for line in part.split("\n\n")]
+        parts = releases[number :: RELEASES // PARTS]
+        # the parts' own facts, not the office's stock sentences every release says
+        paragraphs = [line for part in parts for line in part.split("\n\n") if line not in _STOCK]
         edit = seed + number + len(site)
-        del paragraphs[2 + edit % 3]  # a stock sentence left out
+        del paragraphs[1 + edit % 3]  # a line left out
         if edit % 2:  # and a closing line added
             paragraphs.append(CLOSING)
         title = f"[보도자료] {paragraphs[0].split(' 사업')[0]} 사업"

@@ -73,6 +73,9 @@ def test_a_crawl_archives_heavy_pages_clean_and_links_the_reposted_releases(
         root, linked = (first, copy) if first.published <= copy.published else (copy, first)
         assert linked.duplicate_of_id == root.id, title
     linked_urls = {a.url for a in stored.values() if a.duplicate_of_id is not None}
-    assert len(linked_urls) == len(copies)  # no other article linked
+    assert len(linked_urls) == len(copies), [  # no other article linked
+        (a.url, a.title, by_id[a.duplicate_of_id].title) for a in stored.values()
+        if a.duplicate_of_id is not None
+    ]  # fmt: skip
     assert all(by_id[a.duplicate_of_id].duplicate_of_id is None for a in stored.values()
                if a.duplicate_of_id is not None)  # fmt: skip
