@@ -16,7 +16,8 @@ an empty PostgreSQL database to fill instead (one already holding articles is
 used as it is), browsed through its SQLite mirror (``--keep``): started twice,
 the second time after ``--new`` more articles were written. Then ``scrapy
 browse`` is started as a user starts it, and timed: until the database page
-answers (open: wall and CPU time), then the canned query ``search`` (JSON)
+answers (open: wall and CPU time; a mirror's is served at once, catching up
+in the background: then how long that took), then the canned query ``search`` (JSON)
 for three-character and longer queries (the trigram index) and for two- and
 one-character queries (the short-query index), the article list with its
 three facets (HTML), unsearched and searched, and the landing page (HTML):
@@ -224,19 +225,13 @@ def serve(
         start_new_session=True,
     )
     try:
-        while True:
-            try:
-                timed_get(f"{base}/{path.stem}")
-                break
-            except OSError:
-                if process.poll() is not None:
-                    raise SystemExit(f"scrapy browse exited with {process.returncode}") from None
-                time.sleep(0.05)
+        wait_for(process, f"{base}/{path.stem}")
         opened = time.perf_counter() - began
         print(
             f"open: `scrapy browse` answered its database page {opened:.2f} s after start "
             f"({cpu_seconds(process.pid):.2f} s of CPU)"
         )
+        print(f"caught up: the mirror {caught_up(process, base):.1f} s after it answered")
         if not searches:
             return
         for query in QUERIES:
@@ -271,14 +266,43 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def report(label: str, url: str) -> None:
-    times, body, status = [], b"", 200
-    for _ in range(5):
+def wait_for(process: subprocess.Popen[str], url: str) -> None:
+    """Wait until ``scrapy browse`` in ``process`` answers ``url``."""
+    while True:
+        try:
+            timed_get(url)
+            return
+        except OSError:
+            if process.poll() is not None:
+                raise SystemExit(f"scrapy browse exited with {process.returncode}") from None
+            time.sleep(0.05)
+
+
+def caught_up(process: subprocess.Popen[str], base: str) -> float:
+    """Wait until the landing page at ``base`` no longer says the mirror is
+    catching up (``browsing.catching_up``); the seconds it took."""
+    began = time.perf_counter()
+    while b'class="catching-up"' in timed_get(f"{base}/")[1]:
+        if process.poll() is not None:
+            raise SystemExit(f"scrapy browse exited with {process.returncode}")
+        time.sleep(1)
+    return time.perf_counter() - began
+
+
+def answers(url: str, times: int = 5) -> tuple[list[float], bytes, int]:
+    """``url`` asked ``times`` times: the seconds each took, the last body and HTTP status."""
+    spent, body, status = [], b"", 200
+    for _ in range(times):
         try:
             seconds, body = timed_get(url)
         except urllib.error.HTTPError as error:
             seconds, body, status = 0.0, error.read(), error.code
-        times.append(seconds)
+        spent.append(seconds)
+    return spent, body, status
+
+
+def report(label: str, url: str) -> None:
+    times, body, status = answers(url)
     rows = body.count(b'"id":') if url.find(".json") > 0 else None
     found = f", {rows} rows" if rows is not None else ""
     failed = f", HTTP {status}" if status != 200 else ""

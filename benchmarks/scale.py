@@ -19,17 +19,26 @@ Then, on each archive, it measures and prints in one table:
 - build: seconds to build it;
 - a daily run of ``newscms`` finding 30 new articles (``scrapy daily``, one
   process, extraction in its thread): CPU seconds and peak RSS;
-- near-duplicate candidates per new article (archived articles sharing a band
-  key with it) and the ms ``storage.near_duplicates.place`` takes per article
-  (each placed in a transaction rolled back, before the run);
+- near-duplicate matching of 60 articles: the daily run's 30 new stories and
+  30 reprints of archived ones (:func:`reprints`): candidates per article
+  (archived articles in its window sharing band keys with it, stock keys left
+  out), the ms ``storage.near_duplicates.place`` takes per article (each
+  placed in a transaction rolled back, before the run), and how many of the
+  reprints it found to be copies;
 - relearning ``newscms``'s boilerplate as a run's end does (wall seconds);
 - ``Archive.failed_urls`` for the site, as each run asks it (ms);
-- ``scrapy browse``: seconds until its database page answers, and the first
-  answer to a two-character search (SQLite only; ``-`` on PostgreSQL);
+- ``scrapy browse`` (PostgreSQL: through a new SQLite mirror, served at once
+  and catching up in the background): seconds until its database page
+  answers, on a first start and on a second; once the mirror caught up, the
+  slowest answer of the searches ``경산``, ``지원``, ``軍``, ``지원사업`` and
+  ``청년 버스킹`` (``search.json``, each asked 3 times) and of the article list
+  with its three facets, unsearched and searched (``_q=``) for each, in ms;
+  and how many answered HTTP 400 (a query over Datasette's time limit);
 - database bytes per article.
 
     .venv/bin/python benchmarks/scale.py [--sizes 10000,100000]
     .venv/bin/python benchmarks/scale.py --sizes 1000000 --database-url postgresql://user@host/postgres
+    .venv/bin/python benchmarks/scale.py --sizes 1000000 --keep /var/tmp/scale   # again: no build
 """
 
 from __future__ import annotations
@@ -38,6 +47,7 @@ import argparse
 import multiprocessing
 import os
 import random
+import signal
 import subprocess
 import sys
 import tempfile
@@ -51,12 +61,12 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import numpy as np
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.browse import free_port, timed_get
+from benchmarks.browse import answers, caught_up, free_port, wait_for
 from crawler.archiving.boilerplate_learning import relearn
 from pipelines.fingerprint import Fingerprint, band_keys, fingerprint
 from sample_portal import SamplePortal, serve
@@ -66,6 +76,7 @@ from storage.archive import Archive
 from storage.band_index import story_day
 from storage.bulk import BulkArticle, BulkFailure, load_articles, load_failures
 from storage.database import create_archive_engine
+from storage.models import Article
 from storage.near_duplicates import candidates, place
 from storage.run_records import RunCounts
 from storage.types import SEOUL
@@ -80,7 +91,7 @@ FAILED_SHARE = 0.01
 YEARS = 5
 BATCH = 2000
 START = datetime(2021, 1, 1, 9, 0, tzinfo=SEOUL)
-SEARCH = "지원"  # two characters
+SEARCHES = ("경산", "지원", "軍", "지원사업", "청년 버스킹")  # of 2, 2, 1, 4 and 6 characters
 FAST = ["-s", "AUTOTHROTTLE_ENABLED=0", "-s", "DOWNLOAD_DELAY=0", "-s", "LOG_LEVEL=WARNING"]
 
 
@@ -181,22 +192,67 @@ def build(archive: Archive, size: int) -> float:
     return time.perf_counter() - began
 
 
-def placing(archive: Archive, portal: SamplePortal) -> tuple[float, float]:
-    """Near-duplicate candidates per new article (those the matcher compares:
-    in the window, stock keys left out), and ms to place each."""
-    count, spent = 0, 0.0
-    fresh = portal.articles(SITE)
+@dataclass(frozen=True)
+class Newcomer:
+    """An article placed among the archive's near-duplicate clusters."""
+
+    title: str
+    body: str
+    published: datetime
+
+
+def reprints(archive: Archive) -> list[Newcomer]:
+    """``NEW`` reprints of the archive's earliest stories, as another portal
+    posts a story it took: its last paragraph dropped and a line of its own
+    added, dated as the story (its originals' band keys are their own; the
+    later copies' are moved, see the module doc)."""
+    earliest = select(Article.title, Article.body, Article.published).order_by(Article.id)
+    with archive.engine.connect() as connection:
+        rows = connection.execute(earliest.limit(NEW)).all()
+    made = []
+    for title, body, published in rows:
+        paragraphs = body.split("\n\n")
+        kept = paragraphs[:-1] if len(paragraphs) > 2 else paragraphs
+        kept.append("※ 이 기사는 제휴사 보도자료를 바탕으로 작성됐습니다.")
+        made.append(Newcomer(title, "\n\n".join(kept), published))
+    return made
+
+
+@dataclass(frozen=True)
+class Placing:
+    """What placing new articles cost: candidates and ms per article, and how
+    many reprints were placed as copies of their stories."""
+
+    candidates: float
+    ms: float
+    found: int
+
+
+def placing(archive: Archive, portal: SamplePortal) -> Placing:
+    """Place ``NEW`` new stories (the daily run's) and ``NEW`` reprints of
+    archived ones, each in a transaction rolled back: candidates per article
+    (those the matcher compares: in the window, stock keys left out), ms to
+    place each, reprints found to be copies."""
+    fresh = [
+        Newcomer(article.title, "\n\n".join(article.paragraphs), article.published)
+        for article in portal.articles(SITE)
+    ]
+    taken = reprints(archive)
+    count, spent, found = 0, 0.0, 0
     archived_at = datetime.now(SEOUL)
-    for article in fresh:
-        found = fingerprint(article.title, "\n\n".join(article.paragraphs))
+    for number, article in enumerate(fresh + taken):
+        printed = fingerprint(article.title, article.body)
         with archive.engine.connect() as connection:
             day = story_day(article.published, archived_at)
-            count += len(candidates(connection, found, day))
+            count += len(candidates(connection, printed, day))
             began = time.perf_counter()
-            place(connection, found, article.published, archived_at)
+            placement = place(connection, printed, article.published, archived_at)
             spent += time.perf_counter() - began
             connection.rollback()
-    return count / len(fresh), 1000 * spent / len(fresh)
+        if number >= len(fresh) and (placement.first_copy or placement.absorbed):
+            found += 1
+    placed = len(fresh) + len(taken)
+    return Placing(count / placed, 1000 * spent / placed, found)
 
 
 def daily_run(database_url: str, portal: SamplePortal, base_url: str, folder: Path) -> str:
@@ -224,35 +280,53 @@ def median_ms(call: object, times: int = 3) -> float:
     return 1000 * sorted(spent)[len(spent) // 2]
 
 
-def browsing(database_url: str) -> str:
-    """``scrapy browse``: seconds to its database page, ms of a two-character search."""
-    path = make_url(database_url).database
-    if not database_url.startswith("sqlite") or path is None:
-        return f"{'-':>7} {'-':>8}"
+def browsing(database_url: str, folder: Path) -> str:
+    """``scrapy browse`` (PostgreSQL: through a new mirror in ``folder``):
+    seconds to its database page on a first start and on a second; the
+    mirror caught up, the slowest answer (ms) of the searches and of the
+    faceted article lists, and how many answered HTTP 400."""
+    path = make_url(database_url).database or ""
+    options: tuple[str, ...] = ()
+    if not database_url.startswith("sqlite"):
+        path = str(folder / f"mirror-{path}.db")
+        options = ("--snapshot", path)
     stem = Path(path).stem
+    first, (searched, listed, refused) = browse_started(database_url, stem, options, True)
+    again, _ = browse_started(database_url, stem, options, False)
+    return f"{first:>7.1f} {again:>7.1f} {searched:>8.0f} {listed:>8.0f} {refused:>4}"
+
+
+def browse_started(
+    database_url: str, stem: str, options: tuple[str, ...], measure: bool
+) -> tuple[float, tuple[float, float, int]]:
+    """Start ``scrapy browse``: seconds until its database page answers, and
+    (``measure``) once the mirror caught up, the slowest search (``search.json``,
+    each of :data:`SEARCHES` asked 3 times) and faceted list (``article_index``
+    with its 3 facets, unsearched and ``_q=`` each), in ms, and the HTTP 400s."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     environment = {**os.environ, "DATABASE_URL": database_url}
     began = time.perf_counter()
     process = subprocess.Popen(
-        [sys.executable, "-m", "scrapy", "browse", "--port", str(port)],
+        [sys.executable, "-m", "scrapy", "browse", "--port", str(port), *options],
         cwd=ROOT, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        text=True, start_new_session=True,
     )  # fmt: skip
     try:
-        while True:
-            try:
-                timed_get(f"{base}/{stem}")
-                break
-            except OSError:
-                if process.poll() is not None:
-                    return f"{'failed':>7} {'-':>8}"
-                time.sleep(0.1)
+        wait_for(process, f"{base}/{stem}")
         opened = time.perf_counter() - began
-        quoted = urllib.parse.quote(SEARCH)
-        seconds, _ = timed_get(f"{base}/{stem}/search.json?q={quoted}&_shape=array")
-        return f"{opened:>7.1f} {1000 * seconds:>8.0f}"
+        if not measure:
+            return opened, (0.0, 0.0, 0)
+        caught_up(process, base)
+        quoted = [urllib.parse.quote(query) for query in SEARCHES]
+        table = f"{base}/{stem}/article_index"
+        searched = [answers(f"{base}/{stem}/search.json?_shape=array&q={q}", 3) for q in quoted]
+        listed = [answers(url, 3) for url in (table, *(f"{table}?_q={q}" for q in quoted))]
+        refused = sum(status == 400 for _, _, status in searched + listed)
+        slowest = [1000 * max(max(spent) for spent, _, _ in found) for found in (searched, listed)]
+        return opened, (slowest[0], slowest[1], refused)
     finally:
-        process.terminate()
+        os.killpg(process.pid, signal.SIGINT)
         process.wait(timeout=60)
 
 
@@ -266,42 +340,64 @@ def size_per_article(archive: Archive, database_url: str, size: int) -> float:
     return total / size
 
 
+@dataclass(frozen=True)
+class Kept:
+    """An archive's database, and whether it was built by an earlier run."""
+
+    url: str
+    built: bool
+
+
 @contextmanager
-def fresh_database(server: str | None, folder: Path, size: int) -> Iterator[str]:
-    """A new, empty database: an SQLite file in ``folder``, or one on ``server``."""
+def archive_database(server: str | None, folder: Path, size: int, keep: bool) -> Iterator[Kept]:
+    """The database of the archive of ``size`` articles: an SQLite file in
+    ``folder``, or a database on ``server``; new unless ``keep`` and kept by an
+    earlier run (then kept again)."""
     if server is None:
-        yield f"sqlite:///{folder / f'scale{size}.db'}"
+        path = folder / f"scale{size}.db"
+        yield Kept(f"sqlite:///{path}", keep and path.exists())
         return
-    name = f"newsarchive_scale_{size}_{uuid.uuid4().hex[:8]}"
+    name = (
+        f"newsarchive_scale_{size}" if keep else f"newsarchive_scale_{size}_{uuid.uuid4().hex[:8]}"
+    )
     admin = create_archive_engine(server).execution_options(isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
+        exists = connection.scalar(
+            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+        )
+        if not exists:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
     try:
-        yield make_url(server).set(database=name).render_as_string(hide_password=False)
+        yield Kept(
+            make_url(server).set(database=name).render_as_string(hide_password=False), bool(exists)
+        )
     finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        if not keep:
+            with admin.connect() as connection:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
 
 
-def measure(size: int, server: str | None, folder: Path) -> str:
-    with fresh_database(server, folder, size) as database_url:
-        archive = Archive.open(database_url)
+def measure(size: int, server: str | None, folder: Path, keep: bool) -> str:
+    with archive_database(server, folder, size, keep) as database:
+        archive = Archive.open(database.url)
         try:
-            built = build(archive, size)
-            portal = SamplePortal(articles_per_site=NEW, sites=[SITE], seed=size)
-            candidates, placed_ms = placing(archive, portal)
+            built = "kept" if database.built else f"{build(archive, size):.0f}"
+            before = archive.article_counts()[SITE]
+            portal = SamplePortal(articles_per_site=NEW, sites=[SITE], seed=size + before)
+            placed = placing(archive, portal)
             with serve(portal) as base_url:
-                run = daily_run(database_url, portal, base_url, folder)
-            new = archive.article_counts()[SITE] - size // len(SITES)
+                run = daily_run(database.url, portal, base_url, folder)
+            new = archive.article_counts()[SITE] - before
             relearned = median_ms(lambda: relearn(archive.engine, SITE), times=1) / 1000
             failed_ms = median_ms(lambda: archive.failed_urls(SITE, 3))
-            browse = browsing(database_url)
-            per_article = size_per_article(archive, database_url, size)
+            browse = browsing(database.url, folder)
+            per_article = size_per_article(archive, database.url, size)
         finally:
             archive.close()
     return (
-        f"{size:>9,} {built:>8.0f} {new:>4} {run} {candidates:>10.1f} {placed_ms:>8.1f}"
+        f"{size:>9,} {built:>8} {new:>4} {run} {placed.candidates:>10.1f} {placed.ms:>8.1f}"
+        f" {placed.found:>4}/{NEW}"
         f" {relearned:>8.2f} {failed_ms:>8.1f} {browse} {per_article:>9,.0f}"
     )
 
@@ -312,7 +408,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--database-url", help="a PostgreSQL server (a new database per size); default SQLite"
     )
-    parser.add_argument("--keep", metavar="FOLDER", help="build SQLite archives here, kept")
+    parser.add_argument(
+        "--keep",
+        metavar="FOLDER",
+        help="keep the archives (SQLite files here; PostgreSQL databases newsarchive_scale_SIZE)"
+        " and measure one an earlier run kept again, its build skipped",
+    )
     opts = parser.parse_args(argv)
     sizes = [int(size) for size in opts.sizes.split(",")]
     backend = "PostgreSQL" if opts.database_url else "SQLite"
@@ -322,17 +423,18 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(
         f"{'articles':>9} {'build s':>8} {'new':>4} {'run CPU':>8} {'RSS MiB':>7}"
-        f" {'candidates':>10} {'place ms':>8} {'relearn':>8} {'failed':>8}"
-        f" {'browse':>7} {'search':>8} {'B/article':>9}"
+        f" {'candidates':>10} {'place ms':>8} {'copies':>7} {'relearn':>8} {'failed':>8}"
+        f" {'browse':>7} {'again':>7} {'search':>8} {'list':>8} {'400':>4} {'B/article':>9}"
     )
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(opts.keep or scratch)
         folder.mkdir(parents=True, exist_ok=True)
         for size in sizes:
-            print(measure(size, opts.database_url, folder), flush=True)
+            print(measure(size, opts.database_url, folder, bool(opts.keep)), flush=True)
     print(
         "run CPU: s of `scrapy daily` (all its threads), RSS its peak; relearn: wall s;"
-        f" failed: ms of failed_urls; browse: s to the database page; search: ms of {SEARCH!r}"
+        " failed: ms of failed_urls; browse, again: s to the database page, first and second"
+        " start; search, list: the slowest of the searches and faceted lists, ms; 400: HTTP 400s"
     )
     return 0
 

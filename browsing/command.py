@@ -2,8 +2,9 @@
 read-only in Datasette on 127.0.0.1: a landing page that searches (words,
 site, dates, author), facets, Korean full-text search (canned query
 ``search``, parameter ``q``) and article pages. A PostgreSQL archive is served
-through an SQLite mirror of its articles (``storage.mirror``), which each
-start brings up to date with the rows written since the last."""
+through an SQLite mirror of its articles (``storage.mirror``), served at
+once as it is (made empty when missing) while a thread brings it up to date
+with the rows written since the last start (``browsing.catching_up``)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from crawler.commands import ArchiveErrors, fail, port_problem
 from storage.database import ArchiveUnavailable, database_url, one_line, open_database, project_root
-from storage.mirror import count_articles, mirror
+from storage.mirror import prepare
 
 HOST = "127.0.0.1"
 SNAPSHOT_NAME = "newsarchive-browse.db"
@@ -44,7 +45,7 @@ class Command(ArchiveErrors, ScrapyCommand):
         parser.add_argument(
             "--rebuild",
             action="store_true",
-            help="PostgreSQL archives: build the mirror again whole (articles re-extracted since)",
+            help="PostgreSQL archives: build the mirror again (articles re-extracted since)",
         )
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
@@ -59,30 +60,38 @@ class Command(ArchiveErrors, ScrapyCommand):
         except ArchiveUnavailable as exc:
             self.exitcode = fail(str(exc))
             return
-        try:
-            if engine.dialect.name == "sqlite":
-                path = Path(engine.url.database or "")
-            else:
-                path = Path(opts.snapshot or project_root() / SNAPSHOT_NAME)
-                copied = mirror(engine, path, rebuild=opts.rebuild)
-                print(
-                    f"mirror {path} of {count_articles(path)} articles "
-                    f"({copied['articles']} new, {sum(copied.values())} rows copied)"
-                )
-        except (SQLAlchemyError, OSError) as exc:
-            self.exitcode = fail(f"cannot update the mirror: {one_line(exc)}")
-            return
-        finally:
+        mirrored = engine.dialect.name != "sqlite"
+        if mirrored:
+            path = Path(opts.snapshot or project_root() / SNAPSHOT_NAME)
+            try:
+                prepare(engine, path, rebuild=opts.rebuild)
+            except (SQLAlchemyError, OSError) as exc:
+                engine.dispose()
+                self.exitcode = fail(f"cannot make the mirror: {one_line(exc)}")
+                return
+        else:
+            path = Path(engine.url.database or "")
             engine.dispose()
         # imported here, not at the top: Scrapy imports every command's module
         # whatever the command run, and Datasette would cost every crawl 0.5 s of CPU
         import uvicorn
 
+        from browsing.catching_up import CatchingUp
         from browsing.datasette import SOURCE, datasette_for
 
-        mirrored = engine.dialect.name != "sqlite"
+        copy = None
         if mirrored:
             os.environ[SOURCE] = url  # raw captures are read from the archive
-        datasette = datasette_for(path, mirrored)
+            copy = CatchingUp(engine, path)  # disposes of the engine when done
+            print(f"mirror {path}: catching up with the archive in the background", flush=True)
+        datasette = datasette_for(path, mirrored, copy)
+        if copy is not None:
+            copy.start()
         print(f"browsing {path} read-only at http://{HOST}:{opts.port}/{path.stem} (Ctrl-C stops)")
-        uvicorn.run(datasette.app(), host=HOST, port=opts.port, log_level="warning", lifespan="on")
+        try:
+            uvicorn.run(
+                datasette.app(), host=HOST, port=opts.port, log_level="warning", lifespan="on"
+            )
+        finally:
+            if copy is not None:
+                copy.stop()

@@ -15,6 +15,7 @@ from datasette.app import Datasette
 from datasette.plugins import pm
 
 from browsing import facets, plugin
+from browsing.catching_up import CatchingUp
 from storage.search import SEARCH
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -65,15 +66,20 @@ def metadata(database: str, mirror: bool = False) -> dict[str, Any]:
     }
 
 
-def datasette_for(path: Path, mirror: bool = False) -> Datasette:
+def datasette_for(path: Path, mirror: bool = False, copy: CatchingUp | None = None) -> Datasette:
     """A Datasette serving the SQLite archive at ``path`` read-only (a
-    PostgreSQL archive's mirror: the archive is named by :data:`SOURCE`); as
+    PostgreSQL archive's mirror: the archive is named by :data:`SOURCE`, and
+    ``copy`` brings the mirror up to date while it is served); as
     immutable when its folder is read-only, where SQLite cannot make the
     ``-shm`` file a read-only WAL connection needs."""
     if not pm.is_registered(plugin):
         pm.register(plugin, name="newsarchive")
     if not pm.is_registered(facets):
         pm.register(facets, name="newsarchive-facets")
+    for registered in [p for p in pm.get_plugins() if isinstance(p, CatchingUp)]:
+        pm.unregister(registered)  # one copy a process
+    if copy is not None:
+        pm.register(copy, name=copy.__name__)
     frozen = not os.access(path.parent, os.W_OK)
     return Datasette(
         [] if frozen else [str(path)],

@@ -32,6 +32,7 @@ from crawler.job import Window
 from crawler.revisit_plan import RevisitPlan
 from crawler.sites import SiteProfile
 from crawler.takedowns import takedown
+from pipelines.boilerplate import end_lines
 from pipelines.versions import VersionFields, differs
 from storage.archive import Archive
 from storage.busy import waiting
@@ -186,7 +187,12 @@ class ArchiveWriter:
         page = None
         if article is not None:
             page = PageVersion(
-                article.title, article.author, article.body, article.modified, item.fingerprint
+                article.title,
+                article.author,
+                article.body,
+                article.modified,
+                item.fingerprint,
+                end_lines(article.paragraphs),
             )
         found = Revisited(item.revisit, page, item.status == 304, gone)
         if gone is not None:

@@ -23,10 +23,14 @@ not recur):
 The thresholds were chosen by ``benchmarks/boilerplate.py``, which prints how
 they trade off. Lines are compared by :func:`line_key` (width, spacing and
 digits do not count: ``ⓒ 2024`` and ``ⓒ 2025`` are one copyright line).
+The lines :func:`strip` may take off a body are its :func:`end_lines`, by a
+64-bit hash of their key (:func:`line_hash`): an archive finds by them the
+articles that hold a newly learned line.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from collections import defaultdict
@@ -67,6 +71,24 @@ def line_key(paragraph: str) -> str:
     """``paragraph`` as lines are compared: NFKC, spacing collapsed, digits as 0."""
     text = _SPACE.sub(" ", unicodedata.normalize("NFKC", paragraph)).strip().lower()
     return _DIGITS.sub("0", text)
+
+
+def line_hash(key: str) -> int:
+    """A line key (:func:`line_key`) as a signed 64-bit integer."""
+    digest = hashlib.blake2b(key.encode("utf-8"), digest_size=8, person=b"end line")
+    return int.from_bytes(digest.digest(), "little", signed=True)
+
+
+def end_lines(paragraphs: Sequence[str]) -> frozenset[int]:
+    """The hashes (:func:`line_hash`) of the lines :func:`strip` may take off
+    ``paragraphs``: its last ``TAIL * ROUNDS`` paragraphs (a block is learned
+    ``ROUNDS`` deep at most), never its lead, none longer than ``MAX_CHARS``
+    (never learned)."""
+    return frozenset(
+        line_hash(line_key(paragraphs[at]))
+        for at in _tail(len(paragraphs), TAIL * ROUNDS)
+        if len(paragraphs[at]) <= MAX_CHARS
+    )
 
 
 def _tail(size: int, tail: int) -> range:

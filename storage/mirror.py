@@ -7,6 +7,9 @@ The first mirror copies the whole archive; each later one only the rows whose
 ids are above the mirror's highest (less a margin: a row committed late, after
 one with a higher id, is still found), and again the runs that were running
 at the last copy, so that a start reads what changed, not the archive.
+A copy commits a chunk of rows at a time (:func:`catching_up`): the mirror
+is served while it catches up, and a copy stopped half way resumes where it
+stopped.
 An article a revisit found changed, gone or back since it was mirrored is
 copied again (its latest version, ``gone_at``); articles re-extracted since
 they were mirrored keep their old text there until the mirror is built again
@@ -19,6 +22,7 @@ from __future__ import annotations
 
 import json
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
 
 from sqlalchemy import (
@@ -75,6 +79,18 @@ def mirror(source: Engine, path: Path, rebuild: bool = False, chunk: int = 1000)
     """Bring the SQLite mirror at ``path`` up to date with the archive
     ``source`` (built whole when missing, of another archive, or ``rebuild``);
     return how many rows it copied, by table."""
+    prepare(source, path, rebuild)
+    copied = {table.name: 0 for table, _ in _TABLES}
+    for name, rows in catching_up(source, path, chunk):
+        copied[name] += rows
+    return copied
+
+
+def prepare(source: Engine, path: Path, rebuild: bool = False) -> None:
+    """Make the mirror at ``path`` ready to serve as it is and to catch up:
+    made again, empty, when missing, of another archive or ``rebuild``; its
+    schema migrated; marked as ``source``'s from the start, so that a copy
+    stopped half way is resumed, not begun again."""
     mark = source_mark(source)
     if rebuild or (path.exists() and _mark_of(path) != mark):
         for suffix in ("", "-wal", "-shm"):
@@ -82,7 +98,19 @@ def mirror(source: Engine, path: Path, rebuild: bool = False, chunk: int = 1000)
     target = create_archive_engine(f"sqlite:///{path}")
     try:
         migrate(target)
-        copied: dict[str, int] = {}
+        with target.begin() as writing:
+            writing.exec_driver_sql(f"PRAGMA user_version={mark}")
+    finally:
+        target.dispose()
+
+
+def catching_up(source: Engine, path: Path, chunk: int = 1000) -> Iterator[tuple[str, int]]:
+    """Copy into the prepared mirror at ``path`` the rows of ``source`` it
+    lacks, ``chunk`` rows a transaction, each committed before it is
+    yielded as (table, rows taken in): readers of the mirror see it grow,
+    and a copy stopped between chunks (the generator closed) loses none."""
+    target = create_archive_engine(f"sqlite:///{path}")
+    try:
         with source.connect() as reading, target.connect() as writing:
             # a copy may point at a row written later, or at a capture left out
             writing.exec_driver_sql("PRAGMA foreign_keys=OFF")
@@ -90,14 +118,20 @@ def mirror(source: Engine, path: Path, rebuild: bool = False, chunk: int = 1000)
             fresh = _highest(writing, Article.__table__) is None
             revisited = _highest(writing, ArticleRevisit.__table__) or 0
             for table, left_out in _TABLES:
-                copied[table.name] = _copy(reading, writing, table, left_out, chunk)
+                for rows in _copy(reading, writing, table, left_out, chunk):
+                    writing.commit()
+                    yield table.name, rows
             if not fresh:
                 _copy_revisited(reading, writing, revisited)
-            writing.exec_driver_sql(f"PRAGMA user_version={mark}")
-            writing.commit()
+                writing.commit()
     finally:
         target.dispose()
-    return copied
+
+
+def source_articles(source: Engine) -> int:
+    """How many articles the archive ``source`` holds (what its mirror will)."""
+    with source.connect() as reading:
+        return reading.execute(select(func.count()).select_from(Article.__table__)).scalar_one()
 
 
 def _highest(writing: Connection, table: Table) -> int | None:
@@ -141,31 +175,28 @@ def _mark_of(path: Path) -> int:
 
 def _copy(
     reading: Connection, writing: Connection, table: Table, left_out: tuple[str, ...], chunk: int
-) -> int:
+) -> Iterator[int]:
     """Copy ``table``'s rows the mirror may lack, and again the runs it holds
-    as running; how many rows it took in."""
+    as running, a chunk at a time: how many rows each chunk took in."""
     columns = [column for column in table.c if column.name not in left_out]
     query = select(*columns).order_by(table.c.id)
     highest = writing.execute(select(func.max(table.c.id))).scalar_one()
     if highest is not None:
         query = query.where(table.c.id > highest - MARGIN)
-    copied = 0
     if table is CrawlRun.__table__:  # a run's row changes until it ends
         running = select(table.c.id).where(table.c.status == "running")
         ids = writing.execute(running).scalars().all()
         again = select(*columns).where(table.c.id.in_(ids)).order_by(table.c.id)
         replace = table.insert().prefix_with("OR REPLACE")
-        copied += _insert(reading, writing, again, replace, chunk)
-    return copied + _insert(reading, writing, query, table.insert().prefix_with("OR IGNORE"), chunk)
+        yield from _insert(reading, writing, again, replace, chunk)
+    yield from _insert(reading, writing, query, table.insert().prefix_with("OR IGNORE"), chunk)
 
 
 def _insert(
     reading: Connection, writing: Connection, query: Select, insert: Insert, chunk: int
-) -> int:
-    copied = 0
+) -> Iterator[int]:
     for rows in reading.execution_options(yield_per=chunk).execute(query).partitions(chunk):
-        copied += writing.execute(insert, [dict(row._mapping) for row in rows]).rowcount
-    return copied
+        yield writing.execute(insert, [dict(row._mapping) for row in rows]).rowcount
 
 
 def count_articles(path: Path) -> int:

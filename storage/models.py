@@ -18,6 +18,9 @@ changed has none: its row is its version 1); an *article revisit* is one fetch
 of an archived article again and what came of it. A *requisite* is a photo or
 an attached file of an article, fetched with it (or refused, with why); its
 bytes are a *payload*, stored once by digest however many pages carry them.
+A site's *boilerplate mark* says how far its boilerplate is learned; an
+article's *end lines* are the hashes of its last lines, where boilerplate is
+taken off.
 """
 
 from __future__ import annotations
@@ -234,9 +237,11 @@ class Payload(Base):
 
 class Article(Base):
     __tablename__ = "articles"
+    # a site's articles in the order they were stored: its newest, read back
+    __table_args__ = (Index("ix_articles_site_id_id", "site_id", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), index=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
     url: Mapped[str] = mapped_column(unique=True)  # canonical URL
     title: Mapped[str]
     author: Mapped[str | None]
@@ -322,6 +327,33 @@ class SiteBoilerplate(Base):
     lines: Mapped[list[str]] = mapped_column(JSON)  # line keys (pipelines.boilerplate.line_key)
     stories: Mapped[int]  # how many of the site's stories it was learned from
     learned_at: Mapped[datetime] = mapped_column(default=now_seoul)
+
+
+class BoilerplateMark(Base):
+    """How far a site's boilerplate is learned: the highest of the site's
+    article ids it was learned from, and how many articles, all runs together."""
+
+    __tablename__ = "boilerplate_marks"
+
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), primary_key=True)
+    learned_through: Mapped[int]  # an article id
+    articles: Mapped[int]
+
+
+class ArticleEndLine(Base):
+    """A line among an article's last paragraphs, where its site's boilerplate
+    is taken off (``pipelines.boilerplate.end_lines``), by its 64-bit hash:
+    the articles holding a newly learned line are found by it."""
+
+    __tablename__ = "article_end_lines"
+
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), primary_key=True)
+    line: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id"), primary_key=True, autoincrement=False
+    )
+
+    __table_args__ = ({"sqlite_with_rowid": False},)
 
 
 class SiteFrame(Base):

@@ -13,6 +13,7 @@ from sqlalchemy import Connection, Engine, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from storage.band_index import replace_keys
+from storage.end_lines import replace_end_lines
 from storage.models import Article, Capture, Outcome, Sighting, Site
 from storage.near_duplicates import earlier
 
@@ -52,6 +53,7 @@ class Reextracted:
     minhash: bytes | None  # of the new body; None: too short to be matched as a near copy
     band_keys: tuple[int, ...]
     extractor_version: str
+    end_lines: frozenset[int]  # of the new body (pipelines.boilerplate.end_lines)
 
 
 def stored_pages(
@@ -138,7 +140,7 @@ def _page(
 
 def save_reextracted(engine: Engine, articles: list[Reextracted]) -> None:
     """Write re-extracted articles, one transaction for the lot: their fields,
-    and their MinHash band keys in place of the old body's."""
+    and their MinHash band keys and end lines in place of the old body's."""
     if not articles:
         return
     with engine.begin() as connection:
@@ -162,6 +164,9 @@ def save_reextracted(engine: Engine, articles: list[Reextracted]) -> None:
             )
         replace_band_keys(
             connection, {article.article_id: article.band_keys for article in articles}
+        )
+        replace_end_lines(
+            connection, {article.article_id: article.end_lines for article in articles}
         )
 
 

@@ -19,6 +19,7 @@ from datetime import datetime
 
 from sqlalchemy import Connection, Engine, func, insert, select, update
 
+from storage.end_lines import replace_end_lines
 from storage.models import Article, ArticleRevisit, ArticleVersion, Capture, RevisitResult, Site
 from storage.near_duplicates import Fingerprint
 from storage.reextraction import replace_band_keys
@@ -64,6 +65,7 @@ class PageVersion:
     body: str
     modified: datetime | None
     fingerprint: Fingerprint | None
+    end_lines: frozenset[int] = frozenset()  # of its body (pipelines.boilerplate.end_lines)
 
 
 @dataclass(frozen=True)
@@ -230,7 +232,7 @@ def _new_version(
     at: datetime,
 ) -> dict[str, object]:
     """Write version ``stored.version + 1`` (and version 1 at the first change);
-    the article row's new fields, its near-duplicate keys replaced."""
+    the article row's new fields, its near-duplicate keys and end lines replaced."""
     if stored.version == 1:
         first_capture = connection.execute(
             select(Article.capture_id).where(Article.id == article_id)
@@ -275,6 +277,7 @@ def _new_version(
             content_hash=page.fingerprint.content_hash, minhash=page.fingerprint.signature
         )
         replace_band_keys(connection, {article_id: page.fingerprint.band_keys})
+    replace_end_lines(connection, {article_id: page.end_lines})
     return fields
 
 

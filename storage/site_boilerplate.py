@@ -1,17 +1,22 @@
 """A site's learned boilerplate in the archive: its versions (the highest is in
-force), the site's stories it is learned from, and the stored bodies it is
-taken out of (with their new fingerprints in the near-duplicate index)."""
+force); how far it is learned (the site's articles up to a mark) and the
+site's newest stories it is learned from, read back by index; its articles
+indexed by their end lines, and those holding a line found by them; and the
+stored bodies it is taken out of (with their new fingerprints in the
+near-duplicate index)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Engine, func, select, update
+from sqlalchemy import Engine, bindparam, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from storage.models import Article, Site, SiteBoilerplate
+from storage.end_lines import index_end_lines
+from storage.models import Article, ArticleEndLine, BoilerplateMark, Site, SiteBoilerplate
 from storage.reextraction import BATCH, replace_band_keys
 from storage.site_versions import add_version, newest
 
@@ -36,6 +41,16 @@ class StoredBody:
 
 
 @dataclass(frozen=True)
+class Learning:
+    """How far a site's boilerplate is learned: through which of its articles
+    (an id; 0: none yet), and its newest article (0: none)."""
+
+    site_id: int
+    learned_through: int
+    newest: int
+
+
+@dataclass(frozen=True)
 class CleanedBody:
     """A stored body without its boilerplate, and its new fingerprint."""
 
@@ -44,6 +59,16 @@ class CleanedBody:
     content_hash: str
     minhash: bytes | None
     band_keys: tuple[int, ...]
+
+
+# a stored body's columns (StoredBody's fields)
+_STORED = (
+    Article.id,
+    func.coalesce(Article.duplicate_of_id, Article.id),
+    func.coalesce(Article.published, Article.archived_at),
+    Article.title,
+    Article.body,
+)
 
 
 def in_force(engine: Engine, site: str) -> Boilerplate:
@@ -57,25 +82,87 @@ def record(engine: Engine, site: str, lines: frozenset[str], stories: int) -> in
     return add_version(engine, SiteBoilerplate, site, lines=sorted(lines), stories=stories)
 
 
-def stored_bodies(engine: Engine, site: str, batch: int = BATCH) -> Iterator[list[StoredBody]]:
-    """The bodies of ``site``'s archived articles, ``batch`` at a time in id order."""
-    query = (
-        select(
-            Article.id,
-            func.coalesce(Article.duplicate_of_id, Article.id),
-            func.coalesce(Article.published, Article.archived_at),
-            Article.title,
-            Article.body,
+def learning(engine: Engine, site: str) -> Learning | None:
+    """How far ``site``'s boilerplate is learned; None for a site never seen."""
+    with Session(engine) as session:
+        site_id = session.scalar(select(Site.id).where(Site.name == site))
+        if site_id is None:
+            return None
+        through = session.scalar(
+            select(BoilerplateMark.learned_through).where(BoilerplateMark.site_id == site_id)
         )
-        .join(Site, Article.site_id == Site.id)
-        .where(Site.name == site)
-        .order_by(Article.id)
+        newest = session.scalar(select(func.max(Article.id)).where(Article.site_id == site_id))
+    return Learning(site_id, through or 0, newest or 0)
+
+
+def bodies_before(
+    engine: Engine, site_id: int, before: int, batch: int = BATCH
+) -> Iterator[list[StoredBody]]:
+    """The bodies of the site's articles stored before article ``before``
+    (an id), newest first, ``batch`` at a time: read until the caller stops.
+    A batch's ids are read first, from the index on site and id alone
+    (PostgreSQL would otherwise walk the articles' ids, filtering them by site)."""
+    newest = (
+        select(Article.id)
+        .where(Article.site_id == site_id, Article.id < bindparam("before"))
+        .order_by(Article.id.desc())
+        .limit(batch)
+    )
+    while True:
+        with Session(engine) as session:
+            ids = session.scalars(newest, {"before": before}).all()
+            if not ids:
+                return
+            query = select(*_STORED).where(Article.id.in_(ids)).order_by(Article.id.desc())
+            rows = session.execute(query).all()
+        yield [StoredBody(*row) for row in rows]
+        before = ids[-1]
+
+
+def keep_end_lines(engine: Engine, site_id: int, lines: Mapping[int, frozenset[int]]) -> None:
+    """Index articles (id -> the hashes of their end lines) of the site by
+    their end lines, one transaction for the lot (an article kept before, by
+    a learning that stopped short, is kept once)."""
+    if lines:
+        with engine.begin() as connection:
+            index_end_lines(connection, site_id, lines)
+
+
+def mark_learned(engine: Engine, site_id: int, through: int, articles: int) -> None:
+    """Say the site's boilerplate is learned through article ``through`` (an
+    id), from ``articles`` more of its articles."""
+    with engine.begin() as connection:
+        dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+        statement = dialect.insert(BoilerplateMark).values(
+            site_id=site_id, learned_through=through, articles=articles
+        )
+        connection.execute(
+            statement.on_conflict_do_update(
+                index_elements=[BoilerplateMark.site_id],
+                set_={
+                    "learned_through": statement.excluded.learned_through,
+                    "articles": BoilerplateMark.articles + statement.excluded.articles,
+                },
+            )
+        )
+
+
+def holding(
+    engine: Engine, site_id: int, line: int, batch: int = BATCH
+) -> Iterator[list[StoredBody]]:
+    """The bodies of the site's articles whose end holds ``line`` (a hash),
+    ``batch`` at a time in id order."""
+    query = (
+        select(*_STORED)
+        .join(ArticleEndLine, ArticleEndLine.article_id == Article.id)
+        .where(ArticleEndLine.site_id == site_id, ArticleEndLine.line == line)
+        .order_by(ArticleEndLine.article_id)
         .limit(batch)
     )
     last = 0
     while True:
         with Session(engine) as session:
-            rows = session.execute(query.where(Article.id > last)).all()
+            rows = session.execute(query.where(ArticleEndLine.article_id > last)).all()
         if not rows:
             return
         yield [StoredBody(*row) for row in rows]

@@ -20,9 +20,10 @@ from pathlib import Path
 
 import lxml.html
 import pytest
-from sqlalchemy import text, update
+from sqlalchemy import Connection, text, update
 
 from browsing.facets import UNFILTERED
+from storage.archive import Archive
 from storage.models import Article
 from tests.conftest import scrapy, start_scrapy
 from tests.test_search import build
@@ -198,13 +199,28 @@ def test_chromium_renders_the_search_and_the_article(served: str) -> None:
     assert "raw capture" in article
 
 
-@pytest.mark.postgresql
-@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
-def test_a_postgresql_archive_is_browsed_through_a_mirror(
-    database_url: str, tmp_path: Path
-) -> None:
-    build(database_url).close()
-    port, mirror = free_port(), tmp_path / "mirror.db"
+def catching_up(base: str) -> str | None:
+    """What the landing page at ``base`` says of the mirror's copy (None: done)."""
+    page = lxml.html.fromstring(get(base + "/")[1].decode())
+    said = page.cssselect(".catching-up")
+    return said[0].text_content() if said else None
+
+
+def caught_up(process: subprocess.Popen[str], base: str) -> None:
+    """Wait until the landing page at ``base`` no longer says the mirror is catching up."""
+    for _ in range(600):
+        if catching_up(base) is None:
+            return
+        assert process.poll() is None, process.communicate()
+        time.sleep(0.1)
+    raise AssertionError("the mirror did not catch up")
+
+
+def start_browse(
+    database_url: str, mirror: Path, folder: Path
+) -> tuple[subprocess.Popen[str], str]:
+    """``scrapy browse`` of the PostgreSQL archive through ``mirror``: the process, its URL."""
+    port = free_port()
     process = start_scrapy(
         "browse",
         "--port",
@@ -212,35 +228,103 @@ def test_a_postgresql_archive_is_browsed_through_a_mirror(
         "--snapshot",
         str(mirror),
         database_url=database_url,
-        sites_file=tmp_path / "sites.yaml",
+        sites_file=folder / "sites.yaml",
     )
+    return process, f"http://127.0.0.1:{port}"
+
+
+def locked(archive: Archive, table: str) -> Connection:
+    """A connection holding ``table`` of the PostgreSQL ``archive`` locked
+    until it rolls back: what reads it waits."""
+    locking = archive.engine.connect()
+    locking.execute(text(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE"))
+    return locking
+
+
+def stopped(process: subprocess.Popen[str]) -> str:
+    """Stop ``scrapy browse`` as Ctrl-C does: what it printed."""
+    process.send_signal(signal.SIGINT)
+    out, _ = process.communicate(timeout=60)
+    return out
+
+
+@pytest.mark.postgresql
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_a_postgresql_archive_is_browsed_through_a_mirror(
+    database_url: str, tmp_path: Path
+) -> None:
+    archive = build(database_url)
+    mirror = tmp_path / "mirror.db"
+    # the copy waits for the articles, locked: browse serves the mirror as it is
+    locking = locked(archive, "articles")
+    process, base = start_browse(database_url, mirror, tmp_path)
     try:
-        query = f"http://127.0.0.1:{port}/mirror/search.json?q={urllib.parse.quote('경산')}"
-        status, body, _ = answer(process, query + "&_shape=array")
-        assert status == 200
-        assert [row["title"] for row in json.loads(body)] == [
+        query = f"{base}/mirror/search.json?q={urllib.parse.quote('경산')}&_shape=array"
+        status, body, _ = answer(process, query)
+        assert status == 200 and json.loads(body) == []
+        assert "catching up" in (catching_up(base) or "")
+        locking.rollback()
+        caught_up(process, base)
+        assert [row["title"] for row in json.loads(get(query)[1])] == [
             "대전시 과학축제",
             "경산시 4차산업혁명 포럼",
         ]
-        _, body, _ = get(f"http://127.0.0.1:{port}/?q={urllib.parse.quote('경산')}")
+        _, body, _ = get(f"{base}/?q={urllib.parse.quote('경산')}")
         landing = lxml.html.fromstring(body.decode())
         assert [link.text_content() for link in landing.cssselect(".results .title")] == [
             "대전시 과학축제",
             "경산시 4차산업혁명 포럼",
         ]
         # the mirror keeps no raw capture: it is read from the archive
-        page = lxml.html.fromstring(get(f"http://127.0.0.1:{port}/-/article/1")[1].decode())
+        page = lxml.html.fromstring(get(f"{base}/-/article/1")[1].decode())
         (raw,) = page.cssselect('a[href^="/-/capture/"]')
-        status, body, headers = get(f"http://127.0.0.1:{port}{raw.get('href')}")
+        status, body, headers = get(f"{base}{raw.get('href')}")
         assert status == 200 and body == "<h1>경산시 4차산업혁명 포럼</h1>".encode()
         assert headers["Content-Security-Policy"] == "sandbox"
-        assert get(f"http://127.0.0.1:{port}/-/capture/999")[0] == 404
-        status, body, _ = get(f"http://127.0.0.1:{port}/-/metadata.json")
+        assert get(f"{base}/-/capture/999")[0] == 404
+        status, body, _ = get(f"{base}/-/metadata.json")
         assert database_url not in body.decode()  # the archive's URL is never shown
     finally:
-        process.send_signal(signal.SIGINT)
-        out, _ = process.communicate(timeout=30)
+        out = stopped(process)
+        locking.close()
+        archive.close()
     assert f"mirror {mirror} of 3 articles (3 new, 11 rows copied)" in out
+
+
+@pytest.mark.postgresql
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_a_mirror_copy_stopped_half_way_resumes(database_url: str, tmp_path: Path) -> None:
+    archive = build(database_url)
+    mirror = tmp_path / "mirror.db"
+    # the copy takes sites, runs and articles, then waits for the sightings, locked
+    locking = locked(archive, "sightings")
+    process, base = start_browse(database_url, mirror, tmp_path)
+    try:
+        answer(process, base + "/")
+        for _ in range(300):
+            if "3 of 3 articles" in (catching_up(base) or ""):
+                break
+            time.sleep(0.1)
+        assert catching_up(base) == (
+            "The mirror is catching up with the archive: 3 of 3 articles so far. "
+            "Searches and lists show those."
+        )
+    finally:
+        out = stopped(process)
+        locking.rollback()
+        locking.close()
+    assert "of 3 articles (" not in out  # stopped before it was done
+    process, base = start_browse(database_url, mirror, tmp_path)
+    try:
+        answer(process, base + "/")
+        caught_up(process, base)
+        sightings = f"{base}/mirror/sightings.json?_shape=array"
+        assert len(json.loads(get(sightings)[1])) == 3
+    finally:
+        out = stopped(process)
+        archive.close()
+    # resumed: the articles already mirrored were not copied again
+    assert f"mirror {mirror} of 3 articles (0 new," in out
 
 
 def test_a_busy_or_impossible_port_is_one_line(tmp_path: Path) -> None:

@@ -18,16 +18,26 @@ from sqlalchemy import Engine, event
 
 from crawler.archiving.boilerplate_learning import relearn
 from pipelines.fingerprint import fingerprint
+from sample_portal.content import Newsroom
 from storage.archive import Archive
 from storage.bulk import BulkArticle, load_articles
 from storage.export import ExportFilter
 from storage.models import Article, Capture, Outcome
 from storage.run_records import RunCounts
+from storage.site_boilerplate import in_force
 from storage.types import SEOUL
 from storage.warc import WarcInfo, export_warc
 
 # the tables that grow with the archive (sites and boilerplate versions stay small)
-GROWING = ("captures", "articles", "sightings", "minhash_bands", "crawl_runs", "run_list_pages")
+GROWING = (
+    "captures",
+    "articles",
+    "sightings",
+    "minhash_bands",
+    "crawl_runs",
+    "run_list_pages",
+    "article_end_lines",
+)
 # indexes that stay small: one row per running run
 SMALL = ("Index Scan using uq_crawl_runs_running_site on crawl_runs",)
 FETCHED = datetime(2026, 11, 2, 9, 0, tzinfo=SEOUL)
@@ -35,6 +45,7 @@ SITE = "gyeongil"
 SITES = 10
 ARTICLES = 300
 FAILED = 20
+PROMO = ("경일신문을 구독해 주셔서 고맙습니다.",)  # a line ending some of SITE's articles
 
 Statement = tuple[str, Any]
 
@@ -58,16 +69,23 @@ def archive(database_url: str) -> Iterator[Archive]:
             url = f"http://{name}.example/gone/{n}"
             opened.save_page(capture(site_id, run_id, url, Outcome.FAILED, FETCHED), None)
         opened.finish_run(run_id, "finished", RunCounts())
-    postgresql = opened.engine.dialect.name == "postgresql"
-    with opened.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        connection.exec_driver_sql("VACUUM ANALYZE" if postgresql else "ANALYZE")
+    analyze(opened)
     yield opened
     opened.close()
 
 
-def bulk(site_id: int, run_id: int, n: int) -> BulkArticle:
-    """Article ``n`` of a site: short, so its fingerprint is a hash alone."""
-    title, body = f"경산 소식 {n}", f"경산시가 {n}번째 사업을 시작했다."
+def analyze(archive: Archive) -> None:
+    """The tables' statistics, as PostgreSQL's autovacuum keeps them."""
+    postgresql = archive.engine.dialect.name == "postgresql"
+    with archive.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.exec_driver_sql("VACUUM ANALYZE" if postgresql else "ANALYZE")
+
+
+def bulk(site_id: int, run_id: int | None, n: int, ending: tuple[str, ...] = ()) -> BulkArticle:
+    """Article ``n`` of a site: short, so its fingerprint is a hash alone
+    (its paragraphs ``ending`` it)."""
+    title = f"경산 소식 {n}"
+    body = "\n\n".join((f"경산시가 {n}번째 사업을 시작했다.", *ending))
     when = FETCHED + timedelta(minutes=10 * n)
     return BulkArticle(
         site_id=site_id,
@@ -198,11 +216,38 @@ def test_a_pages_lookups_and_writes_are_read_through_indexes(archive: Archive) -
     assert_indexed(archive.engine, a_page)
 
 
-def test_relearning_reads_a_sites_articles_a_batch_at_a_time(archive: Archive) -> None:
-    plans = assert_indexed(archive.engine, lambda: relearn(archive.engine, SITE))
-    if archive.engine.dialect.name == "sqlite":
-        # PostgreSQL, told the site by name, not id, walks the id index from the last batch
-        assert any("ix_articles_site_id (site_id=? AND rowid>?)" in text for text in plans)
+def test_relearning_reads_a_sites_newest_articles_and_its_lines_holders_by_index(
+    archive: Archive,
+) -> None:
+    site_id = archive.site_id(SITE, "gnuboard5", f"http://{SITE}.example/?page={{page}}")
+    # a line ending 30 more articles of the site, a day and more apart, among
+    # another site's 1500 (stored in between); all long enough to be in the
+    # near-duplicate index
+    newsroom = Newsroom(3)
+    other = archive.site_id("other0", "gnuboard5", "http://other0.example/?page={page}")
+    articles = []
+    for n in range(SITES * ARTICLES, (SITES + 5) * ARTICLES):
+        if n % 50 == 0:
+            ending = (*newsroom.story(SITE, FETCHED).paragraphs, *PROMO)
+            articles.append(bulk(site_id, None, n * 4, ending=ending))
+        articles.append(bulk(other, None, n, ending=newsroom.story("other0", FETCHED).paragraphs))
+    load_articles(archive.engine, articles)
+    analyze(archive)
+    plans = assert_indexed(archive.engine, lambda: relearn(archive.engine, SITE, window=100))
+    sqlite = archive.engine.dialect.name == "sqlite"
+    window = (
+        "SEARCH articles USING COVERING INDEX ix_articles_site_id_id (site_id=? AND id<?)"
+        if sqlite
+        else "Index Only Scan Backward using ix_articles_site_id_id on articles"
+    )
+    holders = (
+        "SEARCH article_end_lines USING PRIMARY KEY (site_id=? AND line=? AND article_id>?)"
+        if sqlite
+        else "Index Only Scan using article_end_lines_pkey on article_end_lines"
+    )
+    assert any(window in text for text in plans), "\n\n".join(plans)
+    assert any(holders in text for text in plans), "\n\n".join(plans)
+    assert in_force(archive.engine, SITE).version == 1
 
 
 def test_an_export_slice_reads_its_captures_by_publication_time(

@@ -1,7 +1,8 @@
 """A site's boilerplate kept up to date in the archive: learned from the site's
-archived articles (:mod:`pipelines.boilerplate`), recorded as a new version
-when it grew, and taken out of the site's stored articles at once (their
-fingerprints renewed), so that no article keeps a line the set names.
+newest archived articles (:mod:`pipelines.boilerplate`), recorded as a new
+version when it grew, and taken out of the site's stored articles that hold a
+newly learned line (their fingerprints renewed), so that no article keeps a
+line the set names.
 
 It runs at the end of every crawl of the site: a new site's first articles
 are cleaned at the end of the run that archived them, once the archive holds
@@ -10,27 +11,41 @@ stories over ``MIN_DAYS`` days); until then they are kept as extracted, and
 the next run's end cleans them. ``scrapy reextract`` runs it too, before it
 re-extracts, and gives the set in force to extraction. Articles a crawl
 extracts are cleaned by the set in force when the crawl started.
+
+Its cost does not grow with the archive. It learns from the site's newest
+``WINDOW`` stories, read back by index a batch at a time, and from as many
+windows before them as it takes to reach the articles learned from before
+(the site's mark); a run after which the site has no new article reads none.
+The articles it reads first are indexed by their end lines
+(:func:`pipelines.boilerplate.end_lines`), so that the articles holding a
+newly learned line are found by index, and only those are cleaned again.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
-from pipelines.boilerplate import StoredStory, learn, strip
+from pipelines.boilerplate import StoredStory, end_lines, learn, line_hash, strip
 from pipelines.fingerprint import fingerprint
 from storage.busy import waiting
 from storage.site_boilerplate import (
     CleanedBody,
+    Learning,
     StoredBody,
+    bodies_before,
+    holding,
     in_force,
+    keep_end_lines,
+    learning,
+    mark_learned,
     record,
     save_cleaned,
-    stored_bodies,
 )
 
-# stories learned from at once, consecutive by publication: a site's template
+# stories learned from at once, consecutive in the archive: a site's template
 # changes over the years, and a line is judged among the stories of its time
 WINDOW = 3000
 PARAGRAPH_BREAK = "\n\n"  # how a stored body separates its paragraphs
@@ -46,30 +61,76 @@ class Relearned:
     cleaned: int  # stored articles that lost lines
 
 
-def relearn(engine: Engine, site: str) -> Relearned:
-    """Learn ``site``'s boilerplate from its archive and take it out of its
-    stored articles (see the module doc). Lines once learned are kept: the
-    bodies they were taken out of no longer show them."""
+@dataclass(frozen=True)
+class Window:
+    """Stories of a site learned from at once, and how many of the articles
+    read for them were never learned from before."""
+
+    stories: list[StoredStory]
+    new: int
+
+
+def relearn(engine: Engine, site: str, window: int = WINDOW) -> Relearned:
+    """Learn ``site``'s boilerplate from its newest articles, ``window``
+    stories at a time, and take it out of its stored articles (see the module
+    doc). Lines once learned are kept: the bodies they were taken out of no
+    longer show them."""
     current = in_force(engine, site)
-    stories: dict[int, StoredStory] = {}
-    for batch in stored_bodies(engine, site):
-        for stored in batch:
-            story = StoredStory(stored.published, tuple(stored.body.split(PARAGRAPH_BREAK)))
-            stories.setdefault(stored.story_id, story)  # a story's first copy stands for it
-    ordered = sorted(stories.values(), key=lambda story: story.published)
-    learned = set(current.lines)
-    for start in range(0, len(ordered), WINDOW):
-        learned |= learn(ordered[start : start + WINDOW])
+    stand = learning(engine, site)
+    if stand is None or stand.newest <= stand.learned_through:
+        return Relearned(current.version, current.lines, 0, 0)
+    learned, stories, new = set(current.lines), 0, 0
+    for read in windows(engine, stand, window):
+        learned |= learn(read.stories)
+        stories += len(read.stories)
+        new += read.new
     lines = frozenset(learned)
-    if lines == current.lines:
-        return Relearned(current.version, lines, 0, 0)
-    version = waiting(lambda: record(engine, site, lines, len(ordered)))
     cleaned = 0
-    for batch in stored_bodies(engine, site):
-        bodies = [body for stored in batch if (body := _cleaned(stored, lines)) is not None]
-        waiting(lambda: save_cleaned(engine, bodies))  # noqa: B023 (called at once)
-        cleaned += len(bodies)
-    return Relearned(version, lines, len(lines - current.lines), cleaned)
+    if lines != current.lines:
+        version = waiting(lambda: record(engine, site, lines, stories))
+        for line in sorted(lines - current.lines):
+            for batch in holding(engine, stand.site_id, line_hash(line)):
+                bodies = [body for stored in batch if (body := _cleaned(stored, lines)) is not None]
+                waiting(lambda: save_cleaned(engine, bodies))  # noqa: B023 (called at once)
+                cleaned += len(bodies)
+        relearned = Relearned(version, lines, len(lines - current.lines), cleaned)
+    else:
+        relearned = Relearned(current.version, lines, 0, 0)
+    waiting(lambda: mark_learned(engine, stand.site_id, stand.newest, new))
+    return relearned
+
+
+def windows(engine: Engine, stand: Learning, window: int = WINDOW) -> Iterator[Window]:
+    """The site's stories ``window`` at a time, newest first, down to the
+    window that reaches an article learned from before (or the site's first
+    article): an article and its near copies are one story, its first copy
+    standing for it. The articles not learned from before are indexed by
+    their end lines as they are read."""
+    stories: dict[int, tuple[int, StoredStory]] = {}  # story id -> the copy standing for it
+    new = 0
+    reached = False  # an article learned from before was read
+    for batch in bodies_before(engine, stand.site_id, stand.newest + 1):
+        split = [(stored, stored.body.split(PARAGRAPH_BREAK)) for stored in batch]
+        fresh = {
+            stored.article_id: end_lines(paragraphs)
+            for stored, paragraphs in split
+            if stored.article_id > stand.learned_through
+        }
+        waiting(lambda: keep_end_lines(engine, stand.site_id, fresh))  # noqa: B023 (called at once)
+        for stored, paragraphs in split:
+            new += stored.article_id in fresh
+            reached = reached or stored.article_id not in fresh
+            standing = stories.get(stored.story_id)
+            if standing is None or stored.article_id < standing[0]:
+                story = StoredStory(stored.published, tuple(paragraphs))
+                stories[stored.story_id] = (stored.article_id, story)
+            if len(stories) == window:
+                yield Window([story for _, story in stories.values()], new)
+                if reached:
+                    return
+                stories, new = {}, 0
+    if stories:
+        yield Window([story for _, story in stories.values()], new)
 
 
 def _cleaned(stored: StoredBody, lines: frozenset[str]) -> CleanedBody | None:

@@ -29,6 +29,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from crawler.run_crawler import OpenRun
 from crawler.user_messages import say
 from pipelines.article_page import extract_and_fingerprint
+from pipelines.boilerplate import end_lines
 from pipelines.extraction import ExtractedArticle
 from pipelines.families import ArticleLayout
 from pipelines.fingerprint import Fingerprint
@@ -166,6 +167,7 @@ def reextracted_article(
         found.signature,
         found.band_keys,
         article.extractor_version,
+        end_lines(article.paragraphs),
     )
 
 
