@@ -262,12 +262,17 @@ class SamplePortal:
         return late
 
     def sites_yaml(
-        self, base_url: str, list_url_only: bool = False, article_patterns: bool = False
+        self,
+        base_url: str,
+        list_url_only: bool = False,
+        article_patterns: bool = False,
+        requisites: str | None = None,
     ) -> str:
         """A sites.yaml listing the served sites' list URLs under `base_url`
         (with their `cms`, unless `list_url_only`; a generated skin's is `generic`),
         each site's `article_pattern` as a user writes it against the links its
-        pages show when `article_patterns`, and the feeds and sitemaps served."""
+        pages show when `article_patterns`, the feeds and sitemaps served, and
+        the family sites' `requisites` when given."""
         lines = ["sites:"]
         base = base_url.rstrip("/")
         for site in self.sites:
@@ -281,6 +286,8 @@ class SamplePortal:
                 lines.append(f"    feeds: [{', '.join(_FEEDS[site])}]")
             if self.sitemaps and site in _SITEMAPS:
                 lines.append(f'    sitemaps: ["{_SITEMAPS[site]}"]')
+            if requisites is not None:
+                lines.append(f"    requisites: {requisites}")
         for site, skin in self.skins.items():
             lines += [f"  - name: {site}", f'    list_url: "{base}{skin.list_url_path}"']
             if not list_url_only:
