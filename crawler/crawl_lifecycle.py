@@ -91,7 +91,8 @@ def _ended(crawler: RunCrawler) -> SiteCrawl:
         # an archive that stopped taking the run's writes is not written again
         if crawler.counts.new and not (keeper and keeper.write_failed):
             started = time.thread_time()
-            frame_learning.relearn_at_end(run, crawler.counts.new, crawler.read_with)
+            taught = crawler.frames_taught.get(run.job.profile.name)
+            frame_learning.relearn_at_end(run, crawler.counts.new, crawler.read_with, taught)
             relearn_boilerplate(run)
             if crawler._stats is not None:
                 crawler._stats.set_value(RUN_END_CPU, time.thread_time() - started)

@@ -6,8 +6,9 @@ The site's learned frame (``crawler.archiving.frame_learning``) and boilerplate
 (``crawler.archiving.boilerplate_learning``) in force when the crawl starts
 are read from the archive and given to extraction as data; a frame still
 being learned is learned from the run's first pages and given to the rest
-(``frame_learning.RunFrame``), each article page's URL noted in the run's
-``read_with`` with the blocks it was extracted without. The extraction
+(``frame_learning.RunFrame``; the run's end records it, ``frames_taught``),
+each article page's URL noted in the run's ``read_with`` with the blocks it
+was extracted without. The extraction
 itself is the process's extraction service (``crawler.extraction_service``),
 which the pipeline takes from its crawler. Whatever goes wrong on a hostile
 page makes that page a failed capture, kept raw, and the crawl goes on.
@@ -49,6 +50,7 @@ class ExtractPipeline:
         frame_of: FrameOf | None = None,
         read_with: dict[str, frozenset[str]] | None = None,
         stats: StatsCollector | None = None,
+        taught: dict[str, Frame] | None = None,
     ) -> None:
         self.extraction = extraction
         self.stats = stats  # takes the CPU seconds of extraction and fingerprints
@@ -58,6 +60,8 @@ class ExtractPipeline:
         self.frames: dict[str, RunFrame] = {}  # site -> the frame its pages are read with
         # article page URL -> the frame blocks it was extracted without
         self.read_with = read_with if read_with is not None else {}
+        # site -> the frame the run's first pages taught it, recorded at the run's end
+        self.taught = taught if taught is not None else {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExtractPipeline:
@@ -69,6 +73,7 @@ class ExtractPipeline:
             lambda site: site_frames.in_force(engine, site),
             crawl.read_with,
             crawler.stats,
+            crawl.frames_taught,
         )
 
     def site_boilerplate(self, site: str) -> frozenset[str]:
@@ -110,6 +115,8 @@ class ExtractPipeline:
         finally:
             if learning:
                 frame.read(page)
+                if frame.taught is not None:
+                    self.taught[item.site] = frame.taught
         return item
 
 
