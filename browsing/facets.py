@@ -1,8 +1,9 @@
-"""The article list's facets (site, day, author) at any size: filtered, they
-count the matching rows as Datasette's column facets do; unfiltered, they
-count the articles' indexes (per site, per Korea day, per author), never the
+"""The article list's facets (site, day, author) at any size: unfiltered or
+searched alone (``?_q=``), they count the articles' indexes (per site, per
+Korea day, per author; a search's matches looked up on the way), never the
 article rows joined to their sites, so that the list opens as fast on
-millions of articles as on thousands."""
+millions of articles as on thousands; filtered by a column, they count the
+matching rows as Datasette's column facets do."""
 
 from __future__ import annotations
 
@@ -13,17 +14,25 @@ from datasette.database import QueryInterrupted
 from datasette.facets import ColumnFacet
 from datasette.utils import path_with_added_args, path_with_removed_args
 
-# each facet's count over the whole archive, read from an index of ``articles``
-UNFILTERED = {
+from storage.search import MATCHING_IDS
+
+# each facet's count over the whole archive, read from an index of ``articles``;
+# ``{matching}``: nothing, or the condition that an article matches the search :q
+INDEXED = {
     "site": """SELECT sites.name AS value, counted.count AS count
-        FROM (SELECT site_id, count(*) AS count FROM articles GROUP BY site_id) AS counted
+        FROM (SELECT site_id, count(*) AS count FROM articles WHERE 1 {matching}
+              GROUP BY site_id) AS counted
         JOIN sites ON sites.id = counted.site_id
         ORDER BY count DESC, value LIMIT :limit""",
     "day": """SELECT day_kst AS value, count(*) AS count FROM articles
-        WHERE day_kst IS NOT NULL GROUP BY day_kst ORDER BY count DESC, value LIMIT :limit""",
+        WHERE day_kst IS NOT NULL {matching}
+        GROUP BY day_kst ORDER BY count DESC, value LIMIT :limit""",
     "author": """SELECT author AS value, count(*) AS count FROM articles
-        WHERE author IS NOT NULL GROUP BY author ORDER BY count DESC, value LIMIT :limit""",
+        WHERE author IS NOT NULL {matching}
+        GROUP BY author ORDER BY count DESC, value LIMIT :limit""",
 }
+UNFILTERED = {column: sql.format(matching="") for column, sql in INDEXED.items()}
+SEARCHED = {column: sql.format(matching=f"AND {MATCHING_IDS}") for column, sql in INDEXED.items()}
 
 
 class IndexedFacet(ColumnFacet):
@@ -33,11 +42,14 @@ class IndexedFacet(ColumnFacet):
     type = "indexed"
 
     async def facet_results(self) -> tuple[list[dict[str, Any]], list[str]]:
-        if self.params or " where " in self.sql:
+        words = self.request.args.get("_q", "").strip()
+        filtered = any(not name.startswith("_") or name == "_where" for name in self.request.args)
+        if filtered or (" where " in self.sql and not words):
             results, timed_out = await super().facet_results()
             for result in results:
                 result["type"] = ColumnFacet.type  # shown as Datasette's own
             return results, timed_out
+        counts, params = (SEARCHED, {"q": words}) if words else (UNFILTERED, {})
         results, timed_out = [], []
         limit = self.get_facet_size()
         for source_and_config in self.get_configs():
@@ -45,8 +57,8 @@ class IndexedFacet(ColumnFacet):
             try:
                 rows = await self.ds.execute(
                     self.database,
-                    UNFILTERED[column],
-                    {"limit": limit + 1},
+                    counts[column],
+                    {"limit": limit + 1, **params},
                     custom_time_limit=self.ds.setting("facet_time_limit_ms"),
                 )
             except QueryInterrupted:

@@ -3,9 +3,11 @@ and what became of the article (changed since first seen, taken down), read
 from the page's address, turned into one SQL statement over the
 archive (newest first, one page of results, with the count of all matches).
 
-Words are matched as ``storage.search`` matches them (:data:`MATCHED`: the
-trigram index from three characters, the short-query index below); with no
-words the latest articles are listed, filters still applied. Days are Korea
+Words are matched as ``storage.search`` matches them (:data:`MATCHING_IDS`:
+the trigram index from three characters, the short-query index below, the
+page read newest first through the index of publication times, the count
+of words alone from the search indexes); with no words the latest articles
+are listed, filters still applied. Days are Korea
 days: the range and the order (newest first) are read from the index of the
 publication time in Korea time that migration 0017 keeps
 (``articles.published_kst``), never from times computed for every row."""
@@ -17,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from storage.search import MATCHED
+from storage.search import MATCH_COUNT, MATCHING_IDS
 
 PAGE_SIZE = 20
 LAST_PAGE = 1_000_000  # beyond any archive's results, within SQLite's integers
@@ -86,15 +88,39 @@ class Finding:
     def sql(self) -> tuple[str, dict[str, Any]]:
         """The statement and its parameters: this page's articles, newest
         first (undated last), each with its body and the count of all matches."""
+        conditions, params = self._filters()
+        where = " AND ".join(conditions)
+        params |= {"limit": PAGE_SIZE, "offset": (self.page - 1) * PAGE_SIZE}
+        # the page's ids are found first, walking the index of publication
+        # times newest first (the matches of words looked up on the way), the
+        # bodies read for them alone; the count reads indexes too: of words
+        # alone, the search indexes' matches
+        words_alone = conditions == ["1", MATCHING_IDS]
+        total = MATCH_COUNT if words_alone else f"SELECT count(*) FROM articles WHERE {where}"
+        statement = f"""
+WITH page AS (
+  SELECT articles.id, articles.published_kst FROM articles WHERE {where}
+  ORDER BY articles.published_kst DESC, articles.id DESC
+  LIMIT :limit OFFSET :offset
+)
+SELECT articles.id, articles.title, sites.name AS site, articles.author,
+       articles.published_kst AS published, articles.url, articles.body,
+       articles.version, articles.gone_at, ({total}) AS total
+FROM page JOIN articles ON articles.id = page.id JOIN sites ON sites.id = articles.site_id
+ORDER BY page.published_kst DESC, page.id DESC
+"""
+        return statement, params
+
+    def _filters(self) -> tuple[list[str], dict[str, Any]]:
+        """The articles found, as conditions on ``articles``, and their parameters."""
         conditions, params = ["1"], {}
         if self.words:
-            conditions.append(f"articles.id IN ({MATCHED})")
+            conditions.append(MATCHING_IDS)
             params["q"] = self.words
         if self.site:
-            # with days, their index reads the site's articles among the days'
-            # (``+`` keeps SQLite from reading every article of the site instead)
-            column = "+articles.site_id" if self.since or self.until else "articles.site_id"
-            conditions.append(f"{column} = (SELECT id FROM sites WHERE name = :site)")
+            # the site's entries of the index by site and publication time
+            # (migration 0022), its days a range of them
+            conditions.append("articles.site_id = (SELECT id FROM sites WHERE name = :site)")
             params["site"] = self.site
         # Korea days: a range of the indexed Korea time (``2024-03-01T00:00:00+09:00``
         # sorts after ``2024-03-01``), read in order from the index
@@ -109,26 +135,7 @@ class Finding:
             params["author"] = self.author
         if self.state:
             conditions.append(STATES[self.state][1])
-        params |= {"limit": PAGE_SIZE, "offset": (self.page - 1) * PAGE_SIZE}
-        # the page's ids are sorted first, the bodies read for them alone. Words:
-        # their matches are found once, for the page and the count; none: the
-        # page walks the index of publication times, the count an index too
-        once = "MATERIALIZED" if self.words else "NOT MATERIALIZED"
-        statement = f"""
-WITH found AS {once} (
-  SELECT articles.id, articles.published_kst FROM articles
-  WHERE {" AND ".join(conditions)}
-), page AS (
-  SELECT id, published_kst FROM found ORDER BY published_kst DESC, id DESC
-  LIMIT :limit OFFSET :offset
-)
-SELECT articles.id, articles.title, sites.name AS site, articles.author,
-       articles.published_kst AS published, articles.url, articles.body,
-       articles.version, articles.gone_at, (SELECT count(*) FROM found) AS total
-FROM page JOIN articles ON articles.id = page.id JOIN sites ON sites.id = articles.site_id
-ORDER BY page.published_kst DESC, page.id DESC
-"""
-        return statement, params
+        return conditions, params
 
     def args(self, **changes: Any) -> dict[str, str]:
         """The address's fields of this finding with ``changes``, empty ones

@@ -9,7 +9,11 @@ is one term of the short-query index (``articles_bigrams``, migration 0017,
 ``storage.bigrams``), never a ``LIKE`` on the trigram table (SQLite 3.40,
 Debian 12's, returns nothing for that); one the index cannot answer (it holds
 a space) is a substring match over the articles. Results are ordered by the
-indexed publication time in Korea time (``articles.published_kst``).
+indexed publication time in Korea time (``articles.published_kst``): the
+matches' ids are gathered from the indexes, then that index is read newest
+first until enough of them are found (:data:`MATCHING_IDS`), so a common word
+(``지원``, in nearly half the articles) never reads every matching article's
+row to sort them.
 
 Every version a revisit kept is searchable too (``versions_fts`` and
 ``versions_bigrams``, migration 0019): an article is found by what an earlier
@@ -33,9 +37,15 @@ VERSIONS_SHORT_INDEX = "versions_bigrams"
 # the same two of the attachments' names and text (migration 0020)
 FILES_INDEX = "requisites_fts"
 FILES_SHORT_INDEX = "requisites_bigrams"
-# what migration 0017 adds to ``articles`` for search and browse (the models do not own them)
+# what migrations 0017 and 0022 add to ``articles`` for search and browse (the
+# models do not own them)
 SEARCH_COLUMNS = ("published_kst", "day_kst")
-SEARCH_INDEXES = ("ix_articles_published_kst", "ix_articles_day_kst", "ix_articles_author")
+SEARCH_INDEXES = (
+    "ix_articles_published_kst",
+    "ix_articles_day_kst",
+    "ix_articles_author",
+    "ix_articles_site_published_kst",
+)
 TRIGRAM = LONGEST + 1  # the shortest query the trigram index answers
 MARK, END_MARK = "<mark>", "</mark>"
 
@@ -121,6 +131,14 @@ WHERE NOT {_HOLDS.format(row="latest")}
   )
 """
 
+# whether the article ``id`` (of ``articles`` or ``article_index``) matches :q:
+# its ids gathered once, then looked up as the rows are read in the order
+# asked for (``+``: never the ids used to find the rows, which would read the
+# row of every match to sort them); a filter of a table page too
+MATCHING_IDS = f"+id IN ({MATCHED})"
+# how many articles match :q, counted from the indexes alone
+MATCH_COUNT = f"SELECT count(*) FROM ({MATCHED})"
+
 # the canned query ``search`` (parameter q): the newest 500, each with a
 # snippet (made for those 500 only: a common word matches thousands): the
 # body around the query's first place in it (FTS5's snippet() tokenized each
@@ -132,7 +150,7 @@ SEARCH = f"""
 WITH newest AS (
   SELECT article_index.id, article_index.url, article_index.title, article_index.site,
          article_index.published
-  FROM ({MATCHED}) AS matched JOIN article_index ON article_index.id = matched.id
+  FROM article_index WHERE {MATCHING_IDS}
   ORDER BY article_index.published DESC, article_index.id DESC
   LIMIT 500
 )
@@ -155,9 +173,6 @@ SELECT newest.*, (
 FROM newest
 ORDER BY newest.published DESC, newest.id DESC
 """
-
-# a filter of a table page: the articles matching :q
-MATCHING_IDS = f"id IN ({MATCHED})"
 
 
 def is_search_table(name: str | None) -> bool:

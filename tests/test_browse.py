@@ -22,7 +22,7 @@ import lxml.html
 import pytest
 from sqlalchemy import Connection, text, update
 
-from browsing.facets import UNFILTERED
+from browsing.facets import SEARCHED, UNFILTERED
 from storage.archive import Archive
 from storage.models import Article
 from tests.conftest import scrapy, start_scrapy
@@ -132,6 +132,15 @@ def test_the_unfiltered_list_counts_its_facets_from_indexes(served: str, tmp_pat
                 # articles read through an index alone, never row by row
                 assert "COVERING INDEX" in plan, column
                 assert not re.search("SCAN articles(?! USING COVERING INDEX)", plan), column
+            # searched alone (?_q=), the same indexes are read, each entry looked up
+            # among the matches: never a match's row
+            for column, sql in SEARCHED.items():
+                params = {"limit": 31, "q": "경산"}
+                steps = connection.execute(text("EXPLAIN QUERY PLAN " + sql), params)
+                counted = next(
+                    s.detail for s in steps if re.match(r"(SCAN|SEARCH) articles ", s.detail)
+                )
+                assert "articles USING COVERING INDEX" in counted, column
     finally:
         archive.close()
 

@@ -104,22 +104,29 @@ def test_words_site_and_korea_days_filter_newest_first(served: str) -> None:
 def test_the_page_reads_indexes(tmp_path: Path) -> None:
     archive = build(f"sqlite:///{tmp_path / 'archive.db'}")
     try:
-        latest, short, month = (
+        latest, short, month, site_words = (
             plan(archive, *finding.sql())
             for finding in (
                 Finding(),
                 Finding(words="경산"),
                 Finding(site="gyeongil", since=date(2024, 3, 1), until=date(2024, 3, 31)),
+                Finding(words="경산", site="daejeon"),
             )
         )
     finally:
         archive.close()
     assert "SCAN articles USING COVERING INDEX ix_articles_published_kst" in latest
     assert "SCAN articles_bigrams VIRTUAL TABLE INDEX" in short
-    # the month's articles, newest first, from the index: none of the site's others
-    assert "SEARCH articles USING INDEX ix_articles_published_kst (published_kst>? AND" in month
-    assert "ix_articles_site_id" not in month
-    assert "TEMP B-TREE" not in latest.split("SCAN page")[0] + month.split("SCAN page")[0]
+    # words: the newest entries of the index of publication times, each looked
+    # up among the matches, never the matches' rows read to sort them
+    assert "SCAN articles USING COVERING INDEX ix_articles_published_kst" in short
+    # a site: its entries of the index by site and time, newest first (its month a range)
+    assert "ix_articles_site_published_kst (site_id=? AND published_kst>? AND" in month
+    assert "SEARCH articles USING COVERING INDEX ix_articles_site_published_kst (site_id=?)" in (
+        site_words
+    )
+    for page in (latest, short, month, site_words):
+        assert "TEMP B-TREE" not in page.split("SCAN page")[0]
 
 
 def test_the_snippet_marks_the_words(served: str) -> None:
