@@ -174,9 +174,7 @@ def reextracted_article(
         article.author,
         article.published,
         article.body,
-        found.content_hash,
-        found.signature,
-        found.band_keys,
+        found,
         article.extractor_version,
         end_lines(article.paragraphs),
     )
