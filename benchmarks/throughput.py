@@ -18,16 +18,22 @@ NAME=VALUE`` tries other settings). It prints articles/s, CPU ms per
 article (every process) and the peak memory of one crawl (a crawl process
 with its extraction workers) for each, the speed-up of each newsarchive way
 over the plain spider, then the CPU of a daily run of the first site that
-finds nothing new.
+finds nothing new, and newsarchive's CPU per article split by stage (each
+run's ``cpu_seconds/*`` stats, ``crawler.cpu_stages``). ``--heavy`` serves
+the heavy portal (``sample_portal.heavy``): pages of about 20 KB with menus,
+boxes and comments, a site whose articles share a standing block, releases
+every site reposts with small edits.
 
     python benchmarks/throughput.py --sites 6 --articles 500
     python benchmarks/throughput.py --articles 2000 --requisites none
+    python benchmarks/throughput.py --sites 6 --articles 500 --requisites none --heavy
 """
 
 from __future__ import annotations
 
 import argparse
 import functools
+import json
 import operator
 import os
 import resource
@@ -55,6 +61,7 @@ LIST_PATHS = {
 }
 # the plain spider stores a notice again from each list page: count articles once
 PLAIN_DISTINCT = "SELECT count(DISTINCT title) FROM article"
+STAGES = ("fetch", "extraction", "fingerprint", "near_duplicates", "write", "run_end")
 FAST = {
     "AUTOTHROTTLE_ENABLED": "0",
     "DOWNLOAD_DELAY": "0",
@@ -204,7 +211,9 @@ def scheduled(
     return Measure(name, count(), seconds, cpu, memory.peak)
 
 
-def serve_portal(articles: int, site: str, seed: int) -> tuple[subprocess.Popen[str], str]:
+def serve_portal(
+    articles: int, site: str, seed: int, heavy: bool
+) -> tuple[subprocess.Popen[str], str]:
     portal = subprocess.Popen(
         [
             sys.executable,
@@ -220,6 +229,7 @@ def serve_portal(articles: int, site: str, seed: int) -> tuple[subprocess.Popen[
             site,
             "--seed",
             str(seed),
+            *(["--heavy"] if heavy else []),
         ],
         cwd=ROOT,
         stdout=subprocess.PIPE,
@@ -268,6 +278,12 @@ def main() -> None:
         help="what newsarchive keeps of each article besides its page (sites.yaml requisites:)",
     )
     parser.add_argument(
+        "--heavy",
+        action="store_true",
+        help="the heavy portal: pages of ~20 KB with menus, boxes and comments, a site whose "
+        "articles share a standing block, releases every site reposts (sample_portal.heavy)",
+    )
+    parser.add_argument(
         "-s", "--set", action="append", default=[], metavar="NAME=VALUE",
         help="a Scrapy setting for newsarchive's crawls (repeatable)",
     )  # fmt: skip
@@ -279,7 +295,7 @@ def main() -> None:
     try:
         for number in range(options.sites):
             family = families[number % len(families)]
-            portal, base_url = serve_portal(options.articles, family, number + 1)
+            portal, base_url = serve_portal(options.articles, family, number + 1, options.heavy)
             portals.append(portal)
             served[f"{family}-{number + 1}"] = (family, base_url)
         with tempfile.TemporaryDirectory() as tmp:
@@ -305,9 +321,12 @@ def main() -> None:
             one_by_one_db = f"sqlite:///{tmp}/one-by-one.db"
             one_by_one_count = new_articles(one_by_one_db)
 
-            def ours_crawl(name: str) -> Measure:
+            stages = {way: Path(tmp) / f"cpu-{way}.jsonl" for way in ("scheduled", "one", "idle")}
+
+            def ours_crawl(name: str, way: str = "one") -> Measure:
                 command = [sys.executable, "-m", "scrapy", "crawl", "portal", "-a", f"site={name}"]
-                ours_flags = [arg for value in ours_settings for arg in ("-s", value)]
+                recorded = [*ours_settings, f"CPU_STAGES_FILE={stages[way]}"]
+                ours_flags = [arg for value in recorded for arg in ("-s", value)]
                 env = {**os.environ, "DATABASE_URL": one_by_one_db}
                 return run_measured(
                     "newsarchive, one by one", [*command, *ours_flags], env, one_by_one_count
@@ -341,20 +360,26 @@ def main() -> None:
                 "newsarchive, as scheduled",
                 list(served),
                 by_scheduler_db,
-                ours_settings,
+                [*ours_settings, f"CPU_STAGES_FILE={stages['scheduled']}"],
                 new_articles(by_scheduler_db),
             )
             plain = sum_of(plain_crawl(name) for name in served)
             one_by_one = sum_of(ours_crawl(name) for name in served)
-            idle = ours_crawl(next(iter(served)))
+            idle = ours_crawl(next(iter(served)), "idle")
+            splits = {
+                measure.name: cpu_split(stages[way], measure)
+                for way, measure in (("scheduled", by_scheduler), ("one", one_by_one))
+            }
     finally:
         for portal in portals:
             portal.terminate()
             portal.wait()
 
     kinds = ", ".join(sorted({family for family, _ in served.values()}))
+    portal = "heavy" if options.heavy else "light"
     print(
-        f"{options.sites} sites ({kinds}) of {options.articles} sample articles, "
+        f"{options.sites} sites ({kinds}) of {options.articles} sample articles ({portal} "
+        f"portal), load average {' '.join(f'{load:.2f}' for load in os.getloadavg())}, "
         f"requisites: {options.requisites}, start-ups "
         f"included; {os.cpu_count()} cores. As scheduled: all due at once, {MAX_CRAWLS} crawl "
         f"processes at once of up to {SITES_PER_CRAWL} sites each (scrapy daily); one by one: "
@@ -373,6 +398,25 @@ def main() -> None:
         f"{idle.seconds:.2f} s, peak RSS {idle.peak_rss_mb:.0f} MB"
     )
     print("peak RSS: the largest one crawl process reached with its extraction workers")
+    print(
+        "CPU ms per article by stage (fetch: the rest of the processes' CPU: Scrapy's "
+        "download, list pages, the pipelines' own work, start-ups):"
+    )
+    print(f"{'crawler':<26} " + " ".join(f"{stage:>15}" for stage in STAGES))
+    for name, split in splits.items():
+        print(f"{name:<26} " + " ".join(f"{split[stage]:>15.1f}" for stage in STAGES))
+
+
+def cpu_split(path: Path, measure: Measure) -> dict[str, float]:
+    """CPU ms per article of ``measure`` by stage, from the JSON lines its runs
+    appended to ``path`` (``crawler.cpu_stages``); fetch is the rest."""
+    seconds: dict[str, float] = dict.fromkeys(STAGES, 0.0)
+    lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
+    for line in lines:
+        for stage, value in json.loads(line)["cpu_seconds"].items():
+            seconds[stage] = seconds.get(stage, 0.0) + value
+    seconds["fetch"] = measure.cpu_seconds - sum(v for k, v in seconds.items() if k != "fetch")
+    return {stage: 1000 * seconds[stage] / max(measure.articles, 1) for stage in STAGES}
 
 
 def sum_of(measures: Iterable[Measure]) -> Measure:

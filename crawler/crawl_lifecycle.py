@@ -18,6 +18,7 @@ at the end every site's result is printed on stdout, one line each
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -26,6 +27,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from crawler.archiving import frame_learning
 from crawler.archiving.boilerplate_learning import relearn
+from crawler.cpu_stages import RUN_END_CPU, append_cpu_stages
 from crawler.crawl_summary import SiteCrawl, print_summary
 from crawler.exit_codes import EXIT_BUSY, EXIT_FAILED
 from crawler.extraction_service import ExtractionService, default_workers
@@ -88,11 +90,17 @@ def _ended(crawler: RunCrawler) -> SiteCrawl:
     try:
         # an archive that stopped taking the run's writes is not written again
         if crawler.counts.new and not (keeper and keeper.write_failed):
-            frame_learning.relearn_at_end(run, crawler.counts.new)
+            started = time.thread_time()
+            taught = crawler.frames_taught.get(run.job.profile.name)
+            frame_learning.relearn_at_end(run, crawler.counts.new, crawler.read_with, taught)
             relearn_boilerplate(run)
+            if crawler._stats is not None:
+                crawler._stats.set_value(RUN_END_CPU, time.thread_time() - started)
     finally:
         run.record_exit(end.exit_code)
     stats = crawler._stats  # None when the crawl failed before it started
+    if stats is not None:
+        append_cpu_stages(crawler, run.job.profile.name, crawler.counts.new)
     seconds = stats.get_value("elapsed_time_seconds", 0.0) if stats else 0.0
     return SiteCrawl(
         run.job.profile.name,

@@ -20,10 +20,8 @@ from concurrent.futures.process import BrokenProcessPool
 
 from crawler.items import CaptureItem
 from crawler.worker_processes import process_pool
-from pipelines.article_page import PageError, PageProblem, extract_and_fingerprint
+from pipelines.article_page import PageError, PageProblem, TimedPage, timed_extract_and_fingerprint
 from pipelines.attachment_text import AttachmentReading, attachment_kind, read_attachment
-from pipelines.extraction import ExtractedArticle
-from pipelines.fingerprint import Fingerprint
 
 # the worker processes start once this many pages wait for the thread
 WORKERS_FROM = 8
@@ -53,17 +51,18 @@ class ExtractionService:
 
     async def extract(
         self, item: CaptureItem, boilerplate: frozenset[str], frame: frozenset[str] = frozenset()
-    ) -> tuple[ExtractedArticle, Fingerprint] | PageError:
+    ) -> TimedPage:
         """The captured page's article and fingerprint, without the blocks of
         the site's ``frame`` and its ``boilerplate`` lines, or why it has none
-        (whatever extraction raised on a hostile page, or the worker died on it)."""
+        (whatever extraction raised on a hostile page, or the worker died on it),
+        with the CPU seconds each took."""
         executor = self._executor()
         in_thread = executor is self.thread
         self.waiting += in_thread
         try:
             return await asyncio.get_running_loop().run_in_executor(
                 executor,
-                extract_and_fingerprint,
+                timed_extract_and_fingerprint,
                 item.body,
                 item.headers.get("Content-Type"),
                 item.url,
@@ -81,9 +80,9 @@ class ExtractionService:
             if self.pool is executor:
                 self.pool = process_pool(self.workers)
                 executor.shutdown(wait=False)
-            return PageError(PageProblem.EXTRACTION, "the extraction worker died")
+            return TimedPage(PageError(PageProblem.EXTRACTION, "the extraction worker died"))
         except Exception as exc:
-            return PageError(PageProblem.EXTRACTION, f"{type(exc).__name__}: {exc}")
+            return TimedPage(PageError(PageProblem.EXTRACTION, f"{type(exc).__name__}: {exc}"))
         finally:
             self.waiting -= in_thread
 

@@ -23,6 +23,7 @@ from crawler.revisit_plan import RevisitPlan
 from crawler.writer import ArchiveWriter
 from storage.archive import Archive
 from storage.run_records import RunCounts
+from storage.site_frames import Frame
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,10 @@ class RunCrawler(Crawler):
         self.run = run
         self.extraction = extraction
         self.counts = RunCounts()
+        # article page URL -> the frame blocks extraction read it without
+        self.read_with: dict[str, frozenset[str]] = {}
+        # site -> the frame the run's first article pages taught it (frame_learning.RunFrame)
+        self.frames_taught: dict[str, Frame] = {}
         url = run.archive.engine.url.render_as_string(hide_password=False)
         plan = RevisitPlan.of(run.job, self.settings)
         self.writer = ArchiveWriter(url, run.site_id, run.id, run.job.window, run.job.profile, plan)

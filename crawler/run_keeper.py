@@ -49,6 +49,10 @@ from storage.run_records import HEARTBEAT_INTERVAL, RunStatus
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
+# the crawl's stats of the CPU seconds its writer thread took: matching
+# near-duplicates (``Archive.save_page``), and the rest of its writes
+NEAR_DUPLICATES_CPU = "cpu_seconds/near_duplicates"
+WRITE_CPU = "cpu_seconds/write"
 
 # the exit code of a run that ended with one of these statuses
 EXIT_CODES = {
@@ -217,6 +221,11 @@ class RunKeeper:
         if self.heartbeat.running:
             self.heartbeat.stop()
         self.writer.close()
+        stats = self.crawler.stats
+        if stats is not None:
+            near_duplicates = self.writer.near_duplicate_seconds
+            stats.set_value(NEAR_DUPLICATES_CPU, near_duplicates)
+            stats.set_value(WRITE_CPU, self.writer.cpu_seconds - near_duplicates)
         counts = self.counts
         try:
             self.end = self.ending(reason)

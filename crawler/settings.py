@@ -96,6 +96,8 @@ REVISIT_CLOCK = None
 ROUTES_MIN_SHARE = 0.9
 # None: the DATABASE_URL environment variable, else the SQLite file in the project root
 DATABASE_URL = None
+# a file each run appends its CPU seconds by stage to (crawler.cpu_stages); None: none
+CPU_STAGES_FILE = None
 # EXTRACT_WORKERS: worker processes for extraction, started once pages queue up for
 # the crawl's extraction thread (default: the machine's cores, 1 to 4); 0: the thread
 # alone (the default of `scrapy daily`; see crawler/extraction_service.py)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
@@ -75,6 +76,8 @@ class ArchiveWriter:
         self.plan = plan  # when new articles are first due for a revisit
         self._thread = ThreadPoolExecutor(1, "archive-writer")
         self._archive: Archive | None = None  # used in the writer thread only
+        self.cpu_seconds = 0.0  # the writer thread's CPU, writing (final once closed)
+        self._near_duplicate_seconds = 0.0  # of archives the thread closed
 
     async def save_page(self, item: CaptureItem) -> Outcome:
         """Store a fetched page (and its article, when new); its capture's outcome."""
@@ -132,21 +135,31 @@ class ArchiveWriter:
         self._thread.submit(self._dispose)
         self._thread.shutdown(wait=True)
 
+    @property
+    def near_duplicate_seconds(self) -> float:
+        """The part of :attr:`cpu_seconds` spent matching near-duplicates."""
+        current = self._archive.near_duplicate_seconds if self._archive is not None else 0.0
+        return self._near_duplicate_seconds + current
+
     def _submit(self, write: Callable[[Archive], T]) -> Future[T]:
         """Run ``write(archive)`` in the writer thread, after the writes sent before it."""
         return self._thread.submit(self._writing, write)
 
     def _writing(self, write: Callable[[Archive], T]) -> T:
         """``write(archive)``, in the writer thread; a database error is :class:`WriteFailed`."""
+        started = time.thread_time()
         try:
             if self._archive is None:
                 self._archive = Archive(create_archive_engine(self.database_url))
             return write(self._archive)
         except (SQLAlchemyError, ArchiveUnavailable) as exc:
             raise WriteFailed(one_line(exc)) from exc
+        finally:
+            self.cpu_seconds += time.thread_time() - started
 
     def _dispose(self) -> None:
         if self._archive is not None:
+            self._near_duplicate_seconds += self._archive.near_duplicate_seconds
             self._archive.engine.dispose()
             self._archive = None
 

@@ -6,9 +6,11 @@ room imports neither Scrapy nor the archive, so a worker stays lean."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from enum import Enum
+from typing import Any
 
 from pipelines.bot_checks import bot_check
 from pipelines.decoding import Undecodable, decode_html
@@ -43,7 +45,44 @@ class PageError:
         return f"{self.problem.value}: {self.detail}" if self.problem.value else self.detail
 
 
+@dataclass(frozen=True)
+class TimedPage:
+    """A page read by :func:`timed_extract_and_fingerprint`: what
+    :func:`extract_and_fingerprint` gives, and the CPU seconds its extraction
+    and its fingerprint took (of the thread that read it)."""
+
+    found: tuple[ExtractedArticle, Fingerprint] | PageError
+    extraction_seconds: float = 0.0
+    fingerprint_seconds: float = 0.0
+
+
+def timed_extract_and_fingerprint(*page: Any, **options: Any) -> TimedPage:
+    """:func:`extract_and_fingerprint` of a page (:func:`read_article`'s
+    arguments), timed: the crawl's CPU split by stage."""
+    started = time.thread_time()
+    article = read_article(*page, **options)
+    read = time.thread_time()
+    if isinstance(article, PageError):
+        return TimedPage(article, read - started)
+    found = fingerprint(article.title, article.body)
+    return TimedPage((article, found), read - started, time.thread_time() - read)
+
+
 def extract_and_fingerprint(
+    *page: Any, **options: Any
+) -> tuple[ExtractedArticle, Fingerprint] | PageError:
+    """The article of a page (:func:`read_article`'s arguments) and its
+    fingerprint (the normalized-body hash and MinHash the archive deduplicates
+    by), or why the page is not one or cannot be read. Fingerprinting is CPU
+    work too: it runs beside extraction, in the workers, not in the crawl's
+    own process."""
+    article = read_article(*page, **options)
+    if isinstance(article, PageError):
+        return article
+    return article, fingerprint(article.title, article.body)
+
+
+def read_article(
     body: bytes,
     content_type: str | None,
     url: str,
@@ -53,15 +92,12 @@ def extract_and_fingerprint(
     continued: Sequence[tuple[bytes, str | None, str]] = (),
     site_frame: frozenset[str] = frozenset(),
     requisites: bool = False,
-) -> tuple[ExtractedArticle, Fingerprint] | PageError:
+) -> ExtractedArticle | PageError:
     """The article (read with the site's own selectors where given, without
-    the blocks of the site's learned frame and the site's boilerplate lines)
-    and its fingerprint (the normalized-body hash and MinHash the archive
-    deduplicates by), or why the page is not one or cannot be read. A page
-    whose body is only a members-only notice is no article
-    (:attr:`PageProblem.MEMBERS_ONLY`). Fingerprinting is CPU work too:
-    it runs beside extraction, in the workers, not in the crawl's own process.
-    An article paged over several pages has the further pages' bodies, content
+    the blocks of the site's learned frame and the site's boilerplate lines),
+    or why the page is not one or cannot be read. A page whose body is only a
+    members-only notice is no article (:attr:`PageProblem.MEMBERS_ONLY`). An
+    article paged over several pages has the further pages' bodies, content
     types and URLs ``continued``, in order: their paragraphs follow page 1's (a
     page that holds no article adds none). With ``requisites``, the article
     carries the photos and files page 1 shows (``pipelines.requisite_links``)."""
@@ -106,4 +142,4 @@ def extract_and_fingerprint(
         page_tree = html_tree(decode_html(body, content_type).text)
         links = requisite_links(page_tree, url, article.paragraphs)
         article = replace(article, requisites=links)
-    return article, fingerprint(article.title, article.body)
+    return article

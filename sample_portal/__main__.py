@@ -1,5 +1,5 @@
 """CLI: `python -m sample_portal --articles 2000 --per-page 20 --port 0 [--seed 1]
-[--syndicated] [--faults all|NAME,...] [--skin-seeds 1,3,5] [--feeds] [--sitemaps]`."""
+[--syndicated] [--faults all|NAME,...] [--skin-seeds 1,3,5] [--feeds] [--sitemaps] [--heavy]`."""
 
 from __future__ import annotations
 
@@ -43,6 +43,11 @@ def main(argv: list[str] | None = None) -> int:
         "--sitemaps", action="store_true", help="serve sitemaps, named in robots.txt"
     )
     parser.add_argument(
+        "--heavy",
+        action="store_true",
+        help="dress the sites as big portals: menus, boxes, comments, shared releases",
+    )
+    parser.add_argument(
         "--sites-yaml",
         action="store_true",
         help="print a sites.yaml of the served sites' list URLs alone (no cms) after READY",
@@ -72,6 +77,7 @@ def main(argv: list[str] | None = None) -> int:
         skins=[int(seed) for seed in seeds],
         feeds=args.feeds,
         sitemaps=args.sitemaps,
+        heavy=args.heavy,
     )
     with serve(portal, port=args.port) as base_url:
         print(f"READY {base_url}", flush=True)

@@ -16,7 +16,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from . import bot_check as cookie_check
 from . import feeds as site_feeds
-from . import generic, gnuboard5, newscms, paged_articles, press_board, syndication
+from . import generic, gnuboard5, heavy, newscms, paged_articles, press_board, syndication
 from .content import SEOUL, Article, Newsroom, Story, schedule
 from .faults import Faults
 from .form_boards import FORM_BOARDS, LIST_PATHS, FormBoards
@@ -117,6 +117,10 @@ class SamplePortal:
     (see `sample_portal.paged_articles`). `press_board`: a city's press-release
     board whose releases carry photos and attachments is served too, its
     private downloads disallowed in robots.txt (see `sample_portal.press_board`).
+    `heavy`: the sites dressed as big portals dress them (pages of about 20 KB
+    with a full menu, side boxes and comments, the news CMS's standing block
+    under every article, press releases every site reposts with small edits;
+    see `sample_portal.heavy`).
     """
 
     def __init__(
@@ -139,6 +143,7 @@ class SamplePortal:
         paged_articles: bool = False,
         own_blocks: bool = False,
         press_board: bool = False,
+        heavy: bool = False,
     ) -> None:
         wanted = set(sites) if sites is not None else set(SITES)
         if not wanted or wanted - set(SITES):
@@ -151,6 +156,7 @@ class SamplePortal:
         self.sitemaps = sitemaps
         self.bot_check = bot_check
         self.hangul_slugs = hangul_slugs
+        self.heavy = heavy
         self.hits: Counter[str] = Counter()
         self._hits_lock = threading.Lock()
         self._lock = threading.Lock()
@@ -189,6 +195,8 @@ class SamplePortal:
     def _archive(self, site: str, count: int) -> _Edition:
         times = schedule(self._newsroom.rng(site), count, seconds=site == "newscms")
         stories = [self._newsroom.story(site, when) for when in times]
+        if self.heavy:
+            stories = heavy.with_releases(site, stories, self.seed)
         first = 1
         notices: list[Article] = []
         if site == "gnuboard":
@@ -547,9 +555,18 @@ class SamplePortal:
         if stored is None:
             return 404, _HTML, _NOT_FOUND
         newer, older = edition.neighbours(stored)
-        article = replace(stored, paragraphs=(*stored.paragraphs, *self.template_lines))
+        standing = heavy.standing_lines(site) if self.heavy else ()
+        lines = (*stored.paragraphs, *self.template_lines, *standing)
+        article = replace(stored, paragraphs=lines)
 
         def build(now: datetime) -> str:
+            page = framed(now)
+            if not self.heavy:
+                return page
+            ranked = self._popular(edition, f"heavy{path}", stored, heavy.RANKED)
+            return heavy.dress(page, stored, ranked, self._latest(edition, stored), now)
+
+        def framed(now: datetime) -> str:
             if site == "gnuboard":
                 return gnuboard5.article_page(
                     host=host,

@@ -13,6 +13,7 @@ near copy published earlier becomes the one the others point at.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 
@@ -59,6 +60,8 @@ class Archive:
         self.sessions = sessionmaker(engine, expire_on_commit=False)
         self.runs = Runs(self.sessions)
         self.templates = LinkTemplates(self.sessions)
+        # CPU seconds save_page spent matching near-duplicates (its thread's)
+        self.near_duplicate_seconds = 0.0
 
     @classmethod
     def open(cls, url: str | None = None, read_only: bool = False) -> Archive:
@@ -205,7 +208,9 @@ class Archive:
         statements rather than the ORM's unit of work.
         """
         with self.engine.begin() as connection:
-            _add_page(connection, capture, article, fingerprint, places)
+            self.near_duplicate_seconds += _add_page(
+                connection, capture, article, fingerprint, places
+            )
             if article is not None and capture.outcome == Outcome.ARTICLE:
                 save_requisites(connection, article.id, requisites)
         return Outcome(capture.outcome)
@@ -234,11 +239,12 @@ def _add_page(
     article: Article | None,
     fingerprint: Fingerprint | None,
     places: Sequence[str],
-) -> None:
-    """``save_page``'s writes, inside its transaction."""
+) -> float:
+    """``save_page``'s writes, inside its transaction; the CPU seconds its
+    near-duplicate matching took."""
     if article is None:
         capture.id = insert_row(connection, capture)
-        return
+        return 0.0
     # the same story saved by two crawls at once becomes one article and a
     # sighting, or a first copy and its copy, not two originals: writers of one
     # URL, body or band key are matched one after the other
@@ -263,19 +269,23 @@ def _add_page(
             connection, original_id, capture.site_id, seen, capture.fetched_at, article.published
         )
         _keep_earliest(connection, original_id, article.published)
-        return
+        return 0.0
     article.archived_at = article.archived_at or now_seoul()
     placement = ALONE
+    matching = time.thread_time()
     if fingerprint is not None:
         placement = place(connection, fingerprint, article.published, article.archived_at)
         article.compared_text = fingerprint.compared_text
+    matched = time.thread_time() - matching
     capture.id = insert_row(connection, capture)
     article.capture_id = capture.id
     article.duplicate_of_id = placement.first_copy
     article.id = insert_row(connection, article)
     if fingerprint is not None:
+        indexing = time.thread_time()
         day = story_day(article.published, article.archived_at)
         add_keys(connection, article.id, fingerprint.band_keys, day, placement.first_copy is None)
+        matched += time.thread_time() - indexing
     connection.execute(
         insert(Sighting),
         [
@@ -292,7 +302,10 @@ def _add_page(
     )
     if placement.absorbed:
         # a near copy published before the first copies it matches becomes theirs
+        absorbing = time.thread_time()
         absorb(connection, fingerprint, article.id, placement)
+        matched += time.thread_time() - absorbing
+    return matched
 
 
 # the article archived at a URL, or sighted there; the first with a body hash

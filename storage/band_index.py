@@ -4,9 +4,10 @@ dated, and how many stories (first copies) carry each key.
 A key carried by ``STOCK_KEY_STORIES`` stories or more is a site's shared
 lines or a stock sentence: it tells no story from another, and is not used to
 look for candidates. Stories are counted when an article is stored as a first
-copy (and when re-extraction gives a first copy new keys); an older first copy
-that a later-found, earlier-published copy absorbs stays counted, so a count
-may be a little high, never low.
+copy (and when a rewritten body gives a first copy new keys, or leaves a copy a
+story of its own: ``storage.rewritten_bodies``); an older first copy that a
+later-found, earlier-published copy absorbs stays counted, so a count may be a
+little high, never low.
 
 The count is archive-wide: as the archive grows, keys that unrelated stories
 share by chance pass the threshold too, which keeps candidates few; copies
@@ -67,18 +68,24 @@ def replace_keys(connection: Connection, keys: Mapping[int, Sequence[int]]) -> N
         )
     }
     firsts = [article_id for article_id, row in articles.items() if row.duplicate_of_id is None]
-    if firsts:
-        old = connection.execute(
-            select(MinhashBand.key, func.count())
-            .where(MinhashBand.article_id.in_(firsts))
-            .group_by(MinhashBand.key)
-        )
-        count_stories(connection, Counter({key: count for key, count in old}), -1)
+    count_as_stories(connection, firsts, -1)
     connection.execute(delete(MinhashBand).where(MinhashBand.article_id.in_(ids)))
     for article_id, article_keys in keys.items():
         row = articles[article_id]
         day = story_day(row.published, row.archived_at)
         add_keys(connection, article_id, article_keys, day, row.duplicate_of_id is None)
+
+
+def count_as_stories(connection: Connection, article_ids: Sequence[int], sign: int) -> None:
+    """Count the indexed keys of ``article_ids`` as those of as many more
+    (``sign`` 1) or fewer (-1) stories."""
+    if article_ids:
+        indexed = connection.execute(
+            select(MinhashBand.key, func.count())
+            .where(MinhashBand.article_id.in_(article_ids))
+            .group_by(MinhashBand.key)
+        )
+        count_stories(connection, Counter({key: count for key, count in indexed}), sign)
 
 
 def count_stories(connection: Connection, keys: Counter[int], sign: int) -> None:

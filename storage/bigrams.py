@@ -30,18 +30,19 @@ QUERY_TERM = (
 )
 
 
-def _hex(text: str) -> str:
-    return "".join(f"{ord(character):06x}" for character in text)
-
-
 def terms(title: str, body: str) -> str:
     """The index's terms for an article: each character and each pair of
-    adjacent characters (no space or line break in either) once, space-separated."""
-    found: set[str] = set()
+    adjacent characters (no space or line break in either) once, space-separated
+    (each character written in hexadecimal once, pairs joined from those)."""
+    characters: set[str] = set()
+    pairs: set[str] = set()
     for run in _SPACES.split(f"{title}\n{body}"):
-        found.update(run)
-        found.update(run[at : at + 2] for at in range(len(run) - 1))
-    return " ".join(sorted(_hex(term) for term in found))
+        characters.update(run)
+        pairs.update(map(str.__add__, run, run[1:]))
+    code = {character: f"{ord(character):06x}" for character in characters}
+    found = list(code.values())
+    found += [code[pair[0]] + code[pair[1]] for pair in pairs]
+    return " ".join(sorted(found))
 
 
 def register(connection: sqlite3.Connection) -> None:

@@ -237,8 +237,17 @@ class Payload(Base):
 
 class Article(Base):
     __tablename__ = "articles"
-    # a site's articles in the order they were stored: its newest, read back
-    __table_args__ = (Index("ix_articles_site_id_id", "site_id", "id"),)
+    __table_args__ = (
+        # a site's articles in the order they were stored: its newest, read back
+        Index("ix_articles_site_id_id", "site_id", "id"),
+        # a first copy's copies (first copies left out: 0023)
+        Index(
+            "ix_articles_duplicate_of_id",
+            "duplicate_of_id",
+            sqlite_where=text("duplicate_of_id IS NOT NULL"),
+            postgresql_where=text("duplicate_of_id IS NOT NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
@@ -255,7 +264,7 @@ class Article(Base):
     compared_text: Mapped[str | None]
     extractor_version: Mapped[str] = mapped_column(String(32))
     capture_id: Mapped[int] = mapped_column(ForeignKey("captures.id"), index=True)
-    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id"), index=True)
+    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id"))
     archived_at: Mapped[datetime] = mapped_column(default=now_seoul)
     # the modification stamp the latest version's page shows
     modified: Mapped[datetime | None]

@@ -91,19 +91,25 @@ def place(
     fingerprint: Fingerprint,
     published: datetime | None,
     archived_at: datetime,
+    itself: int | None = None,
 ) -> Placement:
     """Which cluster the article with ``fingerprint``, published at ``published``
     and archived at ``archived_at``, joins, or which clusters' first copies it
-    becomes the first copy of."""
+    becomes the first copy of; ``itself``: its id when it is stored already
+    (it is no candidate of its own)."""
     if not fingerprint.band_keys:
         return ALONE
     found = candidates(connection, fingerprint, story_day(published, archived_at))
-    close = [article_id for article_id, stored in found if fingerprint.may_copy(stored)]
+    close = [
+        article_id
+        for article_id, stored in found
+        if article_id != itself and fingerprint.may_copy(stored)
+    ]
     if not close:
         return ALONE
-    stories = _stories(connection, close)
+    stories = story_rows(connection, close)
     firsts = {_first_copy(story) for story in stories.values()}
-    stories.update(_stories(connection, firsts - stories.keys()))
+    stories.update(story_rows(connection, firsts - stories.keys()))
     clusters: defaultdict[int, list[Row]] = defaultdict(list)
     for story in stories.values():
         clusters[_first_copy(story)].append(story)
@@ -141,17 +147,18 @@ def absorb(
     ``placement`` says it absorbs: their first copies and the copies it matches
     point at it, their other copies become first copies."""
     for first in placement.absorbed:
-        copies = connection.execute(_COPIES, {"first": first}).all()
+        copies = connection.execute(COPIES, {"first": first}).all()
         matching = [first] + [
             copy.id
             for copy in copies
             if fingerprint.resemblance(copy, placement.stock[first]) >= fingerprint.threshold
         ]
-        _point(connection, matching, article_id)
-        _point(connection, [copy.id for copy in copies if copy.id not in matching], None)
+        point(connection, matching, article_id)
+        point(connection, [copy.id for copy in copies if copy.id not in matching], None)
 
 
-def _point(connection: Connection, article_ids: Sequence[int], first: int | None) -> None:
+def point(connection: Connection, article_ids: Sequence[int], first: int | None) -> None:
+    """Make ``article_ids`` copies of the first copy ``first`` (None: first copies)."""
     if article_ids:
         connection.execute(
             update(Article).where(Article.id.in_(article_ids)).values(duplicate_of_id=first)
@@ -162,7 +169,9 @@ def _first_copy(story: Row) -> int:
     return story.duplicate_of_id or story.id
 
 
-def _stories(connection: Connection, article_ids: Iterable[int]) -> dict[int, Row]:
+def story_rows(connection: Connection, article_ids: Iterable[int]) -> dict[int, Row]:
+    """The stored articles ``article_ids`` as they are compared, with their
+    publication and first copy, by id."""
     wanted = sorted(article_ids)
     if not wanted:
         return {}
@@ -191,6 +200,7 @@ _CANDIDATES = (
 _STORIES = select(
     Article.id, Article.body, Article.compared_text, Article.published, Article.duplicate_of_id
 ).where(Article.id.in_(bindparam("ids", expanding=True)))
-_COPIES = select(Article.id, Article.body, Article.compared_text).where(
+# the copies of a first copy, as they are compared
+COPIES = select(Article.id, Article.body, Article.compared_text).where(
     Article.duplicate_of_id == bindparam("first")
 )

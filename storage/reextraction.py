@@ -1,21 +1,22 @@
 """What ``scrapy reextract`` reads and writes: archived articles with the raw
 capture each was made from, in batches, and the articles re-made from them,
-with their new fingerprints in the near-duplicate index (MinHash band keys)."""
+with their new fingerprints (their near-duplicate standing checked again:
+``storage.rewritten_bodies``)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import takewhile
 
-from sqlalchemy import Connection, Engine, bindparam, func, select, update
+from sqlalchemy import Engine, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
-from storage.band_index import replace_keys
 from storage.end_lines import replace_end_lines
 from storage.models import Article, Capture, Outcome, Sighting, Site
-from storage.near_duplicates import earlier
+from storage.near_duplicates import Fingerprint, earlier
+from storage.rewritten_bodies import rewrite_fingerprints
 
 BATCH = 200
 MAX_FURTHER_PAGES = 30  # a paged article's further pages read back, at most (as a crawl fetches)
@@ -49,9 +50,7 @@ class Reextracted:
     author: str | None
     published: datetime | None
     body: str
-    content_hash: str
-    minhash: bytes | None  # of the new body; None: too short to be matched as a near copy
-    band_keys: tuple[int, ...]
+    fingerprint: Fingerprint  # of the new body
     extractor_version: str
     end_lines: frozenset[int]  # of the new body (pipelines.boilerplate.end_lines)
 
@@ -62,10 +61,12 @@ def stored_pages(
     older_than: str | None,
     batch: int = BATCH,
     run_id: int | None = None,
+    wanted: Callable[[str], bool] | None = None,
 ) -> Iterator[list[StoredPage]]:
     """The archived articles (of ``site``, made by another extractor version
     than ``older_than`` unless it is None, captured by run ``run_id`` when
-    given) with their captures, ``batch`` at a time in id order, so an
+    given, whose URL is ``wanted`` when given: the others' captures are not
+    read) with their captures, up to ``batch`` at a time in id order, so an
     archive of any size is read in bounded memory."""
     query = (
         select(Article, Site.name, Site.cms, Capture)
@@ -87,11 +88,13 @@ def stored_pages(
             pages = [
                 _page(article, site, cms, capture, further_pages(session, capture))
                 for article, site, cms, capture in rows
+                if wanted is None or wanted(article.url)
             ]
-        if not pages:
+            last = rows[-1][0].id if rows else last
+        if not rows:
             return
-        yield pages
-        last = pages[-1].article_id
+        if pages:
+            yield pages
 
 
 def content_type(capture: Capture) -> str | None:
@@ -136,7 +139,8 @@ def _page(
 
 def save_reextracted(engine: Engine, articles: list[Reextracted]) -> None:
     """Write re-extracted articles, one transaction for the lot: their fields,
-    and their MinHash band keys and end lines in place of the old body's."""
+    and their fingerprints (their near-duplicate standing checked again) and
+    end lines in place of the old body's."""
     if not articles:
         return
     with engine.begin() as connection:
@@ -153,25 +157,15 @@ def save_reextracted(engine: Engine, articles: list[Reextracted]) -> None:
                     author=article.author,
                     published=published,
                     body=article.body,
-                    content_hash=article.content_hash,
-                    minhash=article.minhash,
                     extractor_version=article.extractor_version,
                 )
             )
-        replace_band_keys(
-            connection, {article.article_id: article.band_keys for article in articles}
+        rewrite_fingerprints(
+            connection, {article.article_id: article.fingerprint for article in articles}
         )
         replace_end_lines(
             connection, {article.article_id: article.end_lines for article in articles}
         )
-
-
-def replace_band_keys(connection: Connection, keys: Mapping[int, Sequence[int]]) -> None:
-    """Put ``keys`` (article id -> its new MinHash band keys) in place of
-    those articles' keys in the near-duplicate index; their new bodies are
-    compared from the bodies until stored again."""
-    replace_keys(connection, keys)
-    connection.execute(update(Article).where(Article.id.in_(list(keys))).values(compared_text=None))
 
 
 # when the article was first published at another place (an exact copy's sighting)

@@ -4,11 +4,12 @@ validators of their latest capture for a conditional request), and what each
 revisit found, in one transaction with its capture.
 
 A revisit that reads an article different from its latest version makes a
-new version: the article row then carries the new text (its near-duplicate
-keys replaced, its search index rewritten by the triggers, as re-extraction
-does) and ``article_versions`` keeps every version, the first included. A
-revisit that finds the article gone dates it (``gone_at``, the first time);
-one that finds it again says it is back. Nothing is ever deleted.
+new version: the article row then carries the new text (its fingerprints
+replaced and its near-duplicate standing checked again, its search index
+rewritten by the triggers, as re-extraction does) and ``article_versions``
+keeps every version, the first included. A revisit that finds the article
+gone dates it (``gone_at``, the first time); one that finds it again says it
+is back. Nothing is ever deleted.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from sqlalchemy import Connection, Engine, func, insert, select, update
 from storage.end_lines import replace_end_lines
 from storage.models import Article, ArticleRevisit, ArticleVersion, Capture, RevisitResult, Site
 from storage.near_duplicates import Fingerprint
-from storage.reextraction import replace_band_keys
+from storage.rewritten_bodies import rewrite_fingerprints
 from storage.rows import insert_row
 
 # the revisit results that read the article's page (its capture holds the article)
@@ -273,10 +274,7 @@ def _new_version(
         "capture_id": capture_id,
     }
     if page.fingerprint is not None:
-        fields.update(
-            content_hash=page.fingerprint.content_hash, minhash=page.fingerprint.signature
-        )
-        replace_band_keys(connection, {article_id: page.fingerprint.band_keys})
+        rewrite_fingerprints(connection, {article_id: page.fingerprint})
     replace_end_lines(connection, {article_id: page.end_lines})
     return fields
 

@@ -2,8 +2,8 @@
 force); how far it is learned (the site's articles up to a mark) and the
 site's newest stories it is learned from, read back by index; its articles
 indexed by their end lines, and those holding a line found by them; and the
-stored bodies it is taken out of (with their new fingerprints in the
-near-duplicate index)."""
+stored bodies it is taken out of (with their new fingerprints, their
+near-duplicate standing checked again)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,9 @@ from sqlalchemy.orm import Session
 
 from storage.end_lines import index_end_lines
 from storage.models import Article, ArticleEndLine, BoilerplateMark, Site, SiteBoilerplate
-from storage.reextraction import BATCH, replace_band_keys
+from storage.near_duplicates import Fingerprint
+from storage.reextraction import BATCH
+from storage.rewritten_bodies import rewrite_fingerprints
 from storage.site_versions import add_version, newest
 
 
@@ -56,9 +58,7 @@ class CleanedBody:
 
     article_id: int
     body: str
-    content_hash: str
-    minhash: bytes | None
-    band_keys: tuple[int, ...]
+    fingerprint: Fingerprint
 
 
 # a stored body's columns (StoredBody's fields)
@@ -171,18 +171,15 @@ def holding(
 
 def save_cleaned(engine: Engine, bodies: list[CleanedBody]) -> None:
     """Write bodies without their boilerplate, one transaction for the lot,
-    with their new fingerprints."""
+    with their new fingerprints (their near-duplicate standing checked again:
+    ``storage.rewritten_bodies``)."""
     if not bodies:
         return
     with engine.begin() as connection:
         for cleaned in bodies:
             connection.execute(
-                update(Article)
-                .where(Article.id == cleaned.article_id)
-                .values(
-                    body=cleaned.body,
-                    content_hash=cleaned.content_hash,
-                    minhash=cleaned.minhash,
-                )
+                update(Article).where(Article.id == cleaned.article_id).values(body=cleaned.body)
             )
-        replace_band_keys(connection, {cleaned.article_id: cleaned.band_keys for cleaned in bodies})
+        rewrite_fingerprints(
+            connection, {cleaned.article_id: cleaned.fingerprint for cleaned in bodies}
+        )

@@ -223,8 +223,7 @@ def test_re_extraction_keeps_a_publication_moved_back_by_an_earlier_copy(
 
     def reextracted(published: datetime) -> Reextracted:
         return Reextracted(
-            article.id, article.title, None, published, article.body,
-            found.content_hash, found.signature, found.band_keys, "9", frozenset(),
+            article.id, article.title, None, published, article.body, found, "9", frozenset(),
         )  # fmt: skip
 
     save_reextracted(archive.engine, [reextracted(PUBLISHED)])  # the page's own date

@@ -1,8 +1,9 @@
 """A site's boilerplate kept up to date in the archive: learned from the site's
 newest archived articles (:mod:`pipelines.boilerplate`), recorded as a new
 version when it grew, and taken out of the site's stored articles that hold a
-newly learned line (their fingerprints renewed), so that no article keeps a
-line the set names.
+newly learned line (their fingerprints renewed, their near-duplicate
+standing checked again: ``storage.rewritten_bodies``), so that no article
+keeps a line the set names.
 
 It runs at the end of every crawl of the site: a new site's first articles
 are cleaned at the end of the run that archived them, once the archive holds
@@ -140,7 +141,4 @@ def _cleaned(stored: StoredBody, lines: frozenset[str]) -> CleanedBody | None:
     if len(kept) == len(paragraphs):
         return None
     body = PARAGRAPH_BREAK.join(kept)
-    found = fingerprint(stored.title, body)
-    return CleanedBody(
-        stored.article_id, body, found.content_hash, found.signature, found.band_keys
-    )
+    return CleanedBody(stored.article_id, body, fingerprint(stored.title, body))

@@ -12,13 +12,19 @@ a multiple of ``RELEARN_EVERY`` articles (learning costs a daily run of 30
 articles about half its extraction time: ``benchmarks/site_frame.py``). Blocks
 once learned are kept (a page that shows them is cleaned whenever it is
 read). Articles a crawl extracts are read with the frame in force when the
-crawl started; ``scrapy reextract`` learns it again first and gives it to
-extraction.
+crawl started, or, while that was learned from fewer than ``LEARNED_FROM``
+pages, with the one the run learns from its own first pages
+(:class:`RunFrame`), which its end records as it is: learning it again from
+the site's newest pages, a sample that differs by a few pages, may find other
+blocks, and then every article of the run would be extracted again.
+``scrapy reextract`` learns it again first and gives it to extraction.
 """
 
 from __future__ import annotations
 
+import asyncio
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import Engine
@@ -61,33 +67,84 @@ def due(current: Frame, articles: int, new: int) -> bool:
     return articles // RELEARN_EVERY > (articles - new) // RELEARN_EVERY
 
 
+class RunFrame:
+    """The frame a run extracts a site's pages with: the one in force when the
+    run started, until, when that was learned from fewer than
+    ``LEARNED_FROM`` pages, the run's first ``LEARNED_FROM`` article pages
+    have taught it (``taught``: version 0, not recorded yet; :func:`relearn`
+    records it at the run's end). While ``LEARNED_FROM`` pages are being read,
+    the next ones wait for it."""
+
+    def __init__(self, in_force: Frame) -> None:
+        self.in_force = in_force
+        self.blocks = in_force.blocks
+        self.learned = in_force.pages >= LEARNED_FROM
+        self.taught: Frame | None = None  # the frame the run's pages taught it
+        self.pages: list[tuple[bytes, str | None]] = []  # article pages learned from
+        self.reading = 0  # pages being read that it may learn from
+        self.changed = asyncio.Event()
+
+    async def blocks_to_read(self) -> tuple[frozenset[str], bool]:
+        """The blocks to read the next page without, once the pages being
+        read may not teach the frame any more; and whether the run learns from
+        that page (then :meth:`read` must be called with it)."""
+        while not self.learned and self.reading + len(self.pages) >= LEARNED_FROM:
+            self.changed.clear()
+            await self.changed.wait()
+        if self.learned:
+            return self.blocks, False
+        self.reading += 1
+        return self.blocks, True
+
+    def read(self, page: tuple[bytes, str | None] | None) -> None:
+        """A page it may learn from was read: its body and content type when it
+        is an article page, None when it is none."""
+        self.reading -= 1
+        if page is not None and not self.learned:
+            self.pages.append(page)
+            if len(self.pages) == LEARNED_FROM:
+                trees = [tree for page in self.pages if (tree := page_tree(*page)) is not None]
+                self.blocks = self.in_force.blocks | learn(trees)
+                self.taught = Frame(0, self.blocks, len(trees))
+                self.learned, self.pages = True, []
+        self.changed.set()
+
+
 def relearn(
     engine: Engine,
     site: str,
     run_id: int | None = None,
     layout: ArticleLayout | None = None,
     new: int | None = None,
+    read_with: Mapping[str, frozenset[str]] | None = None,
+    taught: Frame | None = None,
 ) -> Relearned:
     """Learn ``site``'s frame from its newest captures (at a run's end, which
-    archived ``new`` articles, only when it is :func:`due`); when it grew,
-    record it and extract the articles run ``run_id`` archived again with it
-    (none when ``run_id`` is None: ``scrapy reextract`` does that itself)."""
+    archived ``new`` articles, only when it is :func:`due`), or take the one
+    the run's own first pages ``taught`` it (:class:`RunFrame`) as it is; when
+    it grew, record it and extract the articles run ``run_id`` archived again
+    with it (none when ``run_id`` is None: ``scrapy reextract`` does that
+    itself), but those ``read_with`` (article URL -> the blocks the run
+    extracted it without) says were read with it already."""
     current = in_force(engine, site)
     if new is not None and not due(current, article_count(engine, site), new):
         return Relearned(current.version, current.blocks, 0, 0)
-    trees = [
-        tree
-        for page in newest_pages(engine, site, LEARNED_FROM)
-        if (tree := page_tree(page.body, page.content_type)) is not None
-    ]
-    blocks = current.blocks | learn(trees)
+    if taught is None:
+        trees = [
+            tree
+            for page in newest_pages(engine, site, LEARNED_FROM)
+            if (tree := page_tree(page.body, page.content_type)) is not None
+        ]
+        taught = Frame(0, learn(trees), len(trees))
+    blocks = current.blocks | taught.blocks
     if blocks == current.blocks:
         return Relearned(current.version, blocks, 0, 0)
-    version = waiting(lambda: record(engine, site, blocks, len(trees)))
+    version = waiting(lambda: record(engine, site, blocks, taught.pages))
     reextracted = 0
     if run_id is not None:
         lines = boilerplate_in_force(engine, site).lines
-        for batch in stored_pages(engine, site, None, run_id=run_id):
+        wanted = None if read_with is None else (lambda url: read_with.get(url) != blocks)
+        for batch in stored_pages(engine, site, None, run_id=run_id, wanted=wanted):
             articles = []
             for page in batch:
                 found = extract_and_fingerprint(
@@ -117,20 +174,27 @@ def reextracted_article(
         article.author,
         article.published,
         article.body,
-        found.content_hash,
-        found.signature,
-        found.band_keys,
+        found,
         article.extractor_version,
         end_lines(article.paragraphs),
     )
 
 
-def relearn_at_end(run: OpenRun, new: int) -> None:
-    """Learn the run's site's frame again when due, the run having archived
-    ``new`` articles, and extract the run's articles with it when it grew."""
+def relearn_at_end(
+    run: OpenRun,
+    new: int,
+    read_with: Mapping[str, frozenset[str]],
+    taught: Frame | None = None,
+) -> None:
+    """Learn the run's site's frame again when due (or take the one the run's
+    first pages ``taught`` it), the run having archived ``new`` articles, and
+    extract the run's articles with it when it grew (but those ``read_with``
+    it already: article URL -> the blocks it was extracted without)."""
     site = run.job.profile.name
     try:
-        relearned = relearn(run.archive.engine, site, run.id, run.job.profile.article, new)
+        relearned = relearn(
+            run.archive.engine, site, run.id, run.job.profile.article, new, read_with, taught
+        )
     except SQLAlchemyError as exc:
         say(f"{site}: frame not learned: {one_line(exc)}")
         return
