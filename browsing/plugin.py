@@ -1,6 +1,6 @@
 """newsarchive's Datasette plugin: the landing page is the search
 (:mod:`browsing.landing`, in place of Datasette's list of databases), ``?_q=``
-searches the article list (with its facets), titles link to the article's
+searches the article list (its facets counted as its rows are read), titles link to the article's
 page (``/-/article/ID``: body paragraphs, photos and files, copies, sightings, its versions with
 what changed from one to the next, when it was taken down and back), which links the
 raw capture (``/-/capture/ID``, served as fetched, scripts sandboxed). The
@@ -14,11 +14,13 @@ import zlib
 from typing import Any
 
 from datasette import hookimpl
+from datasette.app import Datasette
 from datasette.filters import FilterArguments
 from datasette.utils.asgi import NotFound, Request, Response
 from jinja2 import Environment
 from markupsafe import Markup, escape
 
+from browsing.facets import start_searched_counts
 from browsing.landing import landing_page
 from browsing.showing import changes, korea_time
 from storage.mirror import source_capture
@@ -73,10 +75,13 @@ def prepare_jinja2_environment(env: Environment) -> None:
 
 
 @hookimpl
-def filters_from_request(request: Request, table: str | None) -> FilterArguments | None:
+def filters_from_request(
+    request: Request, database: str, table: str | None, datasette: Datasette
+) -> FilterArguments | None:
     query = request.args.get("_q", "").strip()
     if table != "article_index" or not query:
         return None
+    start_searched_counts(datasette, database, request)
     return FilterArguments(
         [MATCHING_IDS], params={"q": query}, human_descriptions=[f"title or body has “{query}”"]
     )
