@@ -8,6 +8,7 @@ facets) and the templates."""
 from __future__ import annotations
 
 import os
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -86,7 +87,7 @@ class ArchiveDatabase(Database):
                 rows = await self.execute(
                     f"select count(*) from [{table}]", custom_time_limit=limit
                 )
-            except QueryInterrupted:
+            except (QueryInterrupted, sqlite3.DatabaseError):  # as Datasette's own counts
                 continue
             counts[table] = rows.first()[0]
         return counts
