@@ -99,8 +99,8 @@ DATABASE_URL = None
 # a file each run appends its CPU seconds by stage to (crawler.cpu_stages); None: none
 CPU_STAGES_FILE = None
 # EXTRACT_WORKERS: worker processes for extraction, started once pages queue up for
-# the crawl's extraction thread (default: the machine's cores, 1 to 4); 0: the thread
-# alone (the default of `scrapy daily`; see crawler/extraction_service.py)
+# the crawl's extraction thread (default: the machine's cores, 1 to 4; `scrapy daily`: 1);
+# 0: the thread alone (see crawler/extraction_service.py)
 
 # Scrapy re-reads a generator callback's source on every response to warn of a
 # `return value` in it (its cache is keyed by bound methods, new each time):

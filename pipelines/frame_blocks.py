@@ -52,12 +52,65 @@ _SENTENCE = re.compile(r"[다요까]\s*[.!?]")
 def drop_frame_blocks(tree: HtmlElement) -> None:
     """Take the comment sections, reply forms, boxes of other articles,
     screen-reader headings and board captions off ``tree`` (in place)."""
-    doomed = [*_comment_sections(tree), *_reply_forms(tree), *_boxes(tree), *_notices(tree)]
+    texts = _PageTexts()
+    doomed = [
+        *_comment_sections(tree, texts),
+        *_reply_forms(tree),
+        *_boxes(tree, texts),
+        *_notices(tree, texts),
+    ]
     labels = tree.iter(*_HEADINGS, "caption")
-    doomed += [label for label in labels if _HIDDEN_HEADING.match(_text(label))]
+    doomed += [label for label in labels if _HIDDEN_HEADING.match(texts.text(label))]
     for element in doomed:
         if element.getparent() is not None and not _inside_any(element, doomed):
             element.drop_tree()
+
+
+class _PageTexts:
+    """What the blocks of one page say, each read once while the page is
+    looked over (it is not changed until every block to drop is found): an
+    element's text, white space folded, and the children of an element that
+    read as a comment. A comment section's test reads the items of every
+    block inside it, so without this a page of nested blocks is read again
+    for each block around them."""
+
+    def __init__(self) -> None:
+        self._texts: dict[HtmlElement, str] = {}
+        self._stamped: dict[HtmlElement, list[HtmlElement]] = {}
+        self._largest: dict[HtmlElement, list[HtmlElement]] = {}
+
+    def text(self, element: HtmlElement) -> str:
+        if element not in self._texts:
+            self._texts[element] = _text(element)
+        return self._texts[element]
+
+    def stamped_children(self, parent: HtmlElement) -> list[HtmlElement]:
+        """The children of ``parent`` that each show a time and a short text."""
+        if parent not in self._stamped:
+            self._stamped[parent] = [
+                child
+                for child in parent
+                if child.tag in _ITEM_TAGS
+                and len(self.text(child)) <= _COMMENT_MAX
+                and parse_korean_datetime(self.text(child)) is not None
+            ]
+        return self._stamped[parent]
+
+    def stamped_items(self, element: HtmlElement) -> list[HtmlElement]:
+        """The largest run of sibling items under ``element`` that each show a
+        time and a short text (a comment list's items); of runs as large, the
+        first in the page. Found from the largest run under each child, every
+        block's children read once however many blocks hold it."""
+        if element not in self._largest:
+            for node in reversed(list(element.iter())):  # each block after those it holds
+                if node in self._largest:
+                    continue
+                largest = self.stamped_children(node)
+                for child in node:
+                    if len(self._largest[child]) > len(largest):
+                        largest = self._largest[child]
+                self._largest[node] = largest
+        return self._largest[element]
 
 
 def _text(element: HtmlElement) -> str:
@@ -73,12 +126,12 @@ def _reply_forms(tree: HtmlElement) -> list[HtmlElement]:
     return [form for form in tree.iter("form") if form.find(".//textarea") is not None]
 
 
-def _comment_sections(tree: HtmlElement) -> list[HtmlElement]:
+def _comment_sections(tree: HtmlElement, texts: _PageTexts) -> list[HtmlElement]:
     """The outermost blocks that hold comments (see the module doc)."""
     titles = page_titles(tree)
     found = []
     for element in tree.iter("div", "section", "ul", "ol", "table", "aside", "article"):
-        if _is_comment_section(element) and not holds_headline(element, titles):
+        if _is_comment_section(element, texts) and not holds_headline(element, titles):
             found.append(element)
     return found
 
@@ -102,38 +155,25 @@ def holds_headline(element: HtmlElement, titles: list[str]) -> bool:
     return False
 
 
-def _is_comment_section(element: HtmlElement) -> bool:
+def _is_comment_section(element: HtmlElement, texts: _PageTexts) -> bool:
     marked = _COMMENT_MARK.search(f"{element.get('id', '')} {element.get('class', '')}")
-    heading = next((h for h in element.iter(*_HEADINGS) if _text(h)), None)
-    opens = heading is not None and _text(element).startswith(_text(heading))
-    marked = marked or (opens and _COMMENT_MARK.search(_text(heading)))
+    if not marked:
+        heading = next((h for h in element.iter(*_HEADINGS) if texts.text(h)), None)
+        marked = (
+            heading is not None
+            and _COMMENT_MARK.search(texts.text(heading)) is not None
+            and texts.text(element).startswith(texts.text(heading))
+        )
     if not marked and element.find(".//textarea") is None:
         return False
-    items = _stamped_items(element)
+    items = texts.stamped_items(element)
     if len(items) < 2:
         return False
-    total = len(_text(element))
-    return total > 0 and sum(len(_text(item)) for item in items) >= _ITEMS_SHARE * total
+    total = len(texts.text(element))
+    return total > 0 and sum(len(texts.text(item)) for item in items) >= _ITEMS_SHARE * total
 
 
-def _stamped_items(element: HtmlElement) -> list[HtmlElement]:
-    """The largest run of sibling items under ``element`` that each show a
-    time and a short text (a comment list's items)."""
-    best: list[HtmlElement] = []
-    for parent in element.iter():
-        items = [
-            child
-            for child in parent
-            if child.tag in _ITEM_TAGS
-            and len(_text(child)) <= _COMMENT_MAX
-            and parse_korean_datetime(_text(child)) is not None
-        ]
-        if len(items) > len(best):
-            best = items
-    return best
-
-
-def _notices(tree: HtmlElement) -> list[HtmlElement]:
+def _notices(tree: HtmlElement, texts: _PageTexts) -> list[HtmlElement]:
     """The outermost short blocks that hold a line a site puts under every
     post (a satisfaction survey, the 공공누리 licence, a tip-off block)."""
     found = []
@@ -143,30 +183,32 @@ def _notices(tree: HtmlElement) -> list[HtmlElement]:
         holder = text.getparent()
         if holder is not None and text.is_tail:
             holder = holder.getparent()
-        if holder is None or not _adds_no_sentence(holder, " ".join(text.split())):
+        if holder is None or not _adds_no_sentence(holder, " ".join(text.split()), texts):
             continue  # a line among the body's: cleanup takes it off
         block = holder
-        while block.getparent() is not None and _adds_no_sentence(block.getparent(), _text(block)):
+        while block.getparent() is not None and _adds_no_sentence(
+            block.getparent(), texts.text(block), texts
+        ):
             block = block.getparent()
         found.append(block)
     return found
 
 
-def _adds_no_sentence(holder: HtmlElement, notice: str) -> bool:
+def _adds_no_sentence(holder: HtmlElement, notice: str, texts: _PageTexts) -> bool:
     """Whether ``holder`` is short and holds no sentence but ``notice`` (a
     survey's choices, a licence's mark may stand beside it)."""
     if holder.tag == "body":
         return False
-    text = _text(holder)
+    text = texts.text(holder)
     return len(text) <= _NOTICE_MAX and not _SENTENCE.search(text.replace(notice, ""))
 
 
-def _boxes(tree: HtmlElement) -> list[HtmlElement]:
+def _boxes(tree: HtmlElement, texts: _PageTexts) -> list[HtmlElement]:
     """Blocks that open with a box heading (``많이 본 기사``) and link to other articles."""
     found = []
     for heading in tree.iter(*_BOX_HEADING_TAGS):
         parent = heading.getparent()
-        if parent is None or not _BOX_HEADING.match(_text(heading)):
+        if parent is None or not _BOX_HEADING.match(texts.text(heading)):
             continue
         first = next((child for child in parent if isinstance(child.tag, str)), None)
         if first is heading and len(parent.findall(".//a")) >= _BOX_LINKS:
