@@ -204,7 +204,8 @@ def _candidates(
 ) -> Iterator[tuple[HtmlElement, str]]:
     """The page's elements that may be frame blocks, with their keys (only
     the kinds of key ``kinds`` names at each path, when given)."""
-    for element, path in _paths(tree):
+    on_the_way = None if kinds is None else {up for path in kinds for up in _path_and_up(path)}
+    for element, path in _paths(tree, on_the_way):
         wanted = (TEXT, SHAPE) if kinds is None else kinds.get(path, ())
         if not wanted:
             continue
@@ -241,8 +242,10 @@ def _link_box(element: HtmlElement, text: str, page: _PageKeys) -> bool:
     return linked >= BOX_LINK_SHARE * len(text)
 
 
-def _paths(tree: HtmlElement) -> Iterator[tuple[HtmlElement, str]]:
-    """The elements under ``<body>`` with their tag paths, in document order."""
+def _paths(tree: HtmlElement, within: set[str] | None = None) -> Iterator[tuple[HtmlElement, str]]:
+    """The elements under ``<body>`` with their tag paths, in document order
+    (only those whose path is one of ``within``, when given: a block at no
+    such path is not entered)."""
     body = tree.find("body") if tree.tag != "body" else tree
     if body is None:
         return
@@ -251,7 +254,14 @@ def _paths(tree: HtmlElement) -> Iterator[tuple[HtmlElement, str]]:
         element, path = stack.pop()
         yield element, path
         children = [c for c in element if isinstance(c.tag, str) and c.tag not in _SKIPPED]
-        stack.extend((child, f"{path}/{child.tag}") for child in reversed(children))
+        below = ((child, f"{path}/{child.tag}") for child in reversed(children))
+        stack.extend((child, at) for child, at in below if within is None or at in within)
+
+
+def _path_and_up(path: str) -> Iterator[str]:
+    """``path`` and the paths of the blocks around it: ``body/div/ul``, ``body/div``, ``body``."""
+    parts = path.split("/")
+    return ("/".join(parts[:end]) for end in range(len(parts), 0, -1))
 
 
 def _own_text(element: HtmlElement) -> str:
