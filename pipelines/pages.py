@@ -37,12 +37,11 @@ _MAGIC = (
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # lxml refuses a str that declares its encoding (old XHTML portals start so)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
-# the first text of the page's body that is shown: not blank (no-break and
-# ideographic spaces are blank too), not in a script
-_FIRST_VISIBLE_TEXT = (
-    "(//body//text()[normalize-space(translate(., '\u00a0\u3000', '  '))]"
-    "[not(ancestor::script or ancestor::style or ancestor::noscript or ancestor::template)])[1]"
-)
+# elements whose text no reader sees
+_UNSEEN = frozenset(("script", "style", "noscript", "template"))
+# blank: XPath's normalize-space white space, and no-break and ideographic spaces
+_BLANK = " \t\r\n"
+_AS_BLANK = str.maketrans("\u00a0\u3000", "  ")
 _ALERT = re.compile(r"""\balert\(\s*(["'])(.*?)(?<!\\)\1""", re.DOTALL)
 _SPACES = re.compile(r"\s+")
 
@@ -100,7 +99,7 @@ def tree_refusal(tree: HtmlElement) -> str | None:
     page, a password or login wall), or None. The reason of a members-only
     page (a wall, an alert that the reader may not read it) begins with
     :data:`~pipelines.walls.MEMBERS_ONLY`: it is worth trying again later."""
-    if not tree.xpath(_FIRST_VISIBLE_TEXT):
+    if not shows_text(tree):
         for script in tree.xpath("//script[not(@src)]/text()"):
             found = _ALERT.search(script)
             if found:
@@ -116,6 +115,30 @@ def tree_refusal(tree: HtmlElement) -> str | None:
         if says_wall(said):
             return f"{MEMBERS_ONLY}login wall: {said[:120]}"
     return None
+
+
+def shows_text(tree: HtmlElement) -> bool:
+    """Whether the body of ``tree`` shows any text: a text outside scripts,
+    styles, ``noscript`` and templates that is more than white space. The
+    walk stops at the first such text and never enters an unseen element."""
+    for body in tree.iter("body"):
+        if any(up.tag in _UNSEEN for up in body.iterancestors()):
+            continue
+        stack = [body]
+        while stack:
+            element = stack.pop()
+            if isinstance(element.tag, str) and _shown(element.text):
+                return True
+            for child in element:
+                if _shown(child.tail):  # the text after a child is its parent's
+                    return True
+                if isinstance(child.tag, str) and child.tag not in _UNSEEN:
+                    stack.append(child)
+    return False
+
+
+def _shown(text: str | None) -> bool:
+    return bool(text) and bool(text.translate(_AS_BLANK).strip(_BLANK))
 
 
 def _text(parts: list[str]) -> str:

@@ -110,20 +110,23 @@ def learn(trees: Iterable[HtmlElement]) -> frozenset[str]:
         return frozenset()
     seen: Counter[str] = Counter()
     per_page: list[dict[HtmlElement, list[str]]] = []
+    read: list[_PageKeys] = []
     for tree in trees:
         keys: dict[HtmlElement, list[str]] = {}
-        for element, key in _candidates(tree):
+        page = _PageKeys()
+        for element, key in _candidates(tree, page):
             keys.setdefault(element, []).append(key)
         per_page.append(keys)
+        read.append(page)
         seen.update({key for found in keys.values() for key in found})
     needed = max(MIN_PAGES, MIN_SHARE * len(trees))
     recurring = {key for key, count in seen.items() if count >= needed}
     # a block that is the article's own on one page is no frame (looked at
     # only for the blocks that recur: the test is the costly part)
-    for tree, keys in zip(trees, per_page, strict=True):
+    for tree, keys, page in zip(trees, per_page, read, strict=True):
         titles = page_titles(tree)
         for element, found in keys.items():
-            if recurring.intersection(found) and _article_part(element, titles):
+            if recurring.intersection(found) and _article_part(element, titles, page):
                 recurring.difference_update(found)
     shared = {_what(key) for key in recurring}
     # the texts the pages do not share, of which a learned text may be no part
@@ -147,12 +150,16 @@ def drop_site_frame(tree: HtmlElement, frame: frozenset[str]) -> None:
     """Take the blocks of the site's learned ``frame`` off ``tree`` (in place)."""
     if not frame:
         return
-    paths = {key.split(_SEPARATOR, 2)[1] for key in frame}
+    kinds: dict[str, set[str]] = {}  # the kinds of block the frame has at each path
+    for key in frame:
+        kind, path, _ = key.split(_SEPARATOR, 2)
+        kinds.setdefault(path, set()).add(kind)
     titles = page_titles(tree)
+    page = _PageKeys()
     doomed = {
         element
-        for element, key in _candidates(tree, paths)
-        if key in frame and not _article_part(element, titles)
+        for element, key in _candidates(tree, page, kinds)
+        if key in frame and not _article_part(element, titles, page)
     }
     for element in doomed:
         outermost = not any(up in doomed for up in element.iterancestors())
@@ -160,30 +167,63 @@ def drop_site_frame(tree: HtmlElement, frame: frozenset[str]) -> None:
             element.drop_tree()
 
 
+class _PageKeys:
+    """The text keys and shapes of one page's elements, each made once while
+    the page is looked over (it is not changed meanwhile): a block's links,
+    and its children's shapes, are those of every block around it too."""
+
+    def __init__(self) -> None:
+        self._texts: dict[HtmlElement, str] = {}
+        self._shapes: dict[HtmlElement, str] = {}
+
+    def text(self, element: HtmlElement) -> str:
+        if element not in self._texts:
+            self._texts[element] = text_key(element)
+        return self._texts[element]
+
+    def shape(self, element: HtmlElement) -> str:
+        """``element``'s tags, nested, a run of like children written once with ``+``."""
+        if element not in self._shapes:
+            children: list[str] = []
+            for child in element:
+                if not isinstance(child.tag, str) or child.tag in _SKIPPED:
+                    continue
+                shape = self.shape(child)
+                if children and children[-1].removesuffix("+") == shape:
+                    children[-1] = f"{shape}+"
+                else:
+                    children.append(shape)
+            self._shapes[element] = (
+                f"{element.tag}({','.join(children)})" if children else element.tag
+            )
+        return self._shapes[element]
+
+
 def _candidates(
-    tree: HtmlElement, paths: set[str] | None = None
+    tree: HtmlElement, page: _PageKeys, kinds: dict[str, set[str]] | None = None
 ) -> Iterator[tuple[HtmlElement, str]]:
     """The page's elements that may be frame blocks, with their keys (only
-    those at ``paths`` when given)."""
-    for element, path in _paths(tree):
-        if paths is not None and path not in paths:
+    the kinds of key ``kinds`` names at each path, when given)."""
+    on_the_way = None if kinds is None else {up for path in kinds for up in _path_and_up(path)}
+    for element, path in _paths(tree, on_the_way):
+        wanted = (TEXT, SHAPE) if kinds is None else kinds.get(path, ())
+        if not wanted:
             continue
-        text = text_key(element)
+        text = page.text(element)
         if not text:
             continue
-        short, box = len(text) <= MAX_CHARS, _link_box(element, text)
-        if short:
+        if TEXT in wanted and len(text) <= MAX_CHARS:
             yield element, block_key(TEXT, path, text)
-        if box:
-            yield element, block_key(SHAPE, path, _shape(element))
+        if SHAPE in wanted and _link_box(element, text, page):
+            yield element, block_key(SHAPE, path, page.shape(element))
 
 
-def _article_part(element: HtmlElement, titles: list[str]) -> bool:
+def _article_part(element: HtmlElement, titles: list[str], page: _PageKeys) -> bool:
     """Whether ``element`` holds what is the article's own: a sentence, the
     headline, a time or a writer's name, or is a label the page's own rows are
     read by (제목, 작성자, 내용: the title, byline, date and body are found by
     them, and cleanup keeps label rows out of the body)."""
-    text = text_key(element)
+    text = page.text(element)
     return bool(
         _LABEL.match(text)
         or _SENTENCE.search(text)
@@ -193,31 +233,19 @@ def _article_part(element: HtmlElement, titles: list[str]) -> bool:
     )
 
 
-def _link_box(element: HtmlElement, text: str) -> bool:
+def _link_box(element: HtmlElement, text: str, page: _PageKeys) -> bool:
     """Whether ``element`` is a block of links (``BOX_LINKS``, most of its text)."""
     links = element.findall(".//a")
     if len(links) < BOX_LINKS:
         return False
-    linked = sum(len(text_key(link)) for link in links)
+    linked = sum(len(page.text(link)) for link in links)
     return linked >= BOX_LINK_SHARE * len(text)
 
 
-def _shape(element: HtmlElement) -> str:
-    """``element``'s tags, nested, a run of like children written once with ``+``."""
-    children: list[str] = []
-    for child in element:
-        if not isinstance(child.tag, str) or child.tag in _SKIPPED:
-            continue
-        shape = _shape(child)
-        if children and children[-1].removesuffix("+") == shape:
-            children[-1] = f"{shape}+"
-        else:
-            children.append(shape)
-    return f"{element.tag}({','.join(children)})" if children else element.tag
-
-
-def _paths(tree: HtmlElement) -> Iterator[tuple[HtmlElement, str]]:
-    """The elements under ``<body>`` with their tag paths, in document order."""
+def _paths(tree: HtmlElement, within: set[str] | None = None) -> Iterator[tuple[HtmlElement, str]]:
+    """The elements under ``<body>`` with their tag paths, in document order
+    (only those whose path is one of ``within``, when given: a block at no
+    such path is not entered)."""
     body = tree.find("body") if tree.tag != "body" else tree
     if body is None:
         return
@@ -226,7 +254,14 @@ def _paths(tree: HtmlElement) -> Iterator[tuple[HtmlElement, str]]:
         element, path = stack.pop()
         yield element, path
         children = [c for c in element if isinstance(c.tag, str) and c.tag not in _SKIPPED]
-        stack.extend((child, f"{path}/{child.tag}") for child in reversed(children))
+        below = ((child, f"{path}/{child.tag}") for child in reversed(children))
+        stack.extend((child, at) for child, at in below if within is None or at in within)
+
+
+def _path_and_up(path: str) -> Iterator[str]:
+    """``path`` and the paths of the blocks around it: ``body/div/ul``, ``body/div``, ``body``."""
+    parts = path.split("/")
+    return ("/".join(parts[:end]) for end in range(len(parts), 0, -1))
 
 
 def _own_text(element: HtmlElement) -> str:

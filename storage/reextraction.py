@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from storage.end_lines import replace_end_lines
 from storage.models import Article, Capture, Outcome, Sighting, Site
 from storage.near_duplicates import Fingerprint, earlier
-from storage.rewritten_bodies import rewrite_fingerprints
+from storage.rewritten_bodies import hold_rewritten_stories, rewrite_fingerprints
 
 BATCH = 200
 MAX_FURTHER_PAGES = 30  # a paged article's further pages read back, at most (as a crawl fetches)
@@ -143,7 +143,9 @@ def save_reextracted(engine: Engine, articles: list[Reextracted]) -> None:
     end lines in place of the old body's."""
     if not articles:
         return
+    fingerprints = {article.article_id: article.fingerprint for article in articles}
     with engine.begin() as connection:
+        hold_rewritten_stories(connection, fingerprints)
         for article in articles:
             # the earliest publication still wins: a copy elsewhere published
             # before this page's own date keeps the article's date back
@@ -160,9 +162,7 @@ def save_reextracted(engine: Engine, articles: list[Reextracted]) -> None:
                     extractor_version=article.extractor_version,
                 )
             )
-        rewrite_fingerprints(
-            connection, {article.article_id: article.fingerprint for article in articles}
-        )
+        rewrite_fingerprints(connection, fingerprints)
         replace_end_lines(
             connection, {article.article_id: article.end_lines for article in articles}
         )

@@ -23,7 +23,7 @@ from sqlalchemy import Connection, Engine, func, insert, select, update
 from storage.end_lines import replace_end_lines
 from storage.models import Article, ArticleRevisit, ArticleVersion, Capture, RevisitResult, Site
 from storage.near_duplicates import Fingerprint
-from storage.rewritten_bodies import rewrite_fingerprints
+from storage.rewritten_bodies import hold_rewritten_stories, rewrite_fingerprints
 from storage.rows import insert_row
 
 # the revisit results that read the article's page (its capture holds the article)
@@ -188,6 +188,9 @@ def save_revisit(
     latest, the takedown's date when it is gone, and when the article is next
     due (``next_due``). The revisit's result."""
     with engine.begin() as connection:
+        printed = found.page.fingerprint if found.page is not None else None
+        if printed is not None:  # its new version may be written: its story waits
+            hold_rewritten_stories(connection, {found.article_id: printed})
         capture.id = insert_row(connection, capture)
         stored = latest_version(connection, found.article_id)
         changes: dict[str, object] = {"revisit_due": next_due(stored, at)}

@@ -18,7 +18,11 @@ hid. So, in the transaction that writes the bodies, once all are written:
   after it that it matches.
 
 Only the rewritten articles and their clusters are read: the cost is the
-batch's, not the archive's.
+batch's, not the archive's. The transaction first takes the story locks
+(``storage.story_locks``) of the new bodies and of the band keys the old ones
+are indexed by (:func:`hold_rewritten_stories`): a crawl saving a copy of
+one of those stories meanwhile waits, then is placed among the clusters as
+the rewrite left them.
 """
 
 from __future__ import annotations
@@ -29,8 +33,23 @@ from sqlalchemy import Connection, bindparam, exists, select, update
 from sqlalchemy.orm import aliased
 
 from storage.band_index import count_as_stories, replace_keys
-from storage.models import Article
+from storage.models import Article, MinhashBand
 from storage.near_duplicates import COPIES, Fingerprint, absorb, place, point, story_rows
+from storage.story_locks import hold_story_locks, text_key
+
+
+def hold_rewritten_stories(connection: Connection, fingerprints: Mapping[int, Fingerprint]) -> None:
+    """Take the story locks of the articles about to be written again
+    (article id -> the new body's fingerprint): their new bodies' hashes and
+    band keys, and the band keys they are indexed by now. The transaction's
+    first statement."""
+    stored = select(MinhashBand.key).where(MinhashBand.article_id.in_(list(fingerprints)))
+    new = [
+        key
+        for found in fingerprints.values()
+        for key in (text_key(found.content_hash), *found.band_keys)
+    ]
+    hold_story_locks(connection, new, stored)
 
 
 def rewrite_fingerprints(connection: Connection, fingerprints: Mapping[int, Fingerprint]) -> None:

@@ -19,7 +19,7 @@ from storage.end_lines import index_end_lines
 from storage.models import Article, ArticleEndLine, BoilerplateMark, Site, SiteBoilerplate
 from storage.near_duplicates import Fingerprint
 from storage.reextraction import BATCH
-from storage.rewritten_bodies import rewrite_fingerprints
+from storage.rewritten_bodies import hold_rewritten_stories, rewrite_fingerprints
 from storage.site_versions import add_version, newest
 
 
@@ -175,11 +175,11 @@ def save_cleaned(engine: Engine, bodies: list[CleanedBody]) -> None:
     ``storage.rewritten_bodies``)."""
     if not bodies:
         return
+    fingerprints = {cleaned.article_id: cleaned.fingerprint for cleaned in bodies}
     with engine.begin() as connection:
+        hold_rewritten_stories(connection, fingerprints)
         for cleaned in bodies:
             connection.execute(
                 update(Article).where(Article.id == cleaned.article_id).values(body=cleaned.body)
             )
-        rewrite_fingerprints(
-            connection, {cleaned.article_id: cleaned.fingerprint for cleaned in bodies}
-        )
+        rewrite_fingerprints(connection, fingerprints)

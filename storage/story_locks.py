@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, Select, text
 
 from storage.database import hold_lock
 
@@ -28,12 +28,17 @@ def text_key(value: str) -> int:
     return int.from_bytes(digest.digest(), "little", signed=True)
 
 
-def hold_story_locks(connection: Connection, keys: Iterable[int]) -> None:
-    """Take the locks of ``keys`` until ``connection``'s transaction ends; the
-    transaction's first statement (see ``storage.database.hold_lock``)."""
+def hold_story_locks(
+    connection: Connection, keys: Iterable[int], stored: Select[tuple[int]] | None = None
+) -> None:
+    """Take the locks of ``keys``, and of the keys the query ``stored`` reads
+    from the archive (an article's band keys before it is written again), until
+    ``connection``'s transaction ends; the transaction's first statement (see
+    ``storage.database.hold_lock``). All are taken at once, in key order."""
     if connection.dialect.name != "postgresql":
         hold_lock(connection, STORY_LOCKS)
         return
+    every = [*keys, *(connection.scalars(stored) if stored is not None else ())]
     # 32 bits of each key: two keys sharing them only make their writers wait
-    folded = sorted({(key & 0xFFFF_FFFF) - ((key & 0x8000_0000) << 1) for key in keys})
+    folded = sorted({(key & 0xFFFF_FFFF) - ((key & 0x8000_0000) << 1) for key in every})
     connection.execute(_TAKE, {"space": STORY_LOCKS, "keys": folded}).all()

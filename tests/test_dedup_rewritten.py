@@ -1,12 +1,14 @@
 """Near copies after a body is written again, on SQLite and PostgreSQL: a
 story archived with its site's standing block, placed as a copy of another
 by that block alone, leaves the other's story once the block is learned and
-taken out; a true copy stays linked; and a reprint the block kept apart from
-its first copy joins it."""
+taken out; a true copy stays linked; a reprint the block kept apart from
+its first copy joins it; and the rewrite waits for a writer of one of its
+stories."""
 
 from __future__ import annotations
 
 import json
+from concurrent.futures import ThreadPoolExecutor, wait
 from datetime import timedelta
 from pathlib import Path
 
@@ -17,6 +19,7 @@ from pipelines.boilerplate import line_key
 from pipelines.fingerprint import fingerprint
 from storage.archive import Archive
 from storage.models import BandKeyStories, MinhashBand
+from storage.story_locks import hold_story_locks
 from tests.test_dedup import PUBLISHED, archive, articles, save
 
 __all__ = ["archive"]  # the fixture
@@ -133,3 +136,24 @@ def test_a_reprint_the_standing_block_kept_apart_joins_its_first_copy(archive: A
     reprint = articles(archive)[reprint_url]
     assert BLOCK[0] not in reprint.body
     assert reprint.duplicate_of_id == first.id
+
+
+def test_a_rewrite_waits_for_a_writer_of_one_of_its_stories(archive: Archive) -> None:
+    save(archive, SITE, "http://standing.example/1", dressed(FIRST))
+    save(archive, SITE, "http://standing.example/2", dressed(SENTENCE))
+    for week, story in enumerate(OTHERS, start=1):
+        save(archive, SITE, f"http://standing.example/{week + 2}", dressed(story),
+             PUBLISHED + timedelta(weeks=week))  # fmt: skip
+    sentence = articles(archive)["http://standing.example/2"]
+    with archive.sessions() as session:
+        keys = list(session.scalars(select(MinhashBand.key).where(
+            MinhashBand.article_id == sentence.id)))  # fmt: skip
+    with ThreadPoolExecutor(1) as relearning:
+        # a crawl saving a copy of the sentence's story, as archive.save_page does
+        with archive.engine.begin() as writer:
+            hold_story_locks(writer, keys)
+            relearned = relearning.submit(relearn, archive.engine, SITE)
+            assert not wait([relearned], timeout=1.5).done  # the rewrite waits
+            assert BLOCK[0] in articles(archive)["http://standing.example/2"].body
+        assert relearned.result(timeout=60).cleaned
+    assert BLOCK[0] not in articles(archive)["http://standing.example/2"].body

@@ -4,6 +4,7 @@ are made parseable. Pages come from the sample portal, fetched over HTTP."""
 
 from __future__ import annotations
 
+import random
 import re
 import urllib.error
 import urllib.request
@@ -13,7 +14,14 @@ import pytest
 from lxml.html import document_fromstring
 
 from pipelines.extraction import NotAnArticle, extract_article
-from pipelines.pages import Unparseable, html_tree, parseable, refusal, tree_refusal
+from pipelines.pages import (
+    Unparseable,
+    html_tree,
+    parseable,
+    refusal,
+    shows_text,
+    tree_refusal,
+)
 from sample_portal import SamplePortal, serve
 from sample_portal.faults import CASES
 
@@ -119,6 +127,39 @@ def test_an_alert_page_with_only_blank_text_is_refused(blank: str) -> None:
     assert tree_refusal(document_fromstring(page)) == (
         "alert page: 글이 존재하지 않습니다. 목록으로 돌아갑니다"
     )
+
+
+# what a reader sees, as XPath says it: a text of the body, not blank, in no unseen element
+SHOWN_TEXT = (
+    "//body//text()[normalize-space(translate(., '\u00a0\u3000', '  '))]"
+    "[not(ancestor::script or ancestor::style or ancestor::noscript or ancestor::template)]"
+)
+_TAGS = ("div", "p", "span", "b", "li", "script", "style", "noscript", "template")
+_TEXTS = ("", " ", "\u00a0", "\u3000", "\t\n", "\u2003", "본문", " \u00a0 ")
+
+
+def _fragment(rng: random.Random, depth: int = 0) -> str:
+    """Generated markup: seen and unseen elements, comments, blank and shown texts and tails."""
+    parts = []
+    for _ in range(rng.randint(0, 3)):
+        roll = rng.random()
+        if roll < 0.15:
+            parts.append(f"<!--{rng.choice(_TEXTS)}-->")
+        elif roll < 0.3 or depth > 3:
+            parts.append(rng.choice(_TEXTS))
+        else:
+            tag = rng.choice(_TAGS)
+            inner = f"{rng.choice(_TEXTS)}{_fragment(rng, depth + 1)}"
+            parts.append(f"<{tag}>{inner}</{tag}>{rng.choice(_TEXTS)}")
+    return "".join(parts)
+
+
+def test_shows_text_is_what_xpath_says_a_reader_sees() -> None:
+    rng = random.Random(7)
+    for _ in range(3000):
+        page = f"<html><head><title>t</title></head><body>{_fragment(rng)}</body></html>"
+        tree = document_fromstring(page)
+        assert shows_text(tree) == bool(tree.xpath(SHOWN_TEXT)), page
 
 
 def test_an_alert_script_on_a_page_with_text_is_no_refusal() -> None:
