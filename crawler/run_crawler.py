@@ -80,6 +80,8 @@ class RunCrawler(Crawler):
         self.counts = RunCounts()
         # article page URL -> the frame blocks extraction read it without
         self.read_with: dict[str, frozenset[str]] = {}
+        # site -> the boilerplate lines its pages are extracted without (run_boilerplate)
+        self.boilerplate: dict[str, frozenset[str]] = {}
         # site -> the frame the run's first article pages taught it (frame_learning.RunFrame)
         self.frames_taught: dict[str, Frame] = {}
         url = run.archive.engine.url.render_as_string(hide_password=False)

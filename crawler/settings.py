@@ -98,6 +98,9 @@ ROUTES_MIN_SHARE = 0.9
 DATABASE_URL = None
 # a file each run appends its CPU seconds by stage to (crawler.cpu_stages); None: none
 CPU_STAGES_FILE = None
+# a run learns its site's boilerplate once it has archived this many new articles,
+# besides at its end (crawler/archiving/run_boilerplate.py); 0: only at its end
+BOILERPLATE_LEARN_AFTER = 100
 # EXTRACT_WORKERS: worker processes for extraction, started once pages queue up for
 # the crawl's extraction thread (default: the machine's cores, 1 to 4; `scrapy daily`: 1);
 # 0: the thread alone (see crawler/extraction_service.py)

@@ -81,18 +81,18 @@ class ArchiveWriter:
 
     async def save_page(self, item: CaptureItem) -> Outcome:
         """Store a fetched page (and its article, when new); its capture's outcome."""
-        return await asyncio.wrap_future(self._submit(lambda archive: self._save(archive, item)))
+        return await asyncio.wrap_future(self.submit(lambda archive: self._save(archive, item)))
 
     async def save_revisit(self, item: CaptureItem) -> RevisitResult:
         """Store a revisit's page and what it found (``storage.revisits``); its result."""
         return await asyncio.wrap_future(
-            self._submit(lambda archive: self._transaction(lambda: self._revisit(archive, item)))
+            self.submit(lambda archive: self._transaction(lambda: self._revisit(archive, item)))
         )
 
     async def record_sightings(self, links: Mapping[str, Sequence[str]], seen_at: datetime) -> int:
         """Record that the run's site linked archived articles (``Archive.record_sightings``)."""
         return await asyncio.wrap_future(
-            self._submit(
+            self.submit(
                 lambda archive: waiting(
                     lambda: archive.record_sightings(self.site_id, links, seen_at)
                 )
@@ -102,7 +102,7 @@ class ArchiveWriter:
     def keep_page(self, item: CaptureItem) -> Future[None]:
         """Store a fetched page that holds no article (a list page, a feed,
         robots.txt, a stylesheet): its capture ``page``, its bytes once by digest."""
-        return self._submit(
+        return self.submit(
             lambda archive: self._transaction(
                 lambda: keep_page(
                     archive.engine, self._capture(item, Outcome.PAGE, None), item.body
@@ -112,7 +112,7 @@ class ArchiveWriter:
 
     def heartbeat(self, counts: RunCounts) -> Future[bool]:
         """Store the run's counts so far and that it is alive; False when it was ended."""
-        return self._submit(lambda archive: archive.runs.heartbeat(self.run_id, counts))
+        return self.submit(lambda archive: archive.runs.heartbeat(self.run_id, counts))
 
     def record_list_page(
         self,
@@ -124,7 +124,7 @@ class ArchiveWriter:
     ) -> Future[None]:
         """Remember that the run read list page ``number``, the links first seen
         on it and the form post that shows the next one, if any."""
-        return self._submit(
+        return self.submit(
             lambda archive: archive.runs.record_list_page(
                 self.run_id, number, url, family, links, form
             )
@@ -141,7 +141,7 @@ class ArchiveWriter:
         current = self._archive.near_duplicate_seconds if self._archive is not None else 0.0
         return self._near_duplicate_seconds + current
 
-    def _submit(self, write: Callable[[Archive], T]) -> Future[T]:
+    def submit(self, write: Callable[[Archive], T]) -> Future[T]:
         """Run ``write(archive)`` in the writer thread, after the writes sent before it."""
         return self._thread.submit(self._writing, write)
 

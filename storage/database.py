@@ -97,13 +97,12 @@ def _tune_read_only(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
 def create_archive_engine(url: str, read_only: bool = False) -> Engine:
     """An engine for ``url`` with the settings the archive relies on; with
     ``read_only``, an SQLite file is opened read-only (see :func:`_read_only_file`)."""
-    options = {}
+    # a server's connections may drop while pooled: each is checked before use
+    options: dict[str, object] = {"pool_pre_ping": not url.startswith("sqlite")}
     if read_only and (path := sqlite_file(url)) is not None:
         options["creator"] = _read_only_file(path)
     try:
-        engine = create_engine(
-            _with_driver(url), pool_pre_ping=True, connect_args=_connect_args(url), **options
-        )
+        engine = create_engine(_with_driver(url), connect_args=_connect_args(url), **options)
     except ImportError as exc:  # the driver is not installed
         hint = " (run: pip install -e '.[postgresql]')" if url.startswith("postgres") else ""
         raise ArchiveUnavailable(
@@ -113,7 +112,7 @@ def create_archive_engine(url: str, read_only: bool = False) -> Engine:
     except (ArgumentError, ValueError) as exc:
         raise ArchiveUnavailable(f"DATABASE_URL {safe_url(url)!r} is not usable: {exc}") from exc
     if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _tune_read_only if options else _tune_sqlite)
+        event.listen(engine, "connect", _tune_read_only if "creator" in options else _tune_sqlite)
     return engine
 
 

@@ -8,6 +8,7 @@ later page never has them."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 from html import escape
 from pathlib import Path
@@ -230,5 +231,41 @@ def test_a_new_sites_first_crawl_ends_with_its_promo_lines_taken_out(
     assert len(stored) == len(written) >= 10
     assert not any(line in a.body for a in stored.values() for line in PROMO)
     # each article still ends with its own last paragraph
+    endings = {article.paragraphs[-1] for article in written}
+    assert {a.body.split("\n\n")[-1] for a in stored.values()} == endings
+
+
+def test_a_long_first_crawl_learns_its_promo_lines_as_it_goes(
+    database_url: str, tmp_path: Path
+) -> None:
+    """Sixty articles of a new site, every page ending in the same two promo
+    lines, learned after the first twenty: those twenty lose them then, the
+    next ones are stored without them, and the run's end has none left to
+    take out."""
+    site = "gnuboard"
+    portal = SamplePortal(articles_per_site=60, sites=[site], template_lines=PROMO)
+    with serve(portal) as base_url:
+        sites = tmp_path / "sites.yaml"
+        sites.write_text(portal.sites_yaml(base_url), encoding="utf-8")
+        done = scrapy("crawl", "portal", "-a", f"site={site}", *FAST,
+                      "-s", "BOILERPLATE_LEARN_AFTER=20", "-s", "LOG_LEVEL=INFO",
+                      database_url=database_url, sites_file=sites)  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    learned = re.search(
+        rf"{site}: boilerplate version 1 learned after 20 articles, 2 new lines;"
+        r" taken out of (\d+) articles",
+        done.stderr,
+    )
+    assert learned is not None, done.stderr[-3000:]
+    assert 20 <= int(learned[1]) < 40  # the first twenty, and those written meanwhile
+    assert "taken out of" not in done.stderr[learned.end() :]  # nothing left at the end
+    written = portal.articles(site)
+    archive = Archive.open(database_url)
+    try:
+        stored = bodies(archive)
+    finally:
+        archive.close()
+    assert len(stored) == len(written) >= 60
+    assert not any(line in a.body for a in stored.values() for line in PROMO)
     endings = {article.paragraphs[-1] for article in written}
     assert {a.body.split("\n\n")[-1] for a in stored.values()} == endings

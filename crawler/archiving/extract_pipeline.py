@@ -51,12 +51,14 @@ class ExtractPipeline:
         read_with: dict[str, frozenset[str]] | None = None,
         stats: StatsCollector | None = None,
         taught: dict[str, Frame] | None = None,
+        boilerplate: dict[str, frozenset[str]] | None = None,
     ) -> None:
         self.extraction = extraction
         self.stats = stats  # takes the CPU seconds of extraction and fingerprints
         self.lines_of = lines_of  # a site's learned boilerplate in force; None: none
         self.frame_of = frame_of  # a site's learned frame in force; None: none
-        self.boilerplate: dict[str, frozenset[str]] = {}  # site -> its lines in force
+        # site -> its lines in force (grown as the run learns: run_boilerplate)
+        self.boilerplate = boilerplate if boilerplate is not None else {}
         self.frames: dict[str, RunFrame] = {}  # site -> the frame its pages are read with
         # article page URL -> the frame blocks it was extracted without
         self.read_with = read_with if read_with is not None else {}
@@ -74,11 +76,13 @@ class ExtractPipeline:
             crawl.read_with,
             crawler.stats,
             crawl.frames_taught,
+            crawl.boilerplate,
         )
 
     def site_boilerplate(self, site: str) -> frozenset[str]:
         """The lines of ``site``'s boilerplate in force, read from the archive
-        once a crawl (extraction itself never reads the archive)."""
+        once a crawl (extraction itself never reads the archive), or as the
+        run learned them since (``crawler.archiving.run_boilerplate``)."""
         return _read_once(self.boilerplate, site, self.lines_of, "boilerplate")
 
     def site_frame(self, site: str) -> RunFrame:
