@@ -108,16 +108,16 @@ def main() -> int:
         f"{options.articles} articles a site, {len(ALL_FAULTS)} faults on each of "
         f"{len(portal.sites)} sites, {os.cpu_count()} cores (shared: timings are noisy)"
     )
-    print(f"{'site':<10} {'seconds':>8} {'CPU s':>7} {'peak RSS MB':>12}")
+    print(f"{'site':<10} {'seconds':>8} {'CPU s':>7} {'peak MB':>12}")
     for site, measure in rows:
         print(
             f"{site:<10} {measure.seconds:>8.1f} {measure.cpu_seconds:>7.1f} "
-            f"{measure.peak_rss_mb:>12.0f}"
+            f"{measure.peak_mb:>12.0f}"
         )
     print("captures by outcome:", ", ".join(f"{k} {v}" for k, v in sorted(outcomes.items())))
     missing = [url for url in published if url not in archived]
     garbled = [url for url, title in published.items() if archived.get(url, title) != title]
-    peak = max(measure.peak_rss_mb for _, measure in rows)
+    peak = max(measure.peak_mb for _, measure in rows)
     loops = sorted(set(loop_requests))
     print(f"requests per URL of a redirect loop: {loops} ({len(loop_requests)} URLs)")
     print(f"requests of a dripping page: {sorted(set(drip_requests))} ({len(drip_requests)} pages)")

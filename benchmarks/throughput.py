@@ -77,7 +77,7 @@ class Measure:
     articles: int
     seconds: float
     cpu_seconds: float
-    peak_rss_mb: float
+    peak_mb: float
 
     def __add__(self, other: Measure) -> Measure:
         """Two crawls one after the other: summed, the higher peak."""
@@ -86,7 +86,7 @@ class Measure:
             self.articles + other.articles,
             self.seconds + other.seconds,
             self.cpu_seconds + other.cpu_seconds,
-            max(self.peak_rss_mb, other.peak_rss_mb),
+            max(self.peak_mb, other.peak_mb),
         )
 
     @property
@@ -98,38 +98,44 @@ class Measure:
         cpu_ms = 1000 * self.cpu_seconds / max(self.articles, 1)
         return (
             f"{self.name:<26} {self.articles:>8} {self.seconds:>8.1f} {self.rate:>11.1f} "
-            f"{cpu_ms:>14.1f} {self.peak_rss_mb:>12.0f}"
+            f"{cpu_ms:>14.1f} {self.peak_mb:>12.0f}"
         )
 
 
-def tree_rss_mb(pid: int) -> float:
-    """Resident memory of ``pid`` and all its descendants, in MiB."""
+def tree_memory_mb(pid: int) -> float:
+    """Memory of ``pid`` and all its descendants, in MiB: each process's
+    proportional share (PSS) of what it maps, so that the pages the extraction
+    workers share with the server they were forked from count once."""
     children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
             fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            status = (entry / "status").read_text()
         except OSError:
             continue
         children.setdefault(int(fields[1]), []).append(int(entry.name))
-        for line in status.splitlines():
-            if line.startswith("VmRSS:"):
-                rss[int(entry.name)] = int(line.split()[1])
     total, stack = 0, [pid]
     while stack:
         current = stack.pop()
-        total += rss.get(current, 0)
+        total += _pss_kb(current)
         stack.extend(children.get(current, []))
     return total / 1024
+
+
+def _pss_kb(pid: int) -> int:
+    try:
+        rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except OSError:  # it ended
+        return 0
+    pss = [line.split()[1] for line in rollup.splitlines() if line.startswith("Pss:")]
+    return int(pss[0]) if pss else 0
 
 
 def run_measured(
     name: str, command: list[str], env: dict[str, str], count: Callable[[], int]
 ) -> Measure:
-    """Run ``command``; wall time, CPU of it and its children, peak tree RSS."""
+    """Run ``command``; wall time, CPU of it and its children, peak tree memory."""
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True)
     with PeakMemory(lambda: [process.pid]) as memory:
@@ -163,7 +169,7 @@ class PeakMemory:
     def _sample(self) -> None:
         while not self.done.is_set():
             for pid in self.roots():
-                self.peak = max(self.peak, tree_rss_mb(pid))
+                self.peak = max(self.peak, tree_memory_mb(pid))
             self.done.wait(0.1)
 
 
@@ -387,7 +393,7 @@ def main() -> None:
     )
     print(
         f"{'crawler':<26} {'articles':>8} {'seconds':>8} {'articles/s':>11} "
-        f"{'CPU ms/article':>14} {'peak RSS MB':>12}"
+        f"{'CPU ms/article':>14} {'peak MB':>12}"
     )
     for measure in (by_scheduler, one_by_one, plain):
         print(measure.row())
@@ -395,9 +401,12 @@ def main() -> None:
         print(f"speed-up, {measure.name}: {measure.rate / plain.rate:.2f}x the plain spider")
     print(
         f"no-op daily run ({idle.articles} new): {idle.cpu_seconds:.2f} s CPU, "
-        f"{idle.seconds:.2f} s, peak RSS {idle.peak_rss_mb:.0f} MB"
+        f"{idle.seconds:.2f} s, peak {idle.peak_mb:.0f} MB"
     )
-    print("peak RSS: the largest one crawl process reached with its extraction workers")
+    print(
+        "peak MB: the largest memory (PSS) one crawl process reached with its extraction "
+        "workers and their server"
+    )
     print(
         "CPU ms per article by stage (fetch: the rest of the processes' CPU: Scrapy's "
         "download, list pages, the pipelines' own work, start-ups):"

@@ -17,9 +17,11 @@ at the end every site's result is printed on stdout, one line each
 
 from __future__ import annotations
 
+import gc
 import sys
 import time
 from collections.abc import Sequence
+from concurrent.futures import Executor
 from pathlib import Path
 
 from scrapy.crawler import CrawlerProcessBase
@@ -69,19 +71,29 @@ def crawl_sites(process: CrawlerProcessBase, jobs: Sequence[CrawlJob]) -> list[S
     try:
         for crawler in crawlers:
             process.crawl(crawler)
+        # what the start-up made lives as long as the process: the collector
+        # stops walking it at each of the crawl's full collections
+        gc.freeze()
         with terminal_progress(crawlers):
             process.start()
     finally:
-        extraction.close()
-        for crawler in crawlers:
-            done.append(_ended(crawler))
+        try:
+            for crawler in crawlers:
+                done.append(_ended(crawler, extraction.pool))
+        finally:
+            extraction.close()
         print_summary(done)
+        # the process ends: its memory goes back whole, so the collector's
+        # passes over the heap as the interpreter exits are skipped
+        gc.freeze()
     return done
 
 
-def _ended(crawler: RunCrawler) -> SiteCrawl:
-    """Say how ``crawler``'s run ended, relearn its site's boilerplate when it
-    archived new articles, and record its exit code."""
+def _ended(crawler: RunCrawler, pool: Executor | None) -> SiteCrawl:
+    """Say how ``crawler``'s run ended, relearn its site's frame (extracting
+    its articles again in ``pool``'s worker processes when the crawl started
+    them) and boilerplate when it archived new articles, and record its exit
+    code."""
     run = crawler.run
     end = RunKeeper.end_of(crawler)
     if end.reason is not None:
@@ -92,7 +104,7 @@ def _ended(crawler: RunCrawler) -> SiteCrawl:
         if crawler.counts.new and not (keeper and keeper.write_failed):
             started = time.thread_time()
             taught = crawler.frames_taught.get(run.job.profile.name)
-            frame_learning.relearn_at_end(run, crawler.counts.new, crawler.read_with, taught)
+            frame_learning.relearn_at_end(run, crawler.counts.new, crawler.read_with, taught, pool)
             relearn_boilerplate(run)
             if crawler._stats is not None:
                 crawler._stats.set_value(RUN_END_CPU, time.thread_time() - started)

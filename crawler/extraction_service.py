@@ -2,10 +2,11 @@
 crawls (``scrapy daily`` runs several), made and closed by the crawl
 lifecycle (``crawler.crawl_lifecycle``).
 
-Extraction and fingerprinting, and reading an attachment's text, are CPU
-work. They run in one thread of the process until ``WORKERS_FROM`` pages
-wait for it, then in ``EXTRACT_WORKERS`` spawned worker processes (by
-default the machine's cores, 1 to 4; ``crawler.worker_processes``), which import only the page room;
+Extraction and fingerprinting, reading an attachment's text and learning a
+site's frame from a run's first pages are CPU work. They run in one thread
+of the process until ``WORKERS_FROM`` pages wait for it, then in
+``EXTRACT_WORKERS`` worker processes (by default the machine's cores, 1 to
+4; ``crawler.worker_processes``), which import only the page room;
 ``EXTRACT_WORKERS`` 0 keeps the thread. A polite crawl, whose pages come one
 by one, never starts them. A worker that dies (killed, out of memory) fails
 the pages it had, and new workers take the next ones.
@@ -15,14 +16,19 @@ from __future__ import annotations
 
 import asyncio
 import os
+from collections.abc import Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from typing import Any, TypeVar
 
 from crawler.items import CaptureItem
-from crawler.worker_processes import process_pool
+from crawler.worker_processes import process_pool, stop_server
 from pipelines.article_page import PageError, PageProblem, TimedPage, timed_extract_and_fingerprint
 from pipelines.attachment_text import AttachmentReading, attachment_kind, read_attachment
+from pipelines.site_frame import learn_from_pages
 
+RawPage = tuple[bytes, str | None]  # a page's body and content type
+Done = TypeVar("Done")  # what a function run in the thread or the workers gives
 # the worker processes start once this many pages wait for the thread
 WORKERS_FROM = 8
 
@@ -56,12 +62,8 @@ class ExtractionService:
         the site's ``frame`` and its ``boilerplate`` lines, or why it has none
         (whatever extraction raised on a hostile page, or the worker died on it),
         with the CPU seconds each took."""
-        executor = self._executor()
-        in_thread = executor is self.thread
-        self.waiting += in_thread
         try:
-            return await asyncio.get_running_loop().run_in_executor(
-                executor,
+            return await self._run(
                 timed_extract_and_fingerprint,
                 item.body,
                 item.headers.get("Content-Type"),
@@ -77,34 +79,49 @@ class ExtractionService:
                 bool(item.requisite_kinds),
             )
         except BrokenProcessPool:
-            if self.pool is executor:
-                self.pool = process_pool(self.workers)
-                executor.shutdown(wait=False)
             return TimedPage(PageError(PageProblem.EXTRACTION, "the extraction worker died"))
         except Exception as exc:
             return TimedPage(PageError(PageProblem.EXTRACTION, f"{type(exc).__name__}: {exc}"))
-        finally:
-            self.waiting -= in_thread
 
     async def read_attachment(
         self, data: bytes, name: str | None, content_type: str | None
     ) -> AttachmentReading:
         """An attachment's kind and text, or why it has none, read where pages
         are extracted, with the page's input cap (``pipelines.attachment_text``)."""
-        executor = self._executor()
         try:
-            return await asyncio.get_running_loop().run_in_executor(
-                executor, read_attachment, data, name, content_type
-            )
+            return await self._run(read_attachment, data, name, content_type)
+        except BrokenProcessPool:
+            return AttachmentReading(attachment_kind(data[:4096], name), None, "its reader died")
+
+    async def learn_frame(self, pages: list[RawPage]) -> tuple[frozenset[str], int]:
+        """A site's frame learned from its article pages (body, content type)
+        where pages are extracted, and how many it learned from
+        (``pipelines.site_frame.learn_from_pages``); raises what learning raised."""
+        return await self._run(learn_from_pages, pages)
+
+    async def _run(self, function: Callable[..., Done], *arguments: Any) -> Done:
+        """``function(*arguments)`` in the thread or the workers (see
+        :meth:`_executor`); a worker's death (``BrokenProcessPool``) replaces
+        the workers before it is raised."""
+        executor = self._executor()
+        in_thread = executor is self.thread
+        self.waiting += in_thread
+        try:
+            loop = asyncio.get_running_loop()
+            return await loop.run_in_executor(executor, function, *arguments)
         except BrokenProcessPool:
             if self.pool is executor:
                 self.pool = process_pool(self.workers)
                 executor.shutdown(wait=False)
-            return AttachmentReading(attachment_kind(data[:4096], name), None, "its reader died")
+            raise
+        finally:
+            self.waiting -= in_thread
 
     def close(self) -> None:
         """Stop the thread and the workers, dropping pages not started."""
         for executor in (self.thread, self.pool):
             if executor is not None:
                 executor.shutdown(wait=True, cancel_futures=True)
+        if self.pool is not None:
+            stop_server()
         self.pool = None

@@ -95,6 +95,13 @@ def page_tree(body: bytes, content_type: str | None) -> HtmlElement | None:
     return tree
 
 
+def learn_from_pages(pages: Iterable[tuple[bytes, str | None]]) -> tuple[frozenset[str], int]:
+    """The frame :func:`learn` finds in raw pages (body, content type), and
+    how many of them were web pages it learned from."""
+    trees = [tree for page in pages if (tree := page_tree(*page)) is not None]
+    return learn(trees), len(trees)
+
+
 def text_key(element: HtmlElement) -> str:
     """An element's text as blocks are compared: NFKC, spacing collapsed."""
     text = unicodedata.normalize("NFKC", element.text_content())

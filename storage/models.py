@@ -340,13 +340,15 @@ class SiteBoilerplate(Base):
 
 class BoilerplateMark(Base):
     """How far a site's boilerplate is learned: the highest of the site's
-    article ids it was learned from, and how many articles, all runs together."""
+    article ids it was learned from, and how many articles, all runs together;
+    and the version whose lines every article of the site was cleaned of."""
 
     __tablename__ = "boilerplate_marks"
 
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), primary_key=True)
     learned_through: Mapped[int]  # an article id
     articles: Mapped[int]
+    cleaned_of: Mapped[int] = mapped_column(server_default="0")  # a version (0: none)
 
 
 class ArticleEndLine(Base):

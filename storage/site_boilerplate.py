@@ -45,11 +45,14 @@ class StoredBody:
 @dataclass(frozen=True)
 class Learning:
     """How far a site's boilerplate is learned: through which of its articles
-    (an id; 0: none yet), and its newest article (0: none)."""
+    (an id; 0: none yet), its newest article (0: none), and the lines its
+    articles were all cleaned of (those of the version in force when the mark
+    last moved)."""
 
     site_id: int
     learned_through: int
     newest: int
+    cleaned_of: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -88,11 +91,19 @@ def learning(engine: Engine, site: str) -> Learning | None:
         site_id = session.scalar(select(Site.id).where(Site.name == site))
         if site_id is None:
             return None
-        through = session.scalar(
-            select(BoilerplateMark.learned_through).where(BoilerplateMark.site_id == site_id)
+        mark = session.execute(
+            select(BoilerplateMark.learned_through, BoilerplateMark.cleaned_of).where(
+                BoilerplateMark.site_id == site_id
+            )
+        ).one_or_none()
+        through, cleaned_of = mark if mark is not None else (0, 0)
+        lines = session.scalar(
+            select(SiteBoilerplate.lines).where(
+                SiteBoilerplate.site_id == site_id, SiteBoilerplate.version == cleaned_of
+            )
         )
         newest = session.scalar(select(func.max(Article.id)).where(Article.site_id == site_id))
-    return Learning(site_id, through or 0, newest or 0)
+    return Learning(site_id, through, newest or 0, frozenset(lines or ()))
 
 
 def bodies_before(
@@ -128,13 +139,16 @@ def keep_end_lines(engine: Engine, site_id: int, lines: Mapping[int, frozenset[i
             index_end_lines(connection, site_id, lines)
 
 
-def mark_learned(engine: Engine, site_id: int, through: int, articles: int) -> None:
+def mark_learned(
+    engine: Engine, site_id: int, through: int, articles: int, cleaned_of: int
+) -> None:
     """Say the site's boilerplate is learned through article ``through`` (an
-    id), from ``articles`` more of its articles."""
+    id), from ``articles`` more of its articles, and that its articles are all
+    cleaned of the lines of version ``cleaned_of``."""
     with engine.begin() as connection:
         dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
         statement = dialect.insert(BoilerplateMark).values(
-            site_id=site_id, learned_through=through, articles=articles
+            site_id=site_id, learned_through=through, articles=articles, cleaned_of=cleaned_of
         )
         connection.execute(
             statement.on_conflict_do_update(
@@ -142,6 +156,7 @@ def mark_learned(engine: Engine, site_id: int, through: int, articles: int) -> N
                 set_={
                     "learned_through": statement.excluded.learned_through,
                     "articles": BoilerplateMark.articles + statement.excluded.articles,
+                    "cleaned_of": statement.excluded.cleaned_of,
                 },
             )
         )

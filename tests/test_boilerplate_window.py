@@ -11,15 +11,19 @@ from collections.abc import Callable, Iterator
 from datetime import timedelta
 
 import pytest
+from alembic import command
+from alembic.config import Config
 from sqlalchemy import select
 
+from crawler.archiving import boilerplate_learning
 from crawler.archiving.boilerplate_learning import relearn, windows
 from pipelines.boilerplate import end_lines
 from storage.archive import Archive
 from storage.bulk import load_articles
+from storage.database import MIGRATIONS
 from storage.models import Article, BoilerplateMark, Capture, Outcome, RevisitResult
 from storage.revisits import PageVersion, Revisited, save_revisit
-from storage.site_boilerplate import learning
+from storage.site_boilerplate import in_force, learning, save_cleaned
 from tests.test_boilerplate import PROMO, SITE, own_text
 from tests.test_query_plans import FETCHED, bulk, statements
 
@@ -131,3 +135,46 @@ def test_a_revisit_indexes_its_new_body_by_its_end_lines(archive: Archive) -> No
     relearned = relearn(archive.engine, SITE, WINDOW)
     assert (relearned.added, relearned.cleaned) == (1, 11)  # the revisited article among them
     assert SECOND not in rows(archive)[revisited][0]
+
+
+def test_a_relearning_stopped_while_it_cleans_is_finished_by_the_next_run(
+    archive: Archive, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The process ends after the holders of one new line were cleaned, before
+    those of the other: the version was recorded, the mark was not moved, and
+    the next run cleans the rest."""
+    load(archive, 0, 30, lambda n: (PROMO[n % 2],))  # each line ends half the articles
+
+    def stops_after_one_batch(engine: object, bodies: list[object]) -> None:
+        monkeypatch.setattr(boilerplate_learning, "save_cleaned", stopped)
+        save_cleaned(archive.engine, bodies)  # type: ignore[arg-type]
+
+    def stopped(engine: object, bodies: list[object]) -> None:
+        raise SystemExit("killed")
+
+    monkeypatch.setattr(boilerplate_learning, "save_cleaned", stops_after_one_batch)
+    with pytest.raises(SystemExit):
+        relearn(archive.engine, SITE, WINDOW)
+    left = [body for body, *_ in rows(archive).values() if any(p in body for p in PROMO)]
+    assert len(left) == 15 and in_force(archive.engine, SITE).version == 1
+    monkeypatch.undo()
+    relearned = relearn(archive.engine, SITE, WINDOW)
+    assert (relearned.version, relearned.added, relearned.cleaned) == (1, 0, 15)
+    assert not [body for body, *_ in rows(archive).values() if any(p in body for p in PROMO)]
+    assert relearn(archive.engine, SITE, WINDOW).cleaned == 0
+
+
+def test_an_older_archives_marks_name_the_version_its_runs_cleaned_of(archive: Archive) -> None:
+    """Marks moved before the mark named its version were moved by runs that
+    finished cleaning: the upgrade names the site's newest version."""
+    load(archive, 0, 30, promo)
+    assert relearn(archive.engine, SITE, WINDOW).version == 1
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    for step, to in ((command.downgrade, "0023"), (command.upgrade, "head")):
+        with archive.engine.begin() as connection:
+            config.attributes["connection"] = connection
+            step(config, to)
+    with archive.sessions() as session:
+        assert session.scalars(select(BoilerplateMark.cleaned_of)).all() == [1]
+    assert relearn(archive.engine, SITE, WINDOW).cleaned == 0

@@ -20,6 +20,11 @@ windows before them as it takes to reach the articles learned from before
 The articles it reads first are indexed by their end lines
 (:func:`pipelines.boilerplate.end_lines`), so that the articles holding a
 newly learned line are found by index, and only those are cleaned again.
+
+A new version is recorded before its lines' holders are cleaned, and the
+mark moves after, naming the version the site's articles are all cleaned of:
+a run stopped in between (killed, its database gone) leaves the mark behind,
+and the next run cleans the holders of every line the mark's version lacks.
 """
 
 from __future__ import annotations
@@ -86,19 +91,19 @@ def relearn(engine: Engine, site: str, window: int = WINDOW) -> Relearned:
         stories += len(read.stories)
         new += read.new
     lines = frozenset(learned)
-    cleaned = 0
+    version = current.version
     if lines != current.lines:
         version = waiting(lambda: record(engine, site, lines, stories))
-        for line in sorted(lines - current.lines):
-            for batch in holding(engine, stand.site_id, line_hash(line)):
-                bodies = [body for stored in batch if (body := _cleaned(stored, lines)) is not None]
-                waiting(lambda: save_cleaned(engine, bodies))  # noqa: B023 (called at once)
-                cleaned += len(bodies)
-        relearned = Relearned(version, lines, len(lines - current.lines), cleaned)
-    else:
-        relearned = Relearned(current.version, lines, 0, 0)
-    waiting(lambda: mark_learned(engine, stand.site_id, stand.newest, new))
-    return relearned
+    cleaned = 0
+    # the lines learned now, and those of a version a stopped run recorded
+    # without cleaning all their holders
+    for line in sorted(lines - stand.cleaned_of):
+        for batch in holding(engine, stand.site_id, line_hash(line)):
+            bodies = [body for stored in batch if (body := _cleaned(stored, lines)) is not None]
+            waiting(lambda: save_cleaned(engine, bodies))  # noqa: B023 (called at once)
+            cleaned += len(bodies)
+    waiting(lambda: mark_learned(engine, stand.site_id, stand.newest, new, version))
+    return Relearned(version, lines, len(lines - current.lines), cleaned)
 
 
 def windows(engine: Engine, stand: Learning, window: int = WINDOW) -> Iterator[Window]:

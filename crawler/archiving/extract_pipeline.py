@@ -118,7 +118,7 @@ class ExtractPipeline:
                 page = (item.body, item.headers.get("Content-Type"))
         finally:
             if learning:
-                frame.read(page)
+                await frame.read(page, self.extraction.learn_frame)
                 if frame.taught is not None:
                     self.taught[item.site] = frame.taught
         return item

@@ -23,27 +23,32 @@ blocks, and then every article of the run would be extracted again.
 from __future__ import annotations
 
 import asyncio
+import logging
 import sys
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from crawler.extraction_service import RawPage
 from crawler.run_crawler import OpenRun
 from crawler.user_messages import say
-from pipelines.article_page import extract_and_fingerprint
+from pipelines.article_page import PageError, extract_and_fingerprint
 from pipelines.boilerplate import end_lines
 from pipelines.extraction import ExtractedArticle
 from pipelines.families import ArticleLayout
 from pipelines.fingerprint import Fingerprint
-from pipelines.site_frame import learn, page_tree
+from pipelines.site_frame import learn_from_pages
 from storage.busy import waiting
 from storage.database import one_line
-from storage.reextraction import Reextracted, save_reextracted, stored_pages
+from storage.reextraction import Reextracted, StoredPage, save_reextracted, stored_pages
 from storage.site_boilerplate import in_force as boilerplate_in_force
 from storage.site_frames import Frame, article_count, in_force, newest_pages, record
 
+logger = logging.getLogger(__name__)
+Learned = tuple[frozenset[str], int]  # a frame's blocks, and the pages it was learned from
 LEARNED_FROM = 30  # the site's newest article pages the frame is learned from
 RELEARN_EVERY = 200  # a grown frame is learned again each time this many more are archived
 
@@ -73,22 +78,25 @@ class RunFrame:
     ``LEARNED_FROM`` pages, the run's first ``LEARNED_FROM`` article pages
     have taught it (``taught``: version 0, not recorded yet; :func:`relearn`
     records it at the run's end). While ``LEARNED_FROM`` pages are being read,
-    the next ones wait for it."""
+    and while the frame is learned from them, the next ones wait for it."""
 
     def __init__(self, in_force: Frame) -> None:
         self.in_force = in_force
         self.blocks = in_force.blocks
         self.learned = in_force.pages >= LEARNED_FROM
         self.taught: Frame | None = None  # the frame the run's pages taught it
-        self.pages: list[tuple[bytes, str | None]] = []  # article pages learned from
+        self.pages: list[RawPage] = []  # article pages learned from
         self.reading = 0  # pages being read that it may learn from
+        self.learning = False  # learning from LEARNED_FROM pages
         self.changed = asyncio.Event()
 
     async def blocks_to_read(self) -> tuple[frozenset[str], bool]:
         """The blocks to read the next page without, once the pages being
         read may not teach the frame any more; and whether the run learns from
         that page (then :meth:`read` must be called with it)."""
-        while not self.learned and self.reading + len(self.pages) >= LEARNED_FROM:
+        while not self.learned and (
+            self.learning or self.reading + len(self.pages) >= LEARNED_FROM
+        ):
             self.changed.clear()
             await self.changed.wait()
         if self.learned:
@@ -96,18 +104,33 @@ class RunFrame:
         self.reading += 1
         return self.blocks, True
 
-    def read(self, page: tuple[bytes, str | None] | None) -> None:
+    async def read(
+        self, page: RawPage | None, learn: Callable[[list[RawPage]], Awaitable[Learned]]
+    ) -> None:
         """A page it may learn from was read: its body and content type when it
-        is an article page, None when it is none."""
+        is an article page, None when it is none. The ``LEARNED_FROM``th
+        article page has the frame learned from them all by ``learn`` (the
+        process's extraction service: ``pipelines.site_frame.learn_from_pages``
+        off the reactor); when learning fails, the pages go on with the frame
+        in force."""
         self.reading -= 1
-        if page is not None and not self.learned:
-            self.pages.append(page)
-            if len(self.pages) == LEARNED_FROM:
-                trees = [tree for page in self.pages if (tree := page_tree(*page)) is not None]
-                self.blocks = self.in_force.blocks | learn(trees)
-                self.taught = Frame(0, self.blocks, len(trees))
-                self.learned, self.pages = True, []
-        self.changed.set()
+        try:
+            if page is not None and not self.learned:
+                self.pages.append(page)
+                if len(self.pages) == LEARNED_FROM:
+                    self.learning = True
+                    pages, self.pages = self.pages, []
+                    try:
+                        blocks, learned_from = await learn(pages)
+                    except Exception as exc:
+                        logger.warning("frame not learned from the run's pages: %s", exc)
+                    else:
+                        self.blocks = self.in_force.blocks | blocks
+                        self.taught = Frame(0, self.blocks, learned_from)
+                    self.learned = True
+        finally:
+            self.learning = False
+            self.changed.set()
 
 
 def relearn(
@@ -118,6 +141,7 @@ def relearn(
     new: int | None = None,
     read_with: Mapping[str, frozenset[str]] | None = None,
     taught: Frame | None = None,
+    pool: Executor | None = None,
 ) -> Relearned:
     """Learn ``site``'s frame from its newest captures (at a run's end, which
     archived ``new`` articles, only when it is :func:`due`), or take the one
@@ -125,17 +149,14 @@ def relearn(
     it grew, record it and extract the articles run ``run_id`` archived again
     with it (none when ``run_id`` is None: ``scrapy reextract`` does that
     itself), but those ``read_with`` (article URL -> the blocks the run
-    extracted it without) says were read with it already."""
+    extracted it without) says were read with it already; in ``pool``'s worker
+    processes when given."""
     current = in_force(engine, site)
     if new is not None and not due(current, article_count(engine, site), new):
         return Relearned(current.version, current.blocks, 0, 0)
     if taught is None:
-        trees = [
-            tree
-            for page in newest_pages(engine, site, LEARNED_FROM)
-            if (tree := page_tree(page.body, page.content_type)) is not None
-        ]
-        taught = Frame(0, learn(trees), len(trees))
+        newest = newest_pages(engine, site, LEARNED_FROM)
+        taught = Frame(0, *learn_from_pages((page.body, page.content_type) for page in newest))
     blocks = current.blocks | taught.blocks
     if blocks == current.blocks:
         return Relearned(current.version, blocks, 0, 0)
@@ -145,23 +166,40 @@ def relearn(
         lines = boilerplate_in_force(engine, site).lines
         wanted = None if read_with is None else (lambda url: read_with.get(url) != blocks)
         for batch in stored_pages(engine, site, None, run_id=run_id, wanted=wanted):
-            articles = []
-            for page in batch:
-                found = extract_and_fingerprint(
-                    page.body,
-                    page.content_type,
-                    page.url,
-                    page.cms,
-                    lines,
-                    layout,
-                    page.continued,
-                    blocks,
-                )
-                if isinstance(found, tuple):
-                    articles.append(reextracted_article(page.article_id, *found))
+            found = extract_stored(batch, pool, lambda _: lines, lambda _: layout, lambda _: blocks)
+            articles = [
+                reextracted_article(page.article_id, *article)
+                for page, article in zip(batch, found, strict=True)
+                if isinstance(article, tuple)
+            ]
             waiting(lambda: save_reextracted(engine, articles))  # noqa: B023 (called at once)
             reextracted += len(articles)
     return Relearned(version, blocks, len(blocks - current.blocks), reextracted)
+
+
+def extract_stored(
+    batch: Sequence[StoredPage],
+    pool: Executor | None,
+    lines: Callable[[StoredPage], frozenset[str]],
+    layout: Callable[[StoredPage], ArticleLayout | None],
+    blocks: Callable[[StoredPage], frozenset[str]],
+) -> Iterator[tuple[ExtractedArticle, Fingerprint] | PageError]:
+    """The articles of archived pages extracted again, in order, without
+    each page's site's boilerplate ``lines`` and frame ``blocks``, read with its
+    ``layout``: in ``pool``'s worker processes, or here without one."""
+    arguments = (
+        [page.body for page in batch],
+        [page.content_type for page in batch],
+        [page.url for page in batch],
+        [page.cms for page in batch],
+        [lines(page) for page in batch],
+        [layout(page) for page in batch],
+        [page.continued for page in batch],
+        [blocks(page) for page in batch],
+    )
+    if pool is None:
+        return map(extract_and_fingerprint, *arguments)
+    return pool.map(extract_and_fingerprint, *arguments)
 
 
 def reextracted_article(
@@ -185,15 +223,17 @@ def relearn_at_end(
     new: int,
     read_with: Mapping[str, frozenset[str]],
     taught: Frame | None = None,
+    pool: Executor | None = None,
 ) -> None:
     """Learn the run's site's frame again when due (or take the one the run's
     first pages ``taught`` it), the run having archived ``new`` articles, and
     extract the run's articles with it when it grew (but those ``read_with``
-    it already: article URL -> the blocks it was extracted without)."""
+    it already: article URL -> the blocks it was extracted without), in
+    ``pool``'s worker processes when given."""
     site = run.job.profile.name
     try:
         relearned = relearn(
-            run.archive.engine, site, run.id, run.job.profile.article, new, read_with, taught
+            run.archive.engine, site, run.id, run.job.profile.article, new, read_with, taught, pool
         )
     except SQLAlchemyError as exc:
         say(f"{site}: frame not learned: {one_line(exc)}")

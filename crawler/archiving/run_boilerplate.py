@@ -22,7 +22,7 @@ from dataclasses import replace
 
 from crawler.archiving.boilerplate_learning import Relearned, relearn
 from crawler.items import CaptureItem
-from crawler.writer import ArchiveWriter, WriteFailed
+from crawler.writer import ArchiveWriter
 from pipelines.boilerplate import strip
 from pipelines.fingerprint import fingerprint
 from storage.models import Outcome
@@ -77,7 +77,7 @@ class RunBoilerplate:
     async def _learned(self, site: str, learned: Future[Relearned]) -> None:
         try:
             relearned = await asyncio.wrap_future(learned)
-        except WriteFailed as exc:
+        except Exception as exc:  # the articles go on as extracted: the run's end learns
             logger.warning("%s: boilerplate not learned as the run goes: %s", site, exc)
             return
         self.lines[site] = relearned.lines

@@ -23,7 +23,6 @@ from crawler.commands import ArchiveErrors, fail, port_problem
 from crawler.crawl_lifecycle import crawl_sites
 from crawler.job import CrawlJob
 from crawler.sites import load_sites
-from sample_portal import SamplePortal, serve
 from storage.archive import Archive
 from storage.database import ArchiveUnavailable, project_root
 from storage.export import ExportFilter, export, format_of
@@ -81,6 +80,9 @@ class Command(ArchiveErrors, ScrapyCommand):
             self.exitcode = fail(str(exc))
             return
         before = archive.article_counts()
+        # the demo's alone: imported when it runs, not as every command starts
+        from sample_portal import SamplePortal, serve
+
         portal = SamplePortal(articles_per_site=opts.articles)
         with serve(portal, port=opts.port) as base_url, tempfile.TemporaryDirectory() as tmp:
             sites_file = Path(tmp) / "sites.yaml"

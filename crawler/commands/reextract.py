@@ -32,8 +32,8 @@ from crawler.archiving.boilerplate_learning import relearn
 from crawler.commands import ArchiveCommand, fail
 from crawler.extraction_service import default_workers
 from crawler.sites import SitesConfigError, load_sites, sites_path
-from crawler.worker_processes import process_pool
-from pipelines.article_page import PageError, extract_and_fingerprint
+from crawler.worker_processes import process_pool, stop_server
+from pipelines.article_page import PageError
 from pipelines.extraction import EXTRACTOR_VERSION, ExtractedArticle
 from pipelines.families import ArticleLayout
 from storage.archive import Archive
@@ -118,8 +118,11 @@ def _pool(workers: int) -> Iterator[Executor | None]:
     if workers <= 0:
         yield None
         return
-    with process_pool(workers) as pool:
-        yield pool
+    try:
+        with process_pool(workers) as pool:
+            yield pool
+    finally:
+        stop_server()
 
 
 def _relearned(engine: Engine, site: str) -> frozenset[str]:
@@ -159,18 +162,13 @@ def _reextract(
     frames: dict[str, frozenset[str]],
     layouts: dict[str, ArticleLayout],
 ) -> list[Reextracted]:
-    arguments = (
-        [page.body for page in batch],
-        [page.content_type for page in batch],
-        [page.url for page in batch],
-        [page.cms for page in batch],
-        [boilerplate.get(page.site, frozenset()) for page in batch],
-        [layouts.get(page.site) for page in batch],
-        [page.continued for page in batch],
-        [frames.get(page.site, frozenset()) for page in batch],
+    results = frame_learning.extract_stored(
+        batch,
+        pool,
+        lambda page: boilerplate.get(page.site, frozenset()),
+        lambda page: layouts.get(page.site),
+        lambda page: frames.get(page.site, frozenset()),
     )
-    extract = extract_and_fingerprint
-    results = pool.map(extract, *arguments) if pool else map(extract, *arguments)
     updates = []
     for page, result in zip(batch, results, strict=True):
         if isinstance(result, PageError):
