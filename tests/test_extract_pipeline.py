@@ -11,10 +11,13 @@ import os
 import signal
 
 from crawler.archiving.extract_pipeline import ExtractPipeline
+from crawler.archiving.frame_learning import extract_stored
 from crawler.extraction_service import ExtractionService
 from crawler.items import CaptureItem
+from crawler.worker_processes import process_pool, stop_server
 from pipelines.article_page import PageError, PageProblem
 from sample_portal import SamplePortal
+from storage.reextraction import StoredPage
 from storage.types import now_seoul
 
 
@@ -71,3 +74,26 @@ def test_the_workers_start_only_when_pages_queue_up() -> None:
         extraction.close()
     assert extraction.pool is None
     assert all(page.article is not None and page.error is None for page in pages)
+
+
+def test_archived_pages_are_extracted_again_when_a_worker_died_under_them() -> None:
+    """The run's end extracts its first pages again in the crawl's workers: a
+    worker killed before (out of memory) loses none of them."""
+    pages = [
+        StoredPage(
+            n, page.url, "newscms", page.family, "text/html", page.body, "", None, None, "", ""
+        )
+        for n, page in enumerate(items(3))
+    ]
+    pool = process_pool(1)
+    try:
+        pool.submit(os.getpid).result()  # the worker is up
+        for worker in multiprocessing.active_children():
+            os.kill(worker.pid, signal.SIGKILL)  # type: ignore[arg-type]
+        found = extract_stored(
+            pages, pool, lambda _: frozenset(), lambda _: None, lambda _: frozenset()
+        )
+    finally:
+        pool.shutdown(wait=True)
+        stop_server()
+    assert [type(result) for result in found] == [tuple] * 3

@@ -25,8 +25,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
-from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from concurrent.futures import Executor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
 from sqlalchemy import Engine
@@ -183,10 +184,11 @@ def extract_stored(
     lines: Callable[[StoredPage], frozenset[str]],
     layout: Callable[[StoredPage], ArticleLayout | None],
     blocks: Callable[[StoredPage], frozenset[str]],
-) -> Iterator[tuple[ExtractedArticle, Fingerprint] | PageError]:
+) -> list[tuple[ExtractedArticle, Fingerprint] | PageError]:
     """The articles of archived pages extracted again, in order, without
     each page's site's boilerplate ``lines`` and frame ``blocks``, read with its
-    ``layout``: in ``pool``'s worker processes, or here without one."""
+    ``layout``: in ``pool``'s worker processes, or here without one (or
+    when a worker died under them: a killed worker loses no re-extraction)."""
     arguments = (
         [page.body for page in batch],
         [page.content_type for page in batch],
@@ -197,9 +199,12 @@ def extract_stored(
         [page.continued for page in batch],
         [blocks(page) for page in batch],
     )
-    if pool is None:
-        return map(extract_and_fingerprint, *arguments)
-    return pool.map(extract_and_fingerprint, *arguments)
+    if pool is not None:
+        try:
+            return list(pool.map(extract_and_fingerprint, *arguments))
+        except BrokenProcessPool:
+            logger.warning("an extraction worker died: extracting the rest here")
+    return list(map(extract_and_fingerprint, *arguments))
 
 
 def reextracted_article(
