@@ -65,6 +65,8 @@ class CaptureItem:
     # filled in by the pipelines
     article: ExtractedArticle | None = None
     fingerprint: Fingerprint | None = field(default=None, repr=False)
+    # the site's boilerplate lines its article was extracted without
+    extracted_without: frozenset[str] = field(default=frozenset(), repr=False)
     outcome: Outcome | None = None
 
 

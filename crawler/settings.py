@@ -102,7 +102,7 @@ CPU_STAGES_FILE = None
 # besides at its end (crawler/archiving/run_boilerplate.py); 0: only at its end
 BOILERPLATE_LEARN_AFTER = 100
 # EXTRACT_WORKERS: worker processes for extraction, started once pages queue up for
-# the crawl's extraction thread (default: the machine's cores, 1 to 4; `scrapy daily`: 1);
+# the crawl's extraction thread (default: the machine's cores, 1 to 4);
 # 0: the thread alone (see crawler/extraction_service.py)
 
 # Scrapy re-reads a generator callback's source on every response to warn of a

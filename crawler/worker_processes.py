@@ -9,6 +9,8 @@ The server ends with the crawl's
 process, and each worker as soon as its server is gone, so a crawl killed
 with ``kill -9`` leaves no worker behind. Workers ignore Ctrl-C (the terminal
 sends it to the whole process group): the crawl's process decides how to stop.
+Workers run at a lower priority than the crawl's process (:data:`NICENESS`):
+when the cores are all busy, the process that feeds them goes first.
 """
 
 from __future__ import annotations
@@ -24,6 +26,11 @@ from multiprocessing import forkserver
 
 # what every worker runs: imported once, in the server the workers are forked from
 PRELOADED = ["pipelines.article_page", "pipelines.attachment_text"]
+# added to the workers' nice value: on a machine with fewer cores than the
+# crawl's process and its workers, the crawl's process (the reactor fetching
+# and handing out the pages, the writer storing them) goes first, and the
+# workers take the CPU it leaves; idle cores are the workers' all the same
+NICENESS = 10
 
 
 def process_pool(workers: int) -> ProcessPoolExecutor:
@@ -41,6 +48,7 @@ def _context() -> multiprocessing.context.BaseContext:
 
 def _start_worker(crawl: int) -> None:
     gc.freeze()  # the page room, imported by the server: never garbage, never walked again
+    os.nice(NICENESS)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _exit_with_crawl(crawl)
 

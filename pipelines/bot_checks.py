@@ -22,7 +22,7 @@ import re
 
 from lxml.html import HtmlElement
 
-from pipelines.pages import Unparseable, html_tree
+from pipelines.pages import Unparseable, html_tree, shows_more_than
 
 # a page showing more text than this (characters, outside scripts) is the site's own page
 SHOWN_AT_MOST = 300
@@ -72,6 +72,8 @@ def bot_check(page: str | bytes | HtmlElement) -> str | None:
             page = html_tree(text)
         except Unparseable:
             return None
+    if shows_more_than(page, SHOWN_AT_MOST):  # most pages: no XPath needed to tell
+        return None
     shown = _text(page.xpath(_SHOWN_TEXT))
     if len(shown) > SHOWN_AT_MOST:
         return None

@@ -58,6 +58,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 from typing import Protocol
 
 import numpy as np
@@ -97,6 +98,8 @@ STOCK_CLUSTERS = 2
 CONTRADICTING_UNITS = 2
 # sentences shorter than this (letters and digits) are not told apart
 MIN_SENTENCE_CHARS = 12
+# stored bodies kept as compared (about 30 KB each) for the next matchings
+STORED_COMPARED = 128
 
 _BYLINE_MAX = 80  # a paragraph longer than this is text, whatever it starts with
 _NOT_WORD = re.compile(r"[\W_]+")
@@ -320,7 +323,12 @@ def comparable(stored: Stored) -> Comparable:
     own_text = stored.compared_text
     if own_text is None:
         own_text = " ".join(_own_paragraphs(stored.body))
-    return _comparable(own_text)
+    return _stored_comparable(own_text)
+
+
+# the stored bodies compared last, read once: a story's first copy is compared
+# with each copy that comes, and each matching compares it more than once
+_stored_comparable = lru_cache(maxsize=STORED_COMPARED)(_comparable)
 
 
 def minhash(items: set[str], num_perm: int = NUM_PERM) -> np.ndarray:

@@ -17,6 +17,7 @@ builds on them.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from lxml.etree import ParserError
 from lxml.html import HtmlElement, document_fromstring
@@ -121,20 +122,37 @@ def shows_text(tree: HtmlElement) -> bool:
     """Whether the body of ``tree`` shows any text: a text outside scripts,
     styles, ``noscript`` and templates that is more than white space. The
     walk stops at the first such text and never enters an unseen element."""
+    return any(_shown(text) for text in _texts_shown(tree))
+
+
+def shows_more_than(tree: HtmlElement, characters: int) -> bool:
+    """Whether the body of ``tree`` shows more than ``characters`` characters
+    other than white space, outside scripts, styles, ``noscript`` and
+    templates: a bound read without an XPath, stopping once it is passed."""
+    count = 0
+    for text in _texts_shown(tree):
+        count += sum(map(len, text.split()))
+        if count > characters:
+            return True
+    return False
+
+
+def _texts_shown(tree: HtmlElement) -> Iterator[str]:
+    """The texts of ``tree``'s bodies outside unseen elements, in no set
+    order; never entering an unseen element."""
     for body in tree.iter("body"):
         if any(up.tag in _UNSEEN for up in body.iterancestors()):
             continue
         stack = [body]
         while stack:
             element = stack.pop()
-            if isinstance(element.tag, str) and _shown(element.text):
-                return True
+            if isinstance(element.tag, str) and element.text:
+                yield element.text
             for child in element:
-                if _shown(child.tail):  # the text after a child is its parent's
-                    return True
+                if child.tail:  # the text after a child is its parent's
+                    yield child.tail
                 if isinstance(child.tag, str) and child.tag not in _UNSEEN:
                     stack.append(child)
-    return False
 
 
 def _shown(text: str | None) -> bool:

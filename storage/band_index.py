@@ -20,8 +20,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
+from functools import cache
 
-from sqlalchemy import Connection, bindparam, delete, func, insert, select
+from sqlalchemy import Connection, Insert, bindparam, delete, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from storage.models import Article, BandKeyStories, MinhashBand
@@ -93,14 +94,21 @@ def count_stories(connection: Connection, keys: Counter[int], sign: int) -> None
     writers counting the same keys never wait for each other in a circle)."""
     if not keys:
         return
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    connection.execute(
+        _counting(connection.dialect.name),
+        [{"key": key, "stories": sign * keys[key]} for key in sorted(keys)],
+    )
+
+
+@cache
+def _counting(dialect_name: str) -> Insert:
+    """The statement that adds to keys' stories on ``dialect_name``, made once:
+    building it again for each article cost as much as running it."""
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
     statement = dialect.insert(BandKeyStories)
-    statement = statement.on_conflict_do_update(
+    return statement.on_conflict_do_update(
         index_elements=[BandKeyStories.key],
         set_={"stories": BandKeyStories.stories + statement.excluded.stories},
-    )
-    connection.execute(
-        statement, [{"key": key, "stories": sign * keys[key]} for key in sorted(keys)]
     )
 
 

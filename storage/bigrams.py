@@ -14,13 +14,14 @@ index's triggers; :data:`QUERY_TERM` turns a query into its term, in SQL.
 
 from __future__ import annotations
 
-import re
 import sqlite3
+
+import numpy as np
 
 FUNCTION = "article_bigrams"
 LONGEST = 2  # the longest query the index answers
 # never in a term: a query is stripped of them (SQL: ``trim(:q, SPACES_SQL) = :q``)
-_SPACES = re.compile("[ \t\n\r]+")
+_SPACES = np.array([ord(space) for space in " \t\n\r"], dtype="<u4")
 SPACES_SQL = "char(32, 9, 10, 13)"
 
 # the term a query ``:q`` of 1 or 2 characters (no space) is looked up as
@@ -33,16 +34,17 @@ QUERY_TERM = (
 def terms(title: str, body: str) -> str:
     """The index's terms for an article: each character and each pair of
     adjacent characters (no space or line break in either) once, space-separated
-    (each character written in hexadecimal once, pairs joined from those)."""
-    characters: set[str] = set()
-    pairs: set[str] = set()
-    for run in _SPACES.split(f"{title}\n{body}"):
-        characters.update(run)
-        pairs.update(map(str.__add__, run, run[1:]))
-    code = {character: f"{ord(character):06x}" for character in characters}
-    found = list(code.values())
-    found += [code[pair[0]] + code[pair[1]] for pair in pairs]
-    return " ".join(sorted(found))
+    and sorted. The text is read as an array of code points: a pair is its two
+    code points side by side in one number (each below 2**24), so its term is
+    that number written in 12 hexadecimal digits."""
+    text = f"{title}\n{body}".encode("utf-32-le", "surrogatepass")
+    points = np.frombuffer(text, dtype="<u4")
+    kept = ~np.isin(points, _SPACES)
+    pairs = (points[:-1].astype(np.uint64) << 24) | points[1:]
+    found = [f"{point:06x}" for point in np.unique(points[kept]).tolist()]
+    found += [f"{pair:012x}" for pair in np.unique(pairs[kept[:-1] & kept[1:]]).tolist()]
+    found.sort()
+    return " ".join(found)
 
 
 def register(connection: sqlite3.Connection) -> None:

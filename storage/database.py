@@ -19,11 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote
 
-from alembic import command
-from alembic.config import Config
-from alembic.script import ScriptDirectory
-from alembic.util.exc import CommandError
-from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import (
     ArgumentError,
@@ -40,6 +36,10 @@ from storage import bigrams
 from storage.busy import waiting
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+# the newest migration's revision: an archive at it is opened without Alembic,
+# whose import and scripts cost a quarter of a second a process
+# (tests/test_storage.py holds it to the migrations' head)
+SCHEMA_HEAD = "0024"
 SQLITE_FILE_NAME = "newsarchive.db"
 
 
@@ -160,20 +160,38 @@ def hold_lock(connection: Connection, key: int) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def _migrations() -> Config:
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    return config
-
-
 def migrate(engine: Engine) -> None:
     """Bring the schema of ``engine``'s database to the newest migration. Two
-    processes opening a new archive at once migrate it one after the other."""
-    config = _migrations()
-    with engine.begin() as connection:
-        hold_lock(connection, MIGRATION_LOCK)
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+    processes opening a new archive at once migrate it one after the other.
+    Raises :class:`ArchiveUnavailable` when the archive was migrated by a newer
+    newsarchive (a revision this version does not know)."""
+    if schema_revision(engine) == SCHEMA_HEAD:
+        return
+    # Alembic is loaded only when there is something to migrate
+    from alembic import command
+    from alembic.config import Config
+    from alembic.util.exc import CommandError
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    try:
+        with engine.begin() as connection:
+            hold_lock(connection, MIGRATION_LOCK)
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+    except CommandError as exc:
+        raise ArchiveUnavailable(
+            f"archive {safe_url(engine.url)!r} was migrated by a newer newsarchive "
+            f"({one_line(exc)}): upgrade newsarchive to use it"
+        ) from exc
+
+
+def schema_revision(engine: Engine) -> str | None:
+    """The migration ``engine``'s archive is at; None for a database that is no archive yet."""
+    with engine.connect() as connection:
+        if not inspect(connection).has_table("alembic_version"):
+            return None
+        return connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
 
 
 def open_database(url: str | None = None, read_only: bool = False) -> Engine:
@@ -198,12 +216,9 @@ def open_database(url: str | None = None, read_only: bool = False) -> Engine:
             )
     try:
         waiting(lambda: migrate(engine))
-    except CommandError as exc:  # a revision this version does not know
+    except ArchiveUnavailable:
         engine.dispose()
-        raise ArchiveUnavailable(
-            f"archive {safe_url(url)!r} was migrated by a newer newsarchive "
-            f"({one_line(exc)}): upgrade newsarchive to use it"
-        ) from exc
+        raise
     except (SQLAlchemyError, OSError) as exc:
         engine.dispose()
         raise archive_fault(url, exc) or ArchiveUnavailable(
@@ -229,7 +244,7 @@ def _open_read_only(url: str) -> Engine | None:
         raise archive_fault(url, exc) or ArchiveUnavailable(
             f"cannot open archive {safe_url(url)!r}: {one_line(exc)}"
         ) from exc
-    if version != ScriptDirectory.from_config(_migrations()).get_current_head():
+    if version != SCHEMA_HEAD:
         engine.dispose()
         return None
     return engine

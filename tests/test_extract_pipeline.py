@@ -14,7 +14,7 @@ from crawler.archiving.extract_pipeline import ExtractPipeline
 from crawler.archiving.frame_learning import extract_stored
 from crawler.extraction_service import ExtractionService
 from crawler.items import CaptureItem
-from crawler.worker_processes import process_pool, stop_server
+from crawler.worker_processes import NICENESS, process_pool, stop_server
 from pipelines.article_page import PageError, PageProblem
 from sample_portal import SamplePortal
 from storage.reextraction import StoredPage
@@ -97,3 +97,13 @@ def test_archived_pages_are_extracted_again_when_a_worker_died_under_them() -> N
         pool.shutdown(wait=True)
         stop_server()
     assert [type(result) for result in found] == [tuple] * 3
+
+
+def test_the_workers_give_way_to_the_crawls_process() -> None:
+    """The workers run ``NICENESS`` below the crawl's process, which feeds them."""
+    pool = process_pool(1)
+    try:
+        assert pool.submit(os.nice, 0).result() == min(19, os.nice(0) + NICENESS)
+    finally:
+        pool.shutdown()
+        stop_server()

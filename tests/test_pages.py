@@ -19,6 +19,7 @@ from pipelines.pages import (
     html_tree,
     parseable,
     refusal,
+    shows_more_than,
     shows_text,
     tree_refusal,
 )
@@ -160,6 +161,18 @@ def test_shows_text_is_what_xpath_says_a_reader_sees() -> None:
         page = f"<html><head><title>t</title></head><body>{_fragment(rng)}</body></html>"
         tree = document_fromstring(page)
         assert shows_text(tree) == bool(tree.xpath(SHOWN_TEXT)), page
+
+
+def test_shows_more_than_counts_what_xpath_says_a_reader_sees() -> None:
+    """The characters other than white space of the texts a reader sees, as
+    XPath finds them: a bound of the text ``bot_check`` reads by XPath."""
+    rng = random.Random(11)
+    for _ in range(3000):
+        page = f"<html><head><title>t</title></head><body>{_fragment(rng)}</body></html>"
+        tree = document_fromstring(page)
+        shown = sum(len("".join(text.split())) for text in tree.xpath(SHOWN_TEXT))
+        for characters in (0, 1, 2, 3, 5, 8):
+            assert shows_more_than(tree, characters) == (shown > characters), page
 
 
 def test_an_alert_script_on_a_page_with_text_is_no_refusal() -> None:

@@ -15,6 +15,7 @@ from crawler.revisit_plan import RevisitPlan
 from crawler.sites import SiteProfile
 from crawler.writer import ArchiveWriter
 from pipelines.article_page import extract_and_fingerprint
+from pipelines.boilerplate import line_key
 from storage.archive import Archive
 from storage.models import Outcome
 from tests.test_extract_pipeline import items
@@ -58,3 +59,29 @@ def test_a_learning_that_fails_leaves_the_runs_articles_as_extracted(
     ]
     said = [record.getMessage() for record in caplog.records]
     assert said == ["newscms: boilerplate not learned as the run goes: a bug in learning"]
+
+
+def test_only_pages_extracted_before_the_learning_lose_its_lines() -> None:
+    """``ready()`` takes the lines learned as the run goes out of a page
+    extracted before they were learned; a page extracted after them (without
+    them: ``extracted_without``) is left as extracted, fingerprint and all."""
+    before, after = items(2)
+    for page in (before, after):
+        found = extract_and_fingerprint(page.body, "text/html", page.url, page.family)
+        assert isinstance(found, tuple), found
+        page.article, page.fingerprint = found
+    last = before.article.paragraphs[-1]  # type: ignore[union-attr]
+    their_last = after.article.paragraphs[-1]  # type: ignore[union-attr]
+    learned = frozenset({line_key(last), line_key(their_last)})
+    after.extracted_without = learned  # as if the line had been no line of this page's
+    kept = after.article, after.fingerprint
+    learner = RunBoilerplate(None, {"newscms": learned})  # type: ignore[arg-type]  # no writes
+
+    async def run() -> None:
+        await learner.ready(before)
+        await learner.ready(after)
+
+    asyncio.run(run())
+    assert before.article is not None and last not in before.article.paragraphs
+    assert (after.article, after.fingerprint) == kept
+    assert after.article is not None and after.article.paragraphs[-1] == their_last

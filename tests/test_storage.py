@@ -11,11 +11,19 @@ from datetime import UTC, date, datetime
 
 import pytest
 from alembic.autogenerate import compare_metadata
+from alembic.config import Config
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import func, select, text
 
 from storage.archive import Archive, RunCounts
-from storage.database import ArchiveUnavailable, open_database
+from storage.database import (
+    MIGRATIONS,
+    SCHEMA_HEAD,
+    ArchiveUnavailable,
+    open_database,
+    schema_revision,
+)
 from storage.models import Article, Base, Capture, CrawlRun
 from storage.search import is_search_table
 from storage.types import SEOUL
@@ -86,6 +94,17 @@ def schema_drift(archive: Archive) -> list[object]:
 
 def test_migrations_match_the_models(archive: Archive) -> None:
     assert schema_drift(archive) == []
+
+
+def test_the_schema_head_is_the_newest_migration(database_url: str) -> None:
+    """An archive at ``SCHEMA_HEAD`` is opened without Alembic: it must be
+    the migrations' head, and what opening a new archive stamps it with."""
+    scripts = Config()
+    scripts.set_main_option("script_location", str(MIGRATIONS))
+    assert ScriptDirectory.from_config(scripts).get_current_head() == SCHEMA_HEAD
+    engine = open_database(database_url)
+    assert schema_revision(engine) == SCHEMA_HEAD
+    engine.dispose()
 
 
 def test_opening_twice_is_harmless(database_url: str) -> None:

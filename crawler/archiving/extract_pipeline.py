@@ -104,8 +104,9 @@ class ExtractPipeline:
         frame = self.site_frame(item.site)
         blocks, learning = await frame.blocks_to_read()
         page = None  # the article page the run's frame learns from
+        lines = self.site_boilerplate(item.site)
         try:
-            timed = await self.extraction.extract(item, self.site_boilerplate(item.site), blocks)
+            timed = await self.extraction.extract(item, lines, blocks)
             if self.stats is not None:
                 self.stats.inc_value(EXTRACTION_CPU, timed.extraction_seconds)
                 self.stats.inc_value(FINGERPRINT_CPU, timed.fingerprint_seconds)
@@ -114,6 +115,7 @@ class ExtractPipeline:
                 item.error = result
             else:
                 item.article, item.fingerprint = result
+                item.extracted_without = lines
                 self.read_with[item.url] = blocks
                 page = (item.body, item.headers.get("Content-Type"))
         finally:

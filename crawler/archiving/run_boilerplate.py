@@ -50,13 +50,14 @@ class RunBoilerplate:
 
     async def ready(self, item: CaptureItem) -> None:
         """Before ``item`` is stored: wait for learning under way, then take
-        out of its article the lines learned since it was extracted."""
+        out of its article the lines learned since it was extracted (none for
+        the pages extracted after: they are left as they are)."""
         if self.learning is not None:
             await self.learning
         lines = self.lines.get(item.site)
         article = item.article
-        if article is None or not lines:
-            return
+        if article is None or not lines or lines <= item.extracted_without:
+            return  # extracted after the learning: without every line it learned
         kept = strip(article.paragraphs, lines)
         if len(kept) < len(article.paragraphs):
             item.article = replace(article, paragraphs=kept)

@@ -8,9 +8,9 @@ the same crawl lifecycle (``crawler.crawl_lifecycle``): its own run (taking
 its run lock: a busy site is left out, with one line, and the others crawl),
 run keeper, archive writer thread and exit code, kept with its run; a site
 that fails does not fail the others. Extraction runs in one thread for them
-all until pages queue up for it, then in one worker process shared by the
-crawls (``-s EXTRACT_WORKERS=N`` for more, 0 for the thread alone; the
-README gives the figures that chose one). The process exits with
+all until pages queue up for it, then in worker processes shared by the
+crawls, as many as ``scrapy crawl`` starts (``-s EXTRACT_WORKERS=N``, 0 for
+the thread alone; the README gives the figures). The process exits with
 the code its runs share, else 1 (each run's own code is in ``scrapy runs``); 2
 when a site is unknown or the archive cannot be written, before anything is
 fetched. A site whose sites.yaml entry is refused is skipped with its one
@@ -37,8 +37,6 @@ from storage.database import ArchiveUnavailable
 
 class Command(ArchiveErrors, ScrapyCommand):
     requires_project = True
-    # one extraction worker once pages queue up (never in a polite run); -s EXTRACT_WORKERS=N
-    default_settings = {"EXTRACT_WORKERS": 1}
 
     def __init__(self) -> None:
         super().__init__()
