@@ -98,7 +98,7 @@ STOCK_CLUSTERS = 2
 CONTRADICTING_UNITS = 2
 # sentences shorter than this (letters and digits) are not told apart
 MIN_SENTENCE_CHARS = 12
-# stored bodies kept as compared (about 30 KB each) for the next matchings
+# stored bodies kept as compared for the next matchings (10-40 KB each, by length)
 STORED_COMPARED = 128
 
 _BYLINE_MAX = 80  # a paragraph longer than this is text, whatever it starts with

@@ -235,16 +235,13 @@ def _open_read_only(url: str) -> Engine | None:
         return None
     engine = create_archive_engine(url, read_only=True)
     try:
-        with engine.connect() as connection:
-            version = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+        version = schema_revision(engine)
     except SQLAlchemyError as exc:
         engine.dispose()
-        if "no such table" in one_line(exc):  # not an archive yet: migrating makes it one
-            return None
         raise archive_fault(url, exc) or ArchiveUnavailable(
             f"cannot open archive {safe_url(url)!r}: {one_line(exc)}"
         ) from exc
-    if version != SCHEMA_HEAD:
+    if version != SCHEMA_HEAD:  # not an archive yet, or an older one: migrating makes it this one
         engine.dispose()
         return None
     return engine
