@@ -4,9 +4,15 @@ An :class:`ArchiveWriter` is made for each run (``crawler.run_crawler``); the
 ArchivePipeline and the run keeper send it every write of the crawl, pages
 and run records alike. They are stored one after another, in the order they
 were sent, so a list page is recorded behind the pages sent before it (a
-resumed run never skips a page that was not written); each page is one
-transaction (capture and article together, ``Archive.save_page``), and
-SQLite sees a single writer from each run.
+resumed run never skips a page that was not written); and SQLite sees a
+single writer from each run. A page's capture and article are written
+together. A page waits up to :data:`GATHER_SECONDS` for the pages sent
+after it, and the pages queued then are written in one transaction
+(``Archive.save_pages``, at most :data:`PAGES_PER_TRANSACTION`): a commit
+writes each database page the transaction changed (the search and band-key
+indexes' pages most of all) once, however many articles changed it. When the
+database refuses such a transaction, its pages are written again one by
+one, so that only the page at fault fails.
 
 Several runs' writers (one ``scrapy daily`` process, or several processes)
 share an SQLite archive's one lock: a transaction that finds it taken waits
@@ -18,7 +24,9 @@ line.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
+import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -34,7 +42,7 @@ from crawler.sites import SiteProfile
 from crawler.takedowns import takedown
 from pipelines.boilerplate import end_lines
 from pipelines.versions import VersionFields, differs
-from storage.archive import Archive
+from storage.archive import Archive, PageRows
 from storage.busy import waiting
 from storage.database import ArchiveUnavailable, create_archive_engine, one_line
 from storage.exchange import received_columns
@@ -46,6 +54,13 @@ from storage.run_records import RunCounts
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
+
+# the most queued pages written in one transaction: a transaction holds an
+# SQLite archive's lock, which other runs' writers wait for, while it writes
+PAGES_PER_TRANSACTION = 32
+# how long the first page queued waits for more to share its transaction
+# (the README gives the figures); a crawl killed meanwhile fetches them again
+GATHER_SECONDS = 0.1
 
 
 class WriteFailed(Exception):
@@ -78,10 +93,23 @@ class ArchiveWriter:
         self._archive: Archive | None = None  # used in the writer thread only
         self.cpu_seconds = 0.0  # the writer thread's CPU, writing (final once closed)
         self._near_duplicate_seconds = 0.0  # of archives the thread closed
+        # pages sent and not yet taken by the writer thread; while there are
+        # any, one _save_queued is submitted to take them
+        self._queued: list[tuple[CaptureItem, Future[Outcome]]] = []
+        self._queue_grew = threading.Condition()
+        self._first_queued = 0.0  # when the first page now queued was (time.monotonic())
 
     async def save_page(self, item: CaptureItem) -> Outcome:
         """Store a fetched page (and its article, when new); its capture's outcome."""
-        return await asyncio.wrap_future(self.submit(lambda archive: self._save(archive, item)))
+        saved: Future[Outcome] = Future()
+        with self._queue_grew:
+            self._queued.append((item, saved))
+            if len(self._queued) == 1:
+                self._first_queued = time.monotonic()
+                self._thread.submit(self._save_queued)
+            if len(self._queued) == PAGES_PER_TRANSACTION:
+                self._queue_grew.notify()
+        return await asyncio.wrap_future(saved)
 
     async def save_revisit(self, item: CaptureItem) -> RevisitResult:
         """Store a revisit's page and what it found (``storage.revisits``); its result."""
@@ -163,20 +191,67 @@ class ArchiveWriter:
             self._archive.engine.dispose()
             self._archive = None
 
-    def _save(self, archive: Archive, item: CaptureItem) -> Outcome:
-        """Store ``item``: its page in one transaction, then each of its further
-        pages in one (see ``_transaction``)."""
-        published = item.article.published if item.article is not None else None
-        saved = self._transaction(
-            lambda: archive.save_page(*self._rows(item), self._requisites(item, published))
-        )
-        for page in item.continued:  # a paged article's further pages, each kept as received
-            self._transaction(
-                lambda page=page: archive.save_page(
-                    self._capture(page, Outcome.CONTINUATION, published), None
-                )
+    def _save_queued(self) -> None:
+        """In the writer thread: store the pages queued within
+        :data:`GATHER_SECONDS`, up to :data:`PAGES_PER_TRANSACTION` of them;
+        each page's sender hears its capture's outcome, or what stopped it
+        being stored."""
+        with self._queue_grew:
+            waited = time.monotonic() - self._first_queued
+            self._queue_grew.wait_for(
+                lambda: len(self._queued) >= PAGES_PER_TRANSACTION, GATHER_SECONDS - waited
             )
-        return saved
+            taken = self._queued[:PAGES_PER_TRANSACTION]
+            del self._queued[:PAGES_PER_TRANSACTION]
+            if self._queued:  # they waited while the writer was busy: no more
+                self._thread.submit(self._save_queued)
+        try:
+            self._writing(lambda archive: self._save_taken(archive, taken))
+        except Exception as exc:  # the archive could not be opened, or a fault of ours
+            for _, saved in taken:
+                if not saved.done():
+                    saved.set_exception(exc)
+
+    def _save_taken(
+        self, archive: Archive, taken: list[tuple[CaptureItem, Future[Outcome]]]
+    ) -> None:
+        """``taken``'s pages in one transaction; should the database refuse it,
+        each item's alone, so that only the item at fault fails."""
+        try:
+            outcomes = self._save_items(archive, [item for item, _ in taken])
+        except (SQLAlchemyError, ArchiveUnavailable):
+            if len(taken) == 1:
+                raise
+            for item, saved in taken:
+                try:
+                    saved.set_result(self._save_items(archive, [item])[0])
+                except (SQLAlchemyError, ArchiveUnavailable) as exc:
+                    saved.set_exception(WriteFailed(one_line(exc)))
+            return
+        for (_, saved), outcome in zip(taken, outcomes, strict=True):
+            saved.set_result(outcome)
+
+    def _save_items(self, archive: Archive, items: list[CaptureItem]) -> list[Outcome]:
+        """``items``' pages in one transaction (see ``_transaction``); each
+        item's capture outcome."""
+        outcomes = self._transaction(
+            lambda: archive.save_pages([page for item in items for page in self._pages(item)])
+        )
+        # each item's own page comes first, then its further pages
+        firsts = itertools.accumulate([1 + len(item.continued) for item in items[:-1]], initial=0)
+        return [outcomes[at] for at in firsts]
+
+    def _pages(self, item: CaptureItem) -> list[PageRows]:
+        """The new rows of ``item``: its page, then each of its further pages
+        (a paged article's, kept as received)."""
+        capture, article, fingerprint, places = self._rows(item)
+        published = item.article.published if item.article is not None else None
+        own = PageRows(capture, article, fingerprint, places, self._requisites(item, published))
+        further = [
+            PageRows(self._capture(page, Outcome.CONTINUATION, published))
+            for page in item.continued
+        ]
+        return [own, *further]
 
     def _revisit(self, archive: Archive, item: CaptureItem) -> RevisitResult:
         """``item``'s revisit stored: its capture kept as received, the article's
