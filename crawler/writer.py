@@ -215,11 +215,11 @@ class ArchiveWriter:
     def _save_taken(
         self, archive: Archive, taken: list[tuple[CaptureItem, Future[Outcome]]]
     ) -> None:
-        """``taken``'s pages in one transaction; should the database refuse it,
-        each item's alone, so that only the item at fault fails."""
+        """``taken``'s pages in one transaction; should it fail, each item's
+        alone, so that only the item at fault fails."""
         try:
             outcomes = self._save_items(archive, [item for item, _ in taken])
-        except (SQLAlchemyError, ArchiveUnavailable):
+        except Exception:
             if len(taken) == 1:
                 raise
             for item, saved in taken:
@@ -227,6 +227,8 @@ class ArchiveWriter:
                     saved.set_result(self._save_items(archive, [item])[0])
                 except (SQLAlchemyError, ArchiveUnavailable) as exc:
                     saved.set_exception(WriteFailed(one_line(exc)))
+                except Exception as exc:  # a fault of ours, on this page
+                    saved.set_exception(exc)
             return
         for (_, saved), outcome in zip(taken, outcomes, strict=True):
             saved.set_result(outcome)
