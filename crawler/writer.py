@@ -7,12 +7,13 @@ were sent, so a list page is recorded behind the pages sent before it (a
 resumed run never skips a page that was not written); and SQLite sees a
 single writer from each run. A page's capture and article are written
 together. A page waits up to :data:`GATHER_SECONDS` for the pages sent
-after it, and the pages queued then are written in one transaction
-(``Archive.save_pages``, at most :data:`PAGES_PER_TRANSACTION`): a commit
-writes each database page the transaction changed (the search and band-key
-indexes' pages most of all) once, however many articles changed it. When the
-database refuses such a transaction, its pages are written again one by
-one, so that only the page at fault fails.
+after it, while they keep coming, and the pages queued then are written in
+one transaction (``Archive.save_pages``, at most
+:data:`PAGES_PER_TRANSACTION`): a commit writes each database page the
+transaction changed (the search and band-key indexes' pages most of all)
+once, however many articles changed it. When the database refuses such a
+transaction, its pages are written again one by one, so that only the page
+at fault fails.
 
 Several runs' writers (one ``scrapy daily`` process, or several processes)
 share an SQLite archive's one lock: a transaction that finds it taken waits
@@ -58,9 +59,11 @@ T = TypeVar("T")
 # the most queued pages written in one transaction: a transaction holds an
 # SQLite archive's lock, which other runs' writers wait for, while it writes
 PAGES_PER_TRANSACTION = 32
-# how long the first page queued waits for more to share its transaction
-# (the README gives the figures); a crawl killed meanwhile fetches them again
+# how long the first page queued waits at most for more to share its
+# transaction, while they keep coming (one at least every LULL_SECONDS; the
+# README gives the figures); a crawl killed meanwhile fetches them again
 GATHER_SECONDS = 0.1
+LULL_SECONDS = 0.02
 
 
 class WriteFailed(Exception):
@@ -193,14 +196,18 @@ class ArchiveWriter:
 
     def _save_queued(self) -> None:
         """In the writer thread: store the pages queued within
-        :data:`GATHER_SECONDS`, up to :data:`PAGES_PER_TRANSACTION` of them;
-        each page's sender hears its capture's outcome, or what stopped it
-        being stored."""
+        :data:`GATHER_SECONDS` while they kept coming, up to
+        :data:`PAGES_PER_TRANSACTION` of them; each page's sender hears its
+        capture's outcome, or what stopped it being stored."""
         with self._queue_grew:
-            waited = time.monotonic() - self._first_queued
-            self._queue_grew.wait_for(
-                lambda: len(self._queued) >= PAGES_PER_TRANSACTION, GATHER_SECONDS - waited
-            )
+            deadline = self._first_queued + GATHER_SECONDS
+            seen = 0
+            while seen < len(self._queued) < PAGES_PER_TRANSACTION:  # more came, and may
+                seen = len(self._queued)
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    break
+                self._queue_grew.wait(min(left, LULL_SECONDS))  # woken when it is full
             taken = self._queued[:PAGES_PER_TRANSACTION]
             del self._queued[:PAGES_PER_TRANSACTION]
             if self._queued:  # they waited while the writer was busy: no more
