@@ -8,7 +8,13 @@ import random
 
 from lxml.html import HtmlElement, document_fromstring
 
-from pipelines.frame_blocks import _body_texts, drop_frame_blocks
+from pipelines.frame_blocks import (
+    _HEADINGS,
+    _body_texts,
+    _first_headings,
+    _PageTexts,
+    drop_frame_blocks,
+)
 
 BODY = "한빛군은 청년 창업자 지원 사업을 내년부터 두 배로 늘린다고 밝혔다."
 
@@ -72,7 +78,9 @@ def _generated_block(rng: random.Random, depth: int = 0) -> str:
                 rng.choice(["공공누리 제1유형", " 본문 ", "\xa0", "[전화] 123", "", " \n "])
             )
         else:
-            tag = rng.choice(["div", "p", "span", "ul", "li", "a", "table", "td", "h2", "script"])
+            tag = rng.choice(
+                ["div", "p", "span", "ul", "li", "a", "table", "td", "h2", "h3", "script"]
+            )
             parts.append(f"<{tag}>{_generated_block(rng, depth + 1)}</{tag}>")
     return "".join(parts)
 
@@ -98,6 +106,21 @@ def test_the_body_texts_are_xpaths_body_texts() -> None:
         for element in [tree, *list(tree.iter())[:3]]:
             expected = sorted((text, _path(at)) for text, at in by_xpath(element))
             assert sorted((text, _path(at)) for text, at in _body_texts(element)) == expected
+
+
+def test_each_blocks_first_heading_is_found_once_a_page() -> None:
+    """``_first_headings`` finds, from the headings up, what each block's own
+    walk finds: its first heading that says something."""
+    rng = random.Random(11)
+    for _ in range(500):
+        tree = document_fromstring(f"<html><body>{_generated_block(rng)}</body></html>")
+        texts = _PageTexts()
+        first = _first_headings(tree, texts)
+        for element in tree.iter():
+            if element.tag in _HEADINGS:
+                continue  # blocks are asked, never headings
+            own = next((h for h in element.iter(*_HEADINGS) if texts.text(h)), None)
+            assert first.get(element) is own
 
 
 def _path(element: HtmlElement | None) -> str:
