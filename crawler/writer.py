@@ -7,9 +7,10 @@ were sent, so a list page is recorded behind the pages sent before it (a
 resumed run never skips a page that was not written); and SQLite sees a
 single writer from each run. A page's capture and article are written
 together. A page waits up to :data:`GATHER_SECONDS` for the pages sent
-after it, while they keep coming, and the pages queued then are written in
-one transaction (``Archive.save_pages``, at most
-:data:`PAGES_PER_TRANSACTION`): a commit writes each database page the
+after it, while they keep coming, and the pages queued then (up to the first
+other write: every write keeps its place) are written in one transaction
+(``Archive.save_pages``, at most :data:`PAGES_PER_TRANSACTION`): a commit
+writes each database page the
 transaction changed (the search and band-key indexes' pages most of all)
 once, however many articles changed it. When the database refuses such a
 transaction, its pages are written again one by one, so that only the page
@@ -29,10 +30,12 @@ import itertools
 import logging
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
@@ -96,23 +99,15 @@ class ArchiveWriter:
         self._archive: Archive | None = None  # used in the writer thread only
         self.cpu_seconds = 0.0  # the writer thread's CPU, writing (final once closed)
         self._near_duplicate_seconds = 0.0  # of archives the thread closed
-        # pages sent and not yet taken by the writer thread; while there are
-        # any, one _save_queued is submitted to take them
-        self._queued: list[tuple[CaptureItem, Future[Outcome]]] = []
+        # the writes sent and not yet taken by the writer thread, in order: a
+        # page (its item) or any other write (a function of the archive), with
+        # its sender's future and when it was sent; one job a write takes them
+        self._queued: deque[_Queued] = deque()
         self._queue_grew = threading.Condition()
-        self._first_queued = 0.0  # when the first page now queued was (time.monotonic())
 
     async def save_page(self, item: CaptureItem) -> Outcome:
         """Store a fetched page (and its article, when new); its capture's outcome."""
-        saved: Future[Outcome] = Future()
-        with self._queue_grew:
-            self._queued.append((item, saved))
-            if len(self._queued) == 1:
-                self._first_queued = time.monotonic()
-                self._thread.submit(self._save_queued)
-            if len(self._queued) == PAGES_PER_TRANSACTION:
-                self._queue_grew.notify()
-        return await asyncio.wrap_future(saved)
+        return await asyncio.wrap_future(self._send(item))
 
     async def save_revisit(self, item: CaptureItem) -> RevisitResult:
         """Store a revisit's page and what it found (``storage.revisits``); its result."""
@@ -174,7 +169,17 @@ class ArchiveWriter:
 
     def submit(self, write: Callable[[Archive], T]) -> Future[T]:
         """Run ``write(archive)`` in the writer thread, after the writes sent before it."""
-        return self._thread.submit(self._writing, write)
+        return self._send(write)
+
+    def _send(self, write: CaptureItem | Callable[[Archive], Any]) -> Future[Any]:
+        """Queue ``write`` (a page, or a function of the archive) behind the
+        writes sent before it; the future of what it gives."""
+        done: Future[Any] = Future()
+        with self._queue_grew:
+            self._queued.append(_Queued(write, done, time.monotonic()))
+            self._queue_grew.notify()
+        self._thread.submit(self._take)
+        return done
 
     def _writing(self, write: Callable[[Archive], T]) -> T:
         """``write(archive)``, in the writer thread; a database error is :class:`WriteFailed`."""
@@ -194,51 +199,72 @@ class ArchiveWriter:
             self._archive.engine.dispose()
             self._archive = None
 
-    def _save_queued(self) -> None:
-        """In the writer thread: store the pages queued within
+    def _take(self) -> None:
+        """In the writer thread: run the next write sent; when it is a page,
+        with the pages sent after it, before any other write, within
         :data:`GATHER_SECONDS` while they kept coming, up to
-        :data:`PAGES_PER_TRANSACTION` of them; each page's sender hears its
-        capture's outcome, or what stopped it being stored."""
+        :data:`PAGES_PER_TRANSACTION` of them. Each sender hears what its
+        write gave, or what stopped it."""
         with self._queue_grew:
-            deadline = self._first_queued + GATHER_SECONDS
-            seen = 0
-            while seen < len(self._queued) < PAGES_PER_TRANSACTION:  # more came, and may
-                seen = len(self._queued)
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    break
-                self._queue_grew.wait(min(left, LULL_SECONDS))  # woken when it is full
-            taken = self._queued[:PAGES_PER_TRANSACTION]
-            del self._queued[:PAGES_PER_TRANSACTION]
-            if self._queued:  # they waited while the writer was busy: no more
-                self._thread.submit(self._save_queued)
+            if not self._queued:
+                return  # taken with the page before it
+            if not isinstance(self._queued[0].write, CaptureItem):
+                taken = [self._queued.popleft()]
+            else:
+                taken = self._pages_queued()
+        write = taken[0].write
         try:
-            self._writing(lambda archive: self._save_taken(archive, taken))
-        except Exception as exc:  # the archive could not be opened, or a fault of ours
-            for _, saved in taken:
-                if not saved.done():
-                    saved.set_exception(exc)
+            if isinstance(write, CaptureItem):
+                self._writing(lambda archive: self._save_taken(archive, taken))
+            else:
+                taken[0].done.set_result(self._writing(write))
+        except Exception as exc:  # a database error, the archive not opened, a fault of ours
+            for queued in taken:
+                if not queued.done.done():
+                    queued.done.set_exception(exc)
 
-    def _save_taken(
-        self, archive: Archive, taken: list[tuple[CaptureItem, Future[Outcome]]]
-    ) -> None:
-        """``taken``'s pages in one transaction; should it fail, each item's
-        alone, so that only the item at fault fails."""
+    def _pages_queued(self) -> list[_Queued]:
+        """The pages at the queue's head, once no more come (holding
+        ``_queue_grew``); taken off the queue."""
+        deadline = self._queued[0].sent + GATHER_SECONDS
+        seen = 0
+        # while more came in the last lull, none but pages, and there is room
+        while seen < (pages := self._leading_pages()) == len(self._queued):
+            if pages >= PAGES_PER_TRANSACTION or time.monotonic() >= deadline:
+                break
+            seen = pages
+            self._queue_grew.wait(min(deadline - time.monotonic(), LULL_SECONDS))
+        return [self._queued.popleft() for _ in range(self._leading_pages())]
+
+    def _leading_pages(self) -> int:
+        """How many pages lead the queue, before any other write (up to
+        :data:`PAGES_PER_TRANSACTION`)."""
+        leading = 0
+        for queued in itertools.islice(self._queued, PAGES_PER_TRANSACTION):
+            if not isinstance(queued.write, CaptureItem):
+                return leading
+            leading += 1
+        return leading
+
+    def _save_taken(self, archive: Archive, taken: list[_Queued]) -> None:
+        """``taken``'s pages in one transaction; should it fail, each page
+        alone, so that only the page at fault fails."""
+        items = [queued.write for queued in taken if isinstance(queued.write, CaptureItem)]
         try:
-            outcomes = self._save_items(archive, [item for item, _ in taken])
+            outcomes = self._save_items(archive, items)
         except Exception:
             if len(taken) == 1:
                 raise
-            for item, saved in taken:
+            for item, queued in zip(items, taken, strict=True):
                 try:
-                    saved.set_result(self._save_items(archive, [item])[0])
+                    queued.done.set_result(self._save_items(archive, [item])[0])
                 except (SQLAlchemyError, ArchiveUnavailable) as exc:
-                    saved.set_exception(WriteFailed(one_line(exc)))
+                    queued.done.set_exception(WriteFailed(one_line(exc)))
                 except Exception as exc:  # a fault of ours, on this page
-                    saved.set_exception(exc)
+                    queued.done.set_exception(exc)
             return
-        for (_, saved), outcome in zip(taken, outcomes, strict=True):
-            saved.set_result(outcome)
+        for queued, outcome in zip(taken, outcomes, strict=True):
+            queued.done.set_result(outcome)
 
     def _save_items(self, archive: Archive, items: list[CaptureItem]) -> list[Outcome]:
         """``items``' pages in one transaction (see ``_transaction``); each
@@ -384,3 +410,13 @@ def _differs(stored: StoredVersion, page: PageVersion) -> bool:
         VersionFields(stored.title, stored.body, stored.author, stored.modified),
         VersionFields(page.title, page.body, page.author, page.modified),
     )
+
+
+@dataclass(frozen=True)
+class _Queued:
+    """A write sent to the writer thread: a page's item, or a function of the
+    archive; the future its sender waits on; when it was sent (``time.monotonic()``)."""
+
+    write: CaptureItem | Callable[[Archive], Any]
+    done: Future[Any]
+    sent: float

@@ -114,6 +114,34 @@ def test_a_page_a_fault_of_ours_stops_fails_alone(
     assert stored_urls(database_url) == {pages[1].url, pages[2].url}
 
 
+def test_other_writes_keep_their_place_between_pages(
+    database_url: str, transactions: list[int]
+) -> None:
+    """A write sent between pages (a list page's record) runs after the pages
+    sent before it are stored and before those sent after it: a resumed run
+    never skips a page that was not written."""
+    pages = extracted(4)
+    writer = open_writer(database_url)
+
+    def articles(archive: Archive) -> int:
+        with archive.engine.connect() as connection:
+            return connection.execute(text("SELECT count(*) FROM articles")).scalar_one()
+
+    async def run() -> list[object]:
+        before = [asyncio.create_task(writer.save_page(page)) for page in pages[:2]]
+        await asyncio.sleep(0)  # the tasks run: their pages are sent
+        between = asyncio.wrap_future(writer.submit(articles))
+        after = [asyncio.create_task(writer.save_page(page)) for page in pages[2:]]
+        return await asyncio.gather(*before, between, *after)
+
+    try:
+        said = asyncio.run(run())
+    finally:
+        writer.close()
+    assert said == [Outcome.ARTICLE, Outcome.ARTICLE, 2, Outcome.ARTICLE, Outcome.ARTICLE]
+    assert transactions == [2, 2]
+
+
 def test_no_transaction_holds_more_than_its_share(
     database_url: str, transactions: list[int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
