@@ -7,26 +7,31 @@ site's frame from a run's first pages are CPU work. They run in one thread
 of the process until ``WORKERS_FROM`` pages wait for it, then in
 ``EXTRACT_WORKERS`` worker processes (by default the machine's cores, 1 to
 4; ``crawler.worker_processes``), which import only the page room;
-``EXTRACT_WORKERS`` 0 keeps the thread. A polite crawl, whose pages come one
-by one, never starts them. A worker that dies (killed, out of memory) fails
-the pages it had, and new workers take the next ones.
+``EXTRACT_WORKERS`` 0 keeps the thread. The workers are started by a thread
+of their own, the thread extracting the pages until they are up: the reactor
+never waits for them. A polite crawl, whose pages come one by one, never
+starts them. A worker that dies (killed, out of memory) fails the pages it
+had, and new workers take the next ones.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
+import threading
 from collections.abc import Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
 from crawler.items import CaptureItem
-from crawler.worker_processes import process_pool, stop_server
+from crawler.worker_processes import process_pool, started_pool, stop_server
 from pipelines.article_page import PageError, PageProblem, TimedPage, timed_extract_and_fingerprint
 from pipelines.attachment_text import AttachmentReading, attachment_kind, read_attachment
 from pipelines.site_frame import learn_from_pages
 
+logger = logging.getLogger(__name__)
 RawPage = tuple[bytes, str | None]  # a page's body and content type
 Done = TypeVar("Done")  # what a function run in the thread or the workers gives
 # the worker processes start once this many pages wait for the thread
@@ -45,15 +50,23 @@ class ExtractionService:
         self.workers = workers
         self.workers_from = workers_from
         self.thread = ThreadPoolExecutor(1, thread_name_prefix="extract")
-        self.pool: Executor | None = None
+        self.pool: Executor | None = None  # set by the starter once the workers are up
+        self.starter: threading.Thread | None = None
         self.waiting = 0  # pages sent to the thread, not back yet
 
     def _executor(self) -> Executor:
-        """The worker processes once started; before, the thread, unless
-        ``workers_from`` pages are waiting for it: then the workers start."""
-        if self.pool is None and self.workers > 0 and self.waiting >= self.workers_from:
-            self.pool = process_pool(self.workers)
+        """The worker processes once they are up; before, the thread (once
+        ``workers_from`` pages wait for it, the workers are started)."""
+        if self.starter is None and self.workers > 0 and self.waiting >= self.workers_from:
+            self.starter = threading.Thread(target=self._start_workers, name="start-workers")
+            self.starter.start()
         return self.pool if self.pool is not None else self.thread
+
+    def _start_workers(self) -> None:
+        try:
+            self.pool = started_pool(self.workers)
+        except Exception as exc:  # no process could be forked: the thread goes on
+            logger.warning("extraction workers did not start (%s): extracting in one thread", exc)
 
     async def extract(
         self, item: CaptureItem, boilerplate: frozenset[str], frame: frozenset[str] = frozenset()
@@ -119,6 +132,8 @@ class ExtractionService:
 
     def close(self) -> None:
         """Stop the thread and the workers, dropping pages not started."""
+        if self.starter is not None:
+            self.starter.join()
         for executor in (self.thread, self.pool):
             if executor is not None:
                 executor.shutdown(wait=True, cancel_futures=True)

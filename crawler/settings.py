@@ -7,6 +7,8 @@ should need changing for a real portal.
 
 from __future__ import annotations
 
+from scrapy.settings import default_settings
+
 BOT_NAME = "newsarchive"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
@@ -80,6 +82,16 @@ EXTENSIONS = {
     "crawler.run_keeper.RunKeeper": 100,
     "crawler.page_keeper.PageKeeper": 200,
     "crawler.progress.ProgressLog": 500,
+}
+# Scrapy's remote control (an HTTP server on localhost that runs the code sent
+# to it) is off, like its telnet console: an archiver that runs unattended
+# opens no port. It is left out of Scrapy's own extensions rather than set to
+# None, which would still import its module (and aiohttp: a tenth of a second
+# of each crawl's start)
+EXTENSIONS_BASE = {
+    path: order
+    for path, order in default_settings.EXTENSIONS_BASE.items()
+    if path != "scrapy.extensions.remote_control.RemoteControl"
 }
 # seconds between progress lines in the log (pages, new articles, rate); 0: none
 PROGRESS_INTERVAL = 60

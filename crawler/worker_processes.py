@@ -40,6 +40,16 @@ def process_pool(workers: int) -> ProcessPoolExecutor:
     )
 
 
+def started_pool(workers: int) -> ProcessPoolExecutor:
+    """:func:`process_pool` with its workers running: this waits for the
+    server to start and import the page room (the better part of a second),
+    so it is called off the reactor."""
+    pool = process_pool(workers)
+    for started in [pool.submit(os.getpid) for _ in range(workers)]:
+        started.result()
+    return pool
+
+
 def _context() -> multiprocessing.context.BaseContext:
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(PRELOADED)

@@ -4,9 +4,17 @@ An :class:`ArchiveWriter` is made for each run (``crawler.run_crawler``); the
 ArchivePipeline and the run keeper send it every write of the crawl, pages
 and run records alike. They are stored one after another, in the order they
 were sent, so a list page is recorded behind the pages sent before it (a
-resumed run never skips a page that was not written); each page is one
-transaction (capture and article together, ``Archive.save_page``), and
-SQLite sees a single writer from each run.
+resumed run never skips a page that was not written); and SQLite sees a
+single writer from each run. A page's capture and article are written
+together. A page waits up to :data:`GATHER_SECONDS` for the pages sent
+after it, while they keep coming, and the pages queued then (up to the first
+other write: every write keeps its place) are written in one transaction
+(``Archive.save_pages``, at most :data:`PAGES_PER_TRANSACTION`): a commit
+writes each database page the
+transaction changed (the search and band-key indexes' pages most of all)
+once, however many articles changed it. When the database refuses such a
+transaction, its pages are written again one by one, so that only the page
+at fault fails.
 
 Several runs' writers (one ``scrapy daily`` process, or several processes)
 share an SQLite archive's one lock: a transaction that finds it taken waits
@@ -18,12 +26,16 @@ line.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
+import threading
 import time
+from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
@@ -34,7 +46,7 @@ from crawler.sites import SiteProfile
 from crawler.takedowns import takedown
 from pipelines.boilerplate import end_lines
 from pipelines.versions import VersionFields, differs
-from storage.archive import Archive
+from storage.archive import Archive, PageRows
 from storage.busy import waiting
 from storage.database import ArchiveUnavailable, create_archive_engine, one_line
 from storage.exchange import received_columns
@@ -46,6 +58,15 @@ from storage.run_records import RunCounts
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
+
+# the most queued pages written in one transaction: a transaction holds an
+# SQLite archive's lock, which other runs' writers wait for, while it writes
+PAGES_PER_TRANSACTION = 32
+# how long the first page queued waits at most for more to share its
+# transaction, while they keep coming (one at least every LULL_SECONDS; the
+# README gives the figures); a crawl killed meanwhile fetches them again
+GATHER_SECONDS = 0.1
+LULL_SECONDS = 0.02
 
 
 class WriteFailed(Exception):
@@ -78,10 +99,15 @@ class ArchiveWriter:
         self._archive: Archive | None = None  # used in the writer thread only
         self.cpu_seconds = 0.0  # the writer thread's CPU, writing (final once closed)
         self._near_duplicate_seconds = 0.0  # of archives the thread closed
+        # the writes sent and not yet taken by the writer thread, in order: a
+        # page (its item) or any other write (a function of the archive), with
+        # its sender's future and when it was sent; one job a write takes them
+        self._queued: deque[_Queued] = deque()
+        self._queue_grew = threading.Condition()
 
     async def save_page(self, item: CaptureItem) -> Outcome:
         """Store a fetched page (and its article, when new); its capture's outcome."""
-        return await asyncio.wrap_future(self.submit(lambda archive: self._save(archive, item)))
+        return await asyncio.wrap_future(self._send(item))
 
     async def save_revisit(self, item: CaptureItem) -> RevisitResult:
         """Store a revisit's page and what it found (``storage.revisits``); its result."""
@@ -143,7 +169,17 @@ class ArchiveWriter:
 
     def submit(self, write: Callable[[Archive], T]) -> Future[T]:
         """Run ``write(archive)`` in the writer thread, after the writes sent before it."""
-        return self._thread.submit(self._writing, write)
+        return self._send(write)
+
+    def _send(self, write: CaptureItem | Callable[[Archive], Any]) -> Future[Any]:
+        """Queue ``write`` (a page, or a function of the archive) behind the
+        writes sent before it; the future of what it gives."""
+        done: Future[Any] = Future()
+        with self._queue_grew:
+            self._queued.append(_Queued(write, done, time.monotonic()))
+            self._queue_grew.notify()
+        self._thread.submit(self._take)
+        return done
 
     def _writing(self, write: Callable[[Archive], T]) -> T:
         """``write(archive)``, in the writer thread; a database error is :class:`WriteFailed`."""
@@ -163,20 +199,94 @@ class ArchiveWriter:
             self._archive.engine.dispose()
             self._archive = None
 
-    def _save(self, archive: Archive, item: CaptureItem) -> Outcome:
-        """Store ``item``: its page in one transaction, then each of its further
-        pages in one (see ``_transaction``)."""
-        published = item.article.published if item.article is not None else None
-        saved = self._transaction(
-            lambda: archive.save_page(*self._rows(item), self._requisites(item, published))
+    def _take(self) -> None:
+        """In the writer thread: run the next write sent; when it is a page,
+        with the pages sent after it, before any other write, within
+        :data:`GATHER_SECONDS` while they kept coming, up to
+        :data:`PAGES_PER_TRANSACTION` of them. Each sender hears what its
+        write gave, or what stopped it."""
+        with self._queue_grew:
+            if not self._queued:
+                return  # taken with the page before it
+            if not isinstance(self._queued[0].write, CaptureItem):
+                taken = [self._queued.popleft()]
+            else:
+                taken = self._pages_queued()
+        write = taken[0].write
+        try:
+            if isinstance(write, CaptureItem):
+                self._writing(lambda archive: self._save_taken(archive, taken))
+            else:
+                taken[0].done.set_result(self._writing(write))
+        except Exception as exc:  # a database error, the archive not opened, a fault of ours
+            for queued in taken:
+                if not queued.done.done():
+                    queued.done.set_exception(exc)
+
+    def _pages_queued(self) -> list[_Queued]:
+        """The pages at the queue's head, once no more come (holding
+        ``_queue_grew``); taken off the queue."""
+        deadline = self._queued[0].sent + GATHER_SECONDS
+        seen = 0
+        # while more came in the last lull, none but pages, and there is room
+        while seen < (pages := self._leading_pages()) == len(self._queued):
+            if pages >= PAGES_PER_TRANSACTION or time.monotonic() >= deadline:
+                break
+            seen = pages
+            self._queue_grew.wait(min(deadline - time.monotonic(), LULL_SECONDS))
+        return [self._queued.popleft() for _ in range(self._leading_pages())]
+
+    def _leading_pages(self) -> int:
+        """How many pages lead the queue, before any other write (up to
+        :data:`PAGES_PER_TRANSACTION`)."""
+        leading = 0
+        for queued in itertools.islice(self._queued, PAGES_PER_TRANSACTION):
+            if not isinstance(queued.write, CaptureItem):
+                return leading
+            leading += 1
+        return leading
+
+    def _save_taken(self, archive: Archive, taken: list[_Queued]) -> None:
+        """``taken``'s pages in one transaction; should it fail, each page
+        alone, so that only the page at fault fails."""
+        items = [queued.write for queued in taken if isinstance(queued.write, CaptureItem)]
+        try:
+            outcomes = self._save_items(archive, items)
+        except Exception:
+            if len(taken) == 1:
+                raise
+            for item, queued in zip(items, taken, strict=True):
+                try:
+                    queued.done.set_result(self._save_items(archive, [item])[0])
+                except (SQLAlchemyError, ArchiveUnavailable) as exc:
+                    queued.done.set_exception(WriteFailed(one_line(exc)))
+                except Exception as exc:  # a fault of ours, on this page
+                    queued.done.set_exception(exc)
+            return
+        for queued, outcome in zip(taken, outcomes, strict=True):
+            queued.done.set_result(outcome)
+
+    def _save_items(self, archive: Archive, items: list[CaptureItem]) -> list[Outcome]:
+        """``items``' pages in one transaction (see ``_transaction``); each
+        item's capture outcome."""
+        outcomes = self._transaction(
+            lambda: archive.save_pages([page for item in items for page in self._pages(item)])
         )
-        for page in item.continued:  # a paged article's further pages, each kept as received
-            self._transaction(
-                lambda page=page: archive.save_page(
-                    self._capture(page, Outcome.CONTINUATION, published), None
-                )
-            )
-        return saved
+        # each item's own page comes first, then its further pages
+        firsts = itertools.accumulate([1 + len(item.continued) for item in items[:-1]], initial=0)
+        return [outcomes[at] for at in firsts]
+
+    def _pages(self, item: CaptureItem) -> list[PageRows]:
+        """The new rows of ``item``: its page, then each of its further pages
+        (a paged article's, kept as received)."""
+        capture, article, fingerprint, places = self._rows(item)
+        published = item.article.published if item.article is not None else None
+        own = PageRows(capture, article, fingerprint, places, self._requisites(item, published))
+        further = [
+            PageRows(self._capture(page, Outcome.CONTINUATION, published))
+            for page in item.continued
+        ]
+        return [own, *further]
 
     def _revisit(self, archive: Archive, item: CaptureItem) -> RevisitResult:
         """``item``'s revisit stored: its capture kept as received, the article's
@@ -300,3 +410,13 @@ def _differs(stored: StoredVersion, page: PageVersion) -> bool:
         VersionFields(stored.title, stored.body, stored.author, stored.modified),
         VersionFields(page.title, page.body, page.author, page.modified),
     )
+
+
+@dataclass(frozen=True)
+class _Queued:
+    """A write sent to the writer thread: a page's item, or a function of the
+    archive; the future its sender waits on; when it was sent (``time.monotonic()``)."""
+
+    write: CaptureItem | Callable[[Archive], Any]
+    done: Future[Any]
+    sent: float

@@ -19,6 +19,7 @@ a broadcaster's tip-off block, that adds no sentence to it.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from lxml.html import HtmlElement
 
@@ -129,11 +130,29 @@ def _reply_forms(tree: HtmlElement) -> list[HtmlElement]:
 def _comment_sections(tree: HtmlElement, texts: _PageTexts) -> list[HtmlElement]:
     """The outermost blocks that hold comments (see the module doc)."""
     titles = page_titles(tree)
+    with_form = {up for area in tree.iter("textarea") for up in area.iterancestors()}
+    headings = _first_headings(tree, texts)
     found = []
     for element in tree.iter("div", "section", "ul", "ol", "table", "aside", "article"):
-        if _is_comment_section(element, texts) and not holds_headline(element, titles):
+        if _is_comment_section(
+            element, texts, headings.get(element), element in with_form
+        ) and not holds_headline(element, titles):
             found.append(element)
     return found
+
+
+def _first_headings(tree: HtmlElement, texts: _PageTexts) -> dict[HtmlElement, HtmlElement]:
+    """Each block's first heading that says something, of those it holds:
+    found from the headings up, each block once however many it holds."""
+    first: dict[HtmlElement, HtmlElement] = {}
+    for heading in tree.iter(*_HEADINGS):
+        if not texts.text(heading):
+            continue
+        for up in heading.iterancestors():
+            if up in first:
+                break  # and every block around it: an earlier heading is theirs
+            first[up] = heading
+    return first
 
 
 def page_titles(tree: HtmlElement) -> list[str]:
@@ -155,16 +174,20 @@ def holds_headline(element: HtmlElement, titles: list[str]) -> bool:
     return False
 
 
-def _is_comment_section(element: HtmlElement, texts: _PageTexts) -> bool:
+def _is_comment_section(
+    element: HtmlElement, texts: _PageTexts, heading: HtmlElement | None, holds_form: bool
+) -> bool:
+    """Whether ``element`` (whose first heading that says something is
+    ``heading``, and which holds a reply form's ``<textarea>`` or not) holds
+    comments."""
     marked = _COMMENT_MARK.search(f"{element.get('id', '')} {element.get('class', '')}")
     if not marked:
-        heading = next((h for h in element.iter(*_HEADINGS) if texts.text(h)), None)
         marked = (
             heading is not None
             and _COMMENT_MARK.search(texts.text(heading)) is not None
             and texts.text(element).startswith(texts.text(heading))
         )
-    if not marked and element.find(".//textarea") is None:
+    if not marked and not holds_form:
         return False
     items = texts.stamped_items(element)
     if len(items) < 2:
@@ -177,12 +200,9 @@ def _notices(tree: HtmlElement, texts: _PageTexts) -> list[HtmlElement]:
     """The outermost short blocks that hold a line a site puts under every
     post (a satisfaction survey, the 공공누리 licence, a tip-off block)."""
     found = []
-    for text in tree.xpath("//body//text()[normalize-space()]"):
+    for text, holder in _body_texts(tree):
         if not SITE_NOTICE.search(text):
             continue
-        holder = text.getparent()
-        if holder is not None and text.is_tail:
-            holder = holder.getparent()
         if holder is None or not _adds_no_sentence(holder, " ".join(text.split()), texts):
             continue  # a line among the body's: cleanup takes it off
         block = holder
@@ -192,6 +212,19 @@ def _notices(tree: HtmlElement, texts: _PageTexts) -> list[HtmlElement]:
             block = block.getparent()
         found.append(block)
     return found
+
+
+def _body_texts(tree: HtmlElement) -> Iterator[tuple[str, HtmlElement | None]]:
+    """The texts under ``<body>`` (XPath's ``//body//text()``, not in document
+    order), each with the element that holds it: an element's own text, and
+    the text after an element (its tail), held by its parent. Read off the
+    elements rather than by XPath, which makes an object of every text."""
+    for body in tree.getroottree().getroot().iter("body"):
+        for element in body.iter():
+            if element is not body and element.tail:
+                yield element.tail, element.getparent()
+            if isinstance(element.tag, str) and element.text:  # a comment's is no text
+                yield element.text, element
 
 
 def _adds_no_sentence(holder: HtmlElement, notice: str, texts: _PageTexts) -> bool:

@@ -104,8 +104,8 @@ def learn_from_pages(pages: Iterable[tuple[bytes, str | None]]) -> tuple[frozens
 
 def text_key(element: HtmlElement) -> str:
     """An element's text as blocks are compared: NFKC, spacing collapsed."""
-    text = unicodedata.normalize("NFKC", element.text_content())
-    return _SPACE.sub(" ", text).strip().lower()
+    # str.split() splits where the pattern \s+ would: at Unicode's spaces
+    return " ".join(unicodedata.normalize("NFKC", element.text_content()).split()).lower()
 
 
 def learn(trees: Iterable[HtmlElement]) -> frozenset[str]:
@@ -165,8 +165,8 @@ def drop_site_frame(tree: HtmlElement, frame: frozenset[str]) -> None:
     page = _PageKeys()
     doomed = {
         element
-        for element, key in _candidates(tree, page, kinds)
-        if key in frame and not _article_part(element, titles, page)
+        for element, _ in _candidates(tree, page, kinds, frame)
+        if not _article_part(element, titles, page)
     }
     for element in doomed:
         outermost = not any(up in doomed for up in element.iterancestors())
@@ -207,10 +207,15 @@ class _PageKeys:
 
 
 def _candidates(
-    tree: HtmlElement, page: _PageKeys, kinds: dict[str, set[str]] | None = None
+    tree: HtmlElement,
+    page: _PageKeys,
+    kinds: dict[str, set[str]] | None = None,
+    only: frozenset[str] | None = None,
 ) -> Iterator[tuple[HtmlElement, str]]:
     """The page's elements that may be frame blocks, with their keys (only
-    the kinds of key ``kinds`` names at each path, when given)."""
+    the kinds of key ``kinds`` names at each path, when given; only the keys
+    of ``only``, when given: a block of links is told one only then, that
+    being the costly test)."""
     on_the_way = None if kinds is None else {up for path in kinds for up in _path_and_up(path)}
     for element, path in _paths(tree, on_the_way):
         wanted = (TEXT, SHAPE) if kinds is None else kinds.get(path, ())
@@ -220,9 +225,13 @@ def _candidates(
         if not text:
             continue
         if TEXT in wanted and len(text) <= MAX_CHARS:
-            yield element, block_key(TEXT, path, text)
-        if SHAPE in wanted and _link_box(element, text, page):
-            yield element, block_key(SHAPE, path, page.shape(element))
+            key = block_key(TEXT, path, text)
+            if only is None or key in only:
+                yield element, key
+        if SHAPE in wanted and len(links := element.findall(".//a")) >= BOX_LINKS:
+            key = block_key(SHAPE, path, page.shape(element))
+            if (only is None or key in only) and _linked_most(links, text, page):
+                yield element, key
 
 
 def _article_part(element: HtmlElement, titles: list[str], page: _PageKeys) -> bool:
@@ -240,11 +249,9 @@ def _article_part(element: HtmlElement, titles: list[str], page: _PageKeys) -> b
     )
 
 
-def _link_box(element: HtmlElement, text: str, page: _PageKeys) -> bool:
-    """Whether ``element`` is a block of links (``BOX_LINKS``, most of its text)."""
-    links = element.findall(".//a")
-    if len(links) < BOX_LINKS:
-        return False
+def _linked_most(links: list[HtmlElement], text: str, page: _PageKeys) -> bool:
+    """Whether ``links`` hold ``BOX_LINK_SHARE`` of ``text``: their block
+    (``BOX_LINKS`` of them or more) is a block of links."""
     linked = sum(len(page.text(link)) for link in links)
     return linked >= BOX_LINK_SHARE * len(text)
 
@@ -274,7 +281,7 @@ def _path_and_up(path: str) -> Iterator[str]:
 def _own_text(element: HtmlElement) -> str:
     """The text an element holds itself (not its children's), as compared."""
     parts = [element.text or "", *(child.tail or "" for child in element)]
-    return _SPACE.sub(" ", unicodedata.normalize("NFKC", " ".join(parts))).strip().lower()
+    return " ".join(unicodedata.normalize("NFKC", " ".join(parts)).split()).lower()
 
 
 def _kind(key: str) -> str:

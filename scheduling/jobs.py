@@ -43,7 +43,10 @@ MISFIRE_GRACE = 12 * 3600
 MAX_CRAWLS = 2
 # daily runs due together run in one crawl process, up to this many (scheduler.py --sites-per-crawl)
 SITES_PER_CRAWL = 10
-# a run that comes due waits this long for the others due at the same time
+# a run that comes due waits for the others due at the same time: until none
+# has come for QUIET_SECONDS (the scheduler hands the runs due at one time
+# over within milliseconds), GATHER_SECONDS at most
+QUIET_SECONDS = 0.2
 GATHER_SECONDS = 1.0
 
 _due: DueSites | None = None
@@ -85,6 +88,7 @@ class DueSites:
         self.gather = gather
         self._changed = threading.Condition()
         self._waiting: dict[str, Future[int | None]] = {}  # in the order they came due
+        self._last_due = 0.0  # when the last of them came (time.monotonic())
         self._running = 0
         self._dispatcher: threading.Thread | None = None
 
@@ -94,6 +98,7 @@ class DueSites:
         done: Future[int | None] = Future()
         with self._changed:
             self._waiting[site] = done
+            self._last_due = time.monotonic()
             if self._dispatcher is None:
                 self._dispatcher = threading.Thread(
                     target=self._dispatch, name="due-sites", daemon=True
@@ -107,12 +112,22 @@ class DueSites:
             with self._changed:
                 while not self._waiting or self._running >= self.max_crawls:
                     self._changed.wait()
-            time.sleep(self.gather)  # the other runs due now come in
-            with self._changed:
+                self._gather()
                 sites = list(self._waiting)[: self._share()]
                 batch = {site: self._waiting.pop(site) for site in sites}
                 self._running += 1
             threading.Thread(target=self._crawl, args=(batch,), name="crawl").start()
+
+    def _gather(self) -> None:
+        """Wait (holding ``_changed``) for the other runs due now to come in:
+        until none has come for ``QUIET_SECONDS``, ``gather`` seconds at most."""
+        deadline = time.monotonic() + self.gather
+        while True:
+            now = time.monotonic()
+            quiet_from = self._last_due + min(QUIET_SECONDS, self.gather)
+            if now >= deadline or now >= quiet_from:
+                return
+            self._changed.wait(min(deadline, quiet_from) - now)
 
     def _share(self) -> int:
         """How many of the sites waiting the next process runs: an even share

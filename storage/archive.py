@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import (
@@ -202,18 +203,30 @@ class Archive:
         URL and ``places`` (other URLs it was linked by) become sightings of
         the archived one. A near copy is stored with ``duplicate_of`` set.
         ``capture.id`` (and ``article.id`` when stored) are set.
+        """
+        return self.save_pages([PageRows(capture, article, fingerprint, places, requisites)])[0]
 
-        This is the crawl's hot path: it runs once a page, in the crawl's one
-        writer thread (``crawler.writer``), so it writes with Core
-        statements rather than the ORM's unit of work.
+    def save_pages(self, pages: Sequence[PageRows]) -> list[Outcome]:
+        """Store ``pages`` one after the other as :meth:`save_page` stores one,
+        all in one transaction: each page is matched against the pages before
+        it. Their outcomes, in order.
+
+        This is the crawl's hot path: the crawl's one writer thread
+        (``crawler.writer``) stores the pages that queued up while it wrote
+        the last ones, so that a commit (and the search index's flush) is
+        paid once for them all; it writes with Core statements rather than
+        the ORM's unit of work. The locks of every page's story are taken at
+        the start, all at once (``storage.story_locks``).
         """
         with self.engine.begin() as connection:
-            self.near_duplicate_seconds += _add_page(
-                connection, capture, article, fingerprint, places
-            )
-            if article is not None and capture.outcome == Outcome.ARTICLE:
-                save_requisites(connection, article.id, requisites)
-        return Outcome(capture.outcome)
+            keys = [key for page in pages for key in _story_keys(page)]
+            if keys:
+                hold_story_locks(connection, keys)
+            for page in pages:
+                self.near_duplicate_seconds += _add_page(connection, page)
+                if page.article is not None and page.capture.outcome == Outcome.ARTICLE:
+                    save_requisites(connection, page.article.id, page.requisites)
+        return [Outcome(page.capture.outcome) for page in pages]
 
     def record_sightings(
         self, site_id: int, links: Mapping[str, Sequence[str]], seen_at: datetime
@@ -233,30 +246,40 @@ class Archive:
             return seen
 
 
-def _add_page(
-    connection: Connection,
-    capture: Capture,
-    article: Article | None,
-    fingerprint: Fingerprint | None,
-    places: Sequence[str],
-) -> float:
-    """``save_page``'s writes, inside its transaction; the CPU seconds its
-    near-duplicate matching took."""
+@dataclass
+class PageRows:
+    """The new rows of one fetched page: its capture and, when it holds a new
+    article, the article, its fingerprint, the other URLs it was linked by
+    (``places``) and its photos and files."""
+
+    capture: Capture
+    article: Article | None = None
+    fingerprint: Fingerprint | None = None
+    places: Sequence[str] = ()
+    requisites: Sequence[RequisiteRecord] = ()
+
+
+def _story_keys(page: PageRows) -> list[int]:
+    """The story locks ``page``'s article is saved under: the same story saved
+    by two crawls at once becomes one article and a sighting, or a first copy
+    and its copy, not two originals; writers of one URL, body or band key are
+    matched one after the other."""
+    if page.article is None:
+        return []
+    keys = [text_key(url) for url in (page.article.url, *page.places)]
+    if page.fingerprint is not None:
+        keys += [text_key(page.fingerprint.content_hash), *page.fingerprint.band_keys]
+    return keys
+
+
+def _add_page(connection: Connection, page: PageRows) -> float:
+    """``save_pages``' writes of one page, inside its transaction (its story's
+    locks taken); the CPU seconds its near-duplicate matching took."""
+    capture, article, fingerprint = page.capture, page.article, page.fingerprint
     if article is None:
         capture.id = insert_row(connection, capture)
         return 0.0
-    # the same story saved by two crawls at once becomes one article and a
-    # sighting, or a first copy and its copy, not two originals: writers of one
-    # URL, body or band key are matched one after the other
-    seen = [article.url, *places]
-    hold_story_locks(
-        connection,
-        [
-            *map(text_key, seen),
-            *([text_key(fingerprint.content_hash)] if fingerprint else []),
-            *(fingerprint.band_keys if fingerprint else ()),
-        ],
-    )
+    seen = [article.url, *page.places]
     at_url, at_sighting, same_body = connection.execute(
         _KNOWN_AS,
         {"url": article.url, "hash": fingerprint.content_hash if fingerprint else None},

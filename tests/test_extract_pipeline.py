@@ -41,6 +41,8 @@ def test_a_worker_that_dies_fails_its_page_and_the_next_pages_go_on() -> None:
 
         async def run() -> None:
             await pipeline.process_item(first)
+            assert extraction.starter is not None
+            extraction.starter.join()  # the worker is up
             for worker in multiprocessing.active_children():
                 os.kill(worker.pid, signal.SIGKILL)  # type: ignore[arg-type]
             await pipeline.process_item(second)
@@ -67,6 +69,8 @@ def test_the_workers_start_only_when_pages_queue_up() -> None:
                 await pipeline.process_item(page)
             assert extraction.pool is None and not multiprocessing.active_children()
             await asyncio.gather(*(pipeline.process_item(page) for page in pages[2:]))
+            assert extraction.starter is not None
+            extraction.starter.join()
             assert extraction.pool is not None
 
         asyncio.run(run())

@@ -4,9 +4,17 @@ beside them."""
 
 from __future__ import annotations
 
-from lxml.html import document_fromstring
+import random
 
-from pipelines.frame_blocks import drop_frame_blocks
+from lxml.html import HtmlElement, document_fromstring
+
+from pipelines.frame_blocks import (
+    _HEADINGS,
+    _body_texts,
+    _first_headings,
+    _PageTexts,
+    drop_frame_blocks,
+)
 
 BODY = "한빛군은 청년 창업자 지원 사업을 내년부터 두 배로 늘린다고 밝혔다."
 
@@ -53,3 +61,67 @@ def test_a_post_as_short_as_a_comment_is_not_a_comment_section() -> None:
     tree = document_fromstring(page)
     drop_frame_blocks(tree)
     assert notice in " ".join(tree.text_content().split())
+
+
+def _generated_block(rng: random.Random, depth: int = 0) -> str:
+    """Markup of every kind a page's text sits in: elements nested, comments,
+    processing instructions, scripts, text before and after each."""
+    parts = []
+    for _ in range(rng.randint(0, 4)):
+        roll = rng.random()
+        if roll < 0.15:
+            parts.append(f"<!-- {rng.randint(0, 9)} -->")
+        elif roll < 0.2:
+            parts.append("<?php echo 1 ?>")
+        elif roll < 0.45 or depth > 4:
+            parts.append(
+                rng.choice(["공공누리 제1유형", " 본문 ", "\xa0", "[전화] 123", "", " \n "])
+            )
+        else:
+            tag = rng.choice(
+                ["div", "p", "span", "ul", "li", "a", "table", "td", "h2", "h3", "script"]
+            )
+            parts.append(f"<{tag}>{_generated_block(rng, depth + 1)}</{tag}>")
+    return "".join(parts)
+
+
+def test_the_body_texts_are_xpaths_body_texts() -> None:
+    """``_body_texts`` reads off the elements what ``//body//text()`` finds,
+    each text with its holder (a tail's is its element's parent), from any
+    element of the page."""
+
+    def by_xpath(element: HtmlElement) -> list[tuple[str, HtmlElement | None]]:
+        found = []
+        for text in element.xpath("//body//text()"):
+            holder = text.getparent()
+            if holder is not None and text.is_tail:
+                holder = holder.getparent()
+            found.append((str(text), holder))
+        return found
+
+    rng = random.Random(7)
+    for _ in range(1000):
+        after = rng.choice(["", "<p>after the body</p>", "text after"])
+        tree = document_fromstring(f"<html><body>{_generated_block(rng)}</body>{after}</html>")
+        for element in [tree, *list(tree.iter())[:3]]:
+            expected = sorted((text, _path(at)) for text, at in by_xpath(element))
+            assert sorted((text, _path(at)) for text, at in _body_texts(element)) == expected
+
+
+def test_each_blocks_first_heading_is_found_once_a_page() -> None:
+    """``_first_headings`` finds, from the headings up, what each block's own
+    walk finds: its first heading that says something."""
+    rng = random.Random(11)
+    for _ in range(500):
+        tree = document_fromstring(f"<html><body>{_generated_block(rng)}</body></html>")
+        texts = _PageTexts()
+        first = _first_headings(tree, texts)
+        for element in tree.iter():
+            if element.tag in _HEADINGS:
+                continue  # blocks are asked, never headings
+            own = next((h for h in element.iter(*_HEADINGS) if texts.text(h)), None)
+            assert first.get(element) is own
+
+
+def _path(element: HtmlElement | None) -> str:
+    return "" if element is None else element.getroottree().getpath(element)
