@@ -51,7 +51,6 @@ from storage.busy import waiting
 from storage.database import ArchiveUnavailable, create_archive_engine, one_line
 from storage.exchange import received_columns
 from storage.models import Article, Capture, Outcome, RequisiteStatus, RevisitResult
-from storage.near_duplicates import Fingerprint
 from storage.requisites import RECORDED, RequisiteRecord, keep_page
 from storage.revisits import PageVersion, Revisited, StoredVersion, save_revisit
 from storage.run_records import RunCounts
@@ -228,13 +227,14 @@ class ArchiveWriter:
         ``_queue_grew``); taken off the queue."""
         deadline = self._queued[0].sent + GATHER_SECONDS
         seen = 0
-        # while more came in the last lull, none but pages, and there is room
-        while seen < (pages := self._leading_pages()) == len(self._queued):
-            if pages >= PAGES_PER_TRANSACTION or time.monotonic() >= deadline:
-                break
-            seen = pages
-            self._queue_grew.wait(min(deadline - time.monotonic(), LULL_SECONDS))
-        return [self._queued.popleft() for _ in range(self._leading_pages())]
+        while True:
+            pages = self._leading_pages()
+            another_write = pages < len(self._queued)  # the run of pages cannot grow
+            left = deadline - time.monotonic()
+            if pages == seen or another_write or pages >= PAGES_PER_TRANSACTION or left <= 0:
+                return [self._queued.popleft() for _ in range(pages)]
+            seen = pages  # more came in the last lull: others may come
+            self._queue_grew.wait(min(left, LULL_SECONDS))
 
     def _leading_pages(self) -> int:
         """How many pages lead the queue, before any other write (up to
@@ -279,14 +279,12 @@ class ArchiveWriter:
     def _pages(self, item: CaptureItem) -> list[PageRows]:
         """The new rows of ``item``: its page, then each of its further pages
         (a paged article's, kept as received)."""
-        capture, article, fingerprint, places = self._rows(item)
         published = item.article.published if item.article is not None else None
-        own = PageRows(capture, article, fingerprint, places, self._requisites(item, published))
         further = [
             PageRows(self._capture(page, Outcome.CONTINUATION, published))
             for page in item.continued
         ]
-        return [own, *further]
+        return [self._rows(item), *further]
 
     def _revisit(self, archive: Archive, item: CaptureItem) -> RevisitResult:
         """``item``'s revisit stored: its capture kept as received, the article's
@@ -333,11 +331,10 @@ class ArchiveWriter:
             logger.warning("lost the connection to the archive (%s): writing again", exc.orig)
             return waiting(save)
 
-    def _rows(
-        self, item: CaptureItem
-    ) -> tuple[Capture, Article | None, Fingerprint | None, Sequence[str]]:
+    def _rows(self, item: CaptureItem) -> PageRows:
         """The new rows of ``item``'s page: its capture and article (None when it
-        is no article, or outside the run's window), with its fingerprint and places."""
+        is no article, or outside the run's window), with its fingerprint, places
+        and requisites."""
         article = item.article
         outcome = Outcome.ARTICLE
         if item.error is not None:
@@ -371,7 +368,7 @@ class ArchiveWriter:
                 archived_at=archived_at,
                 revisit_due=self.plan.next_due(article.published, archived_at, archived_at),
             )
-        return capture, row, fingerprint, item.places
+        return PageRows(capture, row, fingerprint, item.places, self._requisites(item, published))
 
     def _requisites(self, item: CaptureItem, published: datetime | None) -> list[RequisiteRecord]:
         """The new rows of the photos and files of ``item``'s article: their

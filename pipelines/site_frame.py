@@ -54,7 +54,6 @@ BOX_LINK_SHARE = 0.6
 TEXT = "text"
 SHAPE = "shape"
 _SEPARATOR = "\t"
-_SPACE = re.compile(r"\s+")
 _SENTENCE = re.compile(r"[다요까죠]\s*[.!?]")
 _WRITER = re.compile(rf"{korean_news.WRITER_ROW.pattern}|{korean_news.NAME}\s*{korean_news.ROLE}")
 _LABEL = re.compile(f"{korean_news.LABEL_ALONE.pattern}|{korean_news.BODY_LABEL.pattern}")
