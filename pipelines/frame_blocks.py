@@ -134,9 +134,13 @@ def _comment_sections(tree: HtmlElement, texts: _PageTexts) -> list[HtmlElement]
     headings = _first_headings(tree, texts)
     found = []
     for element in tree.iter("div", "section", "ul", "ol", "table", "aside", "article"):
-        if _is_comment_section(
-            element, texts, headings.get(element), element in with_form
-        ) and not holds_headline(element, titles):
+        # the headline test first: the blocks around a reply form that hold the
+        # post too need no reading of every item they hold
+        if (
+            _may_hold_comments(element, texts, headings.get(element), element in with_form)
+            and not holds_headline(element, titles)
+            and _holds_comment_items(element, texts)
+        ):
             found.append(element)
     return found
 
@@ -174,21 +178,25 @@ def holds_headline(element: HtmlElement, titles: list[str]) -> bool:
     return False
 
 
-def _is_comment_section(
+def _may_hold_comments(
     element: HtmlElement, texts: _PageTexts, heading: HtmlElement | None, holds_form: bool
 ) -> bool:
     """Whether ``element`` (whose first heading that says something is
-    ``heading``, and which holds a reply form's ``<textarea>`` or not) holds
-    comments."""
-    marked = _COMMENT_MARK.search(f"{element.get('id', '')} {element.get('class', '')}")
-    if not marked:
-        marked = (
-            heading is not None
-            and _COMMENT_MARK.search(texts.text(heading)) is not None
-            and texts.text(element).startswith(texts.text(heading))
-        )
-    if not marked and not holds_form:
-        return False
+    ``heading``, and which holds a reply form's ``<textarea>`` or not) is
+    marked as comments, by its id or class or by its heading, or holds a
+    reply form: then it holds comments when :func:`_holds_comment_items`."""
+    if _COMMENT_MARK.search(f"{element.get('id', '')} {element.get('class', '')}"):
+        return True
+    return holds_form or (
+        heading is not None
+        and _COMMENT_MARK.search(texts.text(heading)) is not None
+        and texts.text(element).startswith(texts.text(heading))
+    )
+
+
+def _holds_comment_items(element: HtmlElement, texts: _PageTexts) -> bool:
+    """Whether most of ``element``'s text is a run of items that each show a
+    time and a short text (a comment list)."""
     items = texts.stamped_items(element)
     if len(items) < 2:
         return False
