@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from lxml.html import HtmlElement
 
 from pipelines.dates import parse_korean_datetime
-from pipelines.korean_news import SITE_NOTICE
+from pipelines.korean_news import SITE_NOTICE, SITE_NOTICE_HINT
 
 _COMMENT_MARK = re.compile(r"댓글|덧글|comment|reply|replies|cmt|fblist|의견", re.IGNORECASE)
 # the headings of boxes of other articles
@@ -207,7 +207,9 @@ def _holds_comment_items(element: HtmlElement, texts: _PageTexts) -> bool:
 def _notices(tree: HtmlElement, texts: _PageTexts) -> list[HtmlElement]:
     """The outermost short blocks that hold a line a site puts under every
     post (a satisfaction survey, the 공공누리 licence, a tip-off block)."""
-    found = []
+    found: list[HtmlElement] = []
+    if not any(SITE_NOTICE_HINT.search(body.text_content()) for body in _bodies(tree)):
+        return found  # read whole, the page holds none: no text of it is read alone
     for text, holder in _body_texts(tree):
         if not SITE_NOTICE.search(text):
             continue
@@ -227,12 +229,17 @@ def _body_texts(tree: HtmlElement) -> Iterator[tuple[str, HtmlElement | None]]:
     order), each with the element that holds it: an element's own text, and
     the text after an element (its tail), held by its parent. Read off the
     elements rather than by XPath, which makes an object of every text."""
-    for body in tree.getroottree().getroot().iter("body"):
+    for body in _bodies(tree):
         for element in body.iter():
             if element is not body and element.tail:
                 yield element.tail, element.getparent()
             if isinstance(element.tag, str) and element.text:  # a comment's is no text
                 yield element.text, element
+
+
+def _bodies(tree: HtmlElement) -> Iterator[HtmlElement]:
+    """The ``<body>`` elements of the document ``tree`` is part of."""
+    return tree.getroottree().getroot().iter("body")
 
 
 def _adds_no_sentence(holder: HtmlElement, notice: str, texts: _PageTexts) -> bool:
