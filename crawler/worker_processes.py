@@ -48,7 +48,15 @@ def started_pool(workers: int) -> ProcessPoolExecutor:
     server to start and import the page room (the better part of a second),
     so it is called off the reactor."""
     pool = process_pool(workers)
-    for started in [pool.submit(os.getpid) for _ in range(workers)]:
+    # the server inherits the signals its spawning thread blocks: Ctrl-C
+    # while it imports the page room would end it (it ignores Ctrl-C only
+    # once it serves), and the workers with it
+    masked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        submitted = [pool.submit(os.getpid) for _ in range(workers)]
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, masked)
+    for started in submitted:
         started.result()
     return pool
 
