@@ -119,14 +119,17 @@ class ExtractPipeline:
         # a page the frame learns from, read without it, is read again with it
         # (the first reading kept if the second fails: the run's end tries again)
         if page is not None and learning and await frame.settled() and frame.blocks != blocks:
-            await self._read(item, frame.blocks)
+            await self._read(item, frame.blocks, again=True)
         return item
 
-    async def _read(self, item: CaptureItem, blocks: frozenset[str]) -> TimedPage | PageError:
-        """Extract ``item``'s article without the frame ``blocks`` and its site's
-        boilerplate; an article found is the item's, noted as read without them."""
+    async def _read(
+        self, item: CaptureItem, blocks: frozenset[str], again: bool = False
+    ) -> TimedPage | PageError:
+        """Extract ``item``'s article (``again``: once more) without the frame
+        ``blocks`` and its site's boilerplate; an article found is the item's,
+        noted as read without them."""
         lines = self.site_boilerplate(item.site)
-        timed = await self.extraction.extract(item, lines, blocks)
+        timed = await self.extraction.extract(item, lines, blocks, again)
         if self.stats is not None:
             self.stats.inc_value(EXTRACTION_CPU, timed.extraction_seconds)
             self.stats.inc_value(FINGERPRINT_CPU, timed.fingerprint_seconds)
