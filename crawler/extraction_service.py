@@ -127,8 +127,8 @@ class ExtractionService:
         page waiting for it); a worker's death (``BrokenProcessPool``)
         replaces the workers before it is raised."""
         executor = self._executor()
-        in_thread = counted and executor is self.thread
-        self.waiting += in_thread
+        waits = counted and executor is self.thread
+        self.waiting += waits
         try:
             loop = asyncio.get_running_loop()
             return await loop.run_in_executor(executor, function, *arguments)
@@ -138,7 +138,7 @@ class ExtractionService:
                 executor.shutdown(wait=False)
             raise
         finally:
-            self.waiting -= in_thread
+            self.waiting -= waits
 
     def close(self) -> None:
         """Stop the thread and the workers, dropping pages not started."""
