@@ -69,12 +69,18 @@ class ExtractionService:
             logger.warning("extraction workers did not start (%s): extracting in one thread", exc)
 
     async def extract(
-        self, item: CaptureItem, boilerplate: frozenset[str], frame: frozenset[str] = frozenset()
+        self,
+        item: CaptureItem,
+        boilerplate: frozenset[str],
+        frame: frozenset[str] = frozenset(),
+        again: bool = False,
     ) -> TimedPage:
         """The captured page's article and fingerprint, without the blocks of
         the site's ``frame`` and its ``boilerplate`` lines, or why it has none
         (whatever extraction raised on a hostile page, or the worker died on it),
-        with the CPU seconds each took."""
+        with the CPU seconds each took. A page read ``again`` (its run's frame
+        learned since it was read) is not counted as waiting: the burst of
+        the pages the frame was learned from starts no workers."""
         try:
             return await self._run(
                 timed_extract_and_fingerprint,
@@ -90,6 +96,7 @@ class ExtractionService:
                 ),
                 frame,
                 bool(item.requisite_kinds),
+                counted=not again,
             )
         except BrokenProcessPool:
             return TimedPage(PageError(PageProblem.EXTRACTION, "the extraction worker died"))
@@ -112,13 +119,16 @@ class ExtractionService:
         (``pipelines.site_frame.learn_from_pages``); raises what learning raised."""
         return await self._run(learn_from_pages, pages)
 
-    async def _run(self, function: Callable[..., Done], *arguments: Any) -> Done:
+    async def _run(
+        self, function: Callable[..., Done], *arguments: Any, counted: bool = True
+    ) -> Done:
         """``function(*arguments)`` in the thread or the workers (see
-        :meth:`_executor`); a worker's death (``BrokenProcessPool``) replaces
-        the workers before it is raised."""
+        :meth:`_executor`; when ``counted``, a call in the thread counts as a
+        page waiting for it); a worker's death (``BrokenProcessPool``)
+        replaces the workers before it is raised."""
         executor = self._executor()
-        in_thread = executor is self.thread
-        self.waiting += in_thread
+        waits = counted and executor is self.thread
+        self.waiting += waits
         try:
             loop = asyncio.get_running_loop()
             return await loop.run_in_executor(executor, function, *arguments)
@@ -128,7 +138,7 @@ class ExtractionService:
                 executor.shutdown(wait=False)
             raise
         finally:
-            self.waiting -= in_thread
+            self.waiting -= waits
 
     def close(self) -> None:
         """Stop the thread and the workers, dropping pages not started."""

@@ -82,7 +82,7 @@ class RunCrawler(Crawler):
         self.read_with: dict[str, frozenset[str]] = {}
         # site -> the boilerplate lines its pages are extracted without (run_boilerplate)
         self.boilerplate: dict[str, frozenset[str]] = {}
-        # site -> the frame the run's first article pages taught it (frame_learning.RunFrame)
+        # site -> the frame the run's first article pages taught it (run_frame.RunFrame)
         self.frames_taught: dict[str, Frame] = {}
         url = run.archive.engine.url.render_as_string(hide_password=False)
         plan = RevisitPlan.of(run.job, self.settings)

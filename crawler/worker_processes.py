@@ -4,11 +4,12 @@ They are forked from a server process (multiprocessing's ``forkserver``),
 never from the crawl's own: a fork of a process running the reactor is not
 safe. The server starts clean, imports the page room once
 (:data:`PRELOADED`), and each worker forked from it starts with it imported:
-a second worker costs a fork, not another second of imports.
-The server ends with the crawl's
-process, and each worker as soon as its server is gone, so a crawl killed
-with ``kill -9`` leaves no worker behind. Workers ignore Ctrl-C (the terminal
-sends it to the whole process group): the crawl's process decides how to stop.
+a second worker costs a fork, not another second of imports. The server
+ends with the crawl's process, and each worker as soon as its server or the
+crawl's process is gone (a zombie too: a crawl killed with ``kill -9`` whose
+parent still reads its output), so a crawl killed so leaves no worker behind.
+Workers ignore Ctrl-C (the terminal sends it to the whole process group): the
+crawl's process decides how to stop.
 Workers run at a lower priority than the crawl's process (:data:`NICENESS`):
 when the cores are all busy, the process that feeds them goes first.
 """
@@ -18,9 +19,11 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import select
 import signal
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import forkserver
 
@@ -45,7 +48,15 @@ def started_pool(workers: int) -> ProcessPoolExecutor:
     server to start and import the page room (the better part of a second),
     so it is called off the reactor."""
     pool = process_pool(workers)
-    for started in [pool.submit(os.getpid) for _ in range(workers)]:
+    # the server inherits the signals its spawning thread blocks: Ctrl-C
+    # while it imports the page room would end it (it ignores Ctrl-C only
+    # once it serves), and the workers with it
+    masked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        submitted = [pool.submit(os.getpid) for _ in range(workers)]
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, masked)
+    for started in submitted:
         started.result()
     return pool
 
@@ -65,15 +76,29 @@ def _start_worker(crawl: int) -> None:
 
 def _exit_with_crawl(crawl: int) -> None:
     """In a worker: end it as soon as process ``crawl`` or the server it was
-    forked from (which ends with the crawl) is gone."""
+    forked from (which ends with the crawl) is gone. The server ends only once
+    every worker has (each holds its end of the server's lifeline), so the
+    worker must see the crawl's end itself."""
     server = os.getppid()
+    crawl_ended = _ended(crawl)
 
     def watch() -> None:
-        while os.getppid() == server and _alive(crawl):
+        while os.getppid() == server and not crawl_ended():
             time.sleep(1)
         os._exit(1)
 
     threading.Thread(target=watch, name="exit-with-crawl", daemon=True).start()
+
+
+def _ended(pid: int) -> Callable[[], bool]:
+    """A test of whether process ``pid`` (running now) has ended. A killed
+    process whose parent has not reaped it yet is a zombie, which a signal
+    still reaches: its process file descriptor (Linux) says it ended."""
+    try:
+        handle = os.pidfd_open(pid)
+    except (AttributeError, OSError):  # no process descriptors here, or it is gone already
+        return lambda: not _alive(pid)
+    return lambda: bool(select.select([handle], [], [], 0)[0])
 
 
 def _alive(pid: int) -> bool:

@@ -23,11 +23,10 @@ def further_pages_in(text: str, url: str, article_url: str) -> dict[int, str]:
     links' addresses costs a fraction of a parse)."""
     # a further page's address holds the article's query fields, and a query
     pairs = [pair for pair in urlsplit(article_url).query.split("&") if pair] or ["?"]
-    candidates = (html.unescape(href) for href in _HREF.findall(text))
-    if not any(
-        all(pair in href for pair in pairs) and _is_further(href, url, article_url)
-        for href in candidates
-    ):
+    candidates = [html.unescape(href) for href in _HREF.findall(text)]
+    for pair in pairs:
+        candidates = [href for href in candidates if pair in href]
+    if not any(_is_further(href, url, article_url) for href in candidates):
         return {}
     try:
         return further_pages(html_tree(text), url, article_url)

@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from lxml.html import HtmlElement
 
 from pipelines.dates import parse_korean_datetime
-from pipelines.korean_news import SITE_NOTICE
+from pipelines.korean_news import SITE_NOTICE, SITE_NOTICE_HINT
 
 _COMMENT_MARK = re.compile(r"댓글|덧글|comment|reply|replies|cmt|fblist|의견", re.IGNORECASE)
 # the headings of boxes of other articles
@@ -134,9 +134,13 @@ def _comment_sections(tree: HtmlElement, texts: _PageTexts) -> list[HtmlElement]
     headings = _first_headings(tree, texts)
     found = []
     for element in tree.iter("div", "section", "ul", "ol", "table", "aside", "article"):
-        if _is_comment_section(
-            element, texts, headings.get(element), element in with_form
-        ) and not holds_headline(element, titles):
+        # the headline test first: the blocks around a reply form that hold the
+        # post too need no reading of every item they hold
+        if (
+            _may_hold_comments(element, texts, headings.get(element), element in with_form)
+            and not holds_headline(element, titles)
+            and _holds_comment_items(element, texts)
+        ):
             found.append(element)
     return found
 
@@ -174,21 +178,25 @@ def holds_headline(element: HtmlElement, titles: list[str]) -> bool:
     return False
 
 
-def _is_comment_section(
+def _may_hold_comments(
     element: HtmlElement, texts: _PageTexts, heading: HtmlElement | None, holds_form: bool
 ) -> bool:
     """Whether ``element`` (whose first heading that says something is
-    ``heading``, and which holds a reply form's ``<textarea>`` or not) holds
-    comments."""
-    marked = _COMMENT_MARK.search(f"{element.get('id', '')} {element.get('class', '')}")
-    if not marked:
-        marked = (
-            heading is not None
-            and _COMMENT_MARK.search(texts.text(heading)) is not None
-            and texts.text(element).startswith(texts.text(heading))
-        )
-    if not marked and not holds_form:
-        return False
+    ``heading``, and which holds a reply form's ``<textarea>`` or not) is
+    marked as comments, by its id or class or by its heading, or holds a
+    reply form: then it holds comments when :func:`_holds_comment_items`."""
+    if _COMMENT_MARK.search(f"{element.get('id', '')} {element.get('class', '')}"):
+        return True
+    return holds_form or (
+        heading is not None
+        and _COMMENT_MARK.search(texts.text(heading)) is not None
+        and texts.text(element).startswith(texts.text(heading))
+    )
+
+
+def _holds_comment_items(element: HtmlElement, texts: _PageTexts) -> bool:
+    """Whether most of ``element``'s text is a run of items that each show a
+    time and a short text (a comment list)."""
     items = texts.stamped_items(element)
     if len(items) < 2:
         return False
@@ -199,7 +207,9 @@ def _is_comment_section(
 def _notices(tree: HtmlElement, texts: _PageTexts) -> list[HtmlElement]:
     """The outermost short blocks that hold a line a site puts under every
     post (a satisfaction survey, the 공공누리 licence, a tip-off block)."""
-    found = []
+    found: list[HtmlElement] = []
+    if not any(SITE_NOTICE_HINT.search(body.text_content()) for body in _bodies(tree)):
+        return found  # read whole, the page holds none: no text of it is read alone
     for text, holder in _body_texts(tree):
         if not SITE_NOTICE.search(text):
             continue
@@ -219,12 +229,17 @@ def _body_texts(tree: HtmlElement) -> Iterator[tuple[str, HtmlElement | None]]:
     order), each with the element that holds it: an element's own text, and
     the text after an element (its tail), held by its parent. Read off the
     elements rather than by XPath, which makes an object of every text."""
-    for body in tree.getroottree().getroot().iter("body"):
+    for body in _bodies(tree):
         for element in body.iter():
             if element is not body and element.tail:
                 yield element.tail, element.getparent()
             if isinstance(element.tag, str) and element.text:  # a comment's is no text
                 yield element.text, element
+
+
+def _bodies(tree: HtmlElement) -> Iterator[HtmlElement]:
+    """The ``<body>`` elements of the document ``tree`` is part of."""
+    return tree.getroottree().getroot().iter("body")
 
 
 def _adds_no_sentence(holder: HtmlElement, notice: str, texts: _PageTexts) -> bool:

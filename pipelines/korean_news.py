@@ -129,11 +129,15 @@ NOTICE_LINE = re.compile(
 )
 # lines a site puts under every post: a satisfaction survey, the 공공누리
 # licence, a broadcaster's tip-off block and its contact lines
-SITE_NOTICE = re.compile(
+_NOTICE_PHRASES = (
     r"만족도를?\s*평가|만족하십니까|페이지\s*개선에\s*도움|의견을\s*수렴하여"
-    r"|공공누리\s*제?\s*\d\s*유형|공공누리.{0,40}조건에\s*따라"
-    r"|제보가\s*뉴스가\s*됩니다|^\s*[\[(](?:전화|메일|이메일|카카오톡|팩스)[\])]\s*\S+$"
+    r"|공공누리\s*제?\s*\d\s*유형|공공누리.{0,40}조건에\s*따라|제보가\s*뉴스가\s*됩니다"
 )
+_CONTACT_MARK = r"[\[(](?:전화|메일|이메일|카카오톡|팩스)[\])]"
+SITE_NOTICE = re.compile(rf"{_NOTICE_PHRASES}|^\s*{_CONTACT_MARK}\s*\S+$")
+# what a text SITE_NOTICE finds holds, wherever it stands in a longer text:
+# a page whose whole text holds none of it has no line SITE_NOTICE finds
+SITE_NOTICE_HINT = re.compile(rf"{_NOTICE_PHRASES}|{_CONTACT_MARK}")
 # what the page's buttons say once pressed: 기사 URL이 복사되었습니다.
 BUTTON_MESSAGE = re.compile(r"(?:URL|주소|링크)(?:이|가)?\s*복사되었습니다|클립보드에\s*복사")
 # 뉴스 > 경제 > 기업·CEO

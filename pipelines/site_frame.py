@@ -250,9 +250,15 @@ def _article_part(element: HtmlElement, titles: list[str], page: _PageKeys) -> b
 
 def _linked_most(links: list[HtmlElement], text: str, page: _PageKeys) -> bool:
     """Whether ``links`` hold ``BOX_LINK_SHARE`` of ``text``: their block
-    (``BOX_LINKS`` of them or more) is a block of links."""
-    linked = sum(len(page.text(link)) for link in links)
-    return linked >= BOX_LINK_SHARE * len(text)
+    (``BOX_LINKS`` of them or more) is a block of links. The links are read
+    until they hold it: a box's last links need no reading."""
+    needed = BOX_LINK_SHARE * len(text)
+    linked = 0
+    for link in links:
+        linked += len(page.text(link))
+        if linked >= needed:
+            return True
+    return False
 
 
 def _paths(tree: HtmlElement, within: set[str] | None = None) -> Iterator[tuple[HtmlElement, str]]:

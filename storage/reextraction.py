@@ -66,14 +66,13 @@ def stored_pages(
     """The archived articles (of ``site``, made by another extractor version
     than ``older_than`` unless it is None, captured by run ``run_id`` when
     given, whose URL is ``wanted`` when given: the others' captures are not
-    read) with their captures, up to ``batch`` at a time in id order, so an
-    archive of any size is read in bounded memory."""
+    read, only their ids and URLs) with their captures, up to ``batch`` at a
+    time in id order, so an archive of any size is read in bounded memory."""
     query = (
         select(Article, Site.name, Site.cms, Capture)
         .join(Site, Article.site_id == Site.id)
         .join(Capture, Article.capture_id == Capture.id)
         .order_by(Article.id)
-        .limit(batch)
     )
     if site is not None:
         query = query.where(Site.name == site)
@@ -84,15 +83,18 @@ def stored_pages(
     last = 0
     while True:
         with Session(engine) as session:
-            rows = session.execute(query.where(Article.id > last)).all()
+            # the batch's ids and URLs first: only the wanted ones' captures are read
+            batch_ids = query.where(Article.id > last).limit(batch)
+            listed = session.execute(batch_ids.with_only_columns(Article.id, Article.url)).all()
+            if not listed:
+                return
+            last = listed[-1].id
+            ids = [row.id for row in listed if wanted is None or wanted(row.url)]
+            rows = session.execute(query.where(Article.id.in_(ids))).all() if ids else []
             pages = [
                 _page(article, site, cms, capture, further_pages(session, capture))
                 for article, site, cms, capture in rows
-                if wanted is None or wanted(article.url)
             ]
-            last = rows[-1][0].id if rows else last
-        if not rows:
-            return
         if pages:
             yield pages
 

@@ -238,12 +238,13 @@ def test_a_new_sites_first_crawl_ends_with_its_promo_lines_taken_out(
 def test_a_long_first_crawl_learns_its_promo_lines_as_it_goes(
     database_url: str, tmp_path: Path
 ) -> None:
-    """Sixty articles of a new site, every page ending in the same two promo
-    lines, learned after the first twenty: those twenty lose them then, the
-    next ones are stored without them, and the run's end has none left to
-    take out."""
+    """Ninety articles of a new site, every page ending in the same two promo
+    lines, learned after the first twenty are stored: those twenty lose them
+    then (and those stored meanwhile: the run's first thirty, which wait for
+    the frame they teach, come to the archive together), the next ones are
+    stored without them, and the run's end has none left to take out."""
     site = "gnuboard"
-    portal = SamplePortal(articles_per_site=60, sites=[site], template_lines=PROMO)
+    portal = SamplePortal(articles_per_site=90, sites=[site], template_lines=PROMO)
     with serve(portal) as base_url:
         sites = tmp_path / "sites.yaml"
         sites.write_text(portal.sites_yaml(base_url), encoding="utf-8")
@@ -257,7 +258,8 @@ def test_a_long_first_crawl_learns_its_promo_lines_as_it_goes(
         done.stderr,
     )
     assert learned is not None, done.stderr[-3000:]
-    assert 20 <= int(learned[1]) < 40  # the first twenty, and those written meanwhile
+    # the first twenty, and those written meanwhile: not all
+    assert 20 <= int(learned[1]) < len(portal.articles(site))
     assert "taken out of" not in done.stderr[learned.end() :]  # nothing left at the end
     written = portal.articles(site)
     archive = Archive.open(database_url)
@@ -265,7 +267,7 @@ def test_a_long_first_crawl_learns_its_promo_lines_as_it_goes(
         stored = bodies(archive)
     finally:
         archive.close()
-    assert len(stored) == len(written) >= 60
+    assert len(stored) == len(written) >= 90
     assert not any(line in a.body for a in stored.values() for line in PROMO)
     endings = {article.paragraphs[-1] for article in written}
     assert {a.body.split("\n\n")[-1] for a in stored.values()} == endings

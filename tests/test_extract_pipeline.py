@@ -58,6 +58,24 @@ def test_a_worker_that_dies_fails_its_page_and_the_next_pages_go_on() -> None:
     assert third.article is not None and third.error is None
 
 
+def test_pages_read_again_start_no_workers() -> None:
+    """The burst of pages read again once a run's frame is learned (a polite
+    crawl's first pages) is no queue of pages: it starts no workers."""
+    pages = items(6)
+    extraction = ExtractionService(workers=1, workers_from=3)
+    try:
+
+        async def run() -> None:
+            again = [extraction.extract(page, frozenset(), again=True) for page in pages]
+            read = await asyncio.gather(*again)
+            assert all(not isinstance(timed.found, PageError) for timed in read)
+            assert extraction.starter is None and not multiprocessing.active_children()
+
+        asyncio.run(run())
+    finally:
+        extraction.close()
+
+
 def test_the_workers_start_only_when_pages_queue_up() -> None:
     pages = items(6)
     extraction = ExtractionService(workers=1, workers_from=3)

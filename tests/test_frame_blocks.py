@@ -5,9 +5,13 @@ beside them."""
 from __future__ import annotations
 
 import random
+import re
 
+import pytest
+from lxml.etree import tostring
 from lxml.html import HtmlElement, document_fromstring
 
+from pipelines import frame_blocks, korean_news
 from pipelines.frame_blocks import (
     _HEADINGS,
     _body_texts,
@@ -125,3 +129,55 @@ def test_each_blocks_first_heading_is_found_once_a_page() -> None:
 
 def _path(element: HtmlElement | None) -> str:
     return "" if element is None else element.getroottree().getpath(element)
+
+
+NOTICES = [
+    "현재 페이지의 만족도를 평가해 주십시오.",
+    "이 페이지에 만족하십니까?",
+    "이 게시물은 공공누리 제1유형(출처표시) 조건에 따라 자유롭게 이용이 가능합니다.",
+    "공공누리 제 4 유형",
+    "※ '당신의 제보가 뉴스가 됩니다'",
+    "[전화] 02-000-0000",
+    " (메일)\xa0news@example.kr\n",
+]
+
+
+def test_a_page_whose_whole_text_holds_no_notice_hint_has_no_notice_line() -> None:
+    """Whatever text ``SITE_NOTICE`` finds, ``SITE_NOTICE_HINT`` finds in any
+    text that holds it: a page is read text by text only when its whole text
+    holds a hint."""
+    rng = random.Random(3)
+    for _ in range(2000):
+        line = rng.choice(NOTICES)
+        line = line.replace(" ", rng.choice([" ", "  ", "\n", "\xa0", "\t"]))
+        if not korean_news.SITE_NOTICE.search(line):
+            continue
+        around = [rng.choice([BODY, "", " ", "\n", "본문", "[사진]", "(전화)"]) for _ in range(2)]
+        assert korean_news.SITE_NOTICE_HINT.search(around[0] + line + around[1]), line
+    unrelated = f"{BODY} 주민 만족도 조사 결과는 다음 달 발표된다."
+    assert not korean_news.SITE_NOTICE_HINT.search(unrelated)
+
+
+def test_notices_are_the_same_read_with_or_without_the_hint(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Pages of every kind of markup, with notice lines or without, lose the
+    same blocks whether the whole text was read for a hint first or not."""
+    rng = random.Random(11)
+    pages = [
+        f"<html><body>{_generated_block(rng)}<div>{rng.choice(NOTICES)}</div>"
+        f"{_generated_block(rng)}</body></html>"
+        if rng.random() < 0.5
+        else f"<html><body>{_generated_block(rng)}</body></html>"
+        for _ in range(500)
+    ]
+
+    def dropped() -> list[bytes]:
+        trees = [document_fromstring(page) for page in pages]
+        for tree in trees:
+            drop_frame_blocks(tree)
+        return [tostring(tree) for tree in trees]
+
+    with_hint = dropped()
+    monkeypatch.setattr(frame_blocks, "SITE_NOTICE_HINT", re.compile(""))
+    assert dropped() == with_hint

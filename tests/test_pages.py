@@ -9,9 +9,11 @@ import re
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from lxml.html import document_fromstring
+from lxml.etree import tostring
+from lxml.html import HtmlComment, HtmlElement, document_fromstring
 
 from pipelines.extraction import NotAnArticle, extract_article
 from pipelines.pages import (
@@ -24,6 +26,7 @@ from pipelines.pages import (
     tree_refusal,
 )
 from sample_portal import SamplePortal, serve
+from sample_portal.article_skins import ArticleSkin, Parts
 from sample_portal.faults import CASES
 
 FAMILY = {"gnuboard": "gnuboard5", "newscms": "newscms", "generic": "generic"}
@@ -188,3 +191,23 @@ def test_a_page_declaring_its_encoding_in_an_xml_declaration_is_parsed() -> None
     assert html_tree(xhtml).text_content() == "경산시 소식"
     with pytest.raises(Unparseable, match="empty page"):
         html_tree('<?xml version="1.0"?>\n \x00 ')
+
+
+@pytest.mark.parametrize("seed", range(0, 48, 4))
+def test_html_tree_reads_a_page_as_lxml_html_does(seed: int) -> None:
+    """Its own parser (one element class, in C) gives the tree lxml.html's
+    gives, forms, fields, comments and all, in every thread."""
+    skin = ArticleSkin.from_seed(seed)
+    texts = [
+        skin.page(number, Parts(site_blocks=True)).body.decode(skin.encoding, "replace")
+        for number in (1, 2)
+    ]
+    texts.append('<form action="/w"><!-- a --><textarea>댓글</textarea><select><option>1</select>'
+                 '<input name="q"></form><p>본문</p>')  # fmt: skip
+    for text in texts:
+        tree = html_tree(text)
+        assert tostring(tree) == tostring(document_fromstring(text))
+        assert all(isinstance(element, (HtmlElement, HtmlComment)) for element in tree.iter())
+    with ThreadPoolExecutor(4) as threads:
+        read = list(threads.map(lambda text: tostring(html_tree(text)), texts * 8))
+    assert read == [tostring(document_fromstring(text)) for text in texts * 8]

@@ -6,7 +6,8 @@ The site's learned frame (``crawler.archiving.frame_learning``) and boilerplate
 (``crawler.archiving.boilerplate_learning``) in force when the crawl starts
 are read from the archive and given to extraction as data; a frame still
 being learned is learned from the run's first pages and given to the rest
-(``frame_learning.RunFrame``; the run's end records it, ``frames_taught``),
+(``run_frame.RunFrame``; the run's end records it, ``frames_taught``; the
+pages it is learned from are read again with it at once),
 each article page's URL noted in the run's ``read_with`` with the blocks it
 was extracted without. The extraction
 itself is the process's extraction service (``crawler.extraction_service``),
@@ -24,11 +25,11 @@ from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 from sqlalchemy.exc import SQLAlchemyError
 
-from crawler.archiving.frame_learning import RunFrame
+from crawler.archiving.run_frame import RunFrame
 from crawler.extraction_service import ExtractionService
 from crawler.items import CaptureItem
 from crawler.run_crawler import run_crawler
-from pipelines.article_page import PageError
+from pipelines.article_page import PageError, TimedPage
 from storage import site_frames
 from storage.site_boilerplate import in_force
 from storage.site_frames import Frame
@@ -104,26 +105,40 @@ class ExtractPipeline:
         frame = self.site_frame(item.site)
         blocks, learning = await frame.blocks_to_read()
         page = None  # the article page the run's frame learns from
-        lines = self.site_boilerplate(item.site)
         try:
-            timed = await self.extraction.extract(item, lines, blocks)
-            if self.stats is not None:
-                self.stats.inc_value(EXTRACTION_CPU, timed.extraction_seconds)
-                self.stats.inc_value(FINGERPRINT_CPU, timed.fingerprint_seconds)
-            result = timed.found
-            if isinstance(result, PageError):
-                item.error = result
+            found = await self._read(item, blocks)
+            if isinstance(found, PageError):
+                item.error = found
             else:
-                item.article, item.fingerprint = result
-                item.extracted_without = lines
-                self.read_with[item.url] = blocks
                 page = (item.body, item.headers.get("Content-Type"))
         finally:
             if learning:
                 await frame.read(page, self.extraction.learn_frame)
                 if frame.taught is not None:
                     self.taught[item.site] = frame.taught
+        # a page the frame learns from, read without it, is read again with it
+        # (the first reading kept if the second fails: the run's end tries again)
+        if page is not None and learning and await frame.settled() and frame.blocks != blocks:
+            await self._read(item, frame.blocks, again=True)
         return item
+
+    async def _read(
+        self, item: CaptureItem, blocks: frozenset[str], again: bool = False
+    ) -> TimedPage | PageError:
+        """Extract ``item``'s article (``again``: once more) without the frame
+        ``blocks`` and its site's boilerplate; an article found is the item's,
+        noted as read without them."""
+        lines = self.site_boilerplate(item.site)
+        timed = await self.extraction.extract(item, lines, blocks, again)
+        if self.stats is not None:
+            self.stats.inc_value(EXTRACTION_CPU, timed.extraction_seconds)
+            self.stats.inc_value(FINGERPRINT_CPU, timed.fingerprint_seconds)
+        if isinstance(timed.found, PageError):
+            return timed.found
+        item.article, item.fingerprint = timed.found
+        item.extracted_without = lines
+        self.read_with[item.url] = blocks
+        return timed
 
 
 def _read_once(

@@ -14,7 +14,7 @@ once learned are kept (a page that shows them is cleaned whenever it is
 read). Articles a crawl extracts are read with the frame in force when the
 crawl started, or, while that was learned from fewer than ``LEARNED_FROM``
 pages, with the one the run learns from its own first pages
-(:class:`RunFrame`), which its end records as it is: learning it again from
+(``crawler.archiving.run_frame``), which its end records as it is: learning it again from
 the site's newest pages, a sample that differs by a few pages, may find other
 blocks, and then every article of the run would be extracted again.
 ``scrapy reextract`` learns it again first and gives it to extraction.
@@ -22,10 +22,9 @@ blocks, and then every article of the run would be extracted again.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import sys
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Executor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -33,7 +32,6 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from crawler.extraction_service import RawPage
 from crawler.run_crawler import OpenRun
 from crawler.user_messages import say
 from pipelines.article_page import PageError, extract_and_fingerprint
@@ -49,7 +47,6 @@ from storage.site_boilerplate import in_force as boilerplate_in_force
 from storage.site_frames import Frame, article_count, in_force, newest_pages, record
 
 logger = logging.getLogger(__name__)
-Learned = tuple[frozenset[str], int]  # a frame's blocks, and the pages it was learned from
 LEARNED_FROM = 30  # the site's newest article pages the frame is learned from
 RELEARN_EVERY = 200  # a grown frame is learned again each time this many more are archived
 
@@ -73,67 +70,6 @@ def due(current: Frame, articles: int, new: int) -> bool:
     return articles // RELEARN_EVERY > (articles - new) // RELEARN_EVERY
 
 
-class RunFrame:
-    """The frame a run extracts a site's pages with: the one in force when the
-    run started, until, when that was learned from fewer than
-    ``LEARNED_FROM`` pages, the run's first ``LEARNED_FROM`` article pages
-    have taught it (``taught``: version 0, not recorded yet; :func:`relearn`
-    records it at the run's end). While ``LEARNED_FROM`` pages are being read,
-    and while the frame is learned from them, the next ones wait for it."""
-
-    def __init__(self, in_force: Frame) -> None:
-        self.in_force = in_force
-        self.blocks = in_force.blocks
-        self.learned = in_force.pages >= LEARNED_FROM
-        self.taught: Frame | None = None  # the frame the run's pages taught it
-        self.pages: list[RawPage] = []  # article pages learned from
-        self.reading = 0  # pages being read that it may learn from
-        self.learning = False  # learning from LEARNED_FROM pages
-        self.changed = asyncio.Event()
-
-    async def blocks_to_read(self) -> tuple[frozenset[str], bool]:
-        """The blocks to read the next page without, once the pages being
-        read may not teach the frame any more; and whether the run learns from
-        that page (then :meth:`read` must be called with it)."""
-        while not self.learned and (
-            self.learning or self.reading + len(self.pages) >= LEARNED_FROM
-        ):
-            self.changed.clear()
-            await self.changed.wait()
-        if self.learned:
-            return self.blocks, False
-        self.reading += 1
-        return self.blocks, True
-
-    async def read(
-        self, page: RawPage | None, learn: Callable[[list[RawPage]], Awaitable[Learned]]
-    ) -> None:
-        """A page it may learn from was read: its body and content type when it
-        is an article page, None when it is none. The ``LEARNED_FROM``th
-        article page has the frame learned from them all by ``learn`` (the
-        process's extraction service: ``pipelines.site_frame.learn_from_pages``
-        off the reactor); when learning fails, the pages go on with the frame
-        in force."""
-        self.reading -= 1
-        try:
-            if page is not None and not self.learned:
-                self.pages.append(page)
-                if len(self.pages) == LEARNED_FROM:
-                    self.learning = True
-                    pages, self.pages = self.pages, []
-                    try:
-                        blocks, learned_from = await learn(pages)
-                    except Exception as exc:
-                        logger.warning("frame not learned from the run's pages: %s", exc)
-                    else:
-                        self.blocks = self.in_force.blocks | blocks
-                        self.taught = Frame(0, self.blocks, learned_from)
-                    self.learned = True
-        finally:
-            self.learning = False
-            self.changed.set()
-
-
 def relearn(
     engine: Engine,
     site: str,
@@ -146,7 +82,7 @@ def relearn(
 ) -> Relearned:
     """Learn ``site``'s frame from its newest captures (at a run's end, which
     archived ``new`` articles, only when it is :func:`due`), or take the one
-    the run's own first pages ``taught`` it (:class:`RunFrame`) as it is; when
+    the run's own first pages ``taught`` it (``run_frame.RunFrame``) as it is; when
     it grew, record it and extract the articles run ``run_id`` archived again
     with it (none when ``run_id`` is None: ``scrapy reextract`` does that
     itself), but those ``read_with`` (article URL -> the blocks the run

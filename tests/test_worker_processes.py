@@ -1,0 +1,34 @@
+"""The extraction workers' watch on their crawl (``crawler.worker_processes``):
+a crawl killed with ``kill -9`` has ended for them even before its parent
+reaps it (a zombie, which a signal still reaches)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from crawler.worker_processes import _alive, _ended
+
+
+def _state(pid: int) -> str:
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+
+
+def test_a_killed_process_its_parent_has_not_reaped_has_ended() -> None:
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        ended = _ended(child.pid)
+        assert not ended()
+        child.kill()
+        deadline = time.monotonic() + 30
+        while _state(child.pid) != "Z":
+            assert time.monotonic() < deadline, "the killed child never became a zombie"
+            time.sleep(0.01)
+        assert ended()
+        assert _alive(child.pid)  # a signal still reaches it: no test of its end
+    finally:
+        child.kill()
+        child.wait()
+    assert ended()
