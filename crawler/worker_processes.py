@@ -19,13 +19,13 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
-import select
 import signal
 import threading
 import time
-from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import forkserver
+
+from storage.host_processes import process_running
 
 # what every worker runs: imported once, in the server the workers are forked from
 PRELOADED = ["pipelines.article_page", "pipelines.attachment_text"]
@@ -75,40 +75,18 @@ def _start_worker(crawl: int) -> None:
 
 
 def _exit_with_crawl(crawl: int) -> None:
-    """In a worker: end it as soon as process ``crawl`` or the server it was
-    forked from (which ends with the crawl) is gone. The server ends only once
-    every worker has (each holds its end of the server's lifeline), so the
-    worker must see the crawl's end itself."""
+    """In a worker: end it as soon as process ``crawl`` (a zombie too) or the
+    server it was forked from is gone. The server ends only once every worker
+    has (each holds its end of the server's lifeline), so the worker must see
+    the crawl's end itself."""
     server = os.getppid()
-    crawl_ended = _ended(crawl)
 
     def watch() -> None:
-        while os.getppid() == server and not crawl_ended():
+        while os.getppid() == server and process_running(crawl):
             time.sleep(1)
         os._exit(1)
 
     threading.Thread(target=watch, name="exit-with-crawl", daemon=True).start()
-
-
-def _ended(pid: int) -> Callable[[], bool]:
-    """A test of whether process ``pid`` (running now) has ended. A killed
-    process whose parent has not reaped it yet is a zombie, which a signal
-    still reaches: its process file descriptor (Linux) says it ended."""
-    try:
-        handle = os.pidfd_open(pid)
-    except (AttributeError, OSError):  # no process descriptors here, or it is gone already
-        return lambda: not _alive(pid)
-    return lambda: bool(select.select([handle], [], [], 0)[0])
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        pass  # another user's process took its number: the server's end still ends the worker
-    return True
 
 
 def stop_server() -> None:

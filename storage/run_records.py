@@ -23,13 +23,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from pathlib import Path
 
 from sqlalchemy import ColumnElement, Select, case, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage.busy import waits
+from storage.host_processes import process_running
 from storage.models import (
     Capture,
     CrawlRun,
@@ -131,23 +131,6 @@ class RunOwner:
     @classmethod
     def this_process(cls) -> RunOwner:
         return cls(os.getpid(), socket.gethostname())
-
-
-def process_running(pid: int) -> bool:
-    """Whether process ``pid`` of this host is running (a zombie is not)."""
-    stat = Path(f"/proc/{pid}/stat")
-    if Path("/proc/self/stat").exists():
-        try:
-            return stat.read_text().rsplit(")", 1)[1].split()[0] != "Z"
-        except (OSError, IndexError):
-            return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def run_alive(run: CrawlRun, now: datetime | None = None) -> bool:

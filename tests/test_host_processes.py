@@ -1,15 +1,17 @@
-"""The extraction workers' watch on their crawl (``crawler.worker_processes``):
-a crawl killed with ``kill -9`` has ended for them even before its parent
-reaps it (a zombie, which a signal still reaches)."""
+"""Whether a process runs (``storage.host_processes``), as the run records and
+the extraction workers' watch on their crawl ask it: a crawl killed with
+``kill -9`` has ended even before its parent reaps it (a zombie, which a
+signal still reaches)."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-from crawler.worker_processes import _alive, _ended
+from storage.host_processes import process_running
 
 
 def _state(pid: int) -> str:
@@ -19,16 +21,15 @@ def _state(pid: int) -> str:
 def test_a_killed_process_its_parent_has_not_reaped_has_ended() -> None:
     child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
     try:
-        ended = _ended(child.pid)
-        assert not ended()
+        assert process_running(child.pid)
         child.kill()
         deadline = time.monotonic() + 30
         while _state(child.pid) != "Z":
             assert time.monotonic() < deadline, "the killed child never became a zombie"
             time.sleep(0.01)
-        assert ended()
-        assert _alive(child.pid)  # a signal still reaches it: no test of its end
+        assert not process_running(child.pid)
+        os.kill(child.pid, 0)  # a signal still reaches it: no test of its end
     finally:
         child.kill()
         child.wait()
-    assert ended()
+    assert not process_running(child.pid)
